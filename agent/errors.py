@@ -1,0 +1,51 @@
+"""The agent's one exception family; each kind carries the CLI exit code it ends with."""
+
+from __future__ import annotations
+
+
+class FollowupError(Exception):
+    """A failure a person can act on: the message says what is wrong and what to do."""
+
+    exit_code = 1
+
+
+class SettingsError(FollowupError):
+    """config.toml is missing a value, has an unknown key, or a value of the wrong shape."""
+
+    exit_code = 3
+
+
+class AuthError(FollowupError):
+    """No token, an unreadable or unsafe token file, or a revoked/expired grant."""
+
+    exit_code = 4
+
+
+class GoogleUnavailable(FollowupError):
+    """Google (or the sandbox) could not be reached or kept failing after retries."""
+
+    exit_code = 5
+
+
+class GoogleApiError(FollowupError):
+    """Google answered with an error that retrying will not fix."""
+
+    exit_code = 5
+
+
+class TemplateError(FollowupError):
+    """A template could not be loaded or rendered; the message names its file and line."""
+
+    exit_code = 6
+
+
+class StateError(FollowupError):
+    """state.db cannot be used (newer schema, corrupt file)."""
+
+    exit_code = 7
+
+
+class NotFound(FollowupError):
+    """A command named an interview or step that does not exist."""
+
+    exit_code = 8
