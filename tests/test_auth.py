@@ -1,0 +1,418 @@
+"""agent.auth against tests/fake_oauth.py: the browserless flow, refresh, refusal, revoke."""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import socket
+import stat
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import google_auth_httplib2
+import httplib2
+import pytest
+from google.oauth2.credentials import Credentials
+
+from agent.auth import (
+    CALENDAR_EVENTS,
+    CALENDAR_EVENTS_READONLY,
+    GMAIL_COMPOSE,
+    GMAIL_READONLY,
+    REFUSED,
+    fresh_credentials,
+    load_credentials,
+    required_scopes,
+    revoke,
+    run_auth_flow,
+)
+from agent.errors import AuthError, GoogleUnavailable
+from agent.tokenfile import save_token
+from tests.fake_oauth import CLIENT_ID, FakeOAuth, pkce_challenge
+
+BASE = required_scopes(reminders_enabled=False)
+EXPIRY = datetime(2030, 1, 1, 12, 0)  # naive UTC, as google-auth keeps it
+EXPIRY_UTC = EXPIRY.replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOAuth]:
+    server = FakeOAuth().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def insecure_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    """oauthlib refuses plain-http token endpoints unless told this is a test."""
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def write_token(path: Path, fake: FakeOAuth, scopes: tuple[str, ...] = BASE) -> str:
+    """A saved token whose refresh token the fake knows; returns the refresh token."""
+    refresh = fake.issue_refresh_token(scopes)
+    save_token(
+        path,
+        Credentials(
+            "ya29.old-access", refresh_token=refresh, token_uri=fake.token_uri,
+            client_id=fake.client_id, client_secret=fake.client_secret,
+            scopes=list(scopes), expiry=EXPIRY,
+        ),
+    )
+    return refresh
+
+
+def write_client_secret(path: Path, fake: FakeOAuth) -> Path:
+    path.write_text(json.dumps(fake.client_secret_json()))
+    return path
+
+
+class FlowRun:
+    """run_auth_flow in a thread, its printed lines in a queue."""
+
+    def __init__(self, secret: Path, token: Path, scopes: tuple[str, ...], port: int) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.result: dict[str, Any] = {}
+        self.thread = threading.Thread(
+            target=self._run, args=(secret, token, scopes, port), daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, secret: Path, token: Path, scopes: tuple[str, ...], port: int) -> None:
+        try:
+            self.result["creds"] = run_auth_flow(
+                secret, token, scopes, open_browser=False, port=port,
+                print_fn=self.lines.put, timeout_seconds=10,
+            )
+        except Exception as exc:
+            self.result["error"] = exc
+
+    def url(self) -> str:
+        """The consent URL the flow printed."""
+        while True:
+            line = self.lines.get(timeout=5)
+            if line.startswith("http"):
+                return line
+
+    def printed(self) -> list[str]:
+        return list(self.lines.queue)
+
+    def finish(self) -> Any:
+        self.thread.join(timeout=10)
+        assert not self.thread.is_alive()
+        if "error" in self.result:
+            raise self.result["error"]
+        return self.result["creds"]
+
+
+def browser_redirect(url: str, **params: str) -> int:
+    """Do the browser's part: come back to the flow's redirect_uri."""
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    redirect = query["redirect_uri"][0]
+    back = {**params, "state": query["state"][0]}
+    with urllib.request.urlopen(f"{redirect}?{urllib.parse.urlencode(back)}", timeout=5) as resp:
+        return int(resp.status)
+
+
+def test_required_scopes_are_least_privilege() -> None:
+    assert required_scopes(False) == (GMAIL_COMPOSE, GMAIL_READONLY, CALENDAR_EVENTS_READONLY)
+    assert required_scopes(True) == (
+        GMAIL_COMPOSE, GMAIL_READONLY, CALENDAR_EVENTS_READONLY, CALENDAR_EVENTS,
+    )
+    assert GMAIL_COMPOSE == "https://www.googleapis.com/auth/gmail.compose"
+    assert CALENDAR_EVENTS == "https://www.googleapis.com/auth/calendar.events"
+
+
+def test_full_flow_without_browser(tmp_path: Path, fake: FakeOAuth, insecure_ok: None) -> None:
+    secret = write_client_secret(tmp_path / "client_secret.json", fake)
+    token = tmp_path / "home" / "token.json"
+    port = free_port()
+    run = FlowRun(secret, token, BASE, port)
+    url = run.url()
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    assert url.startswith(fake.base_url + "/auth?")
+    assert query["redirect_uri"] == [f"http://localhost:{port}/"]
+    assert query["client_id"] == [CLIENT_ID]
+    assert query["scope"][0].split() == list(BASE)
+    assert query["access_type"] == ["offline"]
+    assert query["prompt"] == ["consent"]
+    fake.add_code("abc", BASE)
+
+    assert browser_redirect(url, code="abc") == 200
+    creds = run.finish()
+
+    assert creds.refresh_token.startswith("1//fake-refresh-")
+    assert creds.token_path == token
+    assert mode(token) == 0o600
+    assert mode(token.parent) == 0o700
+    saved = json.loads(token.read_text())
+    assert saved["scopes"] == list(BASE)
+    assert saved["refresh_token"] == creds.refresh_token
+    exchange = [r for r in fake.requests if r.form.get("grant_type") == "authorization_code"]
+    assert len(exchange) == 1
+    assert exchange[0].form["code"] == "abc"
+    assert exchange[0].form["redirect_uri"] == f"http://localhost:{port}/"
+    assert pkce_challenge(exchange[0].form["code_verifier"]) == query["code_challenge"][0]
+    printed = "\n".join(run.printed())
+    assert f"ssh -L {port}:localhost:{port} user@this-host" in printed
+    assert f"Saved the token to {token}" in printed
+    loaded = load_credentials(token, BASE)
+    assert loaded.refresh_token == creds.refresh_token
+
+
+def test_flow_refused_consent_is_an_auth_error(
+    tmp_path: Path, fake: FakeOAuth, insecure_ok: None
+) -> None:
+    secret = write_client_secret(tmp_path / "client_secret.json", fake)
+    token = tmp_path / "token.json"
+    run = FlowRun(secret, token, BASE, free_port())
+    browser_redirect(run.url(), error="access_denied")
+    with pytest.raises(AuthError, match=r"did not grant access \(access_denied\)"):
+        run.finish()
+    assert not token.exists()
+    assert fake.count("/token") == 0
+
+
+def test_flow_with_an_unticked_scope_is_refused(
+    tmp_path: Path, fake: FakeOAuth, insecure_ok: None
+) -> None:
+    secret = write_client_secret(tmp_path / "client_secret.json", fake)
+    token = tmp_path / "token.json"
+    wanted = required_scopes(True)
+    run = FlowRun(secret, token, wanted, free_port())
+    fake.add_code("abc", BASE)  # the user left the calendar write box unticked
+    browser_redirect(run.url(), code="abc")
+    with pytest.raises(AuthError) as err:
+        run.finish()
+    assert str(err.value) == (
+        "the token lacks calendar.events (reminders are on); run `followup auth` again"
+    )
+    assert not token.exists()
+
+
+def test_flow_gives_up_when_the_browser_never_comes_back(
+    tmp_path: Path, fake: FakeOAuth, insecure_ok: None
+) -> None:
+    secret = write_client_secret(tmp_path / "client_secret.json", fake)
+    printed: list[str] = []
+    with pytest.raises(AuthError, match="no answer from the browser in time"):
+        run_auth_flow(secret, tmp_path / "token.json", BASE, open_browser=False,
+                      port=free_port(), print_fn=printed.append, timeout_seconds=0.2)
+    assert any(line.startswith(fake.base_url + "/auth?") for line in printed)
+    assert not (tmp_path / "token.json").exists()
+
+
+def test_flow_on_a_busy_port_says_so(tmp_path: Path, fake: FakeOAuth) -> None:
+    secret = write_client_secret(tmp_path / "client_secret.json", fake)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(AuthError, match=f"cannot listen on port {port}"):
+            run_auth_flow(secret, tmp_path / "token.json", BASE, open_browser=False,
+                          port=port, print_fn=lambda line: None, timeout_seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "no OAuth client file at"),
+        ("{nope", "cannot read"),
+        ('{"web": {"client_id": "x"}}', "is a Web application client"),
+        ('{"installed": {"client_id": "x"}}', "is not a Desktop OAuth client file"),
+    ],
+)
+def test_flow_explains_how_to_make_the_client_file(
+    tmp_path: Path, content: str | None, expected: str
+) -> None:
+    secret = tmp_path / "client_secret.json"
+    if content is not None:
+        secret.write_text(content)
+    with pytest.raises(AuthError) as err:
+        run_auth_flow(secret, tmp_path / "t.json", BASE, open_browser=False, port=0,
+                      print_fn=lambda line: None)
+    message = str(err.value)
+    assert expected in message
+    assert "APIs & Services > Credentials > Create credentials > OAuth client ID > Desktop app" in (
+        message
+    )
+    assert f"save it as {secret}" in message
+
+
+def test_load_missing_token(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    with pytest.raises(AuthError, match="run `followup auth` first") as err:
+        load_credentials(path, BASE)
+    assert str(path) in str(err.value)
+
+
+def test_load_refuses_group_readable_token(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake)
+    path.chmod(0o640)
+    with pytest.raises(AuthError, match=f"chmod 600 {path}"):
+        load_credentials(path, BASE)
+
+
+def test_load_refuses_token_without_client_secret(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake)
+    data = json.loads(path.read_text())
+    del data["client_secret"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(AuthError, match="lacks client_secret; run `followup auth` again"):
+        load_credentials(path, BASE)
+
+
+def test_load_refuses_token_missing_a_newly_required_scope(
+    tmp_path: Path, fake: FakeOAuth
+) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake, BASE)
+    assert load_credentials(path, BASE).scopes == list(BASE)
+    with pytest.raises(AuthError) as err:
+        load_credentials(path, required_scopes(True))
+    assert str(err.value) == (
+        "the token lacks calendar.events (reminders are on); run `followup auth` again"
+    )
+
+
+def test_load_keeps_extra_recorded_scopes(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake, required_scopes(True))
+    creds = load_credentials(path, BASE, token_uri_override=fake.token_uri)
+    assert creds.scopes == list(required_scopes(True))
+    assert creds.token_uri == fake.token_uri
+    assert creds.token_path == path
+
+
+def test_fresh_credentials_refreshes_near_expiry_and_resaves(
+    tmp_path: Path, fake: FakeOAuth
+) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake)
+    before = path.read_text()
+
+    kept = fresh_credentials(path, BASE, token_uri_override=fake.token_uri,
+                             now=EXPIRY_UTC - timedelta(hours=1))
+    assert kept.token == "ya29.old-access"
+    assert fake.count("/token") == 0
+    assert path.read_text() == before
+
+    creds = fresh_credentials(path, BASE, token_uri_override=fake.token_uri,
+                              now=EXPIRY_UTC - timedelta(minutes=2))
+    assert fake.count("/token", "refresh_token") == 1
+    assert creds.token.startswith("ya29.fake-access-")
+    after = path.read_text()
+    assert after != before
+    assert json.loads(after)["token"] == creds.token
+    assert json.loads(after)["refresh_token"] == json.loads(before)["refresh_token"]
+    assert mode(path) == 0o600
+
+
+def test_refresh_inside_an_api_call_resaves_the_file(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake)
+    creds = load_credentials(path, BASE, token_uri_override=fake.token_uri)
+    creds.expiry = datetime(2000, 1, 1)  # expired: the transport refreshes before the call
+    http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=5))
+    response, _ = http.request(fake.base_url + "/ping")
+    assert response.status == 200
+    assert fake.count("/token", "refresh_token") == 1
+    assert json.loads(path.read_text())["token"] == creds.token
+    assert creds.token in fake.access_tokens
+
+
+def test_revoked_refresh_token_fails_once_without_leaking(
+    tmp_path: Path, fake: FakeOAuth, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    path = tmp_path / "token.json"
+    refresh = write_token(path, fake)
+    fake.revoked.add(refresh)
+    before = path.read_text()
+    with pytest.raises(AuthError) as err:
+        fresh_credentials(path, BASE, token_uri_override=fake.token_uri,
+                          now=EXPIRY_UTC + timedelta(days=1))
+    assert str(err.value) == REFUSED
+    assert "run `followup auth`" in str(err.value)
+    assert err.value.exit_code == 4
+    assert fake.count("/token") == 1  # never retried
+    assert path.read_text() == before
+    assert refresh not in caplog.text
+    assert "ya29.old-access" not in caplog.text
+    assert refresh not in str(err.value)
+
+
+def test_revoked_token_inside_an_api_call_is_an_auth_error(
+    tmp_path: Path, fake: FakeOAuth
+) -> None:
+    path = tmp_path / "token.json"
+    fake.revoked.add(write_token(path, fake))
+    creds = load_credentials(path, BASE, token_uri_override=fake.token_uri)
+    http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=5))
+    with pytest.raises(AuthError, match="expired or revoked"):
+        http.request(fake.base_url + "/ping")
+    assert fake.count("/token") == 1
+    assert fake.count("/ping") == 1  # the old access token got a 401, then the refresh failed
+
+
+def test_unreachable_token_endpoint_is_google_unavailable(
+    tmp_path: Path, fake: FakeOAuth
+) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake)
+    before = path.read_text()
+    with pytest.raises(GoogleUnavailable, match="check the network"):
+        fresh_credentials(path, BASE, token_uri_override=f"http://127.0.0.1:{free_port()}/token",
+                          now=EXPIRY_UTC + timedelta(days=1))
+    assert path.read_text() == before
+
+
+def test_revoke_hits_the_endpoint_and_deletes(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    refresh = write_token(path, fake)
+    result = revoke(path, revoke_uri=fake.revoke_uri)
+    assert (result.revoked, result.deleted) == (True, True)
+    assert "revoked" in result.message
+    assert not path.exists()
+    assert fake.count("/revoke") == 1
+    assert [r.form for r in fake.requests if r.path == "/revoke"] == [{"token": refresh}]
+    assert refresh in fake.revoked
+
+
+def test_revoke_deletes_an_already_invalid_token(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    fake.revoked.add(write_token(path, fake))
+    result = revoke(path, revoke_uri=fake.revoke_uri)
+    assert (result.revoked, result.deleted) == (False, True)
+    assert "already invalid (HTTP 400)" in result.message
+    assert not path.exists()
+    assert fake.count("/revoke") == 1
+
+
+def test_revoke_without_a_token_or_network(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    assert revoke(path, revoke_uri=fake.revoke_uri).message.startswith("no token at")
+    write_token(path, fake)
+    with pytest.raises(GoogleUnavailable, match="is kept"):
+        revoke(path, revoke_uri=f"http://127.0.0.1:{free_port()}/revoke", timeout=2)
+    assert path.exists()
+    assert fake.count("/revoke") == 0
