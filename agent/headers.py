@@ -1,0 +1,297 @@
+"""Safe header values for the drafts we build from outsiders' text (calendar events).
+
+Python 3.11.7 is open to CVE-2024-6923: a header value holding an encoded newline
+(``=?UTF-8?Q?=0A?=``) can become a second header line when an ``EmailMessage`` is
+serialized, so event text could add a ``Bcc:``. Here every value is cleaned (control
+characters become spaces, length is capped), values with non-ASCII text or an
+encoded-word lookalike (``=?``) are RFC 2047 b-encoded by us, and the finished header
+line is handed to the message as a prepared object the policy stores and writes
+verbatim (the documented ``name``/``fold`` protocol of ``email.policy.EmailPolicy``).
+``verify_message`` then parses the serialized bytes back and refuses anything but the
+intended header set.
+
+No ``Date`` and no ``Message-ID``: the draft may be sent days after it is composed, and
+Gmail stamps both when the user sends it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email
+import email.policy
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import Policy
+
+log = logging.getLogger(__name__)
+
+MAX_SUBJECT = 200
+MAX_NAME = 100
+MAX_ADDRESS = 254
+MAX_REFERENCES = 20
+FOLD_WIDTH = 78
+KEY_HEADER = "X-Followup-Key"
+KEY_PREFIX = "b64:"
+MAX_PLAIN_KEY = 500
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_MSG_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9._@#/+:~!$%&*{}|^-]+")
+_EW_BYTES = 45  # 45 bytes -> 60 base64 characters -> a 72-character encoded word
+
+
+class UnsafeHeader(ValueError):
+    """A header value from outsiders' text cannot be made safe; the step is skipped."""
+
+
+class PreparedHeader(str):
+    """A header value we already encoded; the email policy stores and writes it as is."""
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> PreparedHeader:
+        """Wrap an ASCII, single-line, already-encoded value for header `name`."""
+        if not value.isascii() or _CONTROL.search(value):
+            raise UnsafeHeader(f"{name}: prepared value is not plain ASCII text")
+        obj = super().__new__(cls, value)
+        obj.name = name
+        return obj
+
+    def fold(self, *, policy: Policy) -> str:
+        """The header line(s) as they go on the wire (folded at spaces, never inside words)."""
+        return fold_line(self.name, str(self), policy.linesep)
+
+
+def clean_text(text: str, limit: int) -> str:
+    """One line of outsiders' text: control characters become spaces, capped (ending in
+    '...'), trimmed."""
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
+    if len(text) > limit:
+        text = text[: limit - 3].rstrip() + "..."
+    return text.strip()
+
+
+def needs_encoding(value: str) -> bool:
+    """True when a reader could misread the literal value (non-ASCII or `=?`)."""
+    return not value.isascii() or "=?" in value
+
+
+def encode_words(value: str) -> str:
+    """RFC 2047 b-encoded words (utf-8) that decode back to exactly `value`."""
+    words: list[str] = []
+    chunk = b""
+    for ch in value:
+        piece = ch.encode("utf-8")
+        if chunk and len(chunk) + len(piece) > _EW_BYTES:
+            words.append(_encoded_word(chunk))
+            chunk = b""
+        chunk += piece
+    if chunk or not words:
+        words.append(_encoded_word(chunk))
+    return " ".join(words)
+
+
+def _encoded_word(data: bytes) -> str:
+    """One `=?utf-8?b?...?=` word."""
+    return "=?utf-8?b?" + base64.b64encode(data).decode("ascii") + "?="
+
+
+def unstructured(value: str) -> str:
+    """A free-text value (Subject) ready for the wire."""
+    return encode_words(value) if needs_encoding(value) else value
+
+
+def check_addr_spec(addr: str) -> str:
+    """`addr` if it is exactly one plain ASCII addr-spec (local@domain.tld), else UnsafeHeader."""
+    if not addr or len(addr) > MAX_ADDRESS or not addr.isascii():
+        raise UnsafeHeader(f"{_show(addr)} is not a usable email address")
+    local, at, domain = addr.partition("@")
+    labels = domain.split(".")
+    if (
+        not at
+        or not _LOCAL.fullmatch(local)
+        or local.startswith(".")
+        or local.endswith(".")
+        or ".." in local
+        or len(labels) < 2
+        or not all(_LABEL.fullmatch(label) for label in labels)
+    ):
+        raise UnsafeHeader(f"{_show(addr)} is not a single plain email address")
+    try:
+        parsed = Address(addr_spec=addr)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise UnsafeHeader(f"{_show(addr)} is not a single plain email address") from exc
+    if parsed.addr_spec != addr:
+        raise UnsafeHeader(f"{_show(addr)} is not a single plain email address")
+    return addr
+
+
+def _show(text: str) -> str:
+    """Outsiders' text made safe to quote in one log or status line."""
+    return repr(clean_text(text, 80))
+
+
+def display_name(name: str) -> str:
+    """The display name as it will be written: cleaned, capped, and short enough to fit
+    one encoded word when it needs encoding (readers disagree on joining several)."""
+    name = clean_text(name, MAX_NAME)
+    if not needs_encoding(name) or len(name.encode("utf-8")) <= _EW_BYTES:
+        return name
+    while name and len((name + "...").encode("utf-8")) > _EW_BYTES:
+        name = name[:-1]
+    return name.rstrip() + "..."
+
+
+def mailbox(name: str, addr: str) -> str:
+    """`Name <addr>` for From/To: quoted via Address, or one b-encoded word when needed.
+
+    `name` must already be a `display_name()` result.
+    """
+    addr = check_addr_spec(addr)
+    if name != display_name(name):
+        raise UnsafeHeader(f"display name {_show(name)} was not prepared")
+    if not name:
+        return addr
+    if needs_encoding(name):
+        return f"{_encoded_word(name.encode('utf-8'))} <{addr}>"
+    return str(Address(display_name=name, addr_spec=addr))
+
+
+def check_message_id(value: str) -> str:
+    """`value` if it is one `<left@right>` message id, else UnsafeHeader."""
+    value = value.strip()
+    if len(value) > 250 or not _MSG_ID.fullmatch(value):
+        raise UnsafeHeader(f"{_show(value)} is not a valid Message-ID")
+    return value
+
+
+def references_value(previous: str, answered: str) -> str:
+    """References for a reply: the answered message's References plus its Message-ID."""
+    answered = check_message_id(answered)
+    ids = [m for m in _MSG_ID.findall(previous) if m != answered and len(m) <= 250]
+    ids = list(dict.fromkeys(ids))[-(MAX_REFERENCES - 1) :]
+    return " ".join([*ids, answered])
+
+
+def key_value(key: str) -> str:
+    """The X-Followup-Key value for a draft key: as is when plain, else `b64:` + base64url."""
+    if len(key) <= MAX_PLAIN_KEY and _PLAIN_KEY.fullmatch(key):
+        return key
+    data = base64.urlsafe_b64encode(key.encode("utf-8", "surrogatepass")).decode("ascii")
+    chunks = [data[i : i + 64] for i in range(0, len(data), 64)]
+    return KEY_PREFIX + " ".join(chunks)
+
+
+def decode_key(value: str) -> str:
+    """The draft key back from an X-Followup-Key header value (see key_value)."""
+    value = value.strip()
+    if not value.startswith(KEY_PREFIX):
+        return value
+    data = "".join(value[len(KEY_PREFIX) :].split())
+    try:
+        raw = base64.b64decode(data.encode("ascii"), altchars=b"-_", validate=True)
+        return raw.decode("utf-8", "surrogatepass")
+    except (binascii.Error, UnicodeError, ValueError):
+        return value
+
+
+def fold_line(name: str, value: str, linesep: str = "\r\n") -> str:
+    """`Name: value` folded before spaces to stay near 78 characters per line."""
+    words = value.split(" ")
+    lines: list[str] = []
+    line = f"{name}: {words[0]}"
+    for word in words[1:]:
+        if word and not line.endswith(" ") and len(line) + 1 + len(word) > FOLD_WIDTH:
+            lines.append(line)
+            line = " " + word
+        else:
+            line += " " + word
+    lines.append(line)
+    return linesep.join(lines) + linesep
+
+
+def intended_names(threaded: bool) -> list[str]:
+    """The exact header names of a draft, in order."""
+    names = ["From", "To", "Subject"]
+    if threaded:
+        names += ["In-Reply-To", "References"]
+    return [*names, KEY_HEADER, "MIME-Version", "Content-Type", "Content-Transfer-Encoding"]
+
+
+def build_message(
+    *,
+    from_name: str,
+    from_addr: str,
+    to_name: str,
+    to_addr: str,
+    subject: str,
+    key: str,
+    body: str,
+    in_reply_to: str | None = None,
+    references: str = "",
+) -> EmailMessage:
+    """A plain-text utf-8 message with exactly the intended headers (values already clean)."""
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = PreparedHeader("From", mailbox(from_name, from_addr))
+    msg["To"] = PreparedHeader("To", mailbox(to_name, to_addr))
+    msg["Subject"] = PreparedHeader("Subject", unstructured(subject))
+    if in_reply_to is not None:
+        msg["In-Reply-To"] = PreparedHeader("In-Reply-To", check_message_id(in_reply_to))
+        msg["References"] = PreparedHeader("References", references_value(references, in_reply_to))
+    msg[KEY_HEADER] = PreparedHeader(KEY_HEADER, key_value(key))
+    msg["MIME-Version"] = "1.0"
+    plain = body.isascii() and all(len(line) <= 900 for line in body.splitlines())
+    cte = "7bit" if plain else "quoted-printable"
+    msg.set_content(body, subtype="plain", charset="utf-8", cte=cte)
+    return msg
+
+
+def verify_message(
+    raw: bytes,
+    *,
+    threaded: bool,
+    from_name: str,
+    from_addr: str,
+    to_name: str,
+    to_addr: str,
+    subject: str,
+    key: str,
+) -> None:
+    """Parse the serialized draft back and raise UnsafeHeader unless it is exactly as intended."""
+    try:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        names = Counter(k.lower() for k in parsed)
+        expected = Counter(n.lower() for n in intended_names(threaded))
+        if names != expected:
+            extra = sorted((names - expected).elements())
+            missing = sorted((expected - names).elements())
+            raise UnsafeHeader(f"header set changed (extra {extra}, missing {missing})")
+        _check_single(parsed["To"].addresses, "To", to_name, to_addr)
+        _check_single(parsed["From"].addresses, "From", from_name, from_addr)
+        if str(parsed["Subject"]) != subject:
+            shown = _show(str(parsed["Subject"]))
+            raise UnsafeHeader(f"Subject does not read back as written: {shown}")
+        if decode_key(str(parsed[KEY_HEADER])) != key:
+            raise UnsafeHeader(f"{KEY_HEADER} does not read back as written")
+    except UnsafeHeader:
+        raise
+    except Exception as exc:  # the stdlib parser can fail in many ways on hostile input
+        raise UnsafeHeader(f"the composed message does not parse back: {exc!r}"[:200]) from exc
+
+
+def _check_single(addresses: Iterable[Address], header: str, name: str, addr: str) -> None:
+    """Exactly one address, the intended one, with the intended display name."""
+    found = list(addresses)
+    if len(found) != 1 or found[0].addr_spec.casefold() != addr.casefold():
+        shown = ", ".join(_show(a.addr_spec) for a in found)
+        raise UnsafeHeader(f"{header} reads back as [{shown}], not {_show(addr)}")
+    if found[0].display_name != name:
+        raise UnsafeHeader(f"{header} display name reads back as {_show(found[0].display_name)}")

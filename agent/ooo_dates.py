@@ -1,0 +1,157 @@
+"""Pure: the return date an out-of-office reply mentions (English, German, French, Spanish).
+
+"back on December 3", "returning 12/03/2026", "until 3 December 2026",
+"bis zum 03.12.2026", "zurück am 3. Dezember", "de retour le 3 décembre",
+"hasta el 3 de diciembre". A date right after a return word wins; otherwise the
+latest date mentioned. A date without a year is the next such day on or after the
+message's day, unless it lies less than two months before it (a stale auto-reply:
+that year, so it is already past and moves nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan januar jänner jaenner janvier janv enero ene",
+        "february feb februar février fevrier févr fevr febrero",
+        "march mar märz maerz mär mars marzo",
+        "april apr avril avr abril abr",
+        "may mai mayo",
+        "june jun juni juin junio",
+        "july jul juli juillet juil julio",
+        "august aug août aout agosto",
+        "september sep sept septembre septiembre setiembre",
+        "october oct oktober okt octobre octubre",
+        "november nov noviembre novembre",
+        "december dec dezember dez décembre decembre déc diciembre dic",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        MONTHS[_name] = _number
+
+_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th|er|º|°|\.)?"
+_PATTERNS = (
+    ("ymd", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
+    ("num", re.compile(r"(?<![\d./])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/])(\.?)")),
+    (
+        "dmy",
+        re.compile(
+            rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:de\s+|of\s+)?({_MONTH})\.?(?![^\W\d_])"
+            rf"(?:,?\s+(?:de\s+)?(\d{{4}}))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "mdy",
+        re.compile(
+            rf"(?<![^\W\d_])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{{4}}))?",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_RETURN_WORDS = re.compile(
+    r"\b(?:back|return|returns|returning|return date|until|till|til|through|thru"
+    r"|bis|zurück|zurueck|wieder|ab dem"
+    r"|retour|jusqu['’]?au|jusqu['’]à|reviens|rentre"
+    r"|hasta|regreso|regresaré|regresare|vuelta|volveré|volvere|vuelvo)\b",
+    re.IGNORECASE,
+)
+_WINDOW = 40
+STALE = timedelta(days=60)
+AHEAD = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A date found in the text and where it starts."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+
+
+def _year(text: str | None) -> int | None:
+    """A two- or four-digit year as a four-digit one."""
+    if not text:
+        return None
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """Every date-like mention, leftmost first, overlapping ones dropped."""
+    found: list[_Mention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            mention = _from_match(kind, m)
+            if mention is not None:
+                found.append(mention)
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    result: list[_Mention] = []
+    for mention in found:
+        if result and mention.start < result[-1].end:
+            continue
+        result.append(mention)
+    return result
+
+
+def _from_match(kind: str, m: re.Match[str]) -> _Mention | None:
+    """One regex match as a mention (None when it cannot be a date)."""
+    if kind == "ymd":
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif kind == "num":
+        first, sep, second, year_text, trailing_dot = m[1], m[2], m[3], m[4], m[5]
+        if sep == "." and not year_text and not trailing_dot:
+            return None  # "10.30" is more likely a time than a date
+        a, b = int(first), int(second)
+        if sep == "/" and a <= 12:
+            month, day = a, b  # US style: 12/03/2026 is December 3
+        else:
+            day, month = a, b  # 03.12.2026, 25/12/2026
+        year = _year(year_text)
+    elif kind == "dmy":
+        day, month, year = int(m[1]), MONTHS[m[2].casefold()], _year(m[3])
+    else:
+        month, day, year = MONTHS[m[1].casefold()], int(m[2]), _year(m[3])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return _Mention(m.start(), m.end(), year, month, day)
+
+
+def _resolve(mention: _Mention, reference: date) -> date | None:
+    """The calendar date of a mention, inferring a missing year from `reference`."""
+    try:
+        if mention.year is not None:
+            return date(mention.year, mention.month, mention.day)
+        candidate = date(reference.year, mention.month, mention.day)
+        if candidate < reference - STALE:
+            candidate = date(reference.year + 1, mention.month, mention.day)
+        return candidate
+    except ValueError:
+        return None
+
+
+def return_date(text: str, reference: date) -> date | None:
+    """The day an out-of-office sender says they are back (or away until), or None."""
+    dates: list[tuple[bool, date]] = []
+    previous_end = 0
+    for mention in _mentions(text):
+        resolved = _resolve(mention, reference)
+        window = text[max(previous_end, mention.start - _WINDOW) : mention.start]
+        previous_end = mention.end
+        if resolved is None or not (reference - STALE <= resolved <= reference + AHEAD):
+            continue
+        dates.append((bool(_RETURN_WORDS.search(window)), resolved))
+    anchored = [d for flagged, d in dates if flagged]
+    if anchored:
+        return anchored[0]
+    return max((d for _, d in dates), default=None)
