@@ -1,0 +1,163 @@
+"""Applying calendar changes: new, moved, retitled and cancelled interviews."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from agent import state
+from agent.context import Context
+from agent.detect import detect, sequence_company_key
+from agent.google.calendar import CalendarSync
+from agent.model import CalendarEvent, Interview, InterviewStatus, Rejection
+from agent.notes import notes_from_pairs
+from agent.sequence import stop_sequence
+
+log = logging.getLogger(__name__)
+
+NOT_AN_INTERVIEW = "not an interview"
+
+
+def token_key(calendar_id: str) -> str:
+    """The kv key of a calendar's sync token."""
+    return f"calendar_sync_token:{calendar_id}"
+
+
+def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
+    """Apply one calendar's changes, then store its new sync token."""
+    if sync.full:
+        _forget_missing(ctx, sync, now)
+    for event in sync.events:
+        apply_event(ctx, event, now)
+    with ctx.store.write():
+        state.set_kv(ctx.store.conn, token_key(sync.calendar_id), sync.next_sync_token)
+
+
+def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:
+    """After a full sync, interviews whose events vanished are treated as cancelled."""
+    present = {e.event_id for e in sync.events if e.status != "cancelled"}
+    for row in state.list_interviews(ctx.store.conn, [InterviewStatus.ACTIVE]):
+        interview = row.interview
+        vanished = interview.calendar_id == sync.calendar_id and interview.event_id not in present
+        if vanished and interview.start > now:
+            stop_sequence(
+                ctx,
+                interview.key,
+                InterviewStatus.CANCELLED,
+                "the event is no longer on the calendar",
+                now,
+                remove_drafts=True,
+            )
+
+
+def redetect(ctx: Context, event: CalendarEvent) -> Interview | Rejection:
+    """Run detection on an event with the command-line notes of its interview."""
+    key = f"{event.calendar_id}/{event.event_id}"
+    pairs = state.get_notes(ctx.store.conn, key)
+    overrides = notes_from_pairs(pairs) if pairs else None
+    return detect(
+        event,
+        user_email=ctx.user_email,
+        settings=ctx.settings.calendar,
+        zone=ctx.zone,
+        overrides=overrides,
+    )
+
+
+def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
+    """One changed event: store it, then create, update or end its interview."""
+    conn = ctx.store.conn
+    key = f"{event.calendar_id}/{event.event_id}"
+    with ctx.store.write():
+        state.put_event(conn, event)
+    existing = state.get_interview(conn, key)
+    if event.status == "cancelled":
+        with ctx.store.write():
+            state.clear_rejection(conn, event.calendar_id, event.event_id)
+        upcoming = existing is not None and existing.interview.start > now
+        if upcoming and existing.status == InterviewStatus.ACTIVE:
+            stop_sequence(
+                ctx,
+                key,
+                InterviewStatus.CANCELLED,
+                "the interview was cancelled",
+                now,
+                remove_drafts=True,
+            )
+        return
+    result = redetect(ctx, event)
+    if isinstance(result, Rejection):
+        _rejected(ctx, event, result, existing, now)
+        return
+    save_interview(ctx, result, existing, now)
+
+
+def _rejected(
+    ctx: Context,
+    event: CalendarEvent,
+    rejection: Rejection,
+    existing: state.InterviewRow | None,
+    now: datetime,
+) -> None:
+    """Remember why an interview-looking event is ignored; end a sequence it used to be."""
+    conn = ctx.store.conn
+    with ctx.store.write():
+        if rejection.reason.startswith(NOT_AN_INTERVIEW) and existing is None:
+            state.clear_rejection(conn, event.calendar_id, event.event_id)
+        else:
+            state.put_rejection(conn, rejection, event.start)
+    if existing is not None and existing.status == InterviewStatus.ACTIVE:
+        stop_sequence(
+            ctx,
+            existing.interview.key,
+            InterviewStatus.GONE,
+            f"no longer followed: {rejection.reason}",
+            now,
+            remove_drafts=True,
+        )
+
+
+def save_interview(
+    ctx: Context, interview: Interview, existing: state.InterviewRow | None, now: datetime
+) -> None:
+    """Store a detected interview; a new one supersedes older sequences with the same company."""
+    conn = ctx.store.conn
+    company = sequence_company_key(interview.company)
+    with ctx.store.write():
+        state.clear_rejection(conn, interview.calendar_id, interview.event_id)
+        state.put_interview(conn, interview, company, now)
+        if existing is None:
+            when = interview.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+            detail = f"{interview.title!r} with {interview.company} on {when}"
+            state.journal(conn, now, interview.key, "found", detail)
+        elif existing.interview.start != interview.start:
+            when = interview.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+            state.journal(
+                conn, now, interview.key, "moved", f"moved to {when}; pending steps follow"
+            )
+        if existing is not None and existing.status == InterviewStatus.GONE:
+            state.set_status(conn, interview.key, InterviewStatus.ACTIVE, "", now)
+            state.reopen_stopped(conn, interview.key, now)
+            state.journal(conn, now, interview.key, "found", "an interview again; sequence resumes")
+    if existing is None:
+        ctx.run.note("found", interview.key, f"{interview.company}: {interview.title}")
+        _supersede(ctx, interview, company, now)
+    elif existing.interview.start != interview.start:
+        ctx.run.note("moved", interview.key, interview.title)
+
+
+def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) -> None:
+    """Older active sequences with the same company give way to the next round."""
+    if not company:
+        return
+    for other in state.active_with_company(ctx.store.conn, company):
+        if other.interview.key != interview.key and other.interview.start < interview.start:
+            when = interview.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d")
+            stop_sequence(
+                ctx,
+                other.interview.key,
+                InterviewStatus.SUPERSEDED,
+                f"next round with {interview.company} on {when}",
+                now,
+                remove_drafts=False,
+            )

@@ -1,0 +1,81 @@
+"""JSON round trip for the frozen dataclasses kept in state.db."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import types
+import typing
+from datetime import date, datetime, time
+from functools import cache
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def to_plain(value: Any) -> Any:
+    """A JSON-ready value for a dataclass tree."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime cannot be stored")
+        return {"$dt": value.isoformat(), "$tz": getattr(value.tzinfo, "key", None)}
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    """Serialize a dataclass tree to compact JSON."""
+    return json.dumps(to_plain(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(cls: type[T], text: str) -> T:
+    """Rebuild a dataclass tree of type `cls` from JSON."""
+    return typing.cast(T, from_plain(cls, json.loads(text)))
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    """Resolved field types of a dataclass."""
+    return typing.get_type_hints(cls)
+
+
+def from_plain(tp: Any, value: Any) -> Any:
+    """Rebuild a value of type `tp` from its JSON form."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        return from_plain(options[0], value)
+    if origin is tuple:
+        args = typing.get_args(tp)
+        item_type = args[0] if args else Any
+        return tuple(from_plain(item_type, v) for v in value)
+    if dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        kwargs = {
+            f.name: from_plain(hints[f.name], value[f.name])
+            for f in dataclasses.fields(tp)
+            if f.name in value
+        }
+        return tp(**kwargs)
+    if tp is datetime:
+        from zoneinfo import ZoneInfo
+
+        moment = datetime.fromisoformat(value["$dt"])
+        return moment.astimezone(ZoneInfo(value["$tz"])) if value.get("$tz") else moment
+    if tp is date:
+        return date.fromisoformat(value)
+    if tp is time:
+        return time.fromisoformat(value)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(value)
+    return value

@@ -1,0 +1,118 @@
+"""`followup doctor`: check each part of a setup and say what to do about each failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.errors import FollowupError
+from agent.settings import Settings
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one part of the setup."""
+
+    name: str
+    ok: bool
+    detail: str
+    exit_code: int = 0
+
+
+def _run(name: str, fn: Callable[[], str]) -> Check:
+    """Run one check; a FollowupError (or other failure) becomes a FAIL line."""
+    try:
+        return Check(name, True, fn())
+    except FollowupError as exc:
+        return Check(name, False, str(exc), exc.exit_code)
+    except Exception as exc:  # a doctor reports, it does not crash
+        return Check(name, False, f"{type(exc).__name__}: {exc}", 1)
+
+
+def check_templates(settings: Settings) -> str:
+    """Render every template once with sample data."""
+    from agent.templating import TemplateSet
+
+    templates = TemplateSet(settings.paths.templates_dir)
+    errors = templates.check_all()
+    if errors:
+        raise errors[0]
+    where = settings.paths.templates_dir
+    mine = sorted(p.name for p in where.glob("*.j2")) if where.is_dir() else []
+    return (
+        f"all templates render ({len(mine)} of yours in {where})"
+        if mine
+        else "all templates render"
+    )
+
+
+def check_token(settings: Settings) -> str:
+    """Token present, private, with the right scopes, and refreshable."""
+    from agent.auth import fresh_credentials, required_scopes
+
+    creds = fresh_credentials(
+        settings.paths.token_file, required_scopes(settings.reminders.enabled)
+    )
+    return f"{settings.paths.token_file} is private, has the scopes, valid={creds.valid}"
+
+
+def check_google(settings: Settings) -> str:
+    """getProfile and each watched calendar answer."""
+    from agent.google.calendar import calendar_time_zone
+    from agent.google.gmail import Gmail
+    from agent.runtime import build_services_for
+
+    services = build_services_for(settings)
+    profile = Gmail(services).profile()
+    zones = [
+        f"{cid} ({calendar_time_zone(services, cid) or 'no zone'})"
+        for cid in settings.calendar.watched
+    ]
+    return f"Gmail {profile.email}; calendars {', '.join(zones)}"
+
+
+def check_state(settings: Settings) -> str:
+    """state.db opens at a schema this version knows."""
+    from agent.store import open_store
+
+    existed = settings.paths.state_db.exists()
+    store = open_store(settings.paths.state_db)
+    try:
+        version = store.schema_version
+    finally:
+        store.close()
+    made = "" if existed else " (created)"
+    return f"{settings.paths.state_db}{made} at schema version {version}"
+
+
+def check_lock(settings: Settings) -> str:
+    """Whether a run is active now."""
+    from agent.store import RunLock
+
+    lock = RunLock(settings.paths.lock_file)
+    if lock.acquire():
+        lock.release()
+        return "no other run is active"
+    return f"a run is active now (pid {lock.holder_pid()}); that is fine while the service runs"
+
+
+def run_checks(load: Callable[[], Settings]) -> list[Check]:
+    """Every check in order; later checks are skipped when settings cannot load."""
+    checks: list[Check] = []
+    try:
+        settings = load()
+    except FollowupError as exc:
+        return [Check("settings", False, str(exc), exc.exit_code)]
+    where: Path = settings.paths.config_file
+    checks.append(Check("settings", True, f"{where}" + ("" if where.exists() else " (defaults)")))
+    checks.append(_run("templates", lambda: check_templates(settings)))
+    token = _run("token", lambda: check_token(settings))
+    checks.append(token)
+    if token.ok:
+        checks.append(_run("google", lambda: check_google(settings)))
+    else:
+        checks.append(Check("google", False, "skipped: needs a working token", token.exit_code))
+    checks.append(_run("state", lambda: check_state(settings)))
+    checks.append(_run("lock", lambda: check_lock(settings)))
+    return checks

@@ -1,0 +1,195 @@
+"""Turning a due email step into exactly one Gmail draft per recipient."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from agent import state
+from agent.compose import compose_draft
+from agent.context import Context
+from agent.errors import AuthError, GoogleUnavailable
+from agent.google.gmail import DraftRef
+from agent.headers import UnsafeHeader
+from agent.model import Contact, Interview, PlannedStep, StepName, StepState, ThreadRef
+
+log = logging.getLogger(__name__)
+
+
+def draft_key(row: state.StepRow) -> str:
+    """The natural key of a draft, also written into its X-Followup-Key header."""
+    return f"{row.interview_key}#{row.step.value}#{row.recipient}"
+
+
+def find_draft_for(ctx: Context, row: state.StepRow) -> DraftRef | None:
+    """Find a draft made for this row by an earlier run that died before storing its id.
+
+    Scans the drafts state.db does not know (once per run) and reads their key header.
+    """
+    if ctx.run.unknown_drafts is None:
+        known = {
+            r.draft_id for r in state.steps_in_state(ctx.store.conn, list(StepState)) if r.draft_id
+        }
+        index: dict[str, DraftRef] = {}
+        for ref in ctx.gmail.list_drafts():
+            if ref.draft_id in known:
+                continue
+            found_key = ctx.gmail.draft_key(ref.draft_id)
+            if found_key:
+                index[found_key] = ref
+        ctx.run.unknown_drafts = index
+    return ctx.run.unknown_drafts.get(draft_key(row))
+
+
+def thread_for(ctx: Context, key: str, contact: str, step: StepName) -> ThreadRef | None:
+    """The thread a check-in or reminder answers: the last message the candidate sent them."""
+    if step == StepName.THANK_YOU:
+        return None
+    sent = [s for s in state.sent_messages(ctx.store.conn, key) if s.contact == contact]
+    if not sent:
+        return None
+    last = sent[-1]
+    if not last.rfc_message_id:
+        return None
+    return ThreadRef(
+        thread_id=last.thread_id,
+        message_id_header=last.rfc_message_id,
+        references=last.references,
+        subject=last.subject,
+    )
+
+
+def contact_for(interview: Interview, email: str) -> Contact:
+    """The interview's contact with this address."""
+    for contact in (*interview.contacts, interview.primary):
+        if contact.email == email:
+            return contact
+    return Contact(email=email)
+
+
+def draft_step(
+    ctx: Context, interview: Interview, planned: PlannedStep, row: state.StepRow, now: datetime
+) -> None:
+    """Create the draft for one (step, recipient) row, exactly once."""
+    conn = ctx.store.conn
+    if row.state == StepState.INTENT and not ctx.dry_run:
+        found = find_draft_for(ctx, row)
+        if found is not None:
+            _store_draft(ctx, row, found, now, recovered=True)
+            return
+    contact = contact_for(interview, row.recipient)
+    thread = thread_for(ctx, row.interview_key, row.recipient, row.step)
+    try:
+        rendered = compose_draft(
+            step=row.step,
+            interview=interview,
+            to=contact,
+            sender=ctx.user_email,
+            candidate_name=ctx.settings.user.name,
+            content=ctx.settings.content,
+            user=ctx.settings.user,
+            templates=ctx.templates,
+            key=draft_key(row),
+            thread=thread,
+            branch=planned.branch,
+            follow_up_date=_follow_up_text(planned),
+            today=now.astimezone(ctx.zone).date(),
+        )
+    except UnsafeHeader as exc:
+        with ctx.store.write():
+            state.update_step(
+                conn, row, now, state=StepState.SKIPPED, reason=f"unsafe header: {exc}"
+            )
+            state.journal(conn, now, row.interview_key, "skipped", f"{row.step.value}: {exc}")
+        ctx.run.note("skipped", row.interview_key, f"{row.step.value} for {row.recipient}: {exc}")
+        return
+    if ctx.dry_run:
+        ctx.run.note(
+            "would-draft",
+            row.interview_key,
+            f"{row.step.value} to {row.recipient}: {rendered.subject}",
+        )
+        return
+    with ctx.store.write():
+        current = state.get_step(conn, row.interview_key, row.step, row.recipient)
+        if current is None or current.state not in (StepState.PLANNED, StepState.INTENT):
+            return
+        state.update_step(conn, current, now, state=StepState.INTENT, reason="")
+    try:
+        ref = ctx.gmail.create_draft(rendered.raw, rendered.thread_id)
+    except Exception as exc:
+        _after_failed_create(ctx, row, exc, now)
+        return
+    _store_draft(ctx, row, ref, now, recovered=False)
+
+
+def _follow_up_text(planned: PlannedStep) -> str | None:
+    """How a named check-in date reads in a template."""
+    if planned.name != StepName.CHECK_IN or planned.branch != "named":
+        return None
+    return planned.due.strftime("%A, %B %-d")
+
+
+def _store_draft(
+    ctx: Context, row: state.StepRow, ref: DraftRef, now: datetime, *, recovered: bool
+) -> None:
+    """Record the created draft's id: the step is done."""
+    conn = ctx.store.conn
+    how = "found after an interrupted run" if recovered else "created"
+    with ctx.store.write():
+        current = state.get_step(conn, row.interview_key, row.step, row.recipient)
+        if current is None:
+            return
+        state.update_step(
+            conn,
+            current,
+            now,
+            state=StepState.DRAFTED,
+            reason="",
+            draft_id=ref.draft_id,
+            draft_message_id=ref.message_id,
+            thread_id=ref.thread_id,
+        )
+        state.journal(
+            conn,
+            now,
+            row.interview_key,
+            "drafted",
+            f"{row.step.value} draft for {row.recipient} {how} (draft {ref.draft_id})",
+        )
+    ctx.run.note("drafted", row.interview_key, f"{row.step.value} for {row.recipient}")
+
+
+def _after_failed_create(ctx: Context, row: state.StepRow, exc: Exception, now: datetime) -> None:
+    """drafts.create failed: find out whether it happened anyway before anything else."""
+    from agent.google.client import _is_api_failure
+
+    if not _is_api_failure(exc):
+        raise exc
+    error = ctx.services.api.fail(exc, "creating a draft")
+    if isinstance(error, AuthError):
+        raise error from exc
+    if isinstance(error, GoogleUnavailable):
+        ctx.run.unknown_drafts = None
+        try:
+            found = find_draft_for(ctx, row)
+        except GoogleUnavailable:
+            found = None
+        if found is not None:
+            _store_draft(ctx, row, found, now, recovered=True)
+            return
+        log.warning("creating a draft did not finish; the next run will check and retry")
+        raise error from exc
+    conn = ctx.store.conn
+    with ctx.store.write():
+        current = state.get_step(conn, row.interview_key, row.step, row.recipient)
+        if current is not None:
+            state.update_step(
+                conn,
+                current,
+                now,
+                state=StepState.SKIPPED,
+                reason=f"Gmail refused the draft: {error}",
+            )
+        state.journal(conn, now, row.interview_key, "skipped", f"{row.step.value}: {error}")
+    ctx.run.note("skipped", row.interview_key, f"{row.step.value} for {row.recipient}: {error}")

@@ -1,0 +1,167 @@
+"""Calendar adapter: incremental event sync and API dicts -> CalendarEvent."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from agent.google.client import Services
+from agent.model import Attendee, CalendarEvent, Person
+
+log = logging.getLogger(__name__)
+
+REMINDER_PROPERTY = "followupReminder"
+FULL_SYNC_LOOKBACK = timedelta(days=30)
+PAGE_SIZE = 250
+
+
+@dataclass(frozen=True)
+class CalendarSync:
+    """What one sync of one calendar brought."""
+
+    calendar_id: str
+    events: tuple[CalendarEvent, ...]
+    next_sync_token: str
+    time_zone: str
+    full: bool
+
+
+def parse_rfc3339(value: str) -> datetime:
+    """An aware datetime from an RFC 3339 string."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"timestamp without offset: {value!r}")
+    return parsed
+
+
+def _when(part: dict[str, Any] | None, zone: ZoneInfo) -> tuple[datetime | None, date | None]:
+    """(dateTime, date) of an event's start or end dict."""
+    if not part:
+        return None, None
+    if part.get("dateTime"):
+        moment = datetime.fromisoformat(str(part["dateTime"]).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(part.get("timeZone") or zone.key))
+        return moment, None
+    if part.get("date"):
+        return None, date.fromisoformat(str(part["date"]))
+    return None, None
+
+
+def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) -> CalendarEvent:
+    """Convert one events resource into a CalendarEvent (tolerant of odd input)."""
+    start, start_date = _when(item.get("start"), zone)
+    end, _ = _when(item.get("end"), zone)
+    original, _ = _when(item.get("originalStartTime"), zone)
+    organizer = item.get("organizer") or {}
+    attendees = tuple(
+        Attendee(
+            email=str(a.get("email", "")).strip().lower(),
+            name=str(a.get("displayName", "")),
+            response_status=str(a.get("responseStatus", "needsAction")),
+            is_self=bool(a.get("self", False)),
+            is_resource=bool(a.get("resource", False)),
+            is_organizer=bool(a.get("organizer", False)),
+        )
+        for a in item.get("attendees") or ()
+        if isinstance(a, dict) and a.get("email")
+    )
+    private = ((item.get("extendedProperties") or {}).get("private")) or {}
+    updated = item.get("updated")
+    return CalendarEvent(
+        calendar_id=calendar_id,
+        event_id=str(item["id"]),
+        status=str(item.get("status", "confirmed")),
+        summary=str(item.get("summary", "")),
+        description=str(item.get("description", "")),
+        location=str(item.get("location", "")),
+        start=start,
+        end=end,
+        all_day=start_date is not None,
+        start_date=start_date,
+        organizer=Person(
+            email=str(organizer.get("email", "")).strip().lower(),
+            name=str(organizer.get("displayName", "")),
+        )
+        if organizer.get("email")
+        else None,
+        organizer_is_self=bool(organizer.get("self", False)),
+        attendees=attendees,
+        recurring_event_id=item.get("recurringEventId"),
+        original_start=original,
+        updated=parse_rfc3339(updated) if updated else None,
+        event_type=str(item.get("eventType", "default")),
+        is_agent_reminder=REMINDER_PROPERTY in private,
+    )
+
+
+class SyncTokenExpired(Exception):
+    """The stored syncToken answered 410 GONE: a full sync is needed."""
+
+
+def sync_calendar(
+    services: Services,
+    calendar_id: str,
+    sync_token: str | None,
+    *,
+    now: datetime,
+    fallback_zone: str,
+) -> CalendarSync:
+    """Incremental sync with the stored token; a 410 falls back to a full sync."""
+    if sync_token:
+        try:
+            return _list_all(services, calendar_id, {"syncToken": sync_token}, fallback_zone, False)
+        except SyncTokenExpired:
+            log.info("calendar %s: sync token expired; doing a full sync", calendar_id)
+    time_min = (now - FULL_SYNC_LOOKBACK).isoformat()
+    return _list_all(services, calendar_id, {"timeMin": time_min}, fallback_zone, True)
+
+
+def _list_all(
+    services: Services, calendar_id: str, params: dict[str, Any], fallback_zone: str, full: bool
+) -> CalendarSync:
+    """Page through events.list; the sync token is on the last page."""
+    from googleapiclient.errors import HttpError
+
+    items: list[dict[str, Any]] = []
+    page_token: str | None = None
+    zone_name = fallback_zone
+    while True:
+        request = services.calendar.events().list(
+            calendarId=calendar_id,
+            singleEvents=True,
+            maxResults=PAGE_SIZE,
+            pageToken=page_token,
+            **params,
+        )
+        try:
+            page = services.api.read(
+                request,
+                f"reading calendar {calendar_id!r}",
+                expect=frozenset() if full else frozenset({410}),
+            )
+        except HttpError as exc:
+            raise SyncTokenExpired() from exc
+        zone_name = page.get("timeZone") or zone_name
+        items.extend(page.get("items") or ())
+        page_token = page.get("nextPageToken")
+        if not page_token:
+            token = page.get("nextSyncToken", "")
+            break
+    zone = ZoneInfo(zone_name) if zone_name else ZoneInfo("UTC")
+    events = []
+    for item in items:
+        try:
+            events.append(to_calendar_event(calendar_id, item, zone))
+        except (KeyError, ValueError, TypeError) as exc:
+            log.warning("calendar %s: ignoring an event that cannot be read (%s)", calendar_id, exc)
+    return CalendarSync(calendar_id, tuple(events), token, zone_name, full)
+
+
+def calendar_time_zone(services: Services, calendar_id: str) -> str:
+    """The calendar's own time zone (calendars.get)."""
+    request = services.calendar.calendars().get(calendarId=calendar_id)
+    return str(services.api.read(request, f"reading calendar {calendar_id!r}").get("timeZone", ""))

@@ -1,0 +1,198 @@
+"""Build the Gmail and Calendar services and run their requests with a retry policy."""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.errors import GoogleApiError, GoogleUnavailable
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+BACKOFF_CAP_SECONDS = 32.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Capped, jittered exponential backoff for reads."""
+
+    max_tries: int = 5
+    base_seconds: float = 1.0
+    cap_seconds: float = BACKOFF_CAP_SECONDS
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    rng: random.Random = field(default_factory=random.Random, compare=False)
+
+    def delay(self, attempt: int) -> float:
+        """Full-jitter wait before retry number `attempt` (1-based)."""
+        ceiling = min(self.cap_seconds, self.base_seconds * (2 ** (attempt - 1)))
+        return self.rng.uniform(ceiling / 2, ceiling)
+
+
+def error_status(exc: BaseException) -> int | None:
+    """The HTTP status of a googleapiclient HttpError, else None."""
+    resp = getattr(exc, "resp", None)
+    status = getattr(resp, "status", None)
+    return int(status) if status is not None else None
+
+
+def error_reason(exc: BaseException) -> str:
+    """The first `reason` Google put in an error body ('' if none)."""
+    details = getattr(exc, "error_details", None)
+    if isinstance(details, list):
+        for item in details:
+            if isinstance(item, dict) and item.get("reason"):
+                return str(item["reason"])
+    return ""
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True for failures where no HTTP answer arrived (refused, reset, timeout)."""
+    import httplib2
+
+    return (
+        isinstance(
+            exc, (ConnectionError, socket.timeout, TimeoutError, OSError, httplib2.HttpLib2Error)
+        )
+        and error_status(exc) is None
+    )
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for the errors Google says to retry with backoff."""
+    status = error_status(exc)
+    if status is None:
+        return is_connection_error(exc)
+    if status in RETRYABLE_STATUS:
+        return True
+    return status == 403 and error_reason(exc) in RETRYABLE_403_REASONS
+
+
+def describe(exc: BaseException) -> str:
+    """A short description of an API failure for a one-line message."""
+    status = error_status(exc)
+    if status is None:
+        return f"{type(exc).__name__}: {exc}".strip()
+    reason = error_reason(exc)
+    message = ""
+    getter = getattr(exc, "_get_reason", None)
+    if callable(getter):
+        message = str(getter()).strip()
+    return f"HTTP {status}{' ' + reason if reason else ''}: {message}"[:300]
+
+
+class Api:
+    """Runs API requests: reads with backoff, writes exactly once."""
+
+    def __init__(self, policy: RetryPolicy, where: str) -> None:
+        self.policy = policy
+        self.where = where
+
+    def read(self, request: Any, what: str, *, expect: frozenset[int] = frozenset()) -> Any:
+        """Execute an idempotent request, retrying retryable failures with backoff.
+
+        An HttpError whose status is in `expect` (e.g. 404, 410) is raised unchanged.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return request.execute(num_retries=0)
+            except Exception as exc:
+                if not _is_api_failure(exc) or error_status(exc) in expect:
+                    raise
+                if not is_retryable(exc) or attempt >= self.policy.max_tries:
+                    raise self.fail(exc, what) from exc
+                wait = self.policy.delay(attempt)
+                log.warning("%s failed (%s); retry %d in %.1fs", what, describe(exc), attempt, wait)
+                self.policy.sleep(wait)
+
+    def write_once(self, request: Any, what: str) -> Any:
+        """Execute a non-idempotent request once; failures propagate as raw exceptions."""
+        return request.execute(num_retries=0)
+
+    def fail(self, exc: BaseException, what: str) -> Exception:
+        """Turn an API failure into the agent's error with a one-line message."""
+        status = error_status(exc)
+        if status is None or is_retryable(exc):
+            return GoogleUnavailable(
+                f"{what}: cannot get an answer from {self.where} ({describe(exc)}); "
+                "check the network and try again later"
+            )
+        if status == 401:
+            from agent.errors import AuthError
+
+            return AuthError(
+                f"{what}: Google refused the credentials (HTTP 401); run `followup auth`"
+            )
+        if status == 403 and error_reason(exc) in {"insufficientPermissions", "forbidden"}:
+            from agent.errors import AuthError
+
+            return AuthError(
+                f"{what}: the token lacks a permission ({describe(exc)}); run `followup auth` again"
+            )
+        return GoogleApiError(f"{what}: {describe(exc)}")
+
+
+def _is_api_failure(exc: BaseException) -> bool:
+    """True for HttpError and transport failures (not programming errors)."""
+    from googleapiclient.errors import HttpError
+
+    return isinstance(exc, HttpError) or is_connection_error(exc)
+
+
+@dataclass(frozen=True)
+class Services:
+    """The two built services plus the request runners."""
+
+    gmail: Any
+    calendar: Any
+    api: Api
+
+
+def gmail_endpoint(endpoint: str) -> str:
+    """Gmail's api_endpoint for a base URL (method paths already start with gmail/v1/)."""
+    return endpoint.rstrip("/") + "/"
+
+
+def calendar_endpoint(endpoint: str) -> str:
+    """Calendar's api_endpoint for a base URL (must end in /calendar/v3/)."""
+    return endpoint.rstrip("/") + "/calendar/v3/"
+
+
+def build_services(
+    credentials: Any, *, endpoint: str, timeout: float, policy: RetryPolicy
+) -> Services:
+    """Build Gmail v1 and Calendar v3 from the bundled discovery documents (no network)."""
+    import google_auth_httplib2
+    import httplib2
+    from googleapiclient.discovery import build
+
+    def authed_http() -> Any:
+        return google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
+
+    gmail_opts = {"api_endpoint": gmail_endpoint(endpoint)} if endpoint else None
+    cal_opts = {"api_endpoint": calendar_endpoint(endpoint)} if endpoint else None
+    gmail = build(
+        "gmail",
+        "v1",
+        http=authed_http(),
+        static_discovery=True,
+        cache_discovery=False,
+        client_options=gmail_opts,
+    )
+    calendar = build(
+        "calendar",
+        "v3",
+        http=authed_http(),
+        static_discovery=True,
+        cache_discovery=False,
+        client_options=cal_opts,
+    )
+    return Services(gmail=gmail, calendar=calendar, api=Api(policy, endpoint or "Google"))

@@ -1,0 +1,92 @@
+"""Ending or pausing a sequence: its pending steps stop and, where the rules say, drafts go."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from agent import state
+from agent.context import Context
+from agent.model import InterviewStatus, StepState
+
+log = logging.getLogger(__name__)
+
+PENDING = (StepState.PLANNED, StepState.INTENT)
+
+
+def stop_sequence(
+    ctx: Context,
+    key: str,
+    status: InterviewStatus,
+    reason: str,
+    now: datetime,
+    *,
+    remove_drafts: bool,
+) -> int:
+    """Stop an active sequence; returns how many unsent drafts were removed."""
+    conn = ctx.store.conn
+    with ctx.store.write():
+        row = state.get_interview(conn, key)
+        if row is None or row.status not in (InterviewStatus.ACTIVE, InterviewStatus.PAUSED):
+            return 0
+        state.set_status(conn, key, status, reason, now)
+        for step in state.get_steps(conn, key):
+            if step.state in PENDING and step.state != StepState.INTENT:
+                state.update_step(conn, step, now, state=StepState.STOPPED, reason=reason)
+        state.journal(conn, now, key, status.value, reason)
+    ctx.run.note(status.value, key, reason)
+    return resolve_intents_and_drafts(ctx, key, reason, now, remove_drafts=remove_drafts)
+
+
+def resolve_intents_and_drafts(
+    ctx: Context, key: str, reason: str, now: datetime, *, remove_drafts: bool
+) -> int:
+    """After a stop: settle half-done creates, and delete the unsent drafts when asked."""
+    from agent.drafting import find_draft_for
+
+    conn = ctx.store.conn
+    removed = 0
+    for step in state.get_steps(conn, key):
+        draft_id = step.draft_id
+        if step.state == StepState.INTENT:
+            found = None if ctx.dry_run else find_draft_for(ctx, step)
+            if found is None:
+                with ctx.store.write():
+                    state.update_step(conn, step, now, state=StepState.STOPPED, reason=reason)
+                continue
+            draft_id = found.draft_id
+            with ctx.store.write():
+                state.update_step(
+                    conn,
+                    step,
+                    now,
+                    state=StepState.DRAFTED,
+                    draft_id=found.draft_id,
+                    draft_message_id=found.message_id,
+                    thread_id=found.thread_id,
+                )
+        elif step.state != StepState.DRAFTED:
+            continue
+        if not remove_drafts or draft_id is None:
+            continue
+        if ctx.dry_run:
+            ctx.run.note("would-remove", key, f"{step.step.value} draft for {step.recipient}")
+            continue
+        gone_before = not ctx.gmail.delete_draft(draft_id)
+        detail = f"{step.step.value} draft for {step.recipient} removed ({reason})"
+        with ctx.store.write():
+            current = state.get_step(conn, key, step.step, step.recipient)
+            if current is not None:
+                state.update_step(
+                    conn,
+                    current,
+                    now,
+                    state=StepState.STOPPED,
+                    reason=f"unsent draft removed: {reason}",
+                )
+            if not gone_before:
+                state.journal(conn, now, key, "removed", detail)
+        if not gone_before:
+            removed += 1
+            ctx.run.note("removed", key, detail)
+    return removed
