@@ -167,7 +167,7 @@ def service_install(obj: Obj, print_only: bool) -> None:
 )
 @fail_cleanly
 def demo(fast: bool, keep: bool, start: datetime | None) -> None:
-    """Watch the whole story on the built-in sandbox: offline, in seconds, nothing of yours touched."""
+    """Watch the whole story on the built-in sandbox: offline, in seconds, nothing of yours."""
     from datetime import date
 
     from agent.demo import next_monday, run_demo

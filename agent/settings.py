@@ -79,6 +79,7 @@ class GoogleSettings:
     client_secret_file: str = ""  # OAuth Desktop client JSON; empty: <home>/client_secret.json
     timeout_seconds: float = 30.0
     max_retries: int = 5
+    retry_base_seconds: float = 1.0  # first backoff wait; doubles per try, capped at 32 s
 
 
 @dataclass(frozen=True)
