@@ -1,0 +1,142 @@
+"""One API request end to end: send trap, routing, auth, scopes, faults, handler, request log."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from agent.sandbox import calendar as calendar_api
+from agent.sandbox import gmail as gmail_api
+from agent.sandbox import routes
+from agent.sandbox.faults import RequestRecord
+from agent.sandbox.wire import ApiError, error_body
+
+if TYPE_CHECKING:
+    from agent.sandbox.state import Sandbox
+
+log = logging.getLogger(__name__)
+HANDLERS = {**gmail_api.HANDLERS, **calendar_api.HANDLERS}
+SEND_REFUSED = "sandbox: sending is not allowed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the HTTP layer should do: answer status+body, or drop the connection."""
+
+    status: int
+    body: dict[str, Any] | None
+    delay: float = 0.0
+    drop: bool = False
+    mutated: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _flat(query: dict[str, list[str]]) -> dict[str, Any]:
+    """Query parameters for the log: single values unwrapped."""
+    return {k: v[0] if len(v) == 1 else list(v) for k, v in query.items()}
+
+
+def _json(raw: bytes) -> dict[str, Any] | None:
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "parseError", "Invalid JSON payload received.") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "parseError", "Invalid JSON payload received.")
+    return data
+
+
+def api_call(
+    sb: Sandbox,
+    verb: str,
+    path: str,
+    query: dict[str, list[str]],
+    authorization: str | None,
+    raw: bytes,
+) -> Outcome:
+    """Answer one Gmail/Calendar request; the caller holds the sandbox lock."""
+    flat = _flat(query)
+    body: dict[str, Any] | None = None
+
+    def done(method: str, outcome: Outcome) -> Outcome:
+        """Log the request with its outcome and return the outcome."""
+        sb.record(
+            RequestRecord(
+                method, verb, path, flat, 0 if outcome.drop else outcome.status, sb.now(), body
+            )
+        )
+        return outcome
+
+    def fail(method: str, err: ApiError, headers: tuple[tuple[str, str], ...] = ()) -> Outcome:
+        """Answer (and log) a Google-shaped error."""
+        return done(method, Outcome(err.status, err.body(), headers=headers))
+
+    send = routes.send_method(path)
+    if send is not None:
+        with contextlib.suppress(ApiError):
+            body = _json(raw)  # kept in the log when it is JSON; uploads are not
+        return fail(send, ApiError(403, "forbidden", SEND_REFUSED))
+    found = routes.match(verb, path)
+    if found is None:
+        return fail("unknown", ApiError(404, "notFound", f"Not Found: {verb} {path}"))
+    method = found.method
+    repeated = {k for k, spec in method.parameters.items() if spec.get("repeated")}
+    flat.update({k: list(v) for k, v in query.items() if k in repeated})
+    problem = sb.auth.check(authorization)
+    if problem:
+        return fail(
+            method.id,
+            ApiError(401, "authError", problem),
+            (("WWW-Authenticate", 'Bearer realm="https://accounts.google.com/"'),),
+        )
+    try:
+        body = _json(raw)
+    except ApiError as err:
+        return fail(method.id, err)
+    try:
+        params = routes.typed_params(method, query, found.path_params)
+        if "format" in method.parameters and not params.get("format"):
+            params["format"] = method.parameters["format"].get("default", "full")
+    except ApiError as err:
+        return fail(method.id, err)
+    denied = routes.scope_error(method, sb.auth.scopes, params)
+    if denied:
+        return fail(method.id, ApiError(403, "insufficientPermissions", denied))
+    fault = sb.fault_book.take(method.id)
+    if fault is not None and not fault.after:
+        return done(
+            method.id, _fault_outcome(fault.status, fault.reason, fault.delay, mutated=False)
+        )
+    handler = HANDLERS.get(method.id)
+    if handler is None:
+        return fail(
+            method.id, ApiError(501, "notImplemented", f"sandbox: {method.id} is not implemented")
+        )
+    try:
+        status, reply = handler(sb, params, body)
+    except ApiError as err:
+        status, reply = err.status, err.body()
+    except Exception as exc:  # a sandbox bug: answer like Google's backend would, and say so
+        log.exception("sandbox: %s failed", method.id)
+        status, reply = 500, error_body(500, "backendError", f"sandbox internal error: {exc!r}")
+    mutated = verb != "GET" and status < 400
+    if fault is not None:
+        return done(
+            method.id, _fault_outcome(fault.status, fault.reason, fault.delay, mutated=mutated)
+        )
+    return done(method.id, Outcome(status, reply, mutated=mutated))
+
+
+def _fault_outcome(status: int, reason: str, delay: float, *, mutated: bool) -> Outcome:
+    """An injected failure: an error answer, or (status 0) a dropped connection."""
+    if status == 0:
+        return Outcome(0, None, delay=delay, drop=True, mutated=mutated)
+    err = ApiError(status, reason, f"sandbox: injected {status} {reason}")
+    return Outcome(
+        status, error_body(err.status, err.reason, err.message), delay=delay, mutated=mutated
+    )

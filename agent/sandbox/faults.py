@@ -1,0 +1,132 @@
+"""Injected faults and the request log."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from agent.sandbox.wire import default_reason, parse_datetime
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One API request the sandbox answered (status 0: the connection was dropped)."""
+
+    method: str  # discovery method id, e.g. "gmail.users.drafts.create"
+    verb: str
+    path: str
+    query: dict[str, Any]
+    status: int
+    at: datetime
+    body: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (datetime as ISO 8601)."""
+        return {
+            "method": self.method,
+            "verb": self.verb,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "at": self.at.isoformat(),
+            "body": self.body,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RequestRecord:
+        """Inverse of to_dict."""
+        return cls(
+            data["method"],
+            data["verb"],
+            data["path"],
+            dict(data["query"]),
+            int(data["status"]),
+            parse_datetime(data["at"]),
+            data.get("body"),
+        )
+
+    @property
+    def is_send(self) -> bool:
+        """True for users.messages.send / users.drafts.send on any path."""
+        return self.method in SEND_METHODS
+
+
+SEND_METHODS = frozenset({"gmail.users.messages.send", "gmail.users.drafts.send"})
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What to do to matching requests: answer `status` (0: drop the connection)."""
+
+    method: str
+    status: int
+    reason: str
+    count: int | None = 1
+    rate: float | None = None
+    delay: float = 0.0
+    after: bool = False  # perform the request first, then fail
+
+
+@dataclass
+class FaultBook:
+    """Active faults, consumed in the order they were injected."""
+
+    seed: int | None = None
+    faults: list[Fault] = field(default_factory=list)
+    remaining: list[int | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def add(
+        self,
+        method: str,
+        status: int,
+        *,
+        count: int | None = 1,
+        rate: float | None = None,
+        reason: str | None = None,
+        delay: float = 0.0,
+        after: bool = False,
+    ) -> Fault:
+        """Register a fault; 0 with after=True drops the connection after doing the work."""
+        if status != 0 and not 400 <= status <= 599:
+            raise ValueError(f"fault status must be 0 or 4xx/5xx, not {status}")
+        if rate is not None and not 0.0 <= rate <= 1.0:
+            raise ValueError(f"fault rate must be within [0, 1], not {rate}")
+        if count is not None and count < 1:
+            raise ValueError(f"fault count must be at least 1, not {count}")
+        fault = Fault(
+            method,
+            status,
+            reason or (default_reason(status) if status else ""),
+            None if rate is not None and count == 1 else count,
+            rate,
+            max(0.0, delay),
+            after,
+        )
+        self.faults.append(fault)
+        self.remaining.append(fault.count)
+        return fault
+
+    def clear(self) -> None:
+        """Remove every fault."""
+        self.faults.clear()
+        self.remaining.clear()
+
+    def take(self, method: str) -> Fault | None:
+        """The fault that hits this request, if any (counts are consumed)."""
+        for i, fault in enumerate(self.faults):
+            if fault.method not in ("*", method):
+                continue
+            if fault.rate is not None and self.rng.random() >= fault.rate:
+                continue
+            left = self.remaining[i]
+            if left is not None:
+                if left <= 0:
+                    continue
+                self.remaining[i] = left - 1
+            return fault
+        return None

@@ -1,0 +1,190 @@
+"""RFC 822 messages as Gmail shows them: headers, snippet, payload tree, threading keys."""
+
+from __future__ import annotations
+
+import email
+import html
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+from functools import lru_cache
+from typing import Any
+
+from agent.sandbox.wire import b64url_encode
+
+SNIPPET_LENGTH = 200
+_PREFIX = re.compile(r"^\s*(re|fwd?|aw|antw|wg|sv|vs|tr)\s*(\[\d+\])?\s*:\s*", re.IGNORECASE)
+_MSGID = re.compile(r"<[^<>\s]+>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What the sandbox needs from one raw message."""
+
+    headers: tuple[tuple[str, str], ...]
+    subject: str
+    message_id: str
+    refs: tuple[str, ...]  # In-Reply-To first, then References newest first
+    snippet: str
+    text: str
+    has_attachment: bool
+
+    def header(self, name: str) -> str:
+        """The first header of that name (case-insensitive), or ''."""
+        lname = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lname), "")
+
+    def all_headers(self, name: str) -> list[str]:
+        """Every header of that name (case-insensitive)."""
+        lname = name.lower()
+        return [v for k, v in self.headers if k.lower() == lname]
+
+    def addresses(self, *names: str) -> list[tuple[str, str]]:
+        """(display name, lowercased address) pairs from the named address headers."""
+        values = [v for n in names for v in self.all_headers(n)]
+        return [(name, addr.lower()) for name, addr in getaddresses(values) if addr]
+
+
+def normalize_subject(subject: str) -> str:
+    """The subject without leading Re:/Fwd:/AW:/Antw: prefixes, whitespace collapsed, casefolded."""
+    text = " ".join(subject.split())
+    while True:
+        stripped = _PREFIX.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text.strip().casefold()
+
+
+def message_ids(value: str) -> list[str]:
+    """The <...> message ids named in a header value, in order."""
+    return _MSGID.findall(value or "")
+
+
+def to_bytes(raw: bytes | EmailMessage | Message) -> bytes:
+    """Serialized bytes of a message given as bytes or an email.message object."""
+    if isinstance(raw, bytes | bytearray):
+        return bytes(raw)
+    return raw.as_bytes()
+
+
+def _safe_items(msg: Message) -> tuple[tuple[str, str], ...]:
+    """Header (name, value) pairs, decoded; raw text when a value cannot be parsed."""
+    out = []
+    for name, raw_value in msg.raw_items():
+        try:
+            value = str(msg.policy.header_factory(name, raw_value))
+        except Exception:
+            value = str(raw_value)
+        out.append((name, " ".join(value.split()) if "\n" in value else value))
+    return tuple(out)
+
+
+def _text_of(msg: Message) -> str:
+    """The first text/plain body (or text/html without tags) as a string."""
+    plain = html_text = None
+    for part in msg.walk():
+        if part.is_multipart() or part.get_filename():
+            continue
+        ctype = part.get_content_type()
+        if ctype not in ("text/plain", "text/html"):
+            continue
+        try:
+            content = part.get_content() if hasattr(part, "get_content") else part.get_payload()
+        except Exception:
+            payload = part.get_payload(decode=True) or b""
+            content = payload.decode("utf-8", "replace")
+        if ctype == "text/plain" and plain is None:
+            plain = str(content)
+        elif ctype == "text/html" and html_text is None:
+            html_text = html.unescape(_TAG.sub(" ", str(content)))
+    return plain if plain is not None else (html_text or "")
+
+
+@lru_cache(maxsize=4096)
+def parse(raw: bytes) -> Parsed:
+    """Parse raw RFC 822 bytes (cached: messages are immutable)."""
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    headers = _safe_items(msg)
+    first = {k.lower(): v for k, v in reversed(headers)}
+    refs = message_ids(first.get("in-reply-to", ""))
+    refs += [m for m in reversed(message_ids(first.get("references", ""))) if m not in refs]
+    text = _text_of(msg)
+    collapsed = " ".join(text.split())
+    snippet = html.escape(collapsed[:SNIPPET_LENGTH], quote=True).replace("&#x27;", "&#39;")
+    has_attachment = any(p.get_filename() for p in msg.walk() if not p.is_multipart())
+    ids = message_ids(first.get("message-id", ""))
+    return Parsed(
+        headers=headers,
+        subject=first.get("subject", ""),
+        message_id=ids[0] if ids else first.get("message-id", "").strip(),
+        refs=tuple(refs),
+        snippet=snippet,
+        text=text,
+        has_attachment=has_attachment,
+    )
+
+
+def payload(
+    raw: bytes, *, with_body: bool, header_filter: list[str] | None = None
+) -> dict[str, Any]:
+    """Gmail's `payload` tree; metadata format passes with_body=False and header_filter."""
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    if not with_body:
+        headers = parse(raw).headers
+        if header_filter:
+            wanted = {h.lower() for h in header_filter}
+            headers = tuple((k, v) for k, v in headers if k.lower() in wanted)
+        return {"mimeType": msg.get_content_type(), "headers": _header_list(headers)}
+    return _part(msg, "")
+
+
+def _header_list(headers: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    """[{name, value}] as Gmail lists them."""
+    return [{"name": k, "value": v} for k, v in headers]
+
+
+def _part(part: Message, part_id: str) -> dict[str, Any]:
+    """One node of the payload tree."""
+    node: dict[str, Any] = {
+        "partId": part_id,
+        "mimeType": part.get_content_type(),
+        "filename": part.get_filename() or "",
+        "headers": _header_list(_safe_items(part)),
+    }
+    if part.is_multipart():
+        node["body"] = {"size": 0}
+        children = part.get_payload()
+        assert isinstance(children, list)
+        prefix = f"{part_id}." if part_id else ""
+        node["parts"] = [_part(child, f"{prefix}{i}") for i, child in enumerate(children)]
+    else:
+        data = part.get_payload(decode=True) or b""
+        node["body"] = {"size": len(data)}
+        if data:
+            node["body"]["data"] = b64url_encode(data)
+    return node
+
+
+def set_headers(raw: bytes, values: dict[str, str]) -> bytes:
+    """Replace (or add, at the top) the named headers, leaving the rest of the bytes untouched."""
+    sep = b"\r\n" if b"\r\n" in raw[:2000] else b"\n"
+    split_at = raw.find(sep + sep)
+    head, body = (raw, b"") if split_at < 0 else (raw[:split_at], raw[split_at:])
+    lowered = {k.lower() for k in values}
+    kept: list[bytes] = []
+    skipping = False
+    for line in head.split(sep):
+        if line[:1] in (b" ", b"\t"):
+            if not skipping:
+                kept.append(line)
+            continue
+        name = line.split(b":", 1)[0].strip().decode("ascii", "replace").lower()
+        skipping = name in lowered
+        if not skipping:
+            kept.append(line)
+    added = [f"{k}: {v}".encode() for k, v in values.items()]
+    return sep.join(added + kept) + body
