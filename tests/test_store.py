@@ -18,7 +18,7 @@ from agent.store import MIGRATIONS, LockBusy, RunLock, Store, open_store
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {
     "kv", "events", "interviews", "rejections", "notes", "steps", "journal",
-    "sent_messages", "seen_messages",
+    "sent_messages", "seen_messages", "reminders",
 }
 
 
@@ -42,9 +42,8 @@ def add_interview(conn: sqlite3.Connection, key: str = "k1") -> None:
     )
 
 
-def test_fresh_db_is_at_version_1_with_wal_and_full_sync(db: Path, store: Store) -> None:
-    assert len(MIGRATIONS) == 1
-    assert store.schema_version == 1
+def test_fresh_db_is_at_the_latest_version_with_wal_and_full_sync(db: Path, store: Store) -> None:
+    assert store.schema_version == len(MIGRATIONS) == 2
     conn = store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # FULL (2); also SQLite's usual build default, so the pragma guards other builds
@@ -82,7 +81,7 @@ def test_reopen_is_idempotent_and_keeps_data(db: Path) -> None:
     with open_store(db) as first, first.write() as conn:
         conn.execute("INSERT INTO kv(key, value) VALUES('history_id', '42')")
     with open_store(db) as again:
-        assert again.schema_version == 1
+        assert again.schema_version == len(MIGRATIONS)
         assert again.conn.execute("SELECT value FROM kv").fetchone()["value"] == "42"
 
 
@@ -115,7 +114,7 @@ def test_newer_schema_is_refused_and_file_left_unchanged(db: Path) -> None:
         open_store(db)
     message = str(caught.value)
     assert "schema version 99" in message
-    assert "knows up to 1" in message
+    assert f"knows up to {len(MIGRATIONS)}" in message
     assert "pip install -U interview-followup" in message
     assert caught.value.exit_code == 7
     assert db.read_bytes() == before
@@ -201,12 +200,14 @@ def test_later_migrations_apply_in_order(db: Path) -> None:
       INSERT INTO audit(note) VALUES ('kv; ' || NEW.key);
     END;
     """
+    latest = len(MIGRATIONS)
     with open_store(db, migrations=(*MIGRATIONS, v2)) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == latest + 1
         with store.write() as conn:
             conn.execute("INSERT INTO kv VALUES('x', '1')")
         assert store.conn.execute("SELECT note FROM audit").fetchone()[0] == "kv; x"
-    with pytest.raises(StateError, match="schema version 2 but this followup knows up to 1"):
+    expected = f"schema version {latest + 1} but this followup knows up to {latest}"
+    with pytest.raises(StateError, match=expected):
         open_store(db)
 
 
@@ -216,7 +217,7 @@ def test_failed_migration_leaves_the_previous_version(db: Path) -> None:
     with pytest.raises(StateError, match="no such table"):
         open_store(db, migrations=(*MIGRATIONS, broken))
     with open_store(db) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == len(MIGRATIONS)
         names = [r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")]
         assert "half" not in names
 
@@ -291,3 +292,12 @@ def test_lock_context_manager_and_same_process_contention(tmp_path: Path) -> Non
     with second:
         assert second.holder_pid() == os.getpid()
     second.release()  # releasing twice is harmless
+
+
+def test_version_1_database_is_migrated_to_2_keeping_its_rows(db: Path) -> None:
+    with open_store(db, migrations=MIGRATIONS[:1]) as old, old.write() as conn:
+        conn.execute("INSERT INTO kv(key, value) VALUES('history_id', '7')")
+    with open_store(db) as store:
+        assert store.schema_version == 2
+        assert store.conn.execute("SELECT value FROM kv").fetchone()["value"] == "7"
+        assert store.conn.execute("SELECT count(*) FROM reminders").fetchone()[0] == 0
