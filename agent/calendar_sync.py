@@ -102,7 +102,8 @@ def _rejected(
     """Remember why an interview-looking event is ignored; end a sequence it used to be."""
     conn = ctx.store.conn
     with ctx.store.write():
-        if rejection.reason.startswith(NOT_AN_INTERVIEW) and existing is None:
+        quiet = rejection.reason.startswith(NOT_AN_INTERVIEW) or event.is_agent_reminder
+        if quiet and existing is None:
             state.clear_rejection(conn, event.calendar_id, event.event_id)
         else:
             state.put_rejection(conn, rejection, event.start)

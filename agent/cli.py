@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from agent.cli_common import Obj, fail_cleanly, take_lock
+from agent.cli_daily import agenda
 from agent.cli_setup import auth, demo, doctor, run, service
 
 log = logging.getLogger("agent")
@@ -289,7 +290,7 @@ def sandbox(
     )
 
 
-for command in (auth, doctor, run, service, demo):
+for command in (agenda, auth, doctor, run, service, demo):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

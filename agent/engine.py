@@ -17,6 +17,7 @@ from agent.google.client import Services
 from agent.google.gmail import Gmail
 from agent.inbox import sync_inbox
 from agent.model import InterviewStatus
+from agent.reminders import sync_reminders
 from agent.settings import Settings
 from agent.store import Store
 from agent.templating import TemplateSet
@@ -84,5 +85,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         current = state.get_interview(conn, row.interview.key)
         if current is not None and current.status == InterviewStatus.ACTIVE:
             advance(ctx, current, now)
+    if settings.reminders.enabled:
+        sync_reminders(ctx, now)
     log.info("tick done: %d action(s)", len(ctx.run.actions))
     return ctx.run

@@ -49,6 +49,11 @@ MIGRATIONS: tuple[str, ...] = (
       PRIMARY KEY (interview_key, contact, message_id));
     CREATE TABLE seen_messages (message_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE reminders (interview_key TEXT NOT NULL, step TEXT NOT NULL,
+      calendar_id TEXT NOT NULL, event_id TEXT NOT NULL, due TEXT NOT NULL,
+      state TEXT NOT NULL, PRIMARY KEY (interview_key, step));
+    """,
 )
 
 

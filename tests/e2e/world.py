@@ -192,7 +192,9 @@ class World:
         assert self.sandbox.send_attempts() == []
 
 
-def make_world(tmp_path: Path, now: datetime, extra_config: str = "") -> World:
+def make_world(
+    tmp_path: Path, now: datetime, extra_config: str = "", *, reminders: bool = False
+) -> World:
     """Start a sandbox and a followup home with a sandbox token and test settings."""
     sandbox = Sandbox(user_email=USER, time_zone="America/New_York", now=now)
     server = SandboxServer(sandbox)
@@ -200,5 +202,5 @@ def make_world(tmp_path: Path, now: datetime, extra_config: str = "") -> World:
     home = tmp_path / "home"
     home.mkdir(mode=0o700)
     (home / "config.toml").write_text(CONFIG.format(endpoint=server.url) + extra_config)
-    write_sandbox_token(home / "token.json", server.url, reminders=False)
+    write_sandbox_token(home / "token.json", server.url, reminders=reminders)
     return World(sandbox, server, home, now, extra_config)

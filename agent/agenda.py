@@ -1,0 +1,107 @@
+"""`followup agenda`: what the candidate should do today and tomorrow, from state.db alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from agent import state
+from agent.compose import render_cue, render_voicemail
+from agent.context import Context
+from agent.drafting import contact_for
+from agent.model import EMAIL_STEPS, InterviewStatus, StepName, StepState
+
+STEP_LABELS = {
+    StepName.THANK_YOU: "thank-you",
+    StepName.CHECK_IN: "check-in",
+    StepName.REMINDER: "reminder",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do."""
+
+    at: datetime
+    kind: str  # ask | draft | call
+    title: str
+    text: str
+
+
+def _plain(text: str) -> str:
+    """Outsiders' text made safe for one terminal line."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
+    """Today's and tomorrow's cues, waiting drafts and calls, by day, in time order."""
+    today = now.astimezone(ctx.zone).date()
+    days = (today, today + timedelta(days=1))
+    items: dict[date, list[Item]] = {d: [] for d in days}
+    conn = ctx.store.conn
+    for row in state.list_interviews(conn, [InterviewStatus.ACTIVE]):
+        iv = row.interview
+        label = _plain(iv.company or iv.title)
+        for step in state.get_steps(conn, iv.key):
+            day = step.due.astimezone(ctx.zone).date()
+            if step.step == StepName.ASK and day in items and step.state == StepState.PLANNED:
+                who = _plain(iv.primary.name or iv.primary.email)
+                cue = render_cue(
+                    iv,
+                    ctx.templates,
+                    candidate_name=ctx.settings.user.name,
+                    content=ctx.settings.content,
+                    user=ctx.settings.user,
+                )
+                items[day].append(Item(step.due, "ask", f"{label}: before it ends, ask {who}", cue))
+            if step.step not in EMAIL_STEPS:
+                continue
+            contact = contact_for(iv, step.recipient)
+            who = _plain(contact.name or contact.email)
+            what = STEP_LABELS[step.step]
+            if step.state == StepState.DRAFTED:
+                items[today].append(
+                    Item(
+                        step.due,
+                        "draft",
+                        f"{label}: {what} draft to {who} is waiting in Gmail",
+                        "read it, make it yours, and send it",
+                    )
+                )
+            waiting = step.state in (StepState.PLANNED, StepState.INTENT, StepState.DRAFTED)
+            if waiting and day in items:
+                script = render_voicemail(
+                    step=step.step,
+                    interview=iv,
+                    to=contact,
+                    candidate_name=ctx.settings.user.name,
+                    content=ctx.settings.content,
+                    user=ctx.settings.user,
+                    templates=ctx.templates,
+                    today=day,
+                )
+                phone = (
+                    _plain(iv.notes.phone or "") or "no number noted (followup note ID phone ...)"
+                )
+                items[day].append(
+                    Item(step.due, "call", f"{label}: call {who} ({what}) at {phone}", script)
+                )
+    return {d: sorted(v, key=lambda i: (i.at, i.kind, i.title)) for d, v in items.items()}
+
+
+def render_agenda(ctx: Context, now: datetime) -> str:
+    """The agenda as text."""
+    today = now.astimezone(ctx.zone).date()
+    lines: list[str] = []
+    for day, items in agenda(ctx, now).items():
+        name = "Today" if day == today else "Tomorrow"
+        lines.append(f"{name}, {day.strftime('%A %B %-d')}:")
+        if not items:
+            lines.append("  nothing to do")
+        for item in items:
+            when = item.at.astimezone(ctx.zone).strftime("%H:%M")
+            lines.append(f"  {when}  [{item.kind}] {item.title}")
+            for text_line in item.text.strip().splitlines():
+                lines.append(f"         {text_line}" if text_line.strip() else "")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

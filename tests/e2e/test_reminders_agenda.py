@@ -1,0 +1,135 @@
+"""Calendar reminders (created once, moved, removed, never interviews) and `followup agenda`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from tests.e2e.world import NY, World, make_world
+
+REMINDERS_ON = "\n[reminders]\nenabled = true\npopup_minutes = 5\n"
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    """A New York wall-clock moment in late 2026."""
+    return datetime(2026, month, day, hour, minute, tzinfo=NY)
+
+
+@pytest.fixture
+def rworld(tmp_path) -> Iterator[World]:
+    """A world with calendar reminders on (token carries calendar.events)."""
+    w = make_world(tmp_path, at(30, 9), REMINDERS_ON, reminders=True)
+    try:
+        yield w
+    finally:
+        w.server.stop()
+        w.assert_never_sent()
+
+
+def reminders(world: World) -> dict[str, dict]:
+    """followup's reminder events on the primary calendar, by step, not cancelled."""
+    found = {}
+    for event in world.sandbox.list_events("primary"):
+        private = (event.get("extendedProperties") or {}).get("private") or {}
+        if "followupReminder" in private and event.get("status") != "cancelled":
+            found[private["followupStep"]] = event
+    return found
+
+
+def start_of(event: dict) -> datetime:
+    """An event's start as an aware datetime."""
+    return datetime.fromisoformat(event["start"]["dateTime"])
+
+
+def test_reminders_created_once_moved_and_removed(rworld: World) -> None:
+    rworld.add_interview(
+        summary="Interview with Acme", start=at(30, 14), description="Phone: +1 555 0142",
+        event_id="acme1",
+    )
+    rworld.tick(at(30, 9))
+    made = reminders(rworld)
+    assert set(made) == {"ask", "thank_you", "check_in", "reminder"}
+    assert start_of(made["thank_you"]) == at(30, 19)
+    assert start_of(made["ask"]) == at(30, 14, 50)
+    assert made["thank_you"]["summary"] == "Thank-you draft for Jane Doe (Acme) is in Gmail"
+    assert "+1 555 0142" in made["thank_you"]["description"]
+    assert "Jane" in made["thank_you"]["description"]
+    assert made["ask"]["reminders"]["overrides"] == [{"method": "popup", "minutes": 5}]
+
+    inserts = rworld.sandbox.counts().get("calendar.events.insert", 0)
+    rworld.tick(at(30, 9, 5))
+    rworld.tick(at(30, 9, 10))
+    assert rworld.sandbox.counts().get("calendar.events.insert", 0) == inserts, "created once"
+    status = rworld.status_json()
+    assert [i["title"] for i in status["interviews"]] == ["Interview with Acme"]
+    assert status["ignored"] == [], "reminders are neither interviews nor listed as ignored"
+
+    rworld.sandbox.move_event("primary", "acme1", at(1, 14, month=12), at(1, 15, month=12))
+    rworld.tick(at(30, 10))
+    moved = reminders(rworld)
+    assert start_of(moved["thank_you"]) == at(1, 19, month=12)
+    assert start_of(moved["check_in"]) == at(2, 16, 30, month=12)
+
+    rworld.sandbox.cancel_event("primary", "acme1")
+    rworld.tick(at(30, 11))
+    assert reminders(rworld) == {}
+    assert rworld.interview("Acme")["status"] == "cancelled"
+
+
+def test_reply_removes_future_reminders(rworld: World) -> None:
+    rworld.add_interview(summary="Interview with Acme", start=at(30, 14))
+    rworld.tick(at(30, 9))
+    rworld.tick(at(30, 19))
+    rworld.reply(sender="Jane Doe <jane@acme.com>", subject="Next round", when=at(1, 9, month=12))
+    rworld.tick(at(1, 9, 5, month=12))
+    assert rworld.interview("Acme")["status"] == "replied"
+    left = reminders(rworld)
+    assert set(left) == {"ask", "thank_you"}, "past reminders stay; future ones go"
+
+
+def test_agenda_today_and_tomorrow(world: World) -> None:
+    world.add_interview(
+        summary="Interview with Acme - Backend Engineer", start=at(30, 14),
+        description="Phone: +1 555 0142",
+    )
+    world.tick(at(30, 9))
+    text = world.cli("agenda").output
+    assert "Today, Monday November 30:" in text
+    assert "14:50  [ask] Acme: before it ends, ask Jane Doe" in text
+    assert "as positive about my candidacy" in text
+    assert "19:00  [call] Acme: call Jane Doe (thank-you) at +1 555 0142" in text
+    assert "Tomorrow, Tuesday December 1:" in text
+    assert "16:30  [call] Acme: call Jane Doe (check-in) at +1 555 0142" in text
+
+    world.tick(at(30, 19))
+    world.at(at(1, 8, month=12))
+    text = world.cli("agenda").output
+    assert "[draft] Acme: thank-you draft to Jane Doe is waiting in Gmail" in text
+    assert "[ask]" not in text
+
+
+def test_demo_tells_the_whole_story(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    home = tmp_path / "untouched"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "FOLLOWUP_HOME": str(home / "fh")}
+    done = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "demo", "--fast", "--start", "2026-11-30"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "drafted: thank_you for jane@acme.com" in out
+    assert "voicemail:" in out
+    assert out.count("drafted: thank_you for") == 4, "one Acme thank-you and three for the panel"
+    assert "ignored 'Interview with Initech {{ 7*7 }}': untrusted" in out
+    assert "ignored 'Mock interview with Sam (practice)': excluded" in out
+    assert "(reply in thread)" in out
+    assert "replied:" in out and "removed: check_in draft for jane@acme.com" in out
+    assert "auto_reply:" in out and "is away until" in out
+    assert "Globex  closed: no response" in out
+    assert "send attempts by followup: 0" in out
+    assert not home.exists(), "the demo leaves nothing in the user's folders"
