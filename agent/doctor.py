@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agent.errors import FollowupError
+from agent.errors import FollowupError, SettingsError
 from agent.settings import Settings
+
+if TYPE_CHECKING:
+    from agent.google.client import Services
 
 
 @dataclass(frozen=True)
@@ -58,18 +62,36 @@ def check_token(settings: Settings) -> str:
 
 
 def check_google(settings: Settings) -> str:
-    """getProfile and each watched calendar answer."""
-    from agent.google.calendar import calendar_time_zone
+    """getProfile and each watched calendar answer; a calendar Google does not know is named."""
     from agent.google.gmail import Gmail
     from agent.runtime import build_services_for
 
     services = build_services_for(settings)
     profile = Gmail(services).profile()
-    zones = [
-        f"{cid} ({calendar_time_zone(services, cid) or 'no zone'})"
-        for cid in settings.calendar.watched
-    ]
-    return f"Gmail {profile.email}; calendars {', '.join(zones)}"
+    zones = {cid: _calendar_zone(services, cid) for cid in settings.calendar.watched}
+    missing = [cid for cid, zone in zones.items() if zone is None]
+    if missing:
+        names = ", ".join(repr(cid) for cid in missing)
+        raise SettingsError(
+            f"no calendar {names} in {profile.email}'s Google Calendar (or not shared with it); "
+            f"fix [calendar] watched in {settings.paths.config_file}"
+        )
+    listed = ", ".join(f"{cid} ({zone or 'no zone'})" for cid, zone in zones.items())
+    return f"Gmail {profile.email}; calendars {listed}"
+
+
+def _calendar_zone(services: Services, calendar_id: str) -> str | None:
+    """The calendar's time zone ('' if it has none), or None when it answers 404."""
+    from googleapiclient.errors import HttpError
+
+    request = services.calendar.events().list(calendarId=calendar_id, maxResults=1)
+    try:
+        page = services.api.read(
+            request, f"reading calendar {calendar_id!r}", expect=frozenset({404})
+        )
+    except HttpError:
+        return None
+    return str(page.get("timeZone", ""))
 
 
 def check_state(settings: Settings) -> str:

@@ -162,6 +162,6 @@ def _list_all(
 
 
 def calendar_time_zone(services: Services, calendar_id: str) -> str:
-    """The calendar's own time zone, from an events.list page (calendars.get needs a wider scope)."""
+    """The calendar's time zone, from an events.list page (calendars.get needs more scope)."""
     request = services.calendar.events().list(calendarId=calendar_id, maxResults=1)
     return str(services.api.read(request, f"reading calendar {calendar_id!r}").get("timeZone", ""))
