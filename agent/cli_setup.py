@@ -94,7 +94,6 @@ def run(obj: Obj, interval: float | None) -> None:
     from agent.templating import TemplateSet
 
     settings = obj.settings()
-    services = build_services_for(settings)
     templates = TemplateSet(settings.paths.templates_dir)
 
     def one_tick(now: datetime) -> TickOutcome:
@@ -102,6 +101,9 @@ def run(obj: Obj, interval: float | None) -> None:
         if not lock.acquire():
             return TickOutcome()
         try:
+            # The token file is read again each tick, as `followup tick` does: a deleted or
+            # unsafe token stops the daemon (exit 4), a new `followup auth` is picked up.
+            services = build_services_for(settings)
             with opened_store(settings) as store:
                 result = tick(Session(settings, store, services, templates), now)
         finally:

@@ -1,0 +1,181 @@
+"""Requests and Gmail quota units per tick, by API method, for 1, 10 and 100 interviews.
+
+Runs the real engine (agent.engine.tick, the same call `followup tick` makes) in-process against
+the sandbox over HTTP, with a pinned clock, and reads the sandbox's request log after each tick.
+
+Ticks measured, for N interviews:
+  first        Monday 09:00, nothing known yet: full calendar sync, first look at the inbox
+  idle         Monday 12:00: nothing new, nothing due
+  1 due        Monday 19:00, one thank-you due: one of the N interviews was that day (the
+               rest are on Wednesday)
+  idle after   Monday 19:05, after that draft
+  all N due    Monday 19:00 in a second world where all N interviews were that day: N
+               thank-you drafts in one tick
+
+Usage: .venv/bin/python bench/requests_per_tick.py [--sizes 1 10 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from agent.engine import Session, tick
+from agent.runtime import build_services_for, settings_from_env
+from agent.store import open_store
+from agent.templating import TemplateSet
+from tests.e2e.world import NY, World, make_world
+
+# Gmail per-user quota units per call, from /work/shared/google-api-notes.md (projects created
+# since May 2026). Calendar has no unit table: its quota counts requests.
+GMAIL_UNITS = {
+    "gmail.users.history.list": 2,
+    "gmail.users.messages.list": 5,
+    "gmail.users.drafts.list": 5,
+    "gmail.users.getProfile": 1,
+    "gmail.users.drafts.create": 10,
+    "gmail.users.drafts.delete": 10,
+    "gmail.users.messages.get": 20,
+    "gmail.users.drafts.get": 20,
+    "gmail.users.threads.get": 10,
+}
+GMAIL_UNITS_PER_MINUTE = 6000
+
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=NY)
+WEDNESDAY = MONDAY + timedelta(days=2)
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    """A Monday wall-clock moment."""
+    return MONDAY.replace(hour=hour, minute=minute)
+
+
+def units(counts: Counter[str]) -> int | None:
+    """Gmail quota units of a tick's requests (None if a Gmail method has no known cost)."""
+    total = 0
+    for method, n in counts.items():
+        if method.startswith("gmail."):
+            if method not in GMAIL_UNITS:
+                return None
+            total += GMAIL_UNITS[method] * n
+    return total
+
+
+class Bench:
+    """One sandbox world with N interviews and a long-lived engine session."""
+
+    def __init__(self, folder: Path, days: list[datetime]) -> None:
+        folder.mkdir(parents=True)
+        self.world: World = make_world(folder, MONDAY)
+        for i, day in enumerate(days):
+            self.world.add_interview(
+                summary=f"Interview with Company{i:03d}",
+                start=day.replace(hour=14),
+                interviewers=((f"Person {i}", f"person{i}@company{i:03d}.com"),),
+            )
+        settings = settings_from_env(None, {"FOLLOWUP_HOME": str(self.world.home)})
+        self.store = open_store(settings.paths.state_db)
+        self.session = Session(
+            settings,
+            self.store,
+            build_services_for(settings),
+            TemplateSet(settings.paths.templates_dir),
+        )
+
+    def tick(self, moment: datetime) -> tuple[Counter[str], int]:
+        """One tick at a moment: requests by method, and how many drafts it made."""
+        self.world.at(moment)
+        self.world.sandbox.clear_log()
+        tick(self.session, moment)
+        counts = Counter(r.method for r in self.world.sandbox.request_log())
+        return counts, counts.get("gmail.users.drafts.create", 0)
+
+    def close(self) -> None:
+        """Stop the sandbox and close state.db."""
+        self.store.close()
+        self.world.server.stop()
+        assert self.world.sandbox.send_attempts() == [], "a send endpoint was called"
+
+
+def measure(n: int, folder: Path) -> dict[str, tuple[Counter[str], int]]:
+    """The five ticks for N interviews."""
+    ticks: dict[str, tuple[Counter[str], int]] = {}
+    one = Bench(folder / "one", [MONDAY] + [WEDNESDAY] * (n - 1))
+    try:
+        ticks["first"] = one.tick(at(9))
+        ticks["idle"] = one.tick(at(12))
+        ticks["1 due"] = one.tick(at(19))
+        ticks["idle after"] = one.tick(at(19, 5))
+    finally:
+        one.close()
+    every = Bench(folder / "all", [MONDAY] * n)
+    try:
+        every.tick(at(9))
+        ticks[f"all {n} due"] = every.tick(at(19))
+    finally:
+        every.close()
+    return ticks
+
+
+def report(n: int, ticks: dict[str, tuple[Counter[str], int]]) -> str:
+    """A table: methods down, ticks across; totals and drafts at the bottom."""
+    names = list(ticks)
+    methods = sorted({m for counts, _ in ticks.values() for m in counts})
+    width = max(len(m) for m in [*methods, "Gmail units (6,000/min)"])
+    cols = [max(len(name), 6) for name in names]
+    head = f"{'method':<{width}}  {'units':>5}  " + "  ".join(
+        f"{name:>{w}}" for name, w in zip(names, cols, strict=True)
+    )
+    lines = [f"== {n} interview{'s' if n != 1 else ''}", head, "-" * len(head)]
+    for method in methods:
+        cost = str(GMAIL_UNITS.get(method, "-"))
+        row = "  ".join(
+            f"{ticks[name][0].get(method, 0) or '.':>{w}}"
+            for name, w in zip(names, cols, strict=True)
+        )
+        lines.append(f"{method:<{width}}  {cost:>5}  {row}")
+    lines.append("-" * len(head))
+    for label, value in (
+        ("requests", lambda c, d: sum(c.values())),
+        ("Gmail units (6,000/min)", lambda c, d: units(c) if units(c) is not None else "?"),
+        ("drafts made", lambda c, d: d),
+    ):
+        row = "  ".join(f"{value(*ticks[name]):>{w}}" for name, w in zip(names, cols, strict=True))
+        lines.append(f"{label:<{width}}  {'':>5}  {row}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Measure each size and print its table, then a summary of per-interview costs."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    args = parser.parse_args()
+    summary: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="followup-bench-") as tmp:
+        for n in args.sizes:
+            ticks = measure(n, Path(tmp) / str(n))
+            print(report(n, ticks), end="\n\n")
+            idle = units(ticks["idle"][0]) or 0
+            first = units(ticks["first"][0]) or 0
+            burst = units(ticks[f"all {n} due"][0]) or 0
+            summary.append(
+                f"{n:>4} interview(s): first tick {first} units, idle tick {idle} units, "
+                f"{n} thank-you draft(s) in one tick {burst} units "
+                f"({burst / GMAIL_UNITS_PER_MINUTE:.1%} of a minute's quota)"
+            )
+    print("\n".join(summary))
+    print(
+        "\nAn idle tick every 2 minutes (the daemon's default) costs "
+        f"{(units(ticks['idle'][0]) or 0) / 2:.1f} Gmail units/min "
+        f"of {GMAIL_UNITS_PER_MINUTE:,}."
+    )
+
+
+if __name__ == "__main__":
+    main()
