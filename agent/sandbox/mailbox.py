@@ -121,21 +121,31 @@ class Mailbox:
         """The thread a new message joins, or None for a new thread.
 
         It joins when it names a known message of the thread in In-Reply-To/References and its
-        subject matches the thread's (Re:/Fwd: prefixes aside). With `requested` (the API's
-        threadId) only that thread is considered; without it, only when `by_headers`.
+        subject matches the thread's or the named message's (Re:/Fwd: prefixes aside: a
+        message sent with an edited subject can be answered under that subject). With
+        `requested` (the API's threadId) only that thread is considered; without it, only when
+        `by_headers`.
         """
         parsed = parse(raw)
         subject = normalize_subject(parsed.subject)
-        if requested:
-            if requested not in self.threads:
-                raise ApiError(404, "notFound", "Requested entity was not found.")
-            named = any(self.thread_of_msgid(ref) == requested for ref in parsed.refs)
-            return requested if named and self.thread_subjects[requested] == subject else None
-        if by_headers:
-            for ref in parsed.refs:
-                thread = self.thread_of_msgid(ref)
-                if thread and self.thread_subjects[thread] == subject:
-                    return thread
+        if requested and requested not in self.threads:
+            raise ApiError(404, "notFound", "Requested entity was not found.")
+        if not requested and not by_headers:
+            return None
+        for ref in parsed.refs:
+            thread = self.thread_of_msgid(ref)
+            if thread is None or (requested and thread != requested):
+                continue
+            if subject in (self.thread_subjects[thread], self._subject_of_msgid(ref)):
+                return thread
+        return None
+
+    def _subject_of_msgid(self, ref: str) -> str | None:
+        """The normalized subject of the newest non-draft message with this Message-ID."""
+        for msg_id in reversed(self.by_msgid.get(ref, [])):
+            msg = self.messages.get(msg_id)
+            if msg is not None and "DRAFT" not in msg.label_ids:
+                return normalize_subject(parse(msg.raw).subject)
         return None
 
     # -- messages --------------------------------------------------------------------------

@@ -75,8 +75,9 @@ def _safe_items(msg: Message) -> tuple[tuple[str, str], ...]:
     """Header (name, value) pairs, decoded; raw text when a value cannot be parsed."""
     out = []
     for name, raw_value in msg.raw_items():
+        unfolded = "".join(str(raw_value).splitlines())  # as the email library reads headers
         try:
-            value = str(msg.policy.header_factory(name, raw_value))
+            value = str(msg.policy.header_factory(name, unfolded))
         except Exception:
             value = str(raw_value)
         out.append((name, " ".join(value.split()) if "\n" in value else value))
