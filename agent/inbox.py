@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from agent import state
@@ -10,26 +11,15 @@ from agent.context import Context
 from agent.google.gmail import HistoryExpired
 from agent.model import InterviewStatus, MessageMeta
 from agent.observe import apply_message
+from agent.replies import APPLICANT_TRACKING
 
 log = logging.getLogger(__name__)
 
 HISTORY_KEY = "gmail_history_id"
 WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
-ATS_DOMAINS = (
-    "greenhouse.io",
-    "greenhouse-mail.io",
-    "lever.co",
-    "myworkday.com",
-    "workday.com",
-    "ashbyhq.com",
-    "smartrecruiters.com",
-    "icims.com",
-    "jobvite.com",
-    "bamboohr.com",
-    "workable.com",
-    "recruitee.com",
-    "teamtailor.com",
-)
+SEARCH_LIMIT = 500  # one page of messages.list per search in a full sync
+LAST_LOOK_LIMIT = 20
+CAUGHT_UP = "inbox_caught_up:"  # kv key prefix: an interview found late has had its catch-up
 
 
 def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -> None:
@@ -39,6 +29,7 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
     if start is None:
         current = profile_history_id or ctx.gmail.profile().history_id
         full_sync(ctx, now)
+        _mark_caught_up(ctx, _found_late(ctx), now)  # nothing was applied before: all covered
         _save_cursor(ctx, current)
         return
     try:
@@ -47,6 +38,7 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
         log.info("Gmail history id %s expired; searching for replies per interview", start)
         current = ctx.gmail.profile().history_id
         full_sync(ctx, now)
+        catch_up(ctx, now)
         _save_cursor(ctx, current)
         return
     watching = state.list_interviews(conn, WATCHED)
@@ -62,6 +54,7 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
             if meta is not None:
                 apply_message(ctx, meta, now)
         _resolve_deleted(ctx, changes.deleted, now)
+    catch_up(ctx, now)
     _save_cursor(ctx, changes.history_id)
 
 
@@ -89,7 +82,12 @@ def _resolve_deleted(ctx: Context, deleted: tuple[str, ...], now: datetime) -> N
 
 
 def interview_query(ctx: Context, row: state.InterviewRow, *, since: datetime) -> str:
-    """A Gmail search for mail that may be the employer's, since a moment."""
+    """A Gmail search for mail that may be the employer's, since a moment.
+
+    From a contact or the company's domain, or from an applicant-tracking system and naming
+    the company (a superset of what `classify` takes for the company's answer), so that the
+    system's mail about other companies cannot crowd the reply out of the results.
+    """
     from agent.detect import PUBLIC_MAIL_DOMAINS
 
     interview = row.interview
@@ -100,37 +98,118 @@ def interview_query(ctx: Context, row: state.InterviewRow, *, since: datetime) -
         domain = contact.email.rpartition("@")[2]
         if domain and domain not in PUBLIC_MAIL_DOMAINS and domain not in senders:
             senders.append(domain)
-    senders.extend(ATS_DOMAINS)
+    clauses = [f"from:({' OR '.join(senders)})"] if senders else []
+    company = " ".join(_phrase_safe(interview.company).split())
+    if company:
+        clauses.append(f'(from:({" OR ".join(APPLICANT_TRACKING)}) "{company}")')
     epoch = int(since.timestamp())
-    return f"after:{epoch} -in:drafts from:({' OR '.join(senders)})"
+    return f"after:{epoch} -in:drafts {{{' '.join(clauses)}}}"
+
+
+def _phrase_safe(text: str) -> str:
+    """Event text fit to sit between the quotes of a search phrase."""
+    return "".join(ch if ch.isprintable() and ch != '"' else " " for ch in text)
 
 
 def full_sync(ctx: Context, now: datetime) -> None:
-    """Bounded catch-up: per watched interview, search since its start; apply in time order."""
+    """Bounded catch-up: per watched interview that has begun, search since its start.
+
+    The messages found are applied oldest first, so the first reply is the one that stops.
+    """
     conn = ctx.store.conn
     found: dict[str, MessageMeta] = {}
     for row in state.list_interviews(conn, WATCHED):
-        since = row.interview.start
-        ids = ctx.gmail.search(interview_query(ctx, row, since=since), limit=100)
-        contacts = " OR ".join(sorted({c.email for c in row.interview.contacts}))
-        if contacts:
-            ids += ctx.gmail.search(
-                f"after:{int(since.timestamp())} in:sent to:({contacts})", limit=100
-            )
-        for thread_id in _sequence_threads(ctx, row.interview.key):
-            ids += [(m.id, m.thread_id) for m in ctx.gmail.thread_messages(thread_id)]
-        for message_id, _ in ids:
-            if message_id in found or _seen(ctx, message_id):
-                continue
-            meta = ctx.gmail.metadata(message_id)
-            if meta is not None and "DRAFT" not in meta.label_ids:
-                found[message_id] = meta
+        if row.interview.start <= now:
+            _gather(ctx, row, found, lambda message_id: not _seen(ctx, message_id))
     for meta in sorted(found.values(), key=lambda m: (m.internal_date, m.id)):
         apply_message(ctx, meta, now)
     for step in state.steps_in_state(conn, [state.StepState.DRAFTED]):
         from agent.observe import resolve_draft
 
         resolve_draft(ctx, step, now)
+
+
+def catch_up(ctx: Context, now: datetime) -> None:
+    """Interviews found after they began: apply to them, once, the mail since their start.
+
+    History sync applied that mail before the agent knew the interview (or never, when
+    nothing was watched); a message applied while the interview was known is not redone.
+    """
+    late = _found_late(ctx)
+    if not late:
+        return
+    found: dict[str, MessageMeta] = {}
+    targets: dict[str, set[str]] = {}
+    for row in late:
+        known_since = row.first_seen
+        ids = _gather(ctx, row, found, lambda mid, t=known_since: _applied_before(ctx, mid, t))
+        for message_id in ids:
+            targets.setdefault(message_id, set()).add(row.interview.key)
+    for message_id in sorted(targets, key=lambda m: (found[m].internal_date, m)):
+        apply_message(ctx, found[message_id], now, only=frozenset(targets[message_id]))
+    _mark_caught_up(ctx, late, now)
+
+
+def _found_late(ctx: Context) -> list[state.InterviewRow]:
+    """Watched interviews first seen after they began and not caught up yet."""
+    conn = ctx.store.conn
+    return [
+        row
+        for row in state.list_interviews(conn, WATCHED)
+        if row.first_seen > row.interview.start
+        and state.get_kv(conn, CAUGHT_UP + row.interview.key) is None
+    ]
+
+
+def _applied_before(ctx: Context, message_id: str, moment: datetime) -> bool:
+    """True when a message was never applied, or only before `moment`."""
+    seen = state.seen_at(ctx.store.conn, message_id)
+    return seen is None or seen < moment
+
+
+def _mark_caught_up(ctx: Context, rows: list[state.InterviewRow], now: datetime) -> None:
+    """Remember that these interviews' mail since their start has been applied."""
+    if not rows:
+        return
+    with ctx.store.write():
+        for row in rows:
+            state.set_kv(ctx.store.conn, CAUGHT_UP + row.interview.key, now.isoformat())
+
+
+def _gather(
+    ctx: Context,
+    row: state.InterviewRow,
+    found: dict[str, MessageMeta],
+    wanted: Callable[[str], bool],
+) -> set[str]:
+    """The wanted messages since an interview began: from its people, to them, in its threads.
+
+    Their metadata is added to `found` (read once, shared across interviews); drafts are left out.
+    """
+    since = row.interview.start
+    ids = ctx.gmail.search(interview_query(ctx, row, since=since), limit=SEARCH_LIMIT)
+    contacts = " OR ".join(sorted({c.email for c in row.interview.contacts}))
+    if contacts:
+        ids += ctx.gmail.search(
+            f"after:{int(since.timestamp())} in:sent to:({contacts})", limit=SEARCH_LIMIT
+        )
+    mine: set[str] = set()
+    for message_id, _ in ids:
+        if message_id in mine or not wanted(message_id):
+            continue
+        if message_id not in found:
+            meta = ctx.gmail.metadata(message_id)
+            if meta is None or "DRAFT" in meta.label_ids:
+                continue
+            found[message_id] = meta
+        mine.add(message_id)
+    for thread_id in _sequence_threads(ctx, row.interview.key):
+        for meta in ctx.gmail.thread_messages(thread_id):
+            if meta.id in mine or "DRAFT" in meta.label_ids or not wanted(meta.id):
+                continue
+            found.setdefault(meta.id, meta)
+            mine.add(meta.id)
+    return mine
 
 
 def _sequence_threads(ctx: Context, key: str) -> set[str]:
@@ -144,7 +223,7 @@ def _sequence_threads(ctx: Context, key: str) -> set[str]:
 def reply_arrived(ctx: Context, row: state.InterviewRow, now: datetime) -> bool:
     """The last look before a draft: did an employer message arrive since the last sync?"""
     query = interview_query(ctx, row, since=row.interview.start)
-    for message_id, _ in ctx.gmail.search(query, limit=20):
+    for message_id, _ in ctx.gmail.search(query, limit=LAST_LOOK_LIMIT):
         if _seen(ctx, message_id):
             continue
         meta = ctx.gmail.metadata(message_id)

@@ -20,6 +20,7 @@ from agent.sequence import stop_sequence
 log = logging.getLogger(__name__)
 
 WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
+UNSENT = (StepState.PLANNED, StepState.DRAFTED)
 
 
 def _addresses(meta: MessageMeta) -> set[str]:
@@ -33,11 +34,15 @@ def _addresses(meta: MessageMeta) -> set[str]:
     return found
 
 
-def apply_message(ctx: Context, meta: MessageMeta, now: datetime) -> None:
-    """Classify a new message against every watched sequence and apply the effects once."""
+def apply_message(
+    ctx: Context, meta: MessageMeta, now: datetime, *, only: frozenset[str] | None = None
+) -> None:
+    """Classify a new message against every watched sequence (or `only` those) and apply it."""
     conn = ctx.store.conn
     for row in state.list_interviews(conn, WATCHED):
         key = row.interview.key
+        if only is not None and key not in only:
+            continue
         steps = state.get_steps(conn, key)
         threads = frozenset(s.thread_id for s in steps if s.thread_id) | frozenset(
             s.thread_id for s in state.sent_messages(conn, key)
@@ -84,6 +89,7 @@ def _own_message(ctx: Context, row: state.InterviewRow, meta: MessageMeta, now: 
         return
     conn = ctx.store.conn
     key = row.interview.key
+    _ensure_rows(ctx, row, now)
     contacts = {c.email for c in (*row.interview.contacts, row.interview.primary)}
     for contact in sorted(_addresses(meta) & contacts):
         with ctx.store.write():
@@ -107,9 +113,8 @@ def _own_message(ctx: Context, row: state.InterviewRow, meta: MessageMeta, now: 
                 _mark_sent(ctx, step, meta, now)
                 break
         else:
-            pending = [s for s in steps if s.step in EMAIL_STEPS and s.state == StepState.PLANNED]
-            if pending:
-                step = pending[0]
+            step = step_written(steps, meta.internal_date)
+            if step is not None:
                 when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
                 reason = f"you wrote to {contact} yourself on {when}"
                 with ctx.store.write():
@@ -122,8 +127,32 @@ def _own_message(ctx: Context, row: state.InterviewRow, meta: MessageMeta, now: 
                         thread_id=meta.thread_id,
                         sent_message_id=meta.id,
                     )
+                    for earlier in steps[: steps.index(step)]:
+                        if earlier.step in EMAIL_STEPS and earlier.state == StepState.PLANNED:
+                            skipped = f"{reason}, for the {step.step.value}"
+                            state.update_step(
+                                conn, earlier, now, state=StepState.SKIPPED, reason=skipped
+                            )
                     state.journal(conn, now, key, "sent_by_user", f"{step.step.value}: {reason}")
                 ctx.run.note("sent_by_user", key, f"{step.step.value}: {reason}")
+
+
+def _ensure_rows(ctx: Context, row: state.InterviewRow, now: datetime) -> None:
+    """An interview found in this very run has no step rows yet: plan them before matching."""
+    from agent.due import plan_for, sync_rows  # due imports the inbox, which imports this
+
+    if not state.get_steps(ctx.store.conn, row.interview.key):
+        sync_rows(ctx, row, plan_for(ctx, row), now)
+
+
+def step_written(steps: list[state.StepRow], sent_at: datetime) -> state.StepRow | None:
+    """The email step an own message stands for: the last one due by then, else the next one.
+
+    A step already drafted but not sent counts: the candidate wrote their own instead.
+    """
+    open_steps = [s for s in steps if s.step in EMAIL_STEPS and s.state in UNSENT]
+    due = [s for s in open_steps if s.due <= sent_at]
+    return due[-1] if due else next(iter(open_steps), None)
 
 
 def _mark_sent(ctx: Context, step: state.StepRow, meta: MessageMeta, now: datetime) -> None:

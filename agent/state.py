@@ -451,6 +451,14 @@ def message_seen(conn: sqlite3.Connection, message_id: str) -> bool:
     )
 
 
+def seen_at(conn: sqlite3.Connection, message_id: str) -> datetime | None:
+    """When this Gmail message was first applied, or None if never."""
+    row = conn.execute(
+        "SELECT seen_at FROM seen_messages WHERE message_id = ?", (message_id,)
+    ).fetchone()
+    return None if row is None else datetime.fromisoformat(row[0])
+
+
 def mark_seen(conn: sqlite3.Connection, message_id: str, now: datetime) -> None:
     """Remember that a message was applied, so it never counts twice."""
     conn.execute(
