@@ -1,4 +1,5 @@
 # Sourced by scripts/demo and scripts/test: make .venv with the project installed, idempotently.
+# Argument: the extras to install ("test"), or nothing for the plain package.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
@@ -8,9 +9,12 @@ if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; th
   exit 1
 fi
 [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
-stamp="$venv/.installed-$1"
+extras="${1:-}"
+spec="$root"
+[ -n "$extras" ] && spec="$root[$extras]"
+stamp="$venv/.installed-${extras:-base}"
 if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -e "$root[$1]"
+  "$venv/bin/python" -m pip install --quiet -e "$spec"
   touch "$stamp"
 fi
