@@ -39,7 +39,7 @@ def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:
     for row in state.list_interviews(ctx.store.conn, [InterviewStatus.ACTIVE]):
         interview = row.interview
         vanished = interview.calendar_id == sync.calendar_id and interview.event_id not in present
-        if vanished and interview.start > now:
+        if vanished and _not_over(interview, now):
             stop_sequence(
                 ctx,
                 interview.key,
@@ -48,6 +48,11 @@ def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:
                 now,
                 remove_drafts=True,
             )
+
+
+def _not_over(interview: Interview, now: datetime) -> bool:
+    """True until the interview has ended: cancelled by then, it did not happen."""
+    return interview.end > now
 
 
 def redetect(ctx: Context, event: CalendarEvent) -> Interview | Rejection:
@@ -74,7 +79,7 @@ def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
     if event.status == "cancelled":
         with ctx.store.write():
             state.clear_rejection(conn, event.calendar_id, event.event_id)
-        upcoming = existing is not None and existing.interview.start > now
+        upcoming = existing is not None and _not_over(existing.interview, now)
         if upcoming and existing.status == InterviewStatus.ACTIVE:
             stop_sequence(
                 ctx,
@@ -148,11 +153,16 @@ def save_interview(
 
 
 def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) -> None:
-    """Older active sequences with the same company give way to the next round."""
+    """Older active sequences with the same company give way to the next round.
+
+    Only interviews that have already begun: one still ahead (another instance of a recurring
+    series, or a round booked together with this one) is its own interview.
+    """
     if not company:
         return
     for other in state.active_with_company(ctx.store.conn, company):
-        if other.interview.key != interview.key and other.interview.start < interview.start:
+        earlier = other.interview.start < interview.start and other.interview.start <= now
+        if other.interview.key != interview.key and earlier:
             when = interview.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d")
             stop_sequence(
                 ctx,

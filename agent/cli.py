@@ -52,6 +52,7 @@ def tick(obj: Obj, dry_run: bool) -> None:
     """Run one pass: sync calendar and inbox, draft what is due (for cron)."""
     from agent.engine import Session
     from agent.engine import tick as run_tick
+    from agent.report import printable
     from agent.runtime import build_services_for, current_time, opened_store, scratch_copy
     from agent.templating import TemplateSet
 
@@ -70,7 +71,8 @@ def tick(obj: Obj, dry_run: bool) -> None:
         lock.release()
     for action in run.actions:
         prefix = "would " if dry_run and not action.kind.startswith("would") else ""
-        click.echo(f"{prefix}{action.kind}: {action.detail} [{_short(action.interview_key)}]")
+        detail = printable(action.detail)
+        click.echo(f"{prefix}{action.kind}: {detail} [{_short(action.interview_key)}]")
     if dry_run:
         click.echo("dry run: nothing was written to Gmail, Calendar or state.db")
     elif not run.actions:
@@ -150,6 +152,7 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     from agent.errors import SettingsError
     from agent.notes import NOTE_KEYS, notes_from_pairs
     from agent.offline import find_interview, offline_context, replan
+    from agent.report import printable
     from agent.runtime import current_time, opened_store
     from agent.templating import TemplateSet
 
@@ -173,7 +176,8 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     click.echo(f"{name} set for {row.interview.title!r}; plan:")
     for s in steps:
         when = s.due.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
-        click.echo(f"  {s.step.value:<10} {s.recipient or '-':<28} {when}  {s.state.value}")
+        who = printable(s.recipient) or "-"
+        click.echo(f"  {s.step.value:<10} {who:<28} {when}  {s.state.value}")
 
 
 @main.command()

@@ -67,16 +67,24 @@ def contact_for(interview: Interview, email: str) -> Contact:
     return Contact(email=email)
 
 
+def recover_intent(ctx: Context, row: state.StepRow, now: datetime) -> bool:
+    """An intent left by an interrupted run: store the draft it made; True when Gmail has one."""
+    if row.state != StepState.INTENT or ctx.dry_run:
+        return False
+    found = find_draft_for(ctx, row)
+    if found is None:
+        return False
+    _store_draft(ctx, row, found, now, recovered=True)
+    return True
+
+
 def draft_step(
     ctx: Context, interview: Interview, planned: PlannedStep, row: state.StepRow, now: datetime
 ) -> None:
     """Create the draft for one (step, recipient) row, exactly once."""
     conn = ctx.store.conn
-    if row.state == StepState.INTENT and not ctx.dry_run:
-        found = find_draft_for(ctx, row)
-        if found is not None:
-            _store_draft(ctx, row, found, now, recovered=True)
-            return
+    if recover_intent(ctx, row, now):
+        return
     contact = contact_for(interview, row.recipient)
     thread = thread_for(ctx, row.interview_key, row.recipient, row.step)
     try:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from agent import state
 from agent.context import Context
-from agent.drafting import draft_step
+from agent.drafting import draft_step, recover_intent
 from agent.etiquette import Plan, plan, select_due
 from agent.inbox import reply_arrived
 from agent.model import InterviewStatus, PlannedStep, StepName, StepState
@@ -60,6 +60,8 @@ def advance(ctx: Context, row: state.InterviewRow, now: datetime) -> None:
     """Bring one active interview's steps up to `now`: skip the missed, act on the due one."""
     conn = ctx.store.conn
     key = row.interview.key
+    for r in state.get_steps(conn, key):
+        recover_intent(ctx, r, now)
     the_plan = plan_for(ctx, row)
     sync_rows(ctx, row, the_plan, now)
     rows = state.get_steps(conn, key)
@@ -92,8 +94,8 @@ def _settle(
     reason: str,
     now: datetime,
 ) -> None:
-    """Move the waiting rows of one step to a final state."""
-    waiting = [r for r in rows if r.step == name and r.state == StepState.PLANNED]
+    """Move the waiting rows of one step (planned, or an intent whose draft never came) on."""
+    waiting = [r for r in rows if r.step == name and r.state in UNSETTLED]
     if not waiting:
         return
     with ctx.store.write():

@@ -11,8 +11,10 @@ from agent.compose import compose_draft
 from agent.drafting import draft_key, thread_for
 from agent.due import plan_for
 from agent.errors import NotFound
+from agent.headers import UnsafeHeader
 from agent.model import EMAIL_STEPS, StepName
 from agent.offline import find_interview, offline_context
+from agent.report import printable
 from agent.settings import Settings
 from agent.store import Store
 from agent.templating import TemplateSet
@@ -64,26 +66,30 @@ def render_preview(
             "",
             now,
         )
-        rendered = compose_draft(
-            step=step,
-            interview=row.interview,
-            to=contact,
-            sender=ctx.user_email or "you@example.com",
-            candidate_name=settings.user.name,
-            content=settings.content,
-            user=settings.user,
-            templates=templates,
-            key=draft_key(fake_row),
-            thread=thread_for(ctx, row.interview.key, contact.email, step),
-            branch=planned.branch,
-            follow_up_date=planned.due.strftime("%A, %B %-d")
-            if planned.branch == "named"
-            else None,
-            today=now.astimezone(ctx.zone).date(),
-        )
-        parsed = email.message_from_bytes(rendered.raw, policy=email.policy.default)
         when = planned.due.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
-        out.append(f"=== {step.value} to {contact.email} (due {when}) ===")
+        out.append(f"=== {step.value} to {printable(contact.email)} (due {when}) ===")
+        try:
+            rendered = compose_draft(
+                step=step,
+                interview=row.interview,
+                to=contact,
+                sender=ctx.user_email or "you@example.com",
+                candidate_name=settings.user.name,
+                content=settings.content,
+                user=settings.user,
+                templates=templates,
+                key=draft_key(fake_row),
+                thread=thread_for(ctx, row.interview.key, contact.email, step),
+                branch=planned.branch,
+                follow_up_date=planned.due.strftime("%A, %B %-d")
+                if planned.branch == "named"
+                else None,
+                today=now.astimezone(ctx.zone).date(),
+            )
+        except UnsafeHeader as exc:
+            out += [f"no draft: unsafe header: {printable(str(exc))}", ""]
+            continue
+        parsed = email.message_from_bytes(rendered.raw, policy=email.policy.default)
         for header in ("From", "To", "Subject", "In-Reply-To"):
             if parsed[header]:
                 out.append(f"{header}: {parsed[header]}")

@@ -43,7 +43,7 @@ class InterviewView:
     story: tuple[str, ...]
 
 
-def _safe(text: str) -> str:
+def printable(text: str) -> str:
     """Outsiders' text with control characters (terminal escapes, newlines) blanked."""
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
@@ -65,27 +65,34 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
     for row in state.list_interviews(conn):
         iv = row.interview
         steps = tuple(
-            StepView(s.step.value, s.recipient, s.due, s.state.value, s.draft_id, _safe(s.reason))
+            StepView(
+                s.step.value,
+                printable(s.recipient),
+                s.due,
+                s.state.value,
+                s.draft_id,
+                printable(s.reason),
+            )
             for s in state.get_steps(conn, iv.key)
         )
         story = tuple(
-            f"{_local(e.at, zone)}  {e.kind}: {_safe(e.detail)}"
+            f"{_local(e.at, zone)}  {e.kind}: {printable(e.detail)}"
             for e in state.read_journal(conn, iv.key)
         )
         views.append(
             InterviewView(
                 id=short_id(iv.key),
                 key=iv.key,
-                title=_safe(iv.title),
-                company=_safe(iv.company),
-                role=_safe(iv.role),
+                title=printable(iv.title),
+                company=printable(iv.company),
+                role=printable(iv.role),
                 start=iv.start,
                 end=iv.end,
                 status=row.status.value,
-                status_reason=_safe(row.status_reason),
+                status_reason=printable(row.status_reason),
                 status_at=row.status_at,
-                contacts=tuple(_safe(_contact_text(c.name, c.email)) for c in iv.contacts),
-                primary=iv.primary.email,
+                contacts=tuple(printable(_contact_text(c.name, c.email)) for c in iv.contacts),
+                primary=printable(iv.primary.email),
                 steps=steps,
                 story=story,
             )
@@ -205,7 +212,7 @@ def render_text(
         lines.append(style("Ignored events:", bold=True))
         for r, start in rejections:
             when = _local(start, zone) if start else "-"
-            title, reason = _safe(getattr(r, "title", "")), _safe(getattr(r, "reason", ""))
+            title, reason = printable(getattr(r, "title", "")), printable(getattr(r, "reason", ""))
             lines.append(f"  {when}  {title!r}: {reason}")
     return "\n".join(lines).rstrip() + "\n"
 

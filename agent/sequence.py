@@ -72,7 +72,9 @@ def resolve_intents_and_drafts(
         if ctx.dry_run:
             ctx.run.note("would-remove", key, f"{step.step.value} draft for {step.recipient}")
             continue
-        gone_before = not ctx.gmail.delete_draft(draft_id)
+        if not ctx.gmail.delete_draft(draft_id):
+            _settle_gone_draft(ctx, key, step, now)
+            continue
         detail = f"{step.step.value} draft for {step.recipient} removed ({reason})"
         with ctx.store.write():
             current = state.get_step(conn, key, step.step, step.recipient)
@@ -84,9 +86,16 @@ def resolve_intents_and_drafts(
                     state=StepState.STOPPED,
                     reason=f"unsent draft removed: {reason}",
                 )
-            if not gone_before:
-                state.journal(conn, now, key, "removed", detail)
-        if not gone_before:
-            removed += 1
-            ctx.run.note("removed", key, detail)
+            state.journal(conn, now, key, "removed", detail)
+        removed += 1
+        ctx.run.note("removed", key, detail)
     return removed
+
+
+def _settle_gone_draft(ctx: Context, key: str, step: state.StepRow, now: datetime) -> None:
+    """A draft already gone when we came to remove it: the user sent or discarded it."""
+    from agent.observe import resolve_draft
+
+    current = state.get_step(ctx.store.conn, key, step.step, step.recipient)
+    if current is not None and current.state == StepState.DRAFTED:
+        resolve_draft(ctx, current, now)
