@@ -19,13 +19,11 @@ from agent.inbox import sync_inbox
 from agent.model import InterviewStatus
 from agent.reminders import sync_reminders
 from agent.settings import Settings
+from agent.state import USER_EMAIL_KEY, ZONE_KEY
 from agent.store import Store
 from agent.templating import TemplateSet
 
 log = logging.getLogger(__name__)
-
-USER_EMAIL_KEY = "user_email"
-ZONE_KEY = "calendar_zone"
 
 
 @dataclass(frozen=True)

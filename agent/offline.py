@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from agent import state
-from agent.business import BusinessCalendar
-from agent.context import Context
-from agent.engine import USER_EMAIL_KEY, ZONE_KEY
 from agent.errors import NotFound
 from agent.model import InterviewStatus
 from agent.settings import Settings
 from agent.store import Store
-from agent.templating import TemplateSet
+
+if TYPE_CHECKING:  # the engine, holidays and Jinja2 load only for commands that need them
+    from agent.context import Context
+    from agent.templating import TemplateSet
 
 
 def short_id(key: str) -> str:
@@ -38,18 +39,23 @@ def find_interview(store: Store, ident: str) -> state.InterviewRow:
 
 def user_zone(settings: Settings, store: Store) -> ZoneInfo:
     """The user's zone: the setting, else the calendar's as last seen, else UTC."""
-    return ZoneInfo(settings.user.timezone or state.get_kv(store.conn, ZONE_KEY) or "UTC")
+    return ZoneInfo(settings.user.timezone or state.get_kv(store.conn, state.ZONE_KEY) or "UTC")
 
 
 def offline_context(settings: Settings, store: Store, templates: TemplateSet) -> Context:
     """A Context for work that makes no API call (services and gmail are absent)."""
+    from agent.business import BusinessCalendar
+    from agent.context import Context
+
     return Context(
         settings=settings,
         store=store,
         services=None,  # type: ignore[arg-type]
         gmail=None,  # type: ignore[arg-type]
         templates=templates,
-        user_email=settings.user.email.lower() or state.get_kv(store.conn, USER_EMAIL_KEY) or "",
+        user_email=settings.user.email.lower()
+        or state.get_kv(store.conn, state.USER_EMAIL_KEY)
+        or "",
         zone=user_zone(settings, store),
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
     )

@@ -90,6 +90,9 @@ def _dt(value: str | None) -> datetime | None:
 
 # --- key/value cursors -------------------------------------------------------------------------
 
+USER_EMAIL_KEY = "user_email"  # the mailbox address, from getProfile
+ZONE_KEY = "calendar_zone"  # the first watched calendar's time zone, as last seen
+
 
 def get_kv(conn: sqlite3.Connection, key: str) -> str | None:
     """A stored cursor or setting, or None."""

@@ -124,21 +124,22 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def _too_new(version: int, known: int) -> StateError:
+def _too_new(path: Path, version: int, known: int) -> StateError:
+    """The error for a state file written by a newer followup."""
     return StateError(
-        f"state.db is at schema version {version} but this followup knows up to {known}; "
+        f"{path} is at schema version {version} but this followup knows up to {known}; "
         "upgrade followup (pip install -U interview-followup) or point FOLLOWUP_HOME elsewhere"
     )
 
 
-def _migrate(conn: sqlite3.Connection, migrations: Sequence[str]) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[str]) -> None:
     """Apply each missing migration in its own BEGIN IMMEDIATE transaction with its version."""
     for target in range(1, len(migrations) + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version > len(migrations):
-                raise _too_new(version, len(migrations))
+                raise _too_new(path, version, len(migrations))
             if version < target:
                 for statement in _statements(migrations[target - 1]):
                     conn.execute(statement)
@@ -172,12 +173,12 @@ def open_store(
         # Read the version before anything writes: a too-new file must stay byte-for-byte as is.
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > len(migrations):
-            raise _too_new(version, len(migrations))
+            raise _too_new(path, version, len(migrations))
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000):d}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(conn, migrations)
+        _migrate(conn, path, migrations)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _unusable(path, exc) from exc

@@ -134,7 +134,7 @@ def test_state_db_from_the_future_is_left_as_is(world: World) -> None:
     lines = doctor(world, expect=7)
     mark, detail = lines["state"]
     assert mark == "FAIL"
-    assert detail.startswith("state.db is at schema version 99 but this followup knows up to ")
+    assert detail.startswith(f"{db} is at schema version 99 but this followup knows up to ")
     assert "upgrade followup" in detail
     assert failures(lines) == ["state"]
     assert db.read_bytes() == before
