@@ -46,7 +46,11 @@ def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revo
     settings = obj.settings()
     token = settings.paths.token_file
     if revoke:
-        click.echo(revoke_token(token).message)
+        from agent.runtime import revoke_uri
+
+        where = revoke_uri(settings.google.endpoint)
+        result = revoke_token(token, revoke_uri=where) if where else revoke_token(token)
+        click.echo(result.message)
         return
     secret = client_secret or (
         Path(settings.google.client_secret_file)

@@ -54,9 +54,12 @@ def check_templates(settings: Settings) -> str:
 def check_token(settings: Settings) -> str:
     """Token present, private, with the right scopes, and refreshable."""
     from agent.auth import fresh_credentials, required_scopes
+    from agent.runtime import token_uri
 
     creds = fresh_credentials(
-        settings.paths.token_file, required_scopes(settings.reminders.enabled)
+        settings.paths.token_file,
+        required_scopes(settings.reminders.enabled),
+        token_uri_override=token_uri(settings.google.endpoint),
     )
     return f"{settings.paths.token_file} is private, has the scopes, valid={creds.valid}"
 

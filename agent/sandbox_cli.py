@@ -17,7 +17,7 @@ def sandbox_credentials(url: str, scopes: tuple[str, ...]):
     return Credentials(
         token="sandbox-token",
         refresh_token=SANDBOX_REFRESH_TOKEN,
-        token_uri=url.rstrip("/") + "/_sandbox/oauth/token",
+        token_uri=url.rstrip("/") + "/token",
         client_id="sandbox-client",
         client_secret="sandbox-secret",
         scopes=list(scopes),

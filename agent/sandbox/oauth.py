@@ -9,7 +9,10 @@ from typing import Any
 GMAIL = "https://www.googleapis.com/auth/gmail."
 CALENDAR = "https://www.googleapis.com/auth/calendar"
 FULL_MAIL = "https://mail.google.com/"
-DEFAULT_SCOPES = (GMAIL + "compose", GMAIL + "readonly", CALENDAR + ".events")
+# What `followup auth` asks for (calendar.events only with reminders on): all granted here.
+DEFAULT_SCOPES = (
+    GMAIL + "compose", GMAIL + "readonly", CALENDAR + ".events.readonly", CALENDAR + ".events"
+)
 DEFAULT_REFRESH_TOKEN = "sandbox-refresh"
 ACCESS_TOKEN_SECONDS = 3600
 

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 MAX_BODY = 50 * 1024 * 1024
 
 
+OAUTH_ALIASES = {"/token": "/_sandbox/oauth/token", "/revoke": "/_sandbox/oauth/revoke"}
+
 class _Handler(BaseHTTPRequestHandler):
     """Routes each request to the OAuth endpoints, the controls or the API dispatcher."""
 
@@ -79,6 +81,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = parts.path
         query = parse_qs(parts.query, keep_blank_values=True)
         body = self._body()
+        if path.rstrip("/") in OAUTH_ALIASES:  # where Google has oauth2.googleapis.com/token
+            path = OAUTH_ALIASES[path.rstrip("/")]
         if path.startswith("/_sandbox/oauth/"):
             self._oauth(verb, path, query, body)
             return
