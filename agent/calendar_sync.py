@@ -7,11 +7,12 @@ from datetime import datetime
 
 from agent import state
 from agent.context import Context
-from agent.detect import detect, sequence_company_key
+from agent.detect import detect
 from agent.google.calendar import CalendarSync
 from agent.model import CalendarEvent, Interview, InterviewStatus, Rejection
 from agent.notes import notes_from_pairs
 from agent.sequence import stop_sequence
+from agent.titles import sequence_company_key
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from agent import state
+from agent import mailstate, state
 from agent.compose import compose_draft
 from agent.context import Context
 from agent.errors import AuthError, GoogleUnavailable
@@ -45,7 +45,7 @@ def thread_for(ctx: Context, key: str, contact: str, step: StepName) -> ThreadRe
     """The thread a check-in or reminder answers: the last message the candidate sent them."""
     if step == StepName.THANK_YOU:
         return None
-    sent = [s for s in state.sent_messages(ctx.store.conn, key) if s.contact == contact]
+    sent = [s for s in mailstate.sent_messages(ctx.store.conn, key) if s.contact == contact]
     if not sent:
         return None
     last = sent[-1]

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from agent import state
+from agent import mailstate, state
 from agent.context import Context
 from agent.google.gmail import HistoryExpired
 from agent.model import InterviewStatus, MessageMeta
@@ -66,7 +66,7 @@ def _save_cursor(ctx: Context, history_id: str) -> None:
 
 def _seen(ctx: Context, message_id: str) -> bool:
     """True when a message was already applied (it never counts twice)."""
-    return state.message_seen(ctx.store.conn, message_id)
+    return mailstate.message_seen(ctx.store.conn, message_id)
 
 
 def _resolve_deleted(ctx: Context, deleted: tuple[str, ...], now: datetime) -> None:
@@ -163,7 +163,7 @@ def _found_late(ctx: Context) -> list[state.InterviewRow]:
 
 def _applied_before(ctx: Context, message_id: str, moment: datetime) -> bool:
     """True when a message was never applied, or only before `moment`."""
-    seen = state.seen_at(ctx.store.conn, message_id)
+    seen = mailstate.seen_at(ctx.store.conn, message_id)
     return seen is None or seen < moment
 
 
@@ -216,7 +216,7 @@ def _sequence_threads(ctx: Context, key: str) -> set[str]:
     """Threads of this sequence's drafts and of what the candidate sent."""
     conn = ctx.store.conn
     threads = {r.thread_id for r in state.get_steps(conn, key) if r.thread_id}
-    threads |= {s.thread_id for s in state.sent_messages(conn, key)}
+    threads |= {s.thread_id for s in mailstate.sent_messages(conn, key)}
     return threads
 
 

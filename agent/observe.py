@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from agent import state
+from agent import mailstate, state
 from agent.context import Context
 from agent.model import (
     EMAIL_STEPS,
@@ -45,10 +45,10 @@ def apply_message(
             continue
         steps = state.get_steps(conn, key)
         threads = frozenset(s.thread_id for s in steps if s.thread_id) | frozenset(
-            s.thread_id for s in state.sent_messages(conn, key)
+            s.thread_id for s in mailstate.sent_messages(conn, key)
         )
         ids = frozenset(
-            s.rfc_message_id for s in state.sent_messages(conn, key) if s.rfc_message_id
+            s.rfc_message_id for s in mailstate.sent_messages(conn, key) if s.rfc_message_id
         )
         verdict = classify(
             meta,
@@ -75,7 +75,7 @@ def apply_message(
         elif verdict.kind == MessageKind.BOUNCE:
             _bounce(ctx, row, verdict.bounced_address or "", now)
     with ctx.store.write():
-        state.mark_seen(conn, meta.id, now)
+        mailstate.mark_seen(conn, meta.id, now)
 
 
 def _clean(text: str) -> str:
@@ -93,9 +93,9 @@ def _own_message(ctx: Context, row: state.InterviewRow, meta: MessageMeta, now: 
     contacts = {c.email for c in (*row.interview.contacts, row.interview.primary)}
     for contact in sorted(_addresses(meta) & contacts):
         with ctx.store.write():
-            state.record_sent(
+            mailstate.record_sent(
                 conn,
-                state.SentRow(
+                mailstate.SentRow(
                     key,
                     contact,
                     meta.id,
@@ -224,9 +224,9 @@ def resolve_draft(ctx: Context, step: state.StepRow, now: datetime) -> None:
 def _own_message_record(ctx: Context, step: state.StepRow, meta: MessageMeta) -> None:
     """Remember a sent draft as the thread later steps answer."""
     with ctx.store.write():
-        state.record_sent(
+        mailstate.record_sent(
             ctx.store.conn,
-            state.SentRow(
+            mailstate.SentRow(
                 step.interview_key,
                 step.recipient,
                 meta.id,
