@@ -154,22 +154,45 @@ def save_interview(
 
 
 def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) -> None:
-    """Older active sequences with the same company give way to the next round.
+    """A newly found next round ends the older sequences with the same company that have begun.
 
-    Only interviews that have already begun: one still ahead (another instance of a recurring
-    series, or a round booked together with this one) is its own interview.
+    One still ahead (another instance of a recurring series, or a round booked together with
+    this one) is its own interview until this one begins: see `supersede_passed_rounds`.
     """
     if not company:
         return
     for other in state.active_with_company(ctx.store.conn, company):
         earlier = other.interview.start < interview.start and other.interview.start <= now
         if other.interview.key != interview.key and earlier:
-            when = interview.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d")
-            stop_sequence(
-                ctx,
-                other.interview.key,
-                InterviewStatus.SUPERSEDED,
-                f"next round with {interview.company} on {when}",
-                now,
-                remove_drafts=False,
-            )
+            _superseded_by(ctx, other, interview, now)
+
+
+def supersede_passed_rounds(ctx: Context, now: datetime) -> None:
+    """Level-triggered: once a later round with the same company has begun, earlier ones end."""
+    groups: dict[str, list[Interview]] = {}
+    for row in state.list_interviews(ctx.store.conn, [InterviewStatus.ACTIVE]):
+        company = sequence_company_key(row.interview.company)
+        if company:
+            groups.setdefault(company, []).append(row.interview)
+    for interviews in groups.values():
+        begun = [iv for iv in interviews if iv.start <= now]
+        if len(begun) < 2:
+            continue
+        latest = max(begun, key=lambda iv: iv.start)
+        for earlier in begun:
+            row = state.get_interview(ctx.store.conn, earlier.key)
+            if earlier.start < latest.start and row is not None:
+                _superseded_by(ctx, row, latest, now)
+
+
+def _superseded_by(ctx: Context, old: state.InterviewRow, new: Interview, now: datetime) -> None:
+    """End one sequence because a next round with the company took over (drafts stay)."""
+    when = new.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d")
+    stop_sequence(
+        ctx,
+        old.interview.key,
+        InterviewStatus.SUPERSEDED,
+        f"next round with {new.company} on {when}",
+        now,
+        remove_drafts=False,
+    )

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from agent import state
 from agent.business import BusinessCalendar
-from agent.calendar_sync import apply_calendar, token_key
+from agent.calendar_sync import apply_calendar, supersede_passed_rounds, token_key
 from agent.context import Context, Run
 from agent.due import advance
 from agent.google.calendar import sync_calendar
@@ -78,6 +78,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
     )
     for sync in syncs:
         apply_calendar(ctx, sync, now)
+    supersede_passed_rounds(ctx, now)
     sync_inbox(ctx, now, profile_history_id=profile_history_id)
     for row in state.list_interviews(conn, [InterviewStatus.ACTIVE]):
         current = state.get_interview(conn, row.interview.key)

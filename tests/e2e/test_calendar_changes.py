@@ -218,6 +218,30 @@ def test_each_instance_of_a_weekly_interview_is_its_own_interview(world: World) 
     assert thanked == sorted(r["key"] for r in records), "one thank-you per instance"
 
 
+def test_an_earlier_instance_ends_when_the_next_one_begins(world: World) -> None:
+    world.add_interview(
+        summary="Weekly interview with Acme",
+        start=at(30, 14),
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=2"],
+    )
+    world.tick(at(30, 9))
+    world.tick(at(30, 19))
+    world.tick(at(1, 16, 30, month=12))
+    first, second = world.status_json()["interviews"]
+    assert first["status"] == second["status"] == "active", "the next one has not begun"
+    world.tick(at(7, 14, 5, month=12))
+    first, second = world.status_json()["interviews"]
+    assert first["status"] == "superseded"
+    assert first["status_reason"] == "next round with Acme on Mon 2026-12-07"
+    assert second["status"] == "active"
+    world.tick(at(30, 10, month=12))
+    first_keys = [
+        str(parsed(d)["X-Followup-Key"]) for d in world.drafts()
+        if str(parsed(d)["X-Followup-Key"]).startswith(first["key"] + "#")
+    ]
+    assert sorted(k.split("#")[1] for k in first_keys) == ["check_in", "thank_you"]
+
+
 def test_mock_and_all_day_events_are_ignored(world: World) -> None:
     world.add_interview(summary="Mock interview with Acme", start=at(30, 11))
     world.sandbox.add_event(
