@@ -70,9 +70,8 @@ def tick(obj: Obj, dry_run: bool) -> None:
     finally:
         lock.release()
     for action in run.actions:
-        prefix = "would " if dry_run and not action.kind.startswith("would") else ""
         detail = printable(action.detail)
-        click.echo(f"{prefix}{action.kind}: {detail} [{_short(action.interview_key)}]")
+        click.echo(f"{action.kind}: {detail} [{_short(action.interview_key)}]")
     if dry_run:
         click.echo("dry run: nothing was written to Gmail, Calendar or state.db")
     elif not run.actions:

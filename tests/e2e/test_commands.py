@@ -54,7 +54,7 @@ def test_dry_run_shows_what_it_would_draft_and_writes_nothing(world: World) -> N
 def test_dry_run_on_a_fresh_home_creates_no_state(world: World) -> None:
     world.add_interview(summary="Interview with Acme", start=at(30, 14))
     out = world.cli("tick", "--dry-run").output
-    assert "would found: Acme: Interview with Acme" in out
+    assert "found: Acme: Interview with Acme" in out
     assert not (world.home / "state.db").exists()
     assert writes(world) == []
 
@@ -71,7 +71,7 @@ def test_dry_run_would_remove_drafts_of_a_cancelled_interview(world: World) -> N
     before = dump(db)
     world.sandbox.clear_log()
     out = world.cli("tick", "--dry-run").output
-    assert "would cancelled: the interview was cancelled" in out
+    assert "cancelled: the interview was cancelled" in out
     assert "would-remove: thank_you draft for jane@acme.com" in out
     assert [d["id"] for d in world.drafts()] == [draft["id"]]
     assert writes(world) == []
