@@ -133,3 +133,38 @@ def test_demo_tells_the_whole_story(tmp_path) -> None:
     assert "Globex  closed: no response" in out
     assert "send attempts by followup: 0" in out
     assert not home.exists(), "the demo leaves nothing in the user's folders"
+
+
+def test_demo_keep_leaves_the_sandbox_for_followup_status(tmp_path) -> None:
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWUP_")}
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli", "demo", "--fast", "--keep", "--start", "2026-11-30"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        home = None
+        for line in demo.stdout:
+            if line.strip().startswith("FOLLOWUP_HOME="):
+                home = Path(line.split("=", 1)[1].split()[0])
+                break
+        assert home is not None and home.is_dir()
+        status = subprocess.run(
+            [sys.executable, "-m", "agent.cli", "status", "--json"],
+            capture_output=True, text=True, env=dict(env, FOLLOWUP_HOME=str(home)), timeout=60,
+        )
+        assert status.returncode == 0, status.stderr
+        by_company = {i["company"]: i for i in json.loads(status.stdout)["interviews"]}
+        assert by_company["Acme"]["status"] == "replied"
+        assert by_company["Globex"]["status"] == "closed"
+    finally:
+        demo.send_signal(signal.SIGINT)
+        demo.wait(timeout=20)
+    assert demo.returncode == 0
+    assert not home.exists(), "Ctrl-C removes the demo's folder"
