@@ -80,8 +80,8 @@ def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
     if event.status == "cancelled":
         with ctx.store.write():
             state.clear_rejection(conn, event.calendar_id, event.event_id)
-        upcoming = existing is not None and _not_over(existing.interview, now)
-        if upcoming and existing.status == InterviewStatus.ACTIVE:
+        active = existing is not None and existing.status == InterviewStatus.ACTIVE
+        if active and existing is not None and _not_over(existing.interview, now):
             stop_sequence(
                 ctx,
                 key,
@@ -180,9 +180,9 @@ def supersede_passed_rounds(ctx: Context, now: datetime) -> None:
             continue
         latest = max(begun, key=lambda iv: iv.start)
         for earlier in begun:
-            row = state.get_interview(ctx.store.conn, earlier.key)
-            if earlier.start < latest.start and row is not None:
-                _superseded_by(ctx, row, latest, now)
+            current = state.get_interview(ctx.store.conn, earlier.key)
+            if earlier.start < latest.start and current is not None:
+                _superseded_by(ctx, current, latest, now)
 
 
 def _superseded_by(ctx: Context, old: state.InterviewRow, new: Interview, now: datetime) -> None:

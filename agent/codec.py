@@ -59,7 +59,7 @@ def from_plain(tp: Any, value: Any) -> Any:
         args = typing.get_args(tp)
         item_type = args[0] if args else Any
         return tuple(from_plain(item_type, v) for v in value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         kwargs = {
             f.name: from_plain(hints[f.name], value[f.name])

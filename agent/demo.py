@@ -45,7 +45,7 @@ class Happening:
 
     at: datetime
     say: str
-    act: Callable[[], None]
+    act: Callable[[], object]
 
 
 def next_monday(today: date) -> date:

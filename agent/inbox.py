@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -141,8 +142,9 @@ def catch_up(ctx: Context, now: datetime) -> None:
     found: dict[str, MessageMeta] = {}
     targets: dict[str, set[str]] = {}
     for row in late:
-        known_since = row.first_seen
-        ids = _gather(ctx, row, found, lambda mid, t=known_since: _applied_before(ctx, mid, t))
+        ids = _gather(
+            ctx, row, found, functools.partial(_applied_before, ctx, moment=row.first_seen)
+        )
         for message_id in ids:
             targets.setdefault(message_id, set()).add(row.interview.key)
     for message_id in sorted(targets, key=lambda m: (found[m].internal_date, m)):

@@ -113,28 +113,28 @@ def _own_message(ctx: Context, row: state.InterviewRow, meta: MessageMeta, now: 
                 _mark_sent(ctx, step, meta, now)
                 break
         else:
-            step = step_written(steps, meta.internal_date)
-            if step is not None:
+            written = step_written(steps, meta.internal_date)
+            if written is not None:
                 when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
                 reason = f"you wrote to {contact} yourself on {when}"
                 with ctx.store.write():
                     state.update_step(
                         conn,
-                        step,
+                        written,
                         now,
                         state=StepState.SENT_BY_USER,
                         reason=reason,
                         thread_id=meta.thread_id,
                         sent_message_id=meta.id,
                     )
-                    for earlier in steps[: steps.index(step)]:
+                    for earlier in steps[: steps.index(written)]:
                         if earlier.step in EMAIL_STEPS and earlier.state == StepState.PLANNED:
-                            skipped = f"{reason}, for the {step.step.value}"
+                            skipped = f"{reason}, for the {written.step.value}"
                             state.update_step(
                                 conn, earlier, now, state=StepState.SKIPPED, reason=skipped
                             )
-                    state.journal(conn, now, key, "sent_by_user", f"{step.step.value}: {reason}")
-                ctx.run.note("sent_by_user", key, f"{step.step.value}: {reason}")
+                    state.journal(conn, now, key, "sent_by_user", f"{written.step.value}: {reason}")
+                ctx.run.note("sent_by_user", key, f"{written.step.value}: {reason}")
 
 
 def _ensure_rows(ctx: Context, row: state.InterviewRow, now: datetime) -> None:

@@ -106,6 +106,7 @@ def _mentions(text: str) -> list[_Mention]:
 
 def _from_match(kind: str, m: re.Match[str]) -> _Mention | None:
     """One regex match as a mention (None when it cannot be a date)."""
+    year: int | None
     if kind == "ymd":
         year, month, day = int(m[1]), int(m[2]), int(m[3])
     elif kind == "num":

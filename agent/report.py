@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from agent import state
+from agent.model import Rejection
 from agent.offline import short_id
 from agent.store import Store
 
@@ -100,7 +101,9 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
     return views
 
 
-def to_json(views: list[InterviewView], rejections: list[tuple[object, datetime | None]]) -> dict:
+def to_json(
+    views: list[InterviewView], rejections: list[tuple[Rejection, datetime | None]]
+) -> dict:
     """The --json document."""
     return {
         "interviews": [
@@ -134,9 +137,9 @@ def to_json(views: list[InterviewView], rejections: list[tuple[object, datetime 
         ],
         "ignored": [
             {
-                "event": getattr(r, "event_id", ""),
-                "title": getattr(r, "title", ""),
-                "reason": getattr(r, "reason", ""),
+                "event": r.event_id,
+                "title": r.title,
+                "reason": r.reason,
                 "start": start.isoformat() if start else None,
             }
             for r, start in rejections
@@ -169,7 +172,7 @@ COLOURS = {
 
 def render_text(
     views: list[InterviewView],
-    rejections: list[tuple[object, datetime | None]],
+    rejections: list[tuple[Rejection, datetime | None]],
     zone: ZoneInfo,
     now: datetime,
     *,
@@ -212,7 +215,7 @@ def render_text(
         lines.append(style("Ignored events:", bold=True))
         for r, start in rejections:
             when = _local(start, zone) if start else "-"
-            title, reason = printable(getattr(r, "title", "")), printable(getattr(r, "reason", ""))
+            title, reason = printable(r.title), printable(r.reason)
             lines.append(f"  {when}  {title!r}: {reason}")
     return "\n".join(lines).rstrip() + "\n"
 
