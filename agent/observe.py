@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from email.utils import getaddresses
 
 from agent import mailstate, state
 from agent.context import Context
@@ -14,7 +15,7 @@ from agent.model import (
     MessageMeta,
     StepState,
 )
-from agent.replies import classify, parse_address
+from agent.replies import classify
 from agent.sequence import stop_sequence
 
 log = logging.getLogger(__name__)
@@ -24,14 +25,9 @@ UNSENT = (StepState.PLANNED, StepState.DRAFTED)
 
 
 def _addresses(meta: MessageMeta) -> set[str]:
-    """Every address in To and Cc."""
-    found: set[str] = set()
-    for name in ("To", "Cc"):
-        for part in meta.header(name).split(","):
-            _, addr = parse_address(part)
-            if addr:
-                found.add(addr)
-    return found
+    """Every address in To and Cc (quoted display names may hold commas: "Doe, Jane")."""
+    pairs = getaddresses([meta.header("To"), meta.header("Cc")])
+    return {addr.strip().lower() for _, addr in pairs if "@" in addr}
 
 
 def apply_message(

@@ -262,3 +262,20 @@ def test_first_run_after_the_user_already_wrote_the_thank_you(world: World) -> N
     world.tick(at(30, 19))  # followup's very first run
     assert world.drafts() == []
     assert steps(world)[("thank_you", "jane@acme.com")]["state"] == "sent_by_user"
+
+
+def test_own_message_to_a_quoted_name_with_a_comma_counts(world: World) -> None:
+    """To: "Doe, Jane" <jane@acme.com> still names Jane: her thank-you is done."""
+    world.add_interview(summary="Interview with Acme", start=at(30, 14))
+    world.tick(at(30, 9))
+    msg = EmailMessage()
+    msg["From"] = "Casey Candidate <candidate@example.com>"
+    msg["To"] = '"Doe, Jane" <jane@acme.com>'
+    msg["Subject"] = "Thank you"
+    msg.set_content("Thanks for today.")
+    world.at(at(30, 17))
+    world.sandbox.user_send_message(msg)
+    world.tick(at(30, 19))
+    steps = {(s["step"], s["recipient"]): s for s in world.interview("Acme")["steps"]}
+    assert steps[("thank_you", "jane@acme.com")]["state"] == "sent_by_user"
+    assert world.drafts() == []
