@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from agent import state
-from agent.compose import render_cue, render_voicemail
 from agent.context import Context
 from agent.drafting import contact_for
 from agent.model import EMAIL_STEPS, InterviewStatus, StepName, StepState
+from agent.spoken import cue, voicemail
+from agent.text import one_line
 
 STEP_LABELS = {
     StepName.THANK_YOU: "thank-you",
@@ -28,11 +29,6 @@ class Item:
     text: str
 
 
-def _plain(text: str) -> str:
-    """Outsiders' text made safe for one terminal line."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
 def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
     """Today's and tomorrow's cues, waiting drafts and calls, by day, in time order."""
     today = now.astimezone(ctx.zone).date()
@@ -41,23 +37,18 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
     conn = ctx.store.conn
     for row in state.list_interviews(conn, [InterviewStatus.ACTIVE]):
         iv = row.interview
-        label = _plain(iv.company or iv.title)
+        label = one_line(iv.company or iv.title)
         for step in state.get_steps(conn, iv.key):
             day = step.due.astimezone(ctx.zone).date()
             if step.step == StepName.ASK and day in items and step.state == StepState.PLANNED:
-                who = _plain(iv.primary.name or iv.primary.email)
-                cue = render_cue(
-                    iv,
-                    ctx.templates,
-                    candidate_name=ctx.settings.user.name,
-                    content=ctx.settings.content,
-                    user=ctx.settings.user,
-                )
-                items[day].append(Item(step.due, "ask", f"{label}: before it ends, ask {who}", cue))
+                who = one_line(iv.primary.name or iv.primary.email)
+                question = cue(ctx.settings, ctx.templates, iv)
+                title = f"{label}: before it ends, ask {who}"
+                items[day].append(Item(step.due, "ask", title, question))
             if step.step not in EMAIL_STEPS:
                 continue
             contact = contact_for(iv, step.recipient)
-            who = _plain(contact.name or contact.email)
+            who = one_line(contact.name or contact.email)
             what = STEP_LABELS[step.step]
             if step.state == StepState.DRAFTED:
                 items[today].append(
@@ -70,18 +61,9 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
                 )
             waiting = step.state in (StepState.PLANNED, StepState.INTENT, StepState.DRAFTED)
             if waiting and day in items:
-                script = render_voicemail(
-                    step=step.step,
-                    interview=iv,
-                    to=contact,
-                    candidate_name=ctx.settings.user.name,
-                    content=ctx.settings.content,
-                    user=ctx.settings.user,
-                    templates=ctx.templates,
-                    today=day,
-                )
+                script = voicemail(ctx.settings, ctx.templates, step.step, iv, contact, day)
                 phone = (
-                    _plain(iv.notes.phone or "") or "no number noted (followup note ID phone ...)"
+                    one_line(iv.notes.phone or "") or "no number noted (followup note ID phone ...)"
                 )
                 items[day].append(
                     Item(step.due, "call", f"{label}: call {who} ({what}) at {phone}", script)

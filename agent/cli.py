@@ -52,9 +52,9 @@ def tick(obj: Obj, dry_run: bool) -> None:
     """Run one pass: sync calendar and inbox, draft what is due (for cron)."""
     from agent.engine import Session
     from agent.engine import tick as run_tick
-    from agent.report import printable
     from agent.runtime import build_services_for, current_time, opened_store, scratch_copy
     from agent.templating import TemplateSet
+    from agent.text import printable
 
     settings = obj.settings()
     now = current_time()
@@ -151,9 +151,9 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     from agent.errors import SettingsError
     from agent.notes import NOTE_KEYS, notes_from_pairs
     from agent.offline import find_interview, offline_context, replan
-    from agent.report import printable
     from agent.runtime import current_time, opened_store
     from agent.templating import TemplateSet
+    from agent.text import printable
 
     name = key.lower().replace("_", "-")
     if name not in NOTE_KEYS:

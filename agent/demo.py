@@ -15,11 +15,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from agent import state
-from agent.compose import render_cue, render_voicemail
 from agent.drafting import contact_for
 from agent.engine import Session, tick
 from agent.model import StepName
 from agent.offline import short_id
+from agent.spoken import cue, voicemail
 
 USER = "casey@example.com"
 ZONE = ZoneInfo("America/New_York")
@@ -185,8 +185,9 @@ class Demo:
         settings = load_settings(resolve_paths(None, env), env)
         write_sandbox_token(settings.paths.token_file, self.server.url, reminders=False)
         self.settings = settings
+        self.templates = TemplateSet(None)
         self.store = open_store(settings.paths.state_db)
-        return Session(settings, self.store, build_services_for(settings), TemplateSet(None))
+        return Session(settings, self.store, build_services_for(settings), self.templates)
 
     def happenings(self) -> list[Happening]:
         """What the employers and the candidate do during the two weeks."""
@@ -252,32 +253,17 @@ class Demo:
         self.out(f"      subject: {msg['Subject']}{threaded}")
         for ln in lines:
             self.out(f"      | {ln}")
-        script = render_voicemail(
-            step=row.step,
-            interview=iv.interview,
-            to=contact_for(iv.interview, recipient),
-            candidate_name=self.settings.user.name,
-            content=self.settings.content,
-            user=self.settings.user,
-            templates=self._templates(),
-            today=row.due.date(),
-        )
+        contact = contact_for(iv.interview, recipient)
+        day = row.due.astimezone(ZONE).date()
+        script = voicemail(self.settings, self.templates, row.step, iv.interview, contact, day)
         self.out(f"      voicemail: {' '.join(script.split())[:160]}...")
-
-    def _templates(self):
-        """The packaged templates."""
-        from agent.templating import TemplateSet
-
-        return TemplateSet(None)
 
     def show_cue(self, key: str) -> None:
         """Print the question to ask at the end of an interview."""
         iv = state.get_interview(self.store.conn, key)
         if iv is not None:
-            cue = render_cue(
-                iv.interview, self._templates(), candidate_name=self.settings.user.name
-            )
-            self.out(f"      ask: {' '.join(cue.split())}")
+            question = cue(self.settings, self.templates, iv.interview)
+            self.out(f"      ask: {' '.join(question.split())}")
 
     def close(self, keep: bool) -> None:
         """Stop the sandbox and remove the temp home (unless kept for inspection)."""

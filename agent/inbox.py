@@ -13,6 +13,7 @@ from agent.google.gmail import HistoryExpired
 from agent.model import InterviewStatus, MessageMeta
 from agent.observe import apply_message
 from agent.replies import APPLICANT_TRACKING
+from agent.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def interview_query(ctx: Context, row: state.InterviewRow, *, since: datetime) -
 
 def _phrase_safe(text: str) -> str:
     """Event text fit to sit between the quotes of a search phrase."""
-    return "".join(ch if ch.isprintable() and ch != '"' else " " for ch in text)
+    return printable(text).replace('"', " ")
 
 
 def full_sync(ctx: Context, now: datetime) -> None:

@@ -17,6 +17,7 @@ from agent.model import (
 )
 from agent.replies import classify
 from agent.sequence import stop_sequence
+from agent.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def apply_message(
                 ctx,
                 key,
                 InterviewStatus.REPLIED,
-                f"{_clean(sender)} replied {when} ({verdict.reason})",
+                f"{printable(sender, 200)} replied {when} ({verdict.reason})",
                 now,
                 remove_drafts=ctx.settings.replies.delete_drafts_on_reply,
             )
@@ -72,11 +73,6 @@ def apply_message(
             _bounce(ctx, row, verdict.bounced_address or "", now)
     with ctx.store.write():
         mailstate.mark_seen(conn, meta.id, now)
-
-
-def _clean(text: str) -> str:
-    """Outsiders' text made safe for one status line."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)[:200]
 
 
 def _own_message(ctx: Context, row: state.InterviewRow, meta: MessageMeta, now: datetime) -> None:
@@ -240,7 +236,7 @@ def _auto_reply(
 ) -> None:
     """Out of office: a return date holds the next step until the business day after it."""
     key = row.interview.key
-    sender = _clean(meta.header("From"))
+    sender = printable(meta.header("From"), 200)
     if back is None:
         detail = f"automatic reply from {sender} ignored (no return date)"
     else:

@@ -14,10 +14,10 @@ from agent.errors import NotFound
 from agent.headers import UnsafeHeader
 from agent.model import EMAIL_STEPS, StepName
 from agent.offline import find_interview, offline_context
-from agent.report import printable
 from agent.settings import Settings
 from agent.store import Store
 from agent.templating import TemplateSet
+from agent.text import printable
 
 
 def _pick_step(name: str | None, rows: list[state.StepRow]) -> StepName:

@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from agent import state
-from agent.compose import render_cue, render_voicemail
 from agent.context import Context
 from agent.drafting import contact_for
 from agent.google.calendar import REMINDER_PROPERTY
 from agent.model import Interview, StepName, StepState
+from agent.spoken import cue, voicemail
+from agent.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,6 @@ def wanted_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Wan
     return wanted
 
 
-def _plain(text: str) -> str:
-    """Outsiders' text made safe for one line of a calendar event."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:200]
-
-
 def reminder_body(
     ctx: Context, interview: Interview, want: Wanted, event_id: str
 ) -> dict[str, Any]:
@@ -81,28 +77,14 @@ def reminder_body(
     people = [contact_for(interview, r) for r in recipients] or [interview.primary]
     who = ", ".join(c.name or c.email for c in people)
     company = interview.company or interview.title
-    summary = _plain(TITLES[want.step].format(who=who, company=company))
+    summary = one_line(TITLES[want.step].format(who=who, company=company), 200)
     if want.step == StepName.ASK:
-        description = render_cue(
-            interview,
-            ctx.templates,
-            candidate_name=ctx.settings.user.name,
-            content=ctx.settings.content,
-            user=ctx.settings.user,
-        )
+        description = cue(ctx.settings, ctx.templates, interview)
     else:
         scripts = []
         for contact in people:
-            script = render_voicemail(
-                step=want.step,
-                interview=interview,
-                to=contact,
-                candidate_name=ctx.settings.user.name,
-                content=ctx.settings.content,
-                user=ctx.settings.user,
-                templates=ctx.templates,
-                today=want.due.astimezone(ctx.zone).date(),
-            )
+            day = want.due.astimezone(ctx.zone).date()
+            script = voicemail(ctx.settings, ctx.templates, want.step, interview, contact, day)
             phone = interview.notes.phone or "no number noted (add `Phone:` to the event)"
             scripts.append(f"Call {contact.name or contact.email}: {phone}\n\n{script.strip()}")
         description = "\n\n---\n\n".join(scripts)

@@ -10,6 +10,7 @@ from agent import state
 from agent.model import Rejection
 from agent.offline import short_id
 from agent.store import Store
+from agent.text import printable
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,6 @@ class InterviewView:
     primary: str
     steps: tuple[StepView, ...]
     story: tuple[str, ...]
-
-
-def printable(text: str) -> str:
-    """Outsiders' text with control characters (terminal escapes, newlines) blanked."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:

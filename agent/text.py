@@ -1,0 +1,14 @@
+"""Outsiders' text (event titles, names, mail headers) made safe to show on one line."""
+
+from __future__ import annotations
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """Control characters (newlines, terminal escapes) become spaces; capped at `limit`."""
+    shown = "".join(ch if ch.isprintable() else " " for ch in text)
+    return shown if limit is None else shown[:limit]
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """printable() with runs of whitespace collapsed to one space."""
+    return printable(" ".join(printable(text).split()), limit)
