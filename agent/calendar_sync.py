@@ -30,8 +30,10 @@ def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
         _forget_missing(ctx, sync, now)
     for event in sync.events:
         apply_event(ctx, event, now)
-    with ctx.store.write():
-        state.set_kv(ctx.store.conn, token_key(sync.calendar_id), sync.next_sync_token)
+    key = token_key(sync.calendar_id)
+    if state.get_kv(ctx.store.conn, key) != sync.next_sync_token:
+        with ctx.store.write():
+            state.set_kv(ctx.store.conn, key, sync.next_sync_token)
 
 
 def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:

@@ -36,16 +36,26 @@ def recipients_of(step: PlannedStep) -> list[str]:
 
 
 def sync_rows(ctx: Context, row: state.InterviewRow, the_plan: Plan, now: datetime) -> None:
-    """Create missing rows and move planned rows to their (re)planned time."""
+    """Create missing rows and move planned rows to their (re)planned time.
+
+    Nothing is written when the rows already match the plan (the usual, idle case).
+    """
     conn = ctx.store.conn
     key = row.interview.key
-    keep: set[tuple[StepName, str]] = set()
+    wanted = {(s.name, r): s.due for s in the_plan.steps for r in recipients_of(s)}
+    current = {(r.step, r.recipient): r for r in state.get_steps(conn, key)}
+    moved = [
+        k
+        for k, due in wanted.items()
+        if k not in current or (current[k].state == StepState.PLANNED and current[k].due != due)
+    ]
+    stale = [k for k, r in current.items() if r.state == StepState.PLANNED and k not in wanted]
+    if not moved and not stale:
+        return
     with ctx.store.write():
-        for step in the_plan.steps:
-            for recipient in recipients_of(step):
-                keep.add((step.name, recipient))
-                state.plan_step(conn, key, step.name, recipient, step.due, now)
-        state.delete_planned_except(conn, key, keep)
+        for name, recipient in moved:
+            state.plan_step(conn, key, name, recipient, wanted[(name, recipient)], now)
+        state.delete_planned_except(conn, key, set(wanted))
 
 
 def settled_map(rows: list[state.StepRow]) -> dict[StepName, bool]:

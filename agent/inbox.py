@@ -61,7 +61,9 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
 
 
 def _save_cursor(ctx: Context, history_id: str) -> None:
-    """Store the history id only after its changes are applied."""
+    """Store the history id only after its changes are applied (no write when unchanged)."""
+    if state.get_kv(ctx.store.conn, HISTORY_KEY) == history_id:
+        return
     with ctx.store.write():
         state.set_kv(ctx.store.conn, HISTORY_KEY, history_id)
 

@@ -41,12 +41,11 @@ def apply_message(
         if only is not None and key not in only:
             continue
         steps = state.get_steps(conn, key)
+        sent = mailstate.sent_messages(conn, key)
         threads = frozenset(s.thread_id for s in steps if s.thread_id) | frozenset(
-            s.thread_id for s in mailstate.sent_messages(conn, key)
+            s.thread_id for s in sent
         )
-        ids = frozenset(
-            s.rfc_message_id for s in mailstate.sent_messages(conn, key) if s.rfc_message_id
-        )
+        ids = frozenset(s.rfc_message_id for s in sent if s.rfc_message_id)
         verdict = classify(
             meta,
             row.interview,

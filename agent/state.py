@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -154,10 +155,16 @@ def list_rejections(conn: sqlite3.Connection) -> list[tuple[Rejection, datetime 
 # --- interviews --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _decode_interview(data: str) -> Interview:
+    """An Interview from its stored JSON (frozen, so one decoded copy can be shared)."""
+    return codec.loads(Interview, data)
+
+
 def _interview_row(row: sqlite3.Row) -> InterviewRow:
     """Decode one interviews row."""
     return InterviewRow(
-        interview=codec.loads(Interview, row["data"]),
+        interview=_decode_interview(row["data"]),
         status=InterviewStatus(row["status"]),
         status_reason=row["status_reason"],
         status_at=_dt(row["status_at"]),
