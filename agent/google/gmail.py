@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -232,5 +233,5 @@ def to_message_meta(data: dict[str, Any]) -> MessageMeta:
         internal_date=datetime.fromtimestamp(millis / 1000, tz=UTC),
         label_ids=tuple(data.get("labelIds") or ()),
         headers=headers,
-        snippet=str(data.get("snippet", "")),
+        snippet=html.unescape(str(data.get("snippet", ""))),  # Gmail sends it HTML-escaped
     )
