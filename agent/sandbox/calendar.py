@@ -11,10 +11,10 @@ from agent.sandbox.calsync import list_events
 from agent.sandbox.wire import ApiError, page_window, parse_datetime
 
 if TYPE_CHECKING:
-    from agent.sandbox.state import Sandbox
+    from agent.sandbox.world import World
 
 Reply = tuple[int, dict[str, Any] | None]
-Handler = Callable[["Sandbox", dict[str, Any], dict[str, Any] | None], Reply]
+Handler = Callable[["World", dict[str, Any], dict[str, Any] | None], Reply]
 
 
 def calendar_resource(rec: CalendarRec, owner: str, *, entry: bool) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def _body(body: dict[str, Any] | None) -> dict[str, Any]:
     return body
 
 
-def calendar_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def calendar_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """calendarList.list."""
     items = [
         calendar_resource(c, sb.calendar.owner, entry=True) for c in sb.calendar.calendars.values()
@@ -53,48 +53,48 @@ def calendar_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | No
     return 200, out
 
 
-def calendars_get(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def calendars_get(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """calendars.get."""
     rec = sb.calendar.resolve(str(params["calendarId"]))
     return 200, calendar_resource(rec, sb.calendar.owner, entry=False)
 
 
-def events_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def events_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.list (full listing or incremental sync)."""
     return 200, list_events(sb.calendar, str(params["calendarId"]), params, sb.now())
 
 
-def events_get(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def events_get(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.get (also cancelled events and generated instances)."""
     return 200, sb.calendar.get(str(params["calendarId"]), str(params["eventId"]))
 
 
-def events_insert(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def events_insert(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.insert."""
     return 200, sb.calendar.insert(str(params["calendarId"]), _body(body), sb.now())
 
 
-def events_patch(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def events_patch(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.patch."""
     return 200, sb.calendar.patch(
         str(params["calendarId"]), str(params["eventId"]), _body(body), sb.now()
     )
 
 
-def events_update(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def events_update(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.update."""
     return 200, sb.calendar.patch(
         str(params["calendarId"]), str(params["eventId"]), _body(body), sb.now(), replace=True
     )
 
 
-def events_delete(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def events_delete(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.delete."""
     sb.calendar.delete(str(params["calendarId"]), str(params["eventId"]), sb.now())
     return 204, None
 
 
-def events_instances(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def events_instances(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.instances: the occurrences of one series, exceptions applied."""
     store = sb.calendar
     cal = store.resolve(str(params["calendarId"]))

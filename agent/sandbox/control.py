@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from agent.sandbox.wire import ApiError, b64url_decode, parse_date, parse_datetime
 
 if TYPE_CHECKING:
-    from agent.sandbox.state import Sandbox
+    from agent.sandbox.world import World
 
 log = logging.getLogger(__name__)
 Params = dict[str, Any]
-Route = Callable[["Sandbox", Params, dict[str, str]], Any]
+Route = Callable[["World", Params, dict[str, str]], Any]
 
 
 def when(value: Any) -> datetime | date:
@@ -47,7 +47,7 @@ def _raw(body: Params) -> bytes:
     return b64url_decode(str(body["raw"]))  # standard or URL-safe base64
 
 
-def _add_event(sb: Sandbox, b: Params, m: dict[str, str]) -> Any:
+def _add_event(sb: World, b: Params, m: dict[str, str]) -> Any:
     args = {
         k: b[k]
         for k in (
@@ -69,7 +69,7 @@ def _add_event(sb: Sandbox, b: Params, m: dict[str, str]) -> Any:
     )
 
 
-def _deliver(sb: Sandbox, b: Params, m: dict[str, str]) -> Any:
+def _deliver(sb: World, b: Params, m: dict[str, str]) -> Any:
     extra: dict[str, Any] = {}
     if b.get("label_ids") is not None:
         extra["label_ids"] = tuple(b["label_ids"])
@@ -78,7 +78,7 @@ def _deliver(sb: Sandbox, b: Params, m: dict[str, str]) -> Any:
     return sb.deliver(_raw(b), **extra)
 
 
-def _fault(sb: Sandbox, b: Params, m: dict[str, str]) -> Any:
+def _fault(sb: World, b: Params, m: dict[str, str]) -> Any:
     sb.inject_fault(
         b["method"],
         int(b["status"]),
@@ -157,7 +157,7 @@ _COMPILED = {
 }
 
 
-def control_call(sb: Sandbox, verb: str, path: str, params: Params) -> tuple[int, Any]:
+def control_call(sb: World, verb: str, path: str, params: Params) -> tuple[int, Any]:
     """Run one control request; (status, JSON-ready result). Errors come back as {"error": ...}."""
     for pattern, route in _COMPILED.get(verb, []):
         found = pattern.match(path)

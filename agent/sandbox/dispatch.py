@@ -15,7 +15,7 @@ from agent.sandbox.faults import RequestRecord
 from agent.sandbox.wire import ApiError, error_body
 
 if TYPE_CHECKING:
-    from agent.sandbox.state import Sandbox
+    from agent.sandbox.world import World
 
 log = logging.getLogger(__name__)
 HANDLERS = {**gmail_api.HANDLERS, **calendar_api.HANDLERS}
@@ -52,7 +52,7 @@ def _json(raw: bytes) -> dict[str, Any] | None:
 
 
 def api_call(
-    sb: Sandbox,
+    sb: World,
     verb: str,
     path: str,
     query: dict[str, list[str]],

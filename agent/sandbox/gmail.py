@@ -9,13 +9,13 @@ from agent.sandbox import mailviews as views
 from agent.sandbox.wire import ApiError, b64url_decode, page_window, to_ms
 
 if TYPE_CHECKING:
-    from agent.sandbox.state import Sandbox
+    from agent.sandbox.world import World
 
 Reply = tuple[int, dict[str, Any] | None]
-Handler = Callable[["Sandbox", dict[str, Any], dict[str, Any] | None], Reply]
+Handler = Callable[["World", dict[str, Any], dict[str, Any] | None], Reply]
 
 
-def _user(sb: Sandbox, params: dict[str, Any]) -> None:
+def _user(sb: World, params: dict[str, Any]) -> None:
     """403 unless userId is `me` or the mailbox's own address."""
     user = str(params.get("userId", "me"))
     if user != "me" and user.lower() != sb.user_email.lower():
@@ -37,13 +37,13 @@ def _draft_input(body: dict[str, Any] | None) -> tuple[bytes, str | None]:
     return raw, str(thread_id) if thread_id else None
 
 
-def get_profile(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def get_profile(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.getProfile."""
     _user(sb, params)
     return 200, views.profile(sb.mail)
 
 
-def drafts_create(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def drafts_create(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.drafts.create."""
     _user(sb, params)
     raw, thread_id = _draft_input(body)
@@ -54,7 +54,7 @@ def drafts_create(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | No
     }
 
 
-def drafts_update(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def drafts_update(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.drafts.update: same draft id, new message id."""
     _user(sb, params)
     raw, thread_id = _draft_input(body)
@@ -65,21 +65,21 @@ def drafts_update(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | No
     }
 
 
-def drafts_get(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def drafts_get(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.drafts.get."""
     _user(sb, params)
     msg = sb.mail.draft_message(str(params["id"]))
     return 200, views.draft_resource(str(params["id"]), msg, params.get("format") or "full")
 
 
-def drafts_delete(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def drafts_delete(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.drafts.delete."""
     _user(sb, params)
     sb.mail.delete_draft(str(params["id"]))
     return 204, None
 
 
-def drafts_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def drafts_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.drafts.list."""
     _user(sb, params)
     items = views.draft_list(sb.mail, params.get("q"), sb.now())
@@ -96,7 +96,7 @@ def drafts_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None
     return 200, out
 
 
-def messages_get(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def messages_get(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.messages.get."""
     _user(sb, params)
     msg = sb.mail.get(str(params["id"]))
@@ -105,7 +105,7 @@ def messages_get(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | Non
     )
 
 
-def messages_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def messages_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.messages.list."""
     _user(sb, params)
     found = views.search(
@@ -126,7 +126,7 @@ def messages_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | No
     return 200, out
 
 
-def threads_get(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def threads_get(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.threads.get."""
     _user(sb, params)
     return 200, views.thread_resource(
@@ -134,7 +134,7 @@ def threads_get(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None
     )
 
 
-def history_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def history_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.history.list: chronological records after startHistoryId."""
     _user(sb, params)
     if not params.get("startHistoryId"):
@@ -153,7 +153,7 @@ def history_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | Non
     return 200, out
 
 
-def labels_list(sb: Sandbox, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+def labels_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """users.labels.list."""
     _user(sb, params)
     return 200, {"labels": views.label_list(sb.mail)}
