@@ -1,6 +1,6 @@
 """Requests and Gmail quota units per tick, by API method, for 1, 10 and 100 interviews.
 
-Runs the real engine (agent.engine.tick, the same call `followup tick` makes) in-process against
+Runs the real engine (agent.engine.tick.tick, as `followup tick` does) in-process against
 the sandbox over HTTP, with a pinned clock, and reads the sandbox's request log after each tick.
 
 Ticks measured, for N interviews:
@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.engine import Session, tick
-from agent.runtime import build_services_for, settings_from_env
-from agent.store import open_store
-from agent.templating import TemplateSet
+from agent.cli.runtime import build_services_for, settings_from_env
+from agent.core.templating import TemplateSet
+from agent.engine.tick import Session, tick
+from agent.store.db import open_store
 from tests.e2e.world import NY, World, make_world
 
 # Gmail per-user quota units per call, from /work/shared/google-api-notes.md (projects created

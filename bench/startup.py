@@ -1,10 +1,10 @@
 """Process start cost: `followup --help` and `followup status` on an empty home, and imports.
 
 Each run is a fresh process of the installed console script (the venv's `followup`, else
-`python -m agent.cli`) with FOLLOWUP_HOME set to a new empty folder, so `status` also creates
+`python -m agent.cli.main`) with FOLLOWUP_HOME set to a new empty folder, so `status` also creates
 and migrates state.db; no network is touched. Printed: the median and the spread of --runs
-runs, the bare interpreter start for comparison, the import time of agent.cli measured in a
-fresh process, and the heaviest imports from `python -X importtime -c "import agent.cli"`.
+runs, the bare interpreter start for comparison, the import time of agent.cli.main measured in a
+fresh process, and the heaviest imports from `python -X importtime -c "import agent.cli.main"`.
 
 Usage: .venv/bin/python bench/startup.py [--runs 15]
 """
@@ -23,14 +23,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 IMPORT_TIMER = (
-    "import time; t = time.perf_counter(); import agent.cli; print(time.perf_counter() - t)"
+    "import time; t = time.perf_counter(); import agent.cli.main; print(time.perf_counter() - t)"
 )
 
 
 def followup_command() -> list[str]:
     """The console script beside this interpreter, else the module."""
     script = Path(sys.executable).with_name("followup")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "agent.cli"]
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "agent.cli.main"]
 
 
 def clean_env(home: Path) -> dict[str, str]:
@@ -59,7 +59,7 @@ def series(argv: list[str], runs: int, tmp: Path, label: str) -> tuple[str, list
 
 
 def import_seconds(runs: int) -> list[float]:
-    """`import agent.cli` timed inside fresh interpreters."""
+    """`import agent.cli.main` timed inside fresh interpreters."""
     out = []
     for _ in range(runs):
         done = subprocess.run(
@@ -77,7 +77,7 @@ def heaviest_imports(tmp: Path, count: int = 12) -> list[tuple[int, int, str]]:
     home = tmp / "importtime"
     home.mkdir(parents=True)
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "agent.cli", "status"],
+        [sys.executable, "-X", "importtime", "-m", "agent.cli.main", "status"],
         env=clean_env(home),
         cwd=REPO,
         capture_output=True,
@@ -117,7 +117,7 @@ def main() -> None:
         heavy = heaviest_imports(tmp)
     for label, values in rows:
         print(describe(label, values))
-    print(describe("import agent.cli (in-process)", import_seconds(args.runs)))
+    print(describe("import agent.cli.main (in-process)", import_seconds(args.runs)))
     print("\nheaviest imports of `followup status` (cumulative ms, -X importtime; indent = depth):")
     for micros, depth, name in heavy:
         print(f"  {micros / 1000:7.1f}  {'  ' * depth}{name}")

@@ -2,7 +2,7 @@
 
 For each N, N accepted interviews (distinct companies) sit on Monday at 14:00 in the sandbox;
 a first tick at 09:00 finds them all, then idle ticks (nothing new, nothing due) run at 10:00,
-10:05, ... Measured: the first tick; the idle tick through agent.engine.tick with a long-lived
+10:05, ... Measured: the first tick; the idle tick through agent.engine.tick.tick with a long-lived
 session (what the daemon does each interval), median of --runs; and `followup tick` through
 the CLI in-process (settings, token, service build, state.db open each time, as under cron,
 minus the interpreter start that bench/startup.py measures), median of --runs.

@@ -1,4 +1,4 @@
-"""agent.auth against tests/fake_oauth.py: the browserless flow, refresh, refusal, revoke."""
+"""agent.google.auth against tests/fake_oauth.py: the browserless flow, refresh, refusal, revoke."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ import httplib2
 import pytest
 from google.oauth2.credentials import Credentials
 
-from agent.auth import (
+from agent.core.errors import AuthError, GoogleUnavailable
+from agent.google.auth import (
     CALENDAR_EVENTS,
     CALENDAR_EVENTS_READONLY,
     GMAIL_COMPOSE,
@@ -33,8 +34,7 @@ from agent.auth import (
     revoke,
     run_auth_flow,
 )
-from agent.errors import AuthError, GoogleUnavailable
-from agent.tokenfile import save_token
+from agent.google.tokenfile import save_token
 from tests.fake_oauth import CLIENT_ID, FakeOAuth, pkce_challenge
 
 BASE = required_scopes(reminders_enabled=False)

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from agent.business import BusinessCalendar
-from agent.errors import SettingsError
-from agent.settings import ScheduleSettings, UserSettings
+from agent.core.business import BusinessCalendar
+from agent.core.errors import SettingsError
+from agent.core.settings import ScheduleSettings, UserSettings
 
 US = BusinessCalendar(country="US")
 PLAIN = BusinessCalendar()

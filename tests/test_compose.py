@@ -14,18 +14,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.compose import (
+from agent.core.compose import (
     compose_draft,
     render_cue,
     render_voicemail,
     reply_subject,
     template_context,
 )
-from agent.errors import TemplateError
-from agent.headers import KEY_HEADER, UnsafeHeader, decode_key, intended_names
-from agent.model import Contact, Interview, Notes, RenderedDraft, StepName, ThreadRef
-from agent.settings import ContentSettings, UserSettings
-from agent.templating import VARIABLES, TemplateSet
+from agent.core.errors import TemplateError
+from agent.core.headers import KEY_HEADER, UnsafeHeader, decode_key, intended_names
+from agent.core.model import Contact, Interview, Notes, RenderedDraft, StepName, ThreadRef
+from agent.core.settings import ContentSettings, UserSettings
+from agent.core.templating import VARIABLES, TemplateSet
 
 NY = ZoneInfo("America/New_York")
 TODAY = date(2026, 12, 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import (
+from agent.core.config import (
     ENDPOINT_ENV,
     KEY_DOCS,
     SECTIONS,
@@ -18,9 +18,9 @@ from agent.config import (
     describe_settings,
     load_settings,
 )
-from agent.errors import SettingsError
-from agent.paths import resolve_paths
-from agent.settings import Paths, ScheduleSettings, Settings
+from agent.core.errors import SettingsError
+from agent.core.paths import resolve_paths
+from agent.core.settings import Paths, ScheduleSettings, Settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "followup.example.toml"
 

@@ -1,4 +1,4 @@
-"""agent.daemon: the APScheduler loop on real (short) time, signals in and out of process."""
+"""agent.cli.daemon: the APScheduler loop on real (short) time, signals in and out of process."""
 
 from __future__ import annotations
 
@@ -16,8 +16,14 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from agent.daemon import TickOutcome, backoff_delay, run_daemon
-from agent.errors import AuthError, GoogleApiError, GoogleUnavailable, SettingsError, StateError
+from agent.cli.daemon import TickOutcome, backoff_delay, run_daemon
+from agent.core.errors import (
+    AuthError,
+    GoogleApiError,
+    GoogleUnavailable,
+    SettingsError,
+    StateError,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 GRACE = timedelta(minutes=60)
@@ -112,7 +118,7 @@ def test_uses_the_given_clock_for_ticks_and_due_gaps() -> None:
 
 
 def test_transient_errors_are_retried_with_backoff(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="agent.daemon")
+    caplog.set_level(logging.WARNING, logger="agent.cli.daemon")
     ticks = Ticks(
         GoogleUnavailable("cannot reach Google"),
         GoogleApiError("HTTP 400: bad"),
@@ -162,7 +168,7 @@ DAEMON_SCRIPT = textwrap.dedent(
     import logging, sys, time
     from datetime import timedelta
     from pathlib import Path
-    from agent.daemon import TickOutcome, run_daemon
+    from agent.cli.daemon import TickOutcome, run_daemon
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     folder = Path(sys.argv[1])

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.dates import FollowUp, parse_follow_up
+from agent.core.dates import FollowUp, parse_follow_up
 
 NY = ZoneInfo("America/New_York")
 MONDAY_END = datetime(2026, 11, 30, 11, 0, tzinfo=NY)  # interview ends Monday 2026-11-30

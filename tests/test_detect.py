@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.detect import (
+from agent.core.detect import (
     DEFAULT_ROLE,
     PUBLIC_MAIL_DOMAINS,
     company_from_domain,
     detect,
     sequence_company_key,
 )
-from agent.model import Attendee, CalendarEvent, Contact, Interview, Notes, Person, Rejection
-from agent.settings import CalendarSettings
+from agent.core.model import Attendee, CalendarEvent, Contact, Interview, Notes, Person, Rejection
+from agent.core.settings import CalendarSettings
 
 NY = ZoneInfo("America/New_York")
 USER = "me@example.com"

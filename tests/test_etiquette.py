@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.business import BusinessCalendar
-from agent.etiquette import Due, Plan, plan, select_due
-from agent.model import Contact, Interview, Notes, StepName
-from agent.settings import ScheduleSettings
+from agent.core.business import BusinessCalendar
+from agent.core.etiquette import Due, Plan, plan, select_due
+from agent.core.model import Contact, Interview, Notes, StepName
+from agent.core.settings import ScheduleSettings
 
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

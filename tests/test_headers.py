@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from agent.headers import (
+from agent.core.headers import (
     KEY_HEADER,
     PreparedHeader,
     UnsafeHeader,

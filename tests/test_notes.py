@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.model import Contact, Notes
-from agent.notes import (
+from agent.core.model import Contact, Notes
+from agent.core.notes import (
     MAX_VALUE_CHARS,
     NOTE_KEYS,
     clean_text,

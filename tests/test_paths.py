@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.paths import ensure_private_dir, resolve_paths
+from agent.core.paths import ensure_private_dir, resolve_paths
 
 
 @contextmanager

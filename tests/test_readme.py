@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from agent.cli import main
+from agent.cli.main import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.model import Contact, Interview, MessageKind, MessageMeta
-from agent.ooo_dates import return_date
-from agent.replies import classify, domain_of, parse_address
+from agent.core.model import Contact, Interview, MessageKind, MessageMeta
+from agent.core.replies import classify, domain_of, parse_address
+from agent.core.return_dates import return_date
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 12, 1, 14, 0, tzinfo=NY)

@@ -1,4 +1,4 @@
-"""agent.service: unit and cron rendering, systemd-analyze verify, install with a fake systemctl."""
+"""agent.cli.service: unit and cron rendering, systemd-analyze verify, install (fake systemctl)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.service import (
+from agent.cli.service import (
     CRON,
     EXAMPLE_EXECUTABLE,
     EXAMPLE_HOME,

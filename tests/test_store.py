@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import StateError
-from agent.store import MIGRATIONS, LockBusy, RunLock, Store, open_store
+from agent.core.errors import StateError
+from agent.store.db import MIGRATIONS, LockBusy, RunLock, Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {
@@ -225,7 +225,7 @@ def test_failed_migration_leaves_the_previous_version(db: Path) -> None:
 CHILD = """
 import sys
 from pathlib import Path
-from agent.store import RunLock
+from agent.store.db import RunLock
 lock = RunLock(Path(sys.argv[1]))
 if not lock.acquire():
     sys.exit(3)

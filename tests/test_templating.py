@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import TemplateError
-from agent.model import Contact
-from agent.templating import (
+from agent.core.errors import TemplateError
+from agent.core.model import Contact
+from agent.core.templating import (
     EMAIL_TEMPLATES,
     TEMPLATE_NAMES,
     VARIABLES,

@@ -1,4 +1,4 @@
-"""agent.tokenfile: private atomic writes and safe reads of the token file."""
+"""agent.google.tokenfile: private atomic writes and safe reads of the token file."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 from google.oauth2.credentials import Credentials
 
-from agent.errors import AuthError
-from agent.tokenfile import read_token_info, save_token, scope_list, token_json, write_private
+from agent.core.errors import AuthError
+from agent.google.tokenfile import (
+    read_token_info,
+    save_token,
+    scope_list,
+    token_json,
+    write_private,
+)
 
 SCOPES = ["https://www.googleapis.com/auth/gmail.compose", "https://www.googleapis.com/auth/x"]
 

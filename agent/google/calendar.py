@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agent.core.model import Attendee, CalendarEvent, Person
 from agent.google.client import Services
-from agent.model import Attendee, CalendarEvent, Person
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.errors import GoogleApiError, GoogleUnavailable
+from agent.core.errors import GoogleApiError, GoogleUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -126,13 +126,13 @@ class Api:
                 "check the network and try again later"
             )
         if status == 401:
-            from agent.errors import AuthError
+            from agent.core.errors import AuthError
 
             return AuthError(
                 f"{what}: Google refused the credentials (HTTP 401); run `followup auth`"
             )
         if status == 403 and error_reason(exc) in {"insufficientPermissions", "forbidden"}:
-            from agent.errors import AuthError
+            from agent.core.errors import AuthError
 
             return AuthError(
                 f"{what}: the token lacks a permission ({describe(exc)}); run `followup auth` again"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from agent.core.model import MessageMeta
 from agent.google.client import Services
-from agent.model import MessageMeta
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class Gmail:
             data = self.api.read(request, "reading a draft", expect=frozenset({404}))
         except HttpError:
             return None
-        from agent.headers import decode_key
+        from agent.core.headers import decode_key
 
         raw = to_message_meta(data.get("message") or {}).header(KEY_HEADER)
         return decode_key(raw) if raw else None

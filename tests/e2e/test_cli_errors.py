@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import Result
 
-from agent.cli import main
+from agent.cli.main import main
 from tests.e2e.test_timeline import at, parsed, steps
 from tests.e2e.world import World
 

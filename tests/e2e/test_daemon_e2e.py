@@ -144,7 +144,7 @@ def test_token_spoiled_while_running_stops_with_code_4(
         _, err = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == 4, err
     [line] = [line for line in err.splitlines() if line.startswith("ERROR")]
-    assert line.startswith("ERROR agent.daemon: ")
+    assert line.startswith("ERROR agent.cli.daemon: ")
     assert message in line
     assert "run `" in line  # says what to do
     assert_one_recorded_draft(world)  # status reads state.db only: no token needed

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.headers import decode_key
+from agent.cli.sandbox_command import write_sandbox_token
+from agent.core.headers import decode_key
 from agent.sandbox import Sandbox, SandboxServer
-from agent.sandbox_cli import write_sandbox_token
 from tests.e2e.test_timeline import at, parsed, steps
 from tests.e2e.world import CONFIG, USER, World
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from agent.sandbox import SandboxClient
 from tests.e2e.world import NY
 
-FOLLOWUP = [sys.executable, "-m", "agent.cli"]
+FOLLOWUP = [sys.executable, "-m", "agent.cli.main"]
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:

@@ -45,7 +45,9 @@ def start_of(event: dict) -> datetime:
 
 def test_reminders_created_once_moved_and_removed(rworld: World) -> None:
     rworld.add_interview(
-        summary="Interview with Acme", start=at(30, 14), description="Phone: +1 555 0142",
+        summary="Interview with Acme",
+        start=at(30, 14),
+        description="Phone: +1 555 0142",
         event_id="acme1",
     )
     rworld.tick(at(30, 9))
@@ -91,7 +93,8 @@ def test_reply_removes_future_reminders(rworld: World) -> None:
 
 def test_agenda_today_and_tomorrow(world: World) -> None:
     world.add_interview(
-        summary="Interview with Acme - Backend Engineer", start=at(30, 14),
+        summary="Interview with Acme - Backend Engineer",
+        start=at(30, 14),
         description="Phone: +1 555 0142",
     )
     world.tick(at(30, 9))
@@ -117,8 +120,11 @@ def test_demo_tells_the_whole_story(tmp_path) -> None:
     home = tmp_path / "untouched"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "FOLLOWUP_HOME": str(home / "fh")}
     done = subprocess.run(
-        [sys.executable, "-m", "agent.cli", "demo", "--fast", "--start", "2026-11-30"],
-        capture_output=True, text=True, env=env, timeout=120,
+        [sys.executable, "-m", "agent.cli.main", "demo", "--fast", "--start", "2026-11-30"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -145,8 +151,20 @@ def test_demo_keep_leaves_the_sandbox_for_followup_status(tmp_path) -> None:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWUP_")}
     demo = subprocess.Popen(
-        [sys.executable, "-m", "agent.cli", "demo", "--fast", "--keep", "--start", "2026-11-30"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "agent.cli.main",
+            "demo",
+            "--fast",
+            "--keep",
+            "--start",
+            "2026-11-30",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         home = None
@@ -156,8 +174,11 @@ def test_demo_keep_leaves_the_sandbox_for_followup_status(tmp_path) -> None:
                 break
         assert home is not None and home.is_dir()
         status = subprocess.run(
-            [sys.executable, "-m", "agent.cli", "status", "--json"],
-            capture_output=True, text=True, env=dict(env, FOLLOWUP_HOME=str(home)), timeout=60,
+            [sys.executable, "-m", "agent.cli.main", "status", "--json"],
+            capture_output=True,
+            text=True,
+            env=dict(env, FOLLOWUP_HOME=str(home)),
+            timeout=60,
         )
         assert status.returncode == 0, status.stderr
         by_company = {i["company"]: i for i in json.loads(status.stdout)["interviews"]}

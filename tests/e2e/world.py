@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner, Result
 
-from agent.cli import main
+from agent.cli.main import main
+from agent.cli.sandbox_command import write_sandbox_token
 from agent.sandbox import Sandbox, SandboxServer
-from agent.sandbox_cli import write_sandbox_token
 
 USER = "candidate@example.com"
 NY = ZoneInfo("America/New_York")
@@ -96,7 +96,7 @@ class World:
         env.update({k: v for k, v in self.env().items() if v})
         env.update(extra_env or {})
         return subprocess.Popen(
-            [sys.executable, "-m", "agent.cli", *args],
+            [sys.executable, "-m", "agent.cli.main", *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -1,0 +1,1 @@
+"""The shell: commands, views, the daemon and the wiring of real parts."""

@@ -1,0 +1,89 @@
+"""`followup agenda`: what the candidate should do today and tomorrow, from state.db alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from agent.core.model import EMAIL_STEPS, InterviewStatus, StepName, StepState
+from agent.core.spoken import cue, voicemail
+from agent.core.text import one_line
+from agent.engine.context import Context
+from agent.engine.draft_life import contact_for
+from agent.store import sequences
+
+STEP_LABELS = {
+    StepName.THANK_YOU: "thank-you",
+    StepName.CHECK_IN: "check-in",
+    StepName.REMINDER: "reminder",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do."""
+
+    at: datetime
+    kind: str  # ask | draft | call
+    title: str
+    text: str
+
+
+def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
+    """Today's and tomorrow's cues, waiting drafts and calls, by day, in time order."""
+    today = now.astimezone(ctx.zone).date()
+    days = (today, today + timedelta(days=1))
+    items: dict[date, list[Item]] = {d: [] for d in days}
+    conn = ctx.store.conn
+    for row in sequences.list_interviews(conn, [InterviewStatus.ACTIVE]):
+        iv = row.interview
+        label = one_line(iv.company or iv.title)
+        for step in sequences.get_steps(conn, iv.key):
+            day = step.due.astimezone(ctx.zone).date()
+            if step.step == StepName.ASK and day in items and step.state == StepState.PLANNED:
+                who = one_line(iv.primary.name or iv.primary.email)
+                question = cue(ctx.settings, ctx.templates, iv)
+                title = f"{label}: before it ends, ask {who}"
+                items[day].append(Item(step.due, "ask", title, question))
+            if step.step not in EMAIL_STEPS:
+                continue
+            contact = contact_for(iv, step.recipient)
+            who = one_line(contact.name or contact.email)
+            what = STEP_LABELS[step.step]
+            if step.state == StepState.DRAFTED:
+                items[today].append(
+                    Item(
+                        step.due,
+                        "draft",
+                        f"{label}: {what} draft to {who} is waiting in Gmail",
+                        "read it, make it yours, and send it",
+                    )
+                )
+            waiting = step.state in (StepState.PLANNED, StepState.INTENT, StepState.DRAFTED)
+            if waiting and day in items:
+                script = voicemail(ctx.settings, ctx.templates, step.step, iv, contact, day)
+                phone = (
+                    one_line(iv.notes.phone or "") or "no number noted (followup note ID phone ...)"
+                )
+                items[day].append(
+                    Item(step.due, "call", f"{label}: call {who} ({what}) at {phone}", script)
+                )
+    return {d: sorted(v, key=lambda i: (i.at, i.kind, i.title)) for d, v in items.items()}
+
+
+def render_agenda(ctx: Context, now: datetime) -> str:
+    """The agenda as text."""
+    today = now.astimezone(ctx.zone).date()
+    lines: list[str] = []
+    for day, items in agenda(ctx, now).items():
+        name = "Today" if day == today else "Tomorrow"
+        lines.append(f"{name}, {day.strftime('%A %B %-d')}:")
+        if not items:
+            lines.append("  nothing to do")
+        for item in items:
+            when = item.at.astimezone(ctx.zone).strftime("%H:%M")
+            lines.append(f"  {when}  [{item.kind}] {item.title}")
+            for text_line in item.text.strip().splitlines():
+                lines.append(f"         {text_line}" if text_line.strip() else "")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,221 @@
+"""`followup run`: call tick(now) on an APScheduler timer, waking early when a step is due.
+
+One job runs the tick every `interval` (IntervalTrigger); after each tick a one-off job
+(DateTrigger, fixed id) is set for the outcome's `next_due` when that comes before the next
+interval run, so a step appears on time even with a long interval. Each tick restarts the
+interval count. Ticks never overlap (one worker thread, max_instances=1), and coalesce=True
+with a misfire grace means a laptop waking from suspend runs one tick, not a burst.
+
+Transient failures (GoogleUnavailable, GoogleApiError, and unexpected exceptions, logged with
+their traceback) are retried after min(interval * 2**(failures-1), 30 min): the next interval
+first, then doubling. Any other FollowupError is fatal: the scheduler stops and run_daemon
+returns the error's exit code.
+
+Stopping: the SIGTERM/SIGINT handler only sets a flag and hands `scheduler.shutdown(wait=False)`
+to a short-lived thread (calling it inside the handler could deadlock on a lock the main thread
+holds). The main loop then ends, run_daemon waits for a running tick to complete, returns 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from agent.core.errors import FollowupError, GoogleApiError, GoogleUnavailable
+
+log = logging.getLogger(__name__)
+
+TICK_JOB = "followup-tick"
+WAKE_JOB = "followup-wake"
+BACKOFF_CAP = timedelta(minutes=30)
+TRANSIENT = (GoogleUnavailable, GoogleApiError)
+
+
+@dataclass(frozen=True)
+class TickOutcome:
+    """What one tick tells the loop: when the next step is due, or a fatal error to stop on."""
+
+    next_due: datetime | None = None
+    fatal: FollowupError | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a naive next_due (every time in the agent is zone-aware)."""
+        if self.next_due is not None and self.next_due.utcoffset() is None:
+            raise ValueError("TickOutcome.next_due must be timezone-aware")
+
+
+def backoff_delay(interval: timedelta, failures: int) -> timedelta:
+    """Wait before the next try after `failures` consecutive failures (1 -> one interval)."""
+    if failures <= 0:
+        return interval
+    cap = max(BACKOFF_CAP, interval)
+    delay = interval
+    for _ in range(failures - 1):  # doubling stops at the cap (no overflow for long outages)
+        if delay >= cap:
+            break
+        delay *= 2
+    return min(delay, cap)
+
+
+class _Loop:
+    """The scheduler plus the state the jobs share (failure count, stop flag, exit code)."""
+
+    def __init__(
+        self,
+        tick: Callable[[datetime], TickOutcome],
+        interval: timedelta,
+        misfire_grace: timedelta,
+        now_fn: Callable[[], datetime],
+    ) -> None:
+        self.tick = tick
+        self.interval = interval
+        self.now_fn = now_fn
+        self.failures = 0
+        self.exit_code = 0
+        self.stop_signal: int | None = None
+        self.stopping = threading.Event()
+        self.busy = threading.Lock()
+        self.scheduler = BlockingScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={
+                "max_instances": 1,
+                "coalesce": True,
+                "misfire_grace_time": max(1, int(misfire_grace.total_seconds())),
+            },
+        )
+
+    def run(self) -> int:
+        """Start the first tick now and block until shut down; then wait for a running tick."""
+        self.scheduler.add_job(
+            self.run_tick,
+            IntervalTrigger(seconds=self.interval.total_seconds(), timezone=UTC),
+            id=TICK_JOB,
+            name="followup tick",
+            next_run_time=datetime.now(UTC),
+        )
+        if not self.stopping.is_set():
+            self.scheduler.start()
+        if self.stop_signal is not None:
+            log.info("got %s; finishing the running tick, then stopping",
+                     signal.Signals(self.stop_signal).name)
+        with self.busy:  # a tick in progress completes before we return
+            pass
+        log.info("daemon stopped (exit code %d)", self.exit_code)
+        return self.exit_code
+
+    def run_tick(self) -> None:
+        """The job both triggers run: one tick, then plan the next wake."""
+        if self.stopping.is_set():
+            self.shutdown()
+            return
+        with self.busy:
+            self._remove_wake()
+            try:
+                outcome = self.tick(self.now_fn())
+            except TRANSIENT as exc:
+                self._retry_later(str(exc))
+                return
+            except FollowupError as exc:
+                self._fatal(exc)
+                return
+            except Exception as exc:
+                log.exception("tick crashed")
+                self._retry_later(f"{type(exc).__name__}: {exc}")
+                return
+            if outcome.fatal is not None:
+                self._fatal(outcome.fatal)
+                return
+            self.failures = 0
+            self._plan(outcome.next_due)
+
+    def _plan(self, next_due: datetime | None) -> None:
+        """Next interval run counts from now; wake earlier for a step due before it."""
+        if self.stopping.is_set():
+            return
+        real_now = datetime.now(UTC)
+        self.scheduler.modify_job(TICK_JOB, next_run_time=real_now + self.interval)
+        if next_due is None:
+            return
+        gap = next_due - self.now_fn()
+        if timedelta(0) < gap < self.interval:
+            self.scheduler.add_job(
+                self.run_tick,
+                DateTrigger(run_date=real_now + gap, timezone=UTC),
+                id=WAKE_JOB,
+                name="followup wake for a due step",
+                replace_existing=True,
+            )
+            log.info("next step due at %s; waking then", next_due.isoformat())
+
+    def _retry_later(self, reason: str) -> None:
+        """Log a transient failure and move the next tick back by the backoff."""
+        self.failures += 1
+        delay = backoff_delay(self.interval, self.failures)
+        log.warning("tick failed (%s); failure %d in a row, next try in %s",
+                    reason, self.failures, delay)
+        if not self.stopping.is_set():
+            self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + delay)
+
+    def _fatal(self, exc: FollowupError) -> None:
+        """Stop the loop with the error's exit code."""
+        log.error("%s", exc)
+        self.exit_code = exc.exit_code
+        self.stopping.set()
+        self.shutdown()
+
+    def _remove_wake(self) -> None:
+        """Drop a pending early wake: this tick re-plans it."""
+        if self.scheduler.get_job(WAKE_JOB) is not None:
+            self.scheduler.remove_job(WAKE_JOB)
+
+    def shutdown(self) -> None:
+        """Stop the scheduler without waiting (the running tick finishes on its own)."""
+        with contextlib.suppress(SchedulerNotRunningError):
+            self.scheduler.shutdown(wait=False)
+
+    def on_signal(self, signum: int, frame: FrameType | None) -> None:
+        """Signal handler: set the flag; shut down from a helper thread (lock-safe)."""
+        self.stop_signal = signum
+        self.stopping.set()
+        threading.Thread(target=self.shutdown, name="followup-stop", daemon=True).start()
+
+
+def run_daemon(
+    tick: Callable[[datetime], TickOutcome],
+    *,
+    interval: timedelta,
+    misfire_grace: timedelta,
+    now_fn: Callable[[], datetime] = lambda: datetime.now(UTC),
+    stop_signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT),
+) -> int:
+    """Run `tick` until a signal (returns 0) or a fatal FollowupError (returns its exit code).
+
+    Signal handlers are installed only in the main thread and restored on return.
+    """
+    if interval <= timedelta(0):
+        raise ValueError("interval must be positive")
+    loop = _Loop(tick, interval, misfire_grace, now_fn)
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in stop_signals:
+            previous[sig] = signal.signal(sig, loop.on_signal)
+    log.info("daemon started: a tick every %s, misfire grace %s", interval, misfire_grace)
+    try:
+        return loop.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,23 @@
+"""`followup agenda`: the candidate's to-do list for today and tomorrow."""
+
+from __future__ import annotations
+
+import click
+
+from agent.cli.common import Obj, fail_cleanly
+
+
+@click.command()
+@click.pass_obj
+@fail_cleanly
+def agenda(obj: Obj) -> None:
+    """What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls to make."""
+    from agent.cli.agenda import render_agenda
+    from agent.cli.offline import offline_context
+    from agent.cli.runtime import current_time, opened_store
+    from agent.core.templating import TemplateSet
+
+    settings = obj.settings()
+    with opened_store(settings) as store:
+        ctx = offline_context(settings, store, TemplateSet(settings.paths.templates_dir))
+        click.echo(render_agenda(ctx, current_time()), nl=False)

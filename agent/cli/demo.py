@@ -1,0 +1,344 @@
+"""`followup demo`: the whole story on the sandbox, with a simulated clock, in seconds."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from agent.cli.offline import short_id
+from agent.core.model import StepName
+from agent.core.spoken import cue, voicemail
+from agent.engine.draft_life import contact_for
+from agent.engine.tick import Session, tick
+from agent.store import sequences
+
+USER = "casey@example.com"
+ZONE = ZoneInfo("America/New_York")
+CONFIG = """\
+[user]
+name = "Casey Candidate"
+signature = "Casey Candidate\\n+1 555 0100"
+phone = "+1 555 0100"
+country = "US"
+
+[content]
+strengths = ["shipping reliable services", "calm, clear incident handling"]
+
+[google]
+endpoint = "{endpoint}"
+retry_base_seconds = 0.05
+"""
+
+
+@dataclass(frozen=True)
+class Happening:
+    """Something the world does at a moment of the demo (the employer, or the candidate)."""
+
+    at: datetime
+    say: str
+    act: Callable[[], object]
+
+
+def next_monday(today: date) -> date:
+    """The Monday after today."""
+    return today + timedelta(days=7 - today.weekday())
+
+
+def _attendee(name: str, addr: str, *, organizer: bool = False) -> dict:
+    """An accepted external attendee."""
+    return {
+        "email": addr,
+        "displayName": name,
+        "responseStatus": "accepted",
+        "organizer": organizer,
+    }
+
+
+def _me(response: str = "accepted") -> dict:
+    """The candidate's own attendee entry."""
+    return {
+        "email": USER,
+        "displayName": "Casey Candidate",
+        "responseStatus": response,
+        "self": True,
+    }
+
+
+def seed_calendar(sandbox, monday: date) -> None:
+    """Four events: a named-date interview, a panel, an untrusted invitation, a mock."""
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(monday + timedelta(days=day), datetime.min.time(), ZONE).replace(
+            hour=hour, minute=minute
+        )
+
+    sandbox.add_event(
+        "primary",
+        event_id="acme1",
+        summary="Interview with Acme - Backend Engineer",
+        start=at(0, 10),
+        end=at(0, 11),
+        description=(
+            "Video call.\nFollow-up: Thursday\nFit: your team ships small reviewed changes daily, "
+            "which is how I like to work\nStrengths: Postgres tuning; leading on-call rotations\n"
+            "Start: January 4\nPhone: +1 555 0142"
+        ),
+        attendees=[_me(), _attendee("Jane Doe", "jane@acme.com", organizer=True)],
+        organizer={"email": "jane@acme.com", "displayName": "Jane Doe"},
+    )
+    sandbox.add_event(
+        "primary",
+        event_id="globex1",
+        summary="Globex panel interview - Platform Engineer",
+        start=at(1, 14),
+        end=at(1, 15, 30),
+        attendees=[
+            _me(),
+            _attendee("Raj Patel", "raj@globex.com", organizer=True),
+            _attendee("Li Wei", "li@globex.com"),
+            _attendee("Ana Souza", "ana@globex.com"),
+            {
+                "email": "room-4b@resource.calendar.google.com",
+                "displayName": "Room 4B",
+                "resource": True,
+                "responseStatus": "accepted",
+            },
+        ],
+        organizer={"email": "raj@globex.com", "displayName": "Raj Patel"},
+    )
+    sandbox.add_event(
+        "primary",
+        event_id="initech1",
+        summary="Interview with Initech {{ 7*7 }}",
+        start=at(2, 11),
+        end=at(2, 12),
+        description="Click here to confirm: http://initech.example/win",
+        attendees=[
+            _me("needsAction"),
+            _attendee("Bill L.", "bill@initech.example", organizer=True),
+        ],
+        organizer={"email": "bill@initech.example", "displayName": "Bill L."},
+    )
+    sandbox.add_event(
+        "primary",
+        event_id="mock1",
+        summary="Mock interview with Sam (practice)",
+        start=at(2, 17),
+        end=at(2, 18),
+        attendees=[_me(), _attendee("Sam Friend", "sam@gmail.com", organizer=True)],
+        organizer={"email": "sam@gmail.com", "displayName": "Sam Friend"},
+    )
+
+
+def _incoming(sender: str, subject: str, body: str, **headers: str) -> EmailMessage:
+    """A message arriving in the candidate's inbox."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = USER
+    msg["Subject"] = subject
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg
+
+
+class Demo:
+    """One demo run: a temp home, an in-process sandbox, a simulated clock."""
+
+    def __init__(self, monday: date, out: Callable[[str], None], pause: float) -> None:
+        from agent.sandbox import Sandbox, SandboxServer
+
+        self.monday = monday
+        self.out = out
+        self.pause = pause
+        self.start = datetime.combine(monday, datetime.min.time(), ZONE).replace(hour=8)
+        self.sandbox = Sandbox(user_email=USER, time_zone=ZONE.key, now=self.start)
+        self.server = SandboxServer(self.sandbox)
+        self.home = Path(tempfile.mkdtemp(prefix="followup-demo-"))
+        self.home.chmod(0o700)
+
+    def day(self, n: int, hour: int, minute: int = 0) -> datetime:
+        """A moment n days after the demo's Monday."""
+        return self.start.replace(hour=hour, minute=minute) + timedelta(days=n)
+
+    def open(self) -> Session:
+        """Start the sandbox, write settings and a token into the temp home, build a session."""
+        from agent.cli.runtime import build_services_for
+        from agent.cli.sandbox_command import write_sandbox_token
+        from agent.core.config import load_settings
+        from agent.core.paths import resolve_paths
+        from agent.core.templating import TemplateSet
+        from agent.store.db import open_store
+
+        self.server.start()
+        (self.home / "config.toml").write_text(CONFIG.format(endpoint=self.server.url))
+        env = {"FOLLOWUP_HOME": str(self.home)}
+        settings = load_settings(resolve_paths(None, env), env)
+        write_sandbox_token(settings.paths.token_file, self.server.url, reminders=False)
+        self.settings = settings
+        self.templates = TemplateSet(None)
+        self.store = open_store(settings.paths.state_db)
+        return Session(settings, self.store, build_services_for(settings), self.templates)
+
+    def happenings(self) -> list[Happening]:
+        """What the employers and the candidate do during the two weeks."""
+        return [
+            Happening(
+                self.day(0, 21),
+                "You send the Acme thank-you from Gmail.",
+                lambda: self._send_draft("acme1", StepName.THANK_YOU),
+            ),
+            Happening(
+                self.day(2, 16, 45),
+                "Raj Patel (Globex) is away: an automatic reply arrives.",
+                lambda: self.sandbox.deliver(
+                    _incoming(
+                        "Raj Patel <raj@globex.com>",
+                        f"Out of Office: back on {self._fmt(self.day(7, 9))}",
+                        "I am out of the office with limited access to email.",
+                        Auto_Submitted="auto-replied",
+                    ),
+                    internal_date=self.day(2, 16, 45),
+                ),
+            ),
+            Happening(
+                self.day(3, 15),
+                "Jane Doe (Acme) replies: the employer has answered.",
+                lambda: self.sandbox.deliver(
+                    _incoming(
+                        "Jane Doe <jane@acme.com>",
+                        "Next steps",
+                        "Hi Casey, thanks for your note. We'd like to invite you to a final round.",
+                    ),
+                    internal_date=self.day(3, 15),
+                ),
+            ),
+        ]
+
+    @staticmethod
+    def _fmt(moment: datetime) -> str:
+        """'Monday, December 7' style."""
+        return moment.strftime("%A, %B %-d")
+
+    def _send_draft(self, event_id: str, step: StepName) -> None:
+        """Act as the candidate: send one of the agent's drafts."""
+        for row in sequences.steps_in_state(self.store.conn, [sequences.StepState.DRAFTED]):
+            if row.interview_key == f"primary/{event_id}" and row.step == step and row.draft_id:
+                self.sandbox.user_send_draft(row.draft_id)
+                return
+
+    def show_draft(self, key: str, detail: str) -> None:
+        """Print a new draft: recipient, subject, first lines, voicemail script."""
+        step_name, _, recipient = detail.partition(" for ")
+        row = sequences.get_step(self.store.conn, key, StepName(step_name), recipient)
+        iv = sequences.get_interview(self.store.conn, key)
+        if row is None or iv is None or not row.draft_id:
+            return
+        raw = next((d["raw"] for d in self.sandbox.drafts() if d["id"] == row.draft_id), None)
+        if raw is None:
+            return
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        lines = [ln for ln in msg.get_content().splitlines() if ln.strip()][:3]
+        threaded = " (reply in thread)" if msg["In-Reply-To"] else ""
+        self.out(f"      to: {msg['To']}")
+        self.out(f"      subject: {msg['Subject']}{threaded}")
+        for ln in lines:
+            self.out(f"      | {ln}")
+        contact = contact_for(iv.interview, recipient)
+        day = row.due.astimezone(ZONE).date()
+        script = voicemail(self.settings, self.templates, row.step, iv.interview, contact, day)
+        self.out(f"      voicemail: {' '.join(script.split())[:160]}...")
+
+    def show_cue(self, key: str) -> None:
+        """Print the question to ask at the end of an interview."""
+        iv = sequences.get_interview(self.store.conn, key)
+        if iv is not None:
+            question = cue(self.settings, self.templates, iv.interview)
+            self.out(f"      ask: {' '.join(question.split())}")
+
+    def close(self, keep: bool) -> None:
+        """Stop the sandbox and remove the temp home (unless kept for inspection)."""
+        self.store.close()
+        if keep:
+            return
+        self.server.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def sleep(self) -> None:
+        """A short pause between moments, so a person can follow (skipped with --fast)."""
+        if self.pause:
+            time.sleep(self.pause)
+
+
+def interview_labels(store) -> dict[str, str]:
+    """Short labels for the timeline: 'Acme' or 'Globex'."""
+    return {
+        r.interview.key: r.interview.company or r.interview.title
+        for r in sequences.list_interviews(store.conn)
+    }
+
+
+def short(key: str) -> str:
+    """An interview's short id."""
+    return short_id(key)
+
+
+def _when(moment: datetime) -> str:
+    """The timeline's time column."""
+    return moment.astimezone(ZONE).strftime("%a %b %d %H:%M")
+
+
+def run_demo(
+    monday: date, out: Callable[[str], None], *, pause: float, keep: bool, days: int = 16
+) -> Demo:
+    """Play two weeks and a bit: tick at every due time and every happening, print the story."""
+    demo = Demo(monday, out, pause)
+    session = demo.open()
+    try:
+        seed_calendar(demo.sandbox, monday)
+        out(f"followup demo: a simulated week or two from {_when(demo.start)} ({ZONE.key}).")
+        out("The sandbox stands in for Gmail and Calendar; nothing is ever sent.\n")
+        happenings = sorted(demo.happenings(), key=lambda h: h.at)
+        now, end, first = demo.start, demo.start + timedelta(days=days), True
+        while now <= end:
+            while happenings and happenings[0].at <= now:
+                happening = happenings.pop(0)
+                demo.sandbox.set_now(happening.at)
+                out(f"{_when(happening.at)}  ** {happening.say}")
+                happening.act()
+            demo.sandbox.set_now(now)
+            run = tick(session, now)
+            labels = interview_labels(demo.store)
+            for action in run.actions:
+                label = labels.get(action.interview_key, "")
+                out(f"{_when(now)}  {label:<7} {action.kind}: {action.detail}")
+                if action.kind == "drafted":
+                    demo.show_draft(action.interview_key, action.detail)
+                elif action.kind == "ask":
+                    demo.show_cue(action.interview_key)
+            if first:
+                for rejection, _start in sequences.list_rejections(demo.store.conn):
+                    out(f"{_when(now)}  ignored {rejection.title!r}: {rejection.reason}")
+                first = False
+            demo.sleep()
+            upcoming = [t for t in (run.next_due, happenings[0].at if happenings else None) if t]
+            later = [t for t in upcoming if t > now]
+            if not later:
+                break
+            now = min(later)
+        out(
+            f"\n{len(demo.sandbox.drafts())} draft(s) left in the sandbox mailbox; "
+            f"send attempts by followup: {len(demo.sandbox.send_attempts())}."
+        )
+    finally:
+        demo.close(keep)
+    return demo

@@ -1,0 +1,143 @@
+"""`followup doctor`: check each part of a setup and say what to do about each failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent.core.errors import FollowupError, SettingsError
+from agent.core.settings import Settings
+
+if TYPE_CHECKING:
+    from agent.google.client import Services
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one part of the setup."""
+
+    name: str
+    ok: bool
+    detail: str
+    exit_code: int = 0
+
+
+def _run(name: str, fn: Callable[[], str]) -> Check:
+    """Run one check; a FollowupError (or other failure) becomes a FAIL line."""
+    try:
+        return Check(name, True, fn())
+    except FollowupError as exc:
+        return Check(name, False, str(exc), exc.exit_code)
+    except Exception as exc:  # a doctor reports, it does not crash
+        return Check(name, False, f"{type(exc).__name__}: {exc}", 1)
+
+
+def check_templates(settings: Settings) -> str:
+    """Render every template once with sample data."""
+    from agent.core.templating import TemplateSet
+
+    templates = TemplateSet(settings.paths.templates_dir)
+    errors = templates.check_all()
+    if errors:
+        raise errors[0]
+    where = settings.paths.templates_dir
+    mine = sorted(p.name for p in where.glob("*.j2")) if where.is_dir() else []
+    return (
+        f"all templates render ({len(mine)} of yours in {where})"
+        if mine
+        else "all templates render"
+    )
+
+
+def check_token(settings: Settings) -> str:
+    """Token present, private, with the right scopes, and refreshable."""
+    from agent.cli.runtime import token_uri
+    from agent.google.auth import fresh_credentials, required_scopes
+
+    creds = fresh_credentials(
+        settings.paths.token_file,
+        required_scopes(settings.reminders.enabled),
+        token_uri_override=token_uri(settings.google.endpoint),
+    )
+    return f"{settings.paths.token_file} is private, has the scopes, valid={creds.valid}"
+
+
+def check_google(settings: Settings) -> str:
+    """getProfile and each watched calendar answer; a calendar Google does not know is named."""
+    from agent.cli.runtime import build_services_for
+    from agent.google.gmail import Gmail
+
+    services = build_services_for(settings)
+    profile = Gmail(services).profile()
+    zones = {cid: _calendar_zone(services, cid) for cid in settings.calendar.watched}
+    missing = [cid for cid, zone in zones.items() if zone is None]
+    if missing:
+        names = ", ".join(repr(cid) for cid in missing)
+        raise SettingsError(
+            f"no calendar {names} in {profile.email}'s Google Calendar (or not shared with it); "
+            f"fix [calendar] watched in {settings.paths.config_file}"
+        )
+    listed = ", ".join(f"{cid} ({zone or 'no zone'})" for cid, zone in zones.items())
+    return f"Gmail {profile.email}; calendars {listed}"
+
+
+def _calendar_zone(services: Services, calendar_id: str) -> str | None:
+    """The calendar's time zone ('' if it has none), or None when it answers 404."""
+    from googleapiclient.errors import HttpError
+
+    request = services.calendar.events().list(calendarId=calendar_id, maxResults=1)
+    try:
+        page = services.api.read(
+            request, f"reading calendar {calendar_id!r}", expect=frozenset({404})
+        )
+    except HttpError:
+        return None
+    return str(page.get("timeZone", ""))
+
+
+def check_state(settings: Settings) -> str:
+    """state.db opens at a schema this version knows."""
+    from agent.store.db import open_store
+
+    existed = settings.paths.state_db.exists()
+    store = open_store(settings.paths.state_db)
+    try:
+        version = store.schema_version
+    finally:
+        store.close()
+    made = "" if existed else " (created)"
+    return f"{settings.paths.state_db}{made} at schema version {version}"
+
+
+def check_lock(settings: Settings) -> str:
+    """Whether a run is active now."""
+    from agent.store.db import RunLock
+
+    lock = RunLock(settings.paths.lock_file)
+    if lock.acquire():
+        lock.release()
+        return "no other run is active"
+    return f"a run is active now (pid {lock.holder_pid()}); that is fine while the service runs"
+
+
+def run_checks(load: Callable[[], Settings]) -> list[Check]:
+    """Every check in order; later checks are skipped when settings cannot load."""
+    checks: list[Check] = []
+    try:
+        settings = load()
+    except FollowupError as exc:
+        return [Check("settings", False, str(exc), exc.exit_code)]
+    where: Path = settings.paths.config_file
+    checks.append(Check("settings", True, f"{where}" + ("" if where.exists() else " (defaults)")))
+    checks.append(_run("templates", lambda: check_templates(settings)))
+    token = _run("token", lambda: check_token(settings))
+    checks.append(token)
+    if token.ok:
+        checks.append(_run("google", lambda: check_google(settings)))
+    else:
+        checks.append(Check("google", False, "skipped: needs a working token", token.exit_code))
+    checks.append(_run("state", lambda: check_state(settings)))
+    checks.append(_run("lock", lambda: check_lock(settings)))
+    return checks

@@ -1,0 +1,108 @@
+"""Assembling a run from the environment: paths, settings, credentials, services, state."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from agent.core.config import load_settings
+from agent.core.errors import SettingsError
+from agent.core.paths import resolve_paths
+from agent.core.settings import Settings
+from agent.store.db import Store, open_store
+
+log = logging.getLogger(__name__)
+
+NOW_ENV = "FOLLOWUP_NOW"
+
+
+def current_time(env: Mapping[str, str] | None = None) -> datetime:
+    """Now, aware; FOLLOWUP_NOW (ISO 8601 with offset) pins it for tests and the demo."""
+    env = os.environ if env is None else env
+    pinned = env.get(NOW_ENV, "").strip()
+    if not pinned:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise SettingsError(f"{NOW_ENV}={pinned!r} is not an ISO 8601 time; unset it") from exc
+    if moment.tzinfo is None:
+        raise SettingsError(
+            f"{NOW_ENV}={pinned!r} needs a UTC offset, e.g. 2026-12-01T19:00:00+00:00"
+        )
+    return moment
+
+
+def settings_from_env(config_file: Path | None, env: Mapping[str, str] | None = None) -> Settings:
+    """Resolve paths and load validated settings."""
+    env = os.environ if env is None else env
+    return load_settings(resolve_paths(config_file, env), env)
+
+
+def token_uri(endpoint: str) -> str | None:
+    """Where token refreshes go: Google's own unless the APIs are sent elsewhere (the sandbox)."""
+    return endpoint.rstrip("/") + "/token" if endpoint else None
+
+
+def revoke_uri(endpoint: str) -> str | None:
+    """Where `followup auth --revoke` goes: Google's own unless an endpoint is set."""
+    return endpoint.rstrip("/") + "/revoke" if endpoint else None
+
+
+def build_services_for(settings: Settings):
+    """Credentials from the token file, then the Gmail and Calendar services."""
+    from agent.google.auth import fresh_credentials, required_scopes
+    from agent.google.client import RetryPolicy, build_services
+
+    scopes = required_scopes(settings.reminders.enabled)
+    credentials = fresh_credentials(
+        settings.paths.token_file, scopes, token_uri_override=token_uri(settings.google.endpoint)
+    )
+    policy = RetryPolicy(
+        max_tries=settings.google.max_retries + 1, base_seconds=settings.google.retry_base_seconds
+    )
+    return build_services(
+        credentials,
+        endpoint=settings.google.endpoint,
+        timeout=settings.google.timeout_seconds,
+        policy=policy,
+    )
+
+
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[Store]:
+    """state.db, opened and migrated."""
+    store = open_store(settings.paths.state_db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def scratch_copy(settings: Settings) -> Iterator[Store]:
+    """A throwaway copy of state.db for a dry run: the real file is never written."""
+    with tempfile.TemporaryDirectory(prefix="followup-dry-") as tmp:
+        target = Path(tmp) / "state.db"
+        if settings.paths.state_db.exists():
+            source = open_store(settings.paths.state_db)
+            try:
+                import sqlite3
+
+                dest = sqlite3.connect(target)
+                source.conn.backup(dest)
+                dest.close()
+            finally:
+                source.close()
+        store = open_store(target)
+        try:
+            yield store
+        finally:
+            store.close()
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,197 @@
+"""Commands for setting up and running unattended: auth, doctor, run, service."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+
+from agent.cli.common import Obj, fail_cleanly
+
+
+@click.command()
+@click.option(
+    "--no-browser",
+    is_flag=True,
+    help="Print the consent URL (and an ssh tunnel line) instead of opening a browser.",
+)
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=int,
+    help="Local port Google redirects to after consent.",
+)
+@click.option(
+    "--client-secret",
+    "client_secret",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Desktop OAuth client JSON (default: [google] client_secret_file, "
+    "else client_secret.json beside config.toml).",
+)
+@click.option(
+    "--revoke", is_flag=True, help="Revoke the saved grant at Google and delete the token."
+)
+@click.pass_obj
+@fail_cleanly
+def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revoke: bool) -> None:
+    """One-time OAuth setup: let followup read your calendar and write drafts."""
+    from agent.google.auth import required_scopes, run_auth_flow
+    from agent.google.auth import revoke as revoke_token
+
+    settings = obj.settings()
+    token = settings.paths.token_file
+    if revoke:
+        from agent.cli.runtime import revoke_uri
+
+        where = revoke_uri(settings.google.endpoint)
+        result = revoke_token(token, revoke_uri=where) if where else revoke_token(token)
+        click.echo(result.message)
+        return
+    secret = client_secret or (
+        Path(settings.google.client_secret_file)
+        if settings.google.client_secret_file
+        else settings.paths.config_file.parent / "client_secret.json"
+    )
+    scopes = required_scopes(settings.reminders.enabled)
+    run_auth_flow(
+        secret, token, scopes, open_browser=not no_browser, port=port, print_fn=click.echo
+    )
+    click.echo("Next: `followup doctor`, then `followup tick --dry-run`.")
+
+
+@click.command()
+@click.pass_obj
+def doctor(obj: Obj) -> None:
+    """Check settings, templates, token, Google, state.db and the lock; say what to fix."""
+    from agent.cli.doctor import run_checks
+
+    checks = run_checks(obj.settings)
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        mark = click.style("OK  ", fg="green") if c.ok else click.style("FAIL", fg="red")
+        click.echo(f"{mark} {c.name:<{width}}  {c.detail}")
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        sys.exit(failed[0].exit_code or 1)
+
+
+@click.command()
+@click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Minutes between ticks (default: [daemon] interval_minutes).",
+)
+@click.pass_obj
+@fail_cleanly
+def run(obj: Obj, interval: float | None) -> None:
+    """Run as a daemon: tick on an interval and exactly when the next step is due."""
+    from agent.cli.daemon import TickOutcome, run_daemon
+    from agent.cli.runtime import build_services_for, current_time, opened_store
+    from agent.core.templating import TemplateSet
+    from agent.engine.tick import Session, tick
+    from agent.store.db import RunLock
+
+    settings = obj.settings()
+    templates = TemplateSet(settings.paths.templates_dir)
+
+    def one_tick(now: datetime) -> TickOutcome:
+        lock = RunLock(settings.paths.lock_file)
+        if not lock.acquire():
+            return TickOutcome()
+        try:
+            # The token file is read again each tick, as `followup tick` does: a deleted or
+            # unsafe token stops the daemon (exit 4), a new `followup auth` is picked up.
+            services = build_services_for(settings)
+            with opened_store(settings) as store:
+                result = tick(Session(settings, store, services, templates), now)
+        finally:
+            lock.release()
+        for action in result.actions:
+            click.echo(f"{action.kind}: {action.detail}", err=True)
+        return TickOutcome(next_due=result.next_due)
+
+    minutes = interval if interval is not None else settings.daemon.interval_minutes
+    code = run_daemon(
+        one_tick,
+        interval=timedelta(minutes=minutes),
+        misfire_grace=timedelta(minutes=settings.daemon.misfire_grace_minutes),
+        now_fn=current_time,
+    )
+    sys.exit(code)
+
+
+@click.group()
+def service() -> None:
+    """Run followup unattended with systemd (user unit) or cron."""
+
+
+@service.command("install")
+@click.option("--print", "print_only", is_flag=True, help="Show the files; write nothing.")
+@click.pass_obj
+@fail_cleanly
+def service_install(obj: Obj, print_only: bool) -> None:
+    """Write and enable the systemd user unit for `followup run`."""
+    from agent.cli.service import (
+        current_executable,
+        default_unit_dir,
+        install_units,
+        render_cron,
+        render_units,
+    )
+
+    executable = current_executable()
+    units = render_units(executable, os.environ, config_file=obj.config)
+    if print_only:
+        for name, text in units.items():
+            click.echo(f"# --- {default_unit_dir() / name}\n{text}")
+        click.echo("# --- or, with cron instead (crontab -e):")
+        click.echo(render_cron(executable, os.environ, config_file=obj.config))
+        return
+    for line in install_units(default_unit_dir(), units):
+        click.echo(line)
+
+
+@click.command()
+@click.option("--fast", is_flag=True, help="No pauses between moments.")
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Leave the sandbox serving afterwards, to inspect with `followup status`.",
+)
+@click.option(
+    "--start",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The Monday the simulated weeks begin (default: next Monday).",
+)
+@fail_cleanly
+def demo(fast: bool, keep: bool, start: datetime | None) -> None:
+    """Watch the whole story on the built-in sandbox: offline, in seconds, nothing of yours."""
+    from datetime import date
+
+    from agent.cli.demo import next_monday, run_demo
+
+    monday = start.date() if start else next_monday(date.today())
+    if monday.weekday() != 0:
+        raise click.BadParameter(f"{monday} is not a Monday", param_hint="--start")
+    played = run_demo(monday, click.echo, pause=0.0 if fast else 0.15, keep=keep)
+    if keep:
+        click.echo(f"\nThe sandbox is still serving at {played.server.url}. In another terminal:")
+        click.echo(f"  FOLLOWUP_HOME={played.home} followup status")
+        click.echo("Press Ctrl-C here to stop it (its folder is then removed).")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            played.server.stop()
+            import shutil
+
+            shutil.rmtree(played.home, ignore_errors=True)

@@ -1,0 +1,201 @@
+"""Pure: a step of an interview + the user's templates -> a safe plain-text draft.
+
+Event text (company, role, names, notes) only ever reaches a template as a variable
+value, with control characters turned into spaces; header values go through
+`agent.core.headers`, which encodes them and checks the serialized message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from agent.core.headers import (
+    MAX_SUBJECT,
+    build_message,
+    clean_text,
+    display_name,
+    verify_message,
+)
+from agent.core.model import Contact, Interview, RenderedDraft, StepName, ThreadRef
+from agent.core.settings import ContentSettings, UserSettings
+from agent.core.templating import TemplateSet
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_REPLY_PREFIX = re.compile(r"^(?:\s*re\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+EMAIL_STEP_NAMES = (StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER)
+
+
+def one_line(text: str | None) -> str:
+    """Outsiders' text for a template: control characters (CR, LF, ...) become spaces."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def format_day(day: date) -> str:
+    """A date as templates show it: 'Tuesday, December 1'."""
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+def _when(interview_day: date, today: date) -> str:
+    """How the interview day reads from `today`: 'today', 'yesterday' or 'on Tuesday, ...'."""
+    if interview_day == today:
+        return "today"
+    if interview_day == today - timedelta(days=1):
+        return "yesterday"
+    return f"on {format_day(interview_day)}"
+
+
+def _clean_contact(contact: Contact) -> Contact:
+    """The contact as templates see it (name on one line)."""
+    return Contact(email=one_line(contact.email), name=one_line(contact.name))
+
+
+def template_context(
+    *,
+    step: StepName,
+    interview: Interview,
+    to: Contact,
+    candidate_name: str,
+    content: ContentSettings,
+    user: UserSettings,
+    branch: str = "",
+    follow_up_date: str | None = None,
+    today: date,
+) -> dict[str, Any]:
+    """Every template variable (see templates/README.md) for one step and recipient."""
+    notes = interview.notes
+    candidate = one_line(candidate_name or user.name)
+    fit = [one_line(p) for p in (notes.fit or content.fit) if one_line(p)]
+    strengths = [one_line(p) for p in (notes.strengths or content.strengths) if one_line(p)]
+    day = interview.start.date()
+    return {
+        "candidate": candidate,
+        "signature": user.signature.strip() or candidate,
+        "candidate_phone": one_line(user.phone) or None,
+        "contact": _clean_contact(to),
+        "contacts": tuple(_clean_contact(c) for c in interview.contacts),
+        "company": one_line(interview.company),
+        "role": one_line(interview.role),
+        "interview_date": format_day(day),
+        "interview_when": _when(day, today),
+        "fit": fit,
+        "strengths": strengths,
+        "start": one_line(notes.start) or None,
+        "follow_up_date": one_line(follow_up_date) or None,
+        "branch": branch,
+        "step": step.value,
+        "is_panel": len(interview.contacts) > 1,
+        "phone": one_line(notes.phone) or None,
+    }
+
+
+def reply_subject(thread_subject: str, fallback: str) -> str:
+    """'Re: <thread subject>' without stacking prefixes ('Re: Re: x' -> 'Re: x')."""
+    base = _REPLY_PREFIX.sub("", clean_text(thread_subject, MAX_SUBJECT)).strip() or fallback
+    return clean_text("Re: " + base, MAX_SUBJECT + 4)
+
+
+def _template_for(step: StepName, kind: str) -> str:
+    """The template file name of an email step."""
+    if step not in EMAIL_STEP_NAMES:
+        raise ValueError(f"step {step.value!r} has no {kind} template")
+    return f"{step.value}.{kind}.j2"
+
+
+def compose_draft(
+    *,
+    step: StepName,
+    interview: Interview,
+    to: Contact,
+    sender: str,
+    candidate_name: str,
+    content: ContentSettings,
+    user: UserSettings,
+    templates: TemplateSet,
+    key: str,
+    thread: ThreadRef | None,
+    branch: str = "",
+    follow_up_date: str | None = None,
+    today: date,
+) -> RenderedDraft:
+    """The draft (raw RFC 822 bytes) and voicemail script for one step and recipient.
+
+    Raises UnsafeHeader when an address or header cannot be made safe, and
+    TemplateError when a template fails.
+    """
+    context = template_context(
+        step=step, interview=interview, to=to, candidate_name=candidate_name, content=content,
+        user=user, branch=branch, follow_up_date=follow_up_date, today=today,
+    )
+    text = templates.render_email(_template_for(step, "email"), context)
+    subject = clean_text(text.subject, MAX_SUBJECT)
+    if thread is not None:
+        subject = reply_subject(thread.subject, subject)
+    from_name = display_name(context["candidate"])
+    to_name = display_name(to.name)
+    to_addr = to.email.strip()
+    sender = sender.strip()
+    msg = build_message(
+        from_name=from_name, from_addr=sender, to_name=to_name, to_addr=to_addr,
+        subject=subject, key=key, body=text.body,
+        in_reply_to=thread.message_id_header if thread is not None else None,
+        references=thread.references if thread is not None else "",
+    )
+    raw = msg.as_bytes()
+    verify_message(
+        raw, threaded=thread is not None, from_name=from_name, from_addr=sender,
+        to_name=to_name, to_addr=to_addr, subject=subject, key=key,
+    )
+    voicemail = templates.render(_template_for(step, "voicemail"), context)
+    log.debug("composed %s for %s (%d bytes)", step.value, to_addr, len(raw))
+    return RenderedDraft(
+        to=to,
+        subject=subject,
+        body=text.body,
+        raw=raw,
+        thread_id=thread.thread_id if thread is not None else None,
+        voicemail=voicemail,
+    )
+
+
+def render_voicemail(
+    *,
+    step: StepName,
+    interview: Interview,
+    to: Contact,
+    candidate_name: str,
+    content: ContentSettings,
+    user: UserSettings,
+    templates: TemplateSet,
+    branch: str = "",
+    follow_up_date: str | None = None,
+    today: date,
+) -> str:
+    """The voicemail script of an email step, carrying the same points as its email."""
+    context = template_context(
+        step=step, interview=interview, to=to, candidate_name=candidate_name, content=content,
+        user=user, branch=branch, follow_up_date=follow_up_date, today=today,
+    )
+    return templates.render(_template_for(step, "voicemail"), context)
+
+
+def render_cue(
+    interview: Interview,
+    templates: TemplateSet,
+    *,
+    candidate_name: str = "",
+    content: ContentSettings | None = None,
+    user: UserSettings | None = None,
+    today: date | None = None,
+) -> str:
+    """The `ask` cue: the question to ask the primary contact before the interview ends."""
+    context = template_context(
+        step=StepName.ASK, interview=interview, to=interview.primary,
+        candidate_name=candidate_name, content=content or ContentSettings(),
+        user=user or UserSettings(), today=today or interview.start.date(),
+    )
+    return templates.render("ask.cue.j2", context).strip()

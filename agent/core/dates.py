@@ -1,0 +1,259 @@
+"""Reading the follow-up date an interviewer named ("Thursday", "Dec 3 at 2pm", "2026-12-03").
+
+Choices made where common usage is ambiguous:
+- A weekday ("Thursday", "thu", "this Thursday", "next Thursday") means the first such day
+  strictly after the interview day. "next Thursday" said on a Monday means the Thursday of the
+  same week, as most people mean it; "Thursday next week" / "next week Thursday" names the
+  Thursday of the following Monday-started week when that is what was meant.
+- "next week" is the Monday of the following week; "end of the week" its own week's Friday.
+- A month and day without a year ("Dec 3", "3 December", "12/3" in US order) take the
+  interview's year, or the next year when that date would be more than two weeks before
+  the interview (interview Dec 30, "Jan 2" -> January 2 of the next year). A date just
+  before the interview is kept as written so the caller can report it rather than silently
+  planning a year ahead.
+- "at 2" without am/pm means 14:00 for hours 1-7 (nobody calls at 2 in the morning).
+- "in 3 business days" counts Monday-Friday only (this module knows no holidays).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from agent.core.notes import clean_text
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 120
+ROLLOVER_GRACE = timedelta(days=14)
+MAX_OFFSET_DAYS = 400
+
+_WEEKDAYS = {
+    "monday": 0, "mon": 0,
+    "tuesday": 1, "tue": 1, "tues": 1,
+    "wednesday": 2, "wed": 2, "weds": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
+    "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2,
+}
+_FILLER = frozenset({"on", "by", "around", "about", "approx", "approximately", "the", "this",
+                     "coming", "of", "before", "until", "~", "-", "at", "morning", "mid"})
+
+_WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_MO = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th)?"
+
+_ISO_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:?\d{2})")
+_TIME = re.compile(
+    r"(?:\bat\s+)?\b(?:"
+    r"(?P<word>noon|midday)"
+    r"|(?P<h1>\d{1,2})[:.](?P<m1>\d{2})(?::\d{2})?\s*(?P<ap1>am|pm)?"
+    r"|(?P<h2>\d{1,2})\s*(?P<ap2>am|pm)"
+    r"|(?P<h3>\d{1,2})h(?P<m3>\d{2})?"
+    r")\b"
+    r"|\bat\s+(?P<h4>\d{1,2})\b(?![/:.-]\d|\s*(?:st|nd|rd|th)\b)"
+)
+_IN_N = re.compile(
+    r"in (?P<n>\d{1,3}|[a-z]+) (?P<unit>days?|weeks?|(?:business|working|work) days?)"
+)
+_MONTH_DAY = re.compile(rf"(?P<mon>{_MO}) (?P<day>\d{{1,2}}){_ORD}(?: (?P<year>\d{{4}}))?")
+_DAY_MONTH = re.compile(rf"(?P<day>\d{{1,2}}){_ORD} (?P<mon>{_MO})(?: (?P<year>\d{{4}}))?")
+_US_NUMERIC = re.compile(r"(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?")
+_ISO_DATE = re.compile(r"(?P<year>\d{4})[-/](?P<mon>\d{1,2})[-/](?P<day>\d{1,2})")
+_ORDINAL_DAY = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up day the interviewer named, with the time of day when one was said."""
+
+    day: date
+    at: time | None = None
+
+
+class _Unreadable(Exception):
+    """The text is not a follow-up date this module understands."""
+
+
+def parse_follow_up(text: str, interview_end: datetime, zone: ZoneInfo) -> FollowUp | None:
+    """The follow-up day (and time) in `text`, relative to the interview; None if unreadable."""
+    try:
+        return _parse(text, interview_end.astimezone(zone), zone)
+    except (_Unreadable, ValueError, OverflowError):
+        log.debug("could not read follow-up text %r", text)
+        return None
+
+
+def _parse(text: str, end: datetime, zone: ZoneInfo) -> FollowUp:
+    """Parse or raise _Unreadable / ValueError / OverflowError."""
+    s = clean_text(text, MAX_TEXT_CHARS + 1).casefold()
+    if not s or len(s) > MAX_TEXT_CHARS:
+        raise _Unreadable(text)
+    s = s.strip(" .!")
+    if _ISO_WITH_OFFSET.fullmatch(s):
+        moment = datetime.fromisoformat(s.upper()).astimezone(zone)
+        return FollowUp(moment.date(), moment.time().replace(second=0, microsecond=0))
+    s = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", s)
+    s = re.sub(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", s)
+    s = re.sub(r"(?<=[a-z])\.", " ", s).replace(",", " ").replace("mid-", "mid ")
+    at, s = _take_time(s)
+    words = s.split()
+    if "afternoon" in words:
+        at = at or time(14, 0)
+        words.remove("afternoon")
+    rest = " ".join(w for w in words if w not in _FILLER)
+    return FollowUp(_day(rest, end.date()), at)
+
+
+def _take_time(s: str) -> tuple[time | None, str]:
+    """The one time of day in `s` (if any) and the text without it."""
+    matches = list(_TIME.finditer(s))
+    if not matches:
+        return None, s
+    if len(matches) > 1:
+        raise _Unreadable(s)
+    m = matches[0]
+    rest = f"{s[: m.start()]} {s[m.end():]}"
+    if m.group("word"):
+        return time(12, 0), rest
+    if m.group("h1"):
+        return _clock(int(m.group("h1")), int(m.group("m1")), m.group("ap1")), rest
+    if m.group("h2"):
+        return _clock(int(m.group("h2")), 0, m.group("ap2")), rest
+    if m.group("h3"):
+        return _clock(int(m.group("h3")), int(m.group("m3") or 0), None), rest
+    hour = int(m.group("h4"))
+    return _clock(hour + 12 if 1 <= hour <= 7 else hour, 0, None), rest
+
+
+def _clock(hour: int, minute: int, meridiem: str | None) -> time:
+    """A time from 12- or 24-hour parts; ValueError when out of range."""
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"hour {hour} with {meridiem}")
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    return time(hour, minute)
+
+
+def _day(rest: str, ref: date) -> date:
+    """The day named by `rest` (time already removed), relative to the interview day `ref`."""
+    monday = ref - timedelta(days=ref.weekday())
+    simple = {
+        "today": ref,
+        "tomorrow": ref + timedelta(days=1),
+        "tmrw": ref + timedelta(days=1),
+        "day after tomorrow": ref + timedelta(days=2),
+        "next week": monday + timedelta(days=7),
+        "early next week": monday + timedelta(days=7),
+        "week after next": monday + timedelta(days=14),
+        "end week": monday + timedelta(days=4),
+        "end this week": monday + timedelta(days=4),
+        "eow": monday + timedelta(days=4),
+        "end next week": monday + timedelta(days=11),
+    }
+    if rest in simple:
+        return simple[rest]
+    words = rest.split()
+    if not words:
+        raise _Unreadable(rest)
+    if m := _IN_N.fullmatch(rest):
+        return _in_n(m.group("n"), m.group("unit"), ref)
+    if len(words) <= 4 and (words[0] in _WEEKDAYS or words[-1] in _WEEKDAYS):
+        weekday = _weekday_form(words, ref, monday)
+        if weekday is not None:
+            return weekday
+    return _calendar_date(rest, ref)
+
+
+def _weekday_form(words: list[str], ref: date, monday: date) -> date | None:
+    """Weekday forms; a weekday in front of a full date is checked against it."""
+    if words[0] == "next" and len(words) == 2 and words[1] in _WEEKDAYS:
+        words = words[1:]
+    if len(words) == 1:
+        ahead = (_WEEKDAYS[words[0]] - ref.weekday() - 1) % 7 + 1
+        return ref + timedelta(days=ahead)
+    if words[-2:] == ["next", "week"] and len(words) == 3:
+        return monday + timedelta(days=7 + _WEEKDAYS[words[0]])
+    if words[:2] == ["next", "week"] and len(words) == 3 and words[2] in _WEEKDAYS:
+        return monday + timedelta(days=7 + _WEEKDAYS[words[2]])
+    if words[0] in _WEEKDAYS:
+        day = _calendar_date(" ".join(words[1:]), ref)
+        if day.weekday() != _WEEKDAYS[words[0]]:
+            raise _Unreadable(f"{words[0]} is not {day.isoformat()}")
+        return day
+    return None
+
+
+def _in_n(count: str, unit: str, ref: date) -> date:
+    """'in 3 days', 'in two weeks', 'in 2 business days' (Monday-Friday)."""
+    n = int(count) if count.isdigit() else _NUMBER_WORDS.get(count)
+    if n is None or not 0 < n <= MAX_OFFSET_DAYS:
+        raise _Unreadable(count)
+    if unit.startswith("week"):
+        return ref + timedelta(weeks=n)
+    if unit.startswith(("business", "work")):
+        day = ref
+        while n:
+            day += timedelta(days=1)
+            n -= day.weekday() < 5
+        return day
+    return ref + timedelta(days=n)
+
+
+def _calendar_date(rest: str, ref: date) -> date:
+    """Month-day forms, US numeric, ISO, or an ordinal day of the month."""
+    for pattern in (_ISO_DATE, _MONTH_DAY, _DAY_MONTH, _US_NUMERIC):
+        m = pattern.fullmatch(rest)
+        if m is None:
+            continue
+        month_text = m.group("mon")
+        month = int(month_text) if month_text.isdigit() else _MONTHS[month_text]
+        day = int(m.group("day"))
+        year = m.group("year")
+        if year:
+            full_year = int(year) + 2000 if len(year) == 2 else int(year)
+            return date(full_year, month, day)
+        return _without_year(month, day, ref)
+    if m := _ORDINAL_DAY.fullmatch(rest):
+        return _next_day_of_month(int(m.group("day")), ref)
+    raise _Unreadable(rest)
+
+
+def _without_year(month: int, day: int, ref: date) -> date:
+    """The first valid (month, day) not more than ROLLOVER_GRACE before the interview day."""
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= ref - ROLLOVER_GRACE:
+            return candidate
+    raise _Unreadable(f"{month}/{day}")
+
+
+def _next_day_of_month(day: int, ref: date) -> date:
+    """The first date strictly after `ref` whose day of the month is `day`."""
+    year, month = ref.year, ref.month
+    for _ in range(14):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate > ref:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise _Unreadable(f"the {day}th")

@@ -1,0 +1,292 @@
+"""Is this calendar event a trusted job interview? If so: its contacts, company and role.
+
+Choices beyond the spec's words:
+- Contacts leave out rooms/resources, Google group calendars, scheduling robots (no-reply,
+  calendar notifications, Calendly, booking pages ...) and attendees who declined.
+- Role mailboxes (`hiring@`, `jobs@`, `recruiting@`, `team@` ...) are kept as contacts only when
+  the event has no human contact: a thank-you to a shared inbox beats none, but a person wins.
+- The exclude pattern is checked against the title, and also against the description line that
+  carries the tag when only the tag made the event an interview ("#interview mock round").
+- Company may be "" when nothing names it; `sequence_company_key("")` is "" and callers must
+  treat "" as "unknown", never as "the same company".
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from agent.core.model import CalendarEvent, Contact, Interview, Notes, Rejection
+from agent.core.notes import MAX_NAME_CHARS, clean_text, description_lines, merge_notes, parse_notes
+from agent.core.settings import CalendarSettings
+from agent.core.titles import (
+    TitleHints,
+    role_like,
+    sequence_company_key,
+    title_companies,
+    title_hints,
+)
+
+log = logging.getLogger(__name__)
+
+PUBLIC_MAIL_DOMAINS: frozenset[str] = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "outlook.de", "outlook.fr", "hotmail.com",
+    "hotmail.co.uk", "hotmail.fr", "hotmail.de", "hotmail.it", "hotmail.es", "live.com",
+    "live.co.uk", "live.de", "live.fr", "msn.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr",
+    "yahoo.de", "yahoo.es", "yahoo.it", "yahoo.co.jp", "yahoo.com.br", "yahoo.co.in", "ymail.com",
+    "rocketmail.com", "icloud.com", "me.com", "mac.com", "aol.com", "aim.com", "proton.me",
+    "protonmail.com", "protonmail.ch", "pm.me", "gmx.de", "gmx.net", "gmx.com", "gmx.at", "gmx.ch",
+    "web.de", "t-online.de", "freenet.de", "posteo.de", "mailbox.org", "yandex.ru", "yandex.com",
+    "ya.ru", "mail.ru", "bk.ru", "inbox.ru", "list.ru", "rambler.ru", "qq.com", "163.com",
+    "126.com", "yeah.net", "sina.com", "sohu.com", "naver.com", "hanmail.net", "daum.net",
+    "fastmail.com", "fastmail.fm", "hey.com", "zoho.com", "zohomail.com", "tutanota.com",
+    "tuta.io", "mail.com", "email.com", "usa.com", "orange.fr", "wanadoo.fr", "free.fr",
+    "laposte.net", "sfr.fr", "libero.it", "virgilio.it", "seznam.cz", "wp.pl", "o2.pl", "onet.pl",
+    "interia.pl", "rediffmail.com", "comcast.net", "verizon.net", "att.net", "sbcglobal.net",
+    "bellsouth.net", "cox.net", "charter.net", "btinternet.com", "sky.com", "bigpond.com",
+    "shaw.ca", "rogers.com", "sympatico.ca", "bluewin.ch"
+})
+
+# Domains of scheduling and hiring services: an address there never names the employer.
+_SERVICE_DOMAINS = frozenset({
+    "calendly.com", "goodtime.io", "greenhouse.io", "lever.co", "ashbyhq.com", "workday.com",
+    "myworkday.com", "smartrecruiters.com", "icims.com", "zoom.us", "teams.microsoft.com",
+})
+_ROBOT_LOCAL_PARTS = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
+                      "do_not_reply", "mailer-daemon", "calendar-notification", "notification",
+                      "scheduler", "calendly")
+_ROLE_LOCAL_PARTS = frozenset({
+    "team", "hiring", "jobs", "job", "careers", "career", "recruiting", "recruitment",
+    "recruiter", "recruiters", "talent", "hr", "people", "interviews", "interview", "staffing",
+})
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+_DOMAIN_PREFIXES = frozenset({"mail", "email", "mx", "corp", "careers", "jobs", "hr", "talent"})
+
+
+def mail_domain(address: str) -> str:
+    """The lowercased domain of a mail address ('' when there is none)."""
+    return address.rpartition("@")[2].lower().strip(".")
+
+
+def company_from_domain(domain: str) -> str | None:
+    """A company name from a mail domain (acme-robotics.co.uk -> Acme Robotics), None if public."""
+    domain = domain.lower().strip(".")
+    if not domain or domain in PUBLIC_MAIL_DOMAINS or domain in _SERVICE_DOMAINS:
+        return None
+    if any(domain.endswith("." + d) for d in _SERVICE_DOMAINS | PUBLIC_MAIL_DOMAINS):
+        return None
+    labels = [label for label in domain.split(".") if label]
+    if len(labels) < 2:
+        return None
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        name = labels[-3]
+    else:
+        name = labels[-2]
+    if name in _DOMAIN_PREFIXES:
+        return None
+    words = [w for w in re.split(r"[-_]+", name) if w]
+    return " ".join(w[:1].upper() + w[1:] for w in words) or None
+
+
+def _is_room_group_or_robot(address: str) -> bool:
+    """Rooms, group calendars, and scheduling robots: addresses that are no interviewer."""
+    local, _, domain = address.lower().rpartition("@")
+    if domain == "calendar.google.com" or domain.endswith(".calendar.google.com"):
+        return True
+    if domain in ("calendly.com", "goodtime.io") or domain.startswith("bookings."):
+        return True
+    return any(part in local for part in _ROBOT_LOCAL_PARTS)
+
+
+def _is_role_mailbox(address: str) -> bool:
+    """`hiring@`, `jobs@`, `team@` and the like: shared inboxes rather than people."""
+    return address.lower().rpartition("@")[0] in _ROLE_LOCAL_PARTS
+
+
+def _clean_name(name: str, email: str) -> str:
+    """A display name without control characters; '' when it only repeats the address."""
+    cleaned = clean_text(name, MAX_NAME_CHARS)
+    return "" if cleaned.lower() == email.lower() else cleaned
+
+
+DEFAULT_ROLE = "the role"
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive compiled setting pattern (cached)."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Contacts:
+    """The event's contacts, and whether anyone was left out as a room, group or robot."""
+
+    people: tuple[Contact, ...]
+    filtered: bool
+
+
+def _event_contacts(event: CalendarEvent, user_email: str) -> _Contacts:
+    """The organizer and attendees other than the user, rooms, groups and robots."""
+    user = user_email.lower()
+    names: dict[str, str] = {}
+    order: list[str] = []
+    filtered = False
+
+    def consider(email: str, name: str) -> None:
+        nonlocal filtered
+        address = email.strip().lower()
+        if not address or address == user:
+            return
+        if _is_room_group_or_robot(address):
+            filtered = True
+            return
+        if address not in names:
+            order.append(address)
+            names[address] = ""
+        names[address] = names[address] or _clean_name(name, address)
+
+    if event.organizer is not None and not event.organizer_is_self:
+        consider(event.organizer.email, event.organizer.name)
+    for attendee in event.attendees:
+        if attendee.is_self:
+            continue
+        if attendee.is_resource:
+            filtered = True
+            continue
+        if attendee.response_status == "declined" and not attendee.is_organizer:
+            continue
+        consider(attendee.email, attendee.name)
+    people = [Contact(email=a, name=names[a]) for a in order]
+    humans = [c for c in people if not _is_role_mailbox(c.email)]
+    return _Contacts(tuple(humans or people), filtered)
+
+
+def _trust_problem(event: CalendarEvent, user_email: str) -> str | None:
+    """Why the user has not vouched for this event, or None when they have."""
+    user = user_email.lower()
+    if event.organizer_is_self or (
+        user and event.organizer is not None and event.organizer.email.lower() == user
+    ):
+        return None
+    own = [a for a in event.attendees if a.is_self or (user and a.email.lower() == user)]
+    if not own:
+        return "untrusted: you are not on this event's guest list"
+    status = own[0].response_status
+    if status in ("accepted", "tentative"):
+        return None
+    if status == "declined":
+        return "untrusted: you declined this invitation"
+    return "untrusted: you have not accepted this invitation"
+
+
+def _match_problem(
+    event: CalendarEvent, settings: CalendarSettings, lines: tuple[str, ...]
+) -> str | None:
+    """Why the event is not (or is excluded as) an interview, or None."""
+    title = clean_text(event.summary, 1000)
+    tag_line = ""
+    if settings.tag:
+        tag = re.compile(rf"(?<![\w#]){re.escape(settings.tag)}(?!\w)", re.IGNORECASE)
+        tag_line = next((line for line in lines if tag.search(line)), "")
+    by_title = bool(settings.interview_pattern) and _compiled(settings.interview_pattern).search(
+        title
+    )
+    if not by_title and not tag_line:
+        return "not an interview: title does not match and no tag in the description"
+    if settings.exclude_pattern:
+        exclude = _compiled(settings.exclude_pattern)
+        hit = exclude.search(title) or (None if by_title else exclude.search(tag_line))
+        if hit:
+            return f"excluded: matches {hit.group(0).lower()!r}"
+    return None
+
+
+def _reject(event: CalendarEvent, reason: str) -> Rejection:
+    """A Rejection of `event` for `reason`."""
+    return Rejection(event.calendar_id, event.event_id, clean_text(event.summary), reason)
+
+
+def detect(
+    event: CalendarEvent,
+    *,
+    user_email: str,
+    settings: CalendarSettings,
+    zone: ZoneInfo,
+    overrides: Notes | None = None,
+) -> Interview | Rejection:
+    """The Interview this event is, or the Rejection saying why it is not acted on."""
+    if event.status == "cancelled":
+        return _reject(event, "cancelled")
+    if event.is_agent_reminder:
+        return _reject(event, "created by followup (reminder)")
+    if event.event_type not in ("default", "fromGmail"):
+        return _reject(event, f"not an interview: {event.event_type} event")
+    lines = description_lines(event.description)
+    problem = _match_problem(event, settings, lines)
+    if problem:
+        return _reject(event, problem)
+    if event.all_day:
+        return _reject(event, "all-day event")
+    if event.start is None or event.end is None:
+        return _reject(event, "no start or end time")
+    problem = _trust_problem(event, user_email)
+    if problem:
+        return _reject(event, problem)
+    notes = parse_notes(event.description)
+    if overrides is not None:
+        notes = merge_notes(notes, overrides)
+    if notes.contacts:
+        user = user_email.lower()
+        contacts = tuple(c for c in notes.contacts if c.email != user)
+        filtered = False
+    else:
+        found = _event_contacts(event, user_email)
+        contacts, filtered = found.people, found.filtered
+    if not contacts:
+        if filtered:
+            return _reject(event, "no contacts: only rooms, groups or scheduling robots")
+        return _reject(event, "no contacts: no one but you on the event")
+    title = clean_text(event.summary)
+    names = tuple(c.name for c in contacts if c.name)
+    hints = title_hints(title, names)
+    company = _company(notes, contacts, title_companies(hints, names))
+    return Interview(
+        key=f"{event.calendar_id}/{event.event_id}",
+        calendar_id=event.calendar_id,
+        event_id=event.event_id,
+        title=title,
+        start=event.start.astimezone(zone),
+        end=event.end.astimezone(zone),
+        contacts=contacts,
+        primary=contacts[0],
+        company=company,
+        role=_role(notes, hints, company),
+        notes=notes,
+    )
+
+
+def _company(notes: Notes, contacts: tuple[Contact, ...], from_title: list[str]) -> str:
+    """`Company:` note, else the contacts' non-public mail domain, else the title, else ''."""
+    if notes.company:
+        return notes.company
+    for contact in contacts:
+        from_domain = company_from_domain(mail_domain(contact.email))
+        if from_domain:
+            key = sequence_company_key(from_domain)
+            spelled = [c for c in from_title if sequence_company_key(c) == key]
+            return spelled[0] if spelled else from_domain
+    return from_title[0] if from_title else ""
+
+
+def _role(notes: Notes, hints: TitleHints, company: str) -> str:
+    """`Role:`/`Position:` note, else the title's role, else "the role"."""
+    if notes.role:
+        return notes.role
+    key = sequence_company_key(company)
+    for candidate in (hints.role, *(x for x in hints.leftovers if role_like(x))):
+        if candidate and sequence_company_key(candidate) != key:
+            return candidate
+    return DEFAULT_ROLE

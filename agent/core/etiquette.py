@@ -1,0 +1,223 @@
+"""The etiquette's schedule: when each step of an interview's sequence is due, and what is due now.
+
+Every time of day is a wall-clock time in the user's zone, built with
+`datetime.combine(day, t, tzinfo=zone)`, so it stays right across daylight-saving changes;
+durations ("30 minutes after it ends") are added on the UTC time line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from agent.core.business import BusinessCalendar
+from agent.core.dates import parse_follow_up
+from agent.core.model import Interview, PlannedStep, StepName
+from agent.core.settings import ScheduleSettings
+
+log = logging.getLogger(__name__)
+
+STEP_ORDER: tuple[StepName, ...] = (
+    StepName.ASK, StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER, StepName.CLOSED,
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An interview's steps in order (ask, thank_you, check_in, reminder, closed), with warnings."""
+
+    steps: tuple[PlannedStep, ...]
+    warnings: tuple[str, ...] = ()
+
+    def step(self, name: StepName) -> PlannedStep:
+        """The planned step of that name (KeyError if the plan has none)."""
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What to do now: act on at most one step, skip the missed ones, wake up at next_due."""
+
+    act: PlannedStep | None
+    skip: tuple[tuple[PlannedStep, str], ...] = ()
+    next_due: datetime | None = None
+
+
+def _at(day: date, t: time, zone: ZoneInfo) -> datetime:
+    """The wall-clock time `t` on `day` in `zone` (a time skipped by DST lands just after)."""
+    wall = datetime.combine(day, t.replace(tzinfo=None), tzinfo=zone)
+    return wall.astimezone(UTC).astimezone(zone)
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` on the UTC time line (aware datetimes only)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment.isoformat()}: pass timezone-aware times")
+    return moment.astimezone(UTC)
+
+
+def _later(a: datetime, b: datetime) -> datetime:
+    """The later of two aware datetimes, compared on the UTC time line."""
+    return a if _utc(a) >= _utc(b) else b
+
+
+def _shift(moment: datetime, minutes: int, zone: ZoneInfo) -> datetime:
+    """`moment` plus `minutes` of elapsed time, shown in `zone`."""
+    return (_utc(moment) + timedelta(minutes=minutes)).astimezone(zone)
+
+
+def _check_in(
+    interview: Interview,
+    thank_you: datetime,
+    schedule: ScheduleSettings,
+    zone: ZoneInfo,
+    calendar: BusinessCalendar,
+    warnings: list[str],
+) -> tuple[datetime, str]:
+    """The check-in time and branch ("named" or "next_day"), noting problems in `warnings`."""
+    day = interview.start.astimezone(zone).date()
+    default_day = calendar.add_business_days(day, schedule.check_in_default_business_days)
+    default = (_at(default_day, schedule.check_in_default_time, zone), "next_day")
+    text = (interview.notes.follow_up or "").strip()
+    if not text:
+        return default
+    named = parse_follow_up(text, interview.end, zone)
+    if named is None:
+        warnings.append(f'could not read follow-up date "{text}"; using the next business day')
+        return default
+    when = f"{named.day:%a %Y-%m-%d}"
+    if named.day <= day:
+        warnings.append(
+            f'follow-up date "{text}" ({when}) is not after the interview day; '
+            "using the next business day"
+        )
+        return default
+    due = _at(named.day, named.at or schedule.check_in_named_time, zone)
+    if _utc(due) <= _utc(thank_you):
+        warnings.append(
+            f'follow-up time "{text}" is not after the thank-you; using the next business day'
+        )
+        return default
+    if not calendar.is_business_day(named.day):
+        why = calendar.holiday_name(named.day) or "not a working day"
+        warnings.append(f"follow-up date {when} is not a business day ({why}); keeping it as named")
+    return due, "named"
+
+
+def _gaps(schedule: ScheduleSettings) -> dict[StepName, int]:
+    """Business days from each step's predecessor, used when a delay makes steps chain."""
+    return {
+        StepName.CHECK_IN: schedule.check_in_default_business_days,
+        StepName.REMINDER: schedule.reminder_business_days,
+        StepName.CLOSED: schedule.closed_business_days,
+    }
+
+
+def _delay(
+    steps: list[PlannedStep],
+    until: date,
+    schedule: ScheduleSettings,
+    zone: ZoneInfo,
+    calendar: BusinessCalendar,
+    settled: Mapping[StepName, bool],
+) -> list[PlannedStep]:
+    """Move unsettled steps from thank_you on past `until`; later steps chain from moved ones."""
+    gaps = _gaps(schedule)
+    first_day = calendar.next_business_day(until)
+    out = [steps[0]]
+    moved: PlannedStep | None = None
+    for step in steps[1:]:
+        due = step.due
+        wall = due.time()
+        if not settled.get(step.name, False):
+            if moved is not None and step.name in gaps:
+                chained_day = calendar.add_business_days(moved.due.date(), gaps[step.name])
+                due = _later(due, _at(chained_day, wall, zone))
+            if due.date() <= until:
+                due = _at(first_day, wall, zone)
+        new = replace(step, due=due)
+        moved = new if due != step.due else None
+        out.append(new)
+    return out
+
+
+def plan(
+    interview: Interview,
+    *,
+    schedule: ScheduleSettings,
+    zone: ZoneInfo,
+    calendar: BusinessCalendar,
+    delay_until: date | None = None,
+    settled: Mapping[StepName, bool] | None = None,
+) -> Plan:
+    """The interview's steps and their due times under the etiquette's table.
+
+    `delay_until` (an out-of-office return date) moves every step from thank_you on that is
+    due on or before it to the first business day after it, at its own time of day; steps
+    after a moved one chain from it and never come earlier. `settled` (as for `select_due`)
+    names steps already acted on: they are never moved, so later steps do not chain from them.
+    """
+    start = interview.start.astimezone(zone)
+    end = interview.end.astimezone(zone)
+    ask = _later(_shift(end, -schedule.ask_minutes_before_end, zone), start)
+    thank_you = _later(
+        _at(start.date(), schedule.thank_you_time, zone),
+        _shift(end, schedule.thank_you_min_minutes_after_end, zone),
+    )
+    warnings: list[str] = []
+    check_in, branch = _check_in(interview, thank_you, schedule, zone, calendar, warnings)
+    reminder_day = calendar.add_business_days(check_in.date(), schedule.reminder_business_days)
+    reminder = _at(reminder_day, schedule.reminder_time, zone)
+    closed_day = calendar.add_business_days(reminder_day, schedule.closed_business_days)
+    primary = (interview.primary,)
+    steps = [
+        PlannedStep(StepName.ASK, ask),
+        PlannedStep(StepName.THANK_YOU, thank_you, interview.contacts),
+        PlannedStep(StepName.CHECK_IN, check_in, primary, branch),
+        PlannedStep(StepName.REMINDER, reminder, primary),
+        PlannedStep(StepName.CLOSED, _at(closed_day, schedule.reminder_time, zone)),
+    ]
+    if delay_until is not None:
+        steps = _delay(steps, delay_until, schedule, zone, calendar, settled or {})
+    for warning in warnings:
+        log.debug("%s: %s", interview.key, warning)
+    return Plan(tuple(steps), tuple(warnings))
+
+
+def select_due(plan: Plan, now: datetime, settled: Mapping[StepName, bool]) -> Due:
+    """Act on the latest passed, unsettled step only; skip earlier ones so nothing bursts.
+
+    `settled[name]` True means that step was already acted on, skipped or done. The `ask`
+    cue never makes another step skipped; it is itself skipped once thank_you is due.
+    """
+    current = _utc(now)
+    order = {name: i for i, name in enumerate(STEP_ORDER)}
+    open_steps = [s for s in plan.steps if not settled.get(s.name, False)]
+    passed = [s for s in open_steps if _utc(s.due) <= current]
+    upcoming = [s for s in open_steps if _utc(s.due) > current]
+    next_due = min(upcoming, key=lambda s: _utc(s.due)).due if upcoming else None
+    thank_you_due = any(
+        s.name == StepName.THANK_YOU and _utc(s.due) <= current for s in plan.steps
+    )
+    mains = [s for s in passed if s.name != StepName.ASK]
+    act = max(mains, key=lambda s: (_utc(s.due), order[s.name])) if mains else None
+    skip: list[tuple[PlannedStep, str]] = []
+    for step in passed:
+        if step is act:
+            continue
+        if step.name == StepName.ASK:
+            if act is None and not thank_you_due:
+                act = step
+                continue
+            reason = "the interview is over: the thank_you step is already due"
+        else:
+            later = act.name if act is not None else "next"
+            reason = f"missed while followup was not running; the {later} step was already due"
+        skip.append((step, reason))
+    return Due(act=act, skip=tuple(skip), next_due=next_due)

@@ -1,0 +1,264 @@
+"""The candidate's notes: description lines (plain or Google's HTML) and `followup note` pairs."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import fields, replace
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from agent.core.model import Contact, Notes
+
+log = logging.getLogger(__name__)
+
+MAX_VALUE_CHARS = 300  # one note value, after cleaning
+MAX_NAME_CHARS = 100  # a contact's display name
+MAX_ITEMS = 20  # entries of one list field (fit, strengths, contacts)
+MAX_DESCRIPTION_CHARS = 50_000  # the rest of a huge description is ignored
+
+NOTE_KEYS: tuple[str, ...] = (
+    "follow-up", "fit", "strengths", "start", "phone", "contact", "company", "role",
+)
+
+# Spellings accepted for each key, after casefolding and turning "-"/"_"/spaces into one space.
+_KEY_ALIASES: dict[str, str] = {
+    "follow up": "follow-up",
+    "followup": "follow-up",
+    "fit": "fit",
+    "strengths": "strengths",
+    "strength": "strengths",
+    "start": "start",
+    "start date": "start",
+    "phone": "phone",
+    "contact": "contact",
+    "contacts": "contact",
+    "company": "company",
+    "role": "role",
+    "position": "role",
+}
+
+_NOTE_LINE = re.compile(
+    r"^\s*(?:[-*•·>]+\s*)?(?P<key>[A-Za-z][A-Za-z _-]{0,20}?)\s*:\s*(?P<value>.*)$"
+)
+_SEPARATORS = "\\s<>,;:\"'()\\[\\]"
+_EMAIL = re.compile(
+    rf"(?<![^{_SEPARATORS}])"
+    r"(?P<addr>[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+    rf"(?=$|[{_SEPARATORS}]|\.(?:\s|$))"
+)
+_HTML_HINT = re.compile(
+    r"<(?:br|p|div|span|a|b|i|u|em|strong|ul|ol|li|font|h[1-6]|table|tr|td|html|body)\b[^>]*>"
+    r"|</[a-z][a-z0-9]*\s*>|&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});",
+    re.IGNORECASE,
+)
+_BRACKETED_ADDRESS = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{1,255})>")
+_INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+
+def clean_text(value: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """Strip control and bidi-override characters, collapse whitespace, cap the length."""
+    out: list[str] = []
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Zl", "Zp", "Zs") or ch in _INVISIBLE:
+            out.append(" ")
+        elif category != "Cs":
+            out.append(ch)
+    return " ".join("".join(out).split())[:limit].rstrip()
+
+
+def is_valid_email(address: str) -> bool:
+    """True when `address` is one plain ASCII mail address (no name, no brackets)."""
+    match = _EMAIL.fullmatch(address.strip())
+    return match is not None and _local_part_ok(match.group("addr"))
+
+
+def _local_part_ok(address: str) -> bool:
+    """Dots may not start, end or double up in the local part."""
+    local = address.rsplit("@", 1)[0]
+    return not (local.startswith(".") or local.endswith(".") or ".." in local)
+
+
+def _name_from(fragment: str) -> str:
+    """The display name in the text around an address, or ''."""
+    name = fragment.replace("mailto:", " ")
+    name = clean_text(name, MAX_NAME_CHARS * 2).strip(" <>\"',;()[]")
+    if "@" in name:
+        return ""
+    return clean_text(name, MAX_NAME_CHARS)
+
+
+def parse_contacts(value: str) -> tuple[Contact, ...]:
+    """Contacts in `Jane Doe <jane@acme.com>`, `Jane Doe, jane@acme.com` or bare-address form."""
+    found: list[Contact] = []
+    seen: set[str] = set()
+    previous_end = 0
+    matches = list(_EMAIL.finditer(value))
+    for index, match in enumerate(matches):
+        name = _name_from(value[previous_end : match.start()])
+        previous_end = match.end()
+        if not name and index == len(matches) - 1:
+            name = _name_from(value[previous_end:])  # "jane@acme.com (Jane Doe)"
+        address = match.group("addr").lower()
+        if not _local_part_ok(address) or address in seen:
+            continue
+        seen.add(address)
+        found.append(Contact(email=address, name=name))
+    return tuple(found[:MAX_ITEMS])
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment, one line per block, mailto links as addresses."""
+
+    _BREAKS = frozenset(
+        {"br", "p", "div", "li", "tr", "ul", "ol", "table", "blockquote", "pre",
+         "h1", "h2", "h3", "h4", "h5", "h6"}
+    )
+    _SKIP = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._links: list[tuple[str, int]] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a block, a link, or a skipped element."""
+        if tag in self._SKIP:
+            self._skipping += 1
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            address = ""
+            if href.lower().startswith("mailto:"):
+                address = unquote(href[7:].split("?", 1)[0]).strip()
+            self._links.append((address, len(self.parts)))
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close a block or a link (a mailto link keeps its address next to its text)."""
+        if tag in self._SKIP and self._skipping:
+            self._skipping -= 1
+        if tag == "a" and self._links:
+            address, start = self._links.pop()
+            text = "".join(self.parts[start:])
+            if address and is_valid_email(address) and address.lower() not in text.lower():
+                self.parts[start:] = [f"{text} <{address}>" if text.strip() else address]
+        if tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        """Keep text outside script and style."""
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def _html_to_text(description: str) -> str:
+    """The text of an HTML description, one line per block."""
+    protected = _BRACKETED_ADDRESS.sub(r"&lt;\1&gt;", description)
+    parser = _TextExtractor()
+    try:
+        parser.feed(protected)
+        parser.close()
+    except (AssertionError, ValueError):  # malformed markup: fall back to dropping tags
+        log.debug("description is not parseable HTML; stripping tags")
+        return re.sub(r"<[^>]*>", "\n", description)
+    return "".join(parser.parts)
+
+
+def description_lines(description: str) -> tuple[str, ...]:
+    """The description as cleaned, non-empty text lines (HTML turned into text first)."""
+    text = description[:MAX_DESCRIPTION_CHARS]
+    if _HTML_HINT.search(text):
+        text = _html_to_text(text)
+    lines = (clean_text(line, MAX_DESCRIPTION_CHARS) for line in re.split(r"\r\n|[\r\n]", text))
+    return tuple(line for line in lines if line)
+
+
+def _canonical_key(key: str) -> str | None:
+    """The NOTE_KEYS name for a key as written, or None when it is not a note key."""
+    spaced = " ".join(re.sub(r"[-_]+", " ", key.casefold()).split())
+    return _KEY_ALIASES.get(spaced)
+
+
+class _Builder:
+    """Accumulates note values; scalar keys keep the last value given."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.fit: list[str] = []
+        self.strengths: list[str] = []
+        self.contacts: list[Contact] = []
+
+    def add(self, key: str, raw: str) -> None:
+        """Apply one (canonical key, raw value) note."""
+        if key == "contact":
+            known = {c.email for c in self.contacts}
+            found = parse_contacts(raw[: MAX_VALUE_CHARS * 8])
+            self.contacts.extend(c for c in found if c.email not in known)
+            return
+        value = clean_text(raw)
+        if not value:
+            return
+        if key == "fit":
+            self.fit.append(value)
+        elif key == "strengths":
+            self.strengths.extend(s for s in (clean_text(p) for p in re.split(r"[;,]", value)) if s)
+        else:
+            self.values[key] = value
+
+    def build(self) -> Notes:
+        """The accumulated Notes."""
+        return Notes(
+            follow_up=self.values.get("follow-up"),
+            fit=tuple(self.fit[:MAX_ITEMS]),
+            strengths=tuple(self.strengths[:MAX_ITEMS]),
+            start=self.values.get("start"),
+            phone=self.values.get("phone"),
+            contacts=tuple(self.contacts[:MAX_ITEMS]),
+            company=self.values.get("company"),
+            role=self.values.get("role"),
+        )
+
+
+def parse_notes(description: str) -> Notes:
+    """The notes in an event description: one `Key: value` per line, other lines ignored."""
+    builder = _Builder()
+    for line in description_lines(description):
+        match = _NOTE_LINE.match(line)
+        if match is None:
+            continue
+        key = _canonical_key(match.group("key"))
+        if key is not None:
+            builder.add(key, match.group("value"))
+    return builder.build()
+
+
+def notes_from_pairs(pairs: Iterable[tuple[str, str]]) -> Notes:
+    """Notes from (key, value) pairs as given to `followup note ID KEY VALUE`."""
+    builder = _Builder()
+    for key, value in pairs:
+        canonical = _canonical_key(key)
+        if canonical is None:
+            raise ValueError(f"unknown note key {key!r}; use one of: {', '.join(NOTE_KEYS)}")
+        if canonical == "contact" and value.strip() and not parse_contacts(value):
+            raise ValueError(
+                f"no valid mail address in contact {value!r}; "
+                "write it as 'Jane Doe <jane@acme.com>' or 'jane@acme.com'"
+            )
+        builder.add(canonical, value)
+    return builder.build()
+
+
+def merge_notes(base: Notes, override: Notes) -> Notes:
+    """`base` with every non-empty field of `override` put over it."""
+    changes = {
+        f.name: getattr(override, f.name)
+        for f in fields(Notes)
+        if getattr(override, f.name) not in (None, "", ())
+    }
+    return replace(base, **changes)

@@ -1,0 +1,250 @@
+"""Pure: what one incoming message means for one interview's sequence.
+
+The rules of "What stops a sequence" in the etiquette, in this order: the user's own
+mail; a bounce that concerns this sequence; machine-made mail (auto-replies,
+out-of-office) that concerns it; an employer reply after the interview started;
+everything else.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import logging
+import re
+from email import errors
+from email.utils import getaddresses
+
+from agent.core.detect import PUBLIC_MAIL_DOMAINS
+from agent.core.model import Classification, Interview, MessageKind, MessageMeta
+from agent.core.return_dates import return_date
+
+log = logging.getLogger(__name__)
+
+APPLICANT_TRACKING: dict[str, str] = {
+    "greenhouse.io": "Greenhouse",
+    "greenhouse-mail.io": "Greenhouse",
+    "lever.co": "Lever",
+    "myworkday.com": "Workday",
+    "workday.com": "Workday",
+    "ashbyhq.com": "Ashby",
+    "smartrecruiters.com": "SmartRecruiters",
+    "icims.com": "iCIMS",
+    "jobvite.com": "Jobvite",
+    "bamboohr.com": "BambooHR",
+    "workable.com": "Workable",
+    "workablemail.com": "Workable",
+    "recruitee.com": "Recruitee",
+    "teamtailor.com": "Teamtailor",
+    "teamtailor-mail.com": "Teamtailor",
+    "breezy.hr": "Breezy HR",
+    "applytojob.com": "JazzHR",
+    "jazzhr.com": "JazzHR",
+    "successfactors.com": "SuccessFactors",
+    "successfactors.eu": "SuccessFactors",
+    "taleo.net": "Taleo",
+    "personio.de": "Personio",
+    "personio.com": "Personio",
+    "pinpointhq.com": "Pinpoint",
+    "rippling.com": "Rippling",
+    "jobylon.com": "Jobylon",
+}
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ADDR = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+_ANGLE = re.compile(r"<\s*(" + _ADDR.pattern + r")\s*>?")
+_MSG_ID = re.compile(r"<[^<>\s]+>")
+_SYSTEM_SENDERS = ("mailer-daemon", "postmaster")
+_BOUNCE_SUBJECT = re.compile(
+    r"delivery status notification \(failure\)|^\s*undeliverable\s*:|undelivered mail returned"
+    r"|mail delivery failed|returned mail|delivery failure|failure notice|message not delivered"
+    r"|delivery has failed|^\s*unzustellbar|non remis|no se puede entregar|no entregado",
+    re.IGNORECASE,
+)
+_DELAY_SUBJECT = re.compile(
+    r"delivery status notification \(delay\)|delayed mail|delivery delayed|not yet been delivered",
+    re.IGNORECASE,
+)
+_OOO_ANYWHERE = re.compile(
+    r"\b(?:out of (?:the )?office|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response"
+    r"|on vacation|abwesenheitsnotiz|automatische antwort|nicht im büro|absence du bureau"
+    r"|réponse automatique|reponse automatique|respuesta automática|respuesta automatica"
+    r"|fuera de la oficina)\b",
+    re.IGNORECASE,
+)
+_OOO_LEADING = re.compile(
+    r"^\W*(?:re\s*:\s*)?(?:away|ooo|absent|abwesend|ausente)(?:$|[\s:\]\)!.-])", re.IGNORECASE
+)
+
+
+def parse_address(header_value: str) -> tuple[str, str]:
+    """The first (display name, lowercased address) in a header value; ('', '') if none.
+
+    A value the stdlib parser finds invalid falls back to the angle-bracket address
+    (what a mail reader shows), else the first address-like text.
+    """
+    value = _CONTROL.sub(" ", header_value or "")[:2000]
+    try:
+        header = email.policy.default.header_factory("From", value)
+        invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
+        for addr in () if invalid else header.addresses:  # type: ignore[attr-defined]
+            if _ADDR.fullmatch(addr.addr_spec):
+                return _CONTROL.sub(" ", addr.display_name).strip(), addr.addr_spec.lower()
+    except Exception:  # the stdlib parser fails in many ways on garbage; fall back below
+        log.debug("could not parse address header %r", value[:80])
+    match = _ANGLE.search(value) or _ADDR.search(value)
+    if match is None:
+        return "", ""
+    found = match.group(match.lastindex or 0)
+    name = value[: match.start()].strip().strip('"').strip()
+    return name, found.lower()
+
+
+def domain_of(addr: str) -> str:
+    """The mail domain of an address, lowercased ('' when there is none)."""
+    return addr.rpartition("@")[2].lower() if "@" in addr else ""
+
+
+def _within(domain: str, parent: str) -> bool:
+    """True when `domain` is `parent` or one of its subdomains."""
+    return bool(domain) and (domain == parent or domain.endswith("." + parent))
+
+
+def classify(
+    msg: MessageMeta,
+    interview: Interview,
+    *,
+    user_email: str,
+    sequence_thread_ids: frozenset[str],
+    sequence_message_ids: frozenset[str] = frozenset(),
+) -> Classification:
+    """The verdict on one message for one interview (see the module docstring for the order)."""
+    name, sender = parse_address(msg.header("From"))
+    user = user_email.strip().lower()
+    if (user and sender == user) or "SENT" in msg.label_ids:
+        return Classification(MessageKind.OWN, "sent by you")
+    contacts = {c.email.strip().lower() for c in (*interview.contacts, interview.primary)}
+    subject = _CONTROL.sub(" ", msg.header("Subject"))
+    after = msg.internal_date >= interview.start
+    link = _sequence_link(msg, sequence_thread_ids, sequence_message_ids)
+
+    bounce = _bounce_kind(msg, sender, subject)
+    if bounce is not None:
+        bounced = _bounced_address(msg, contacts, user)
+        if bounce == "delay":
+            return Classification(MessageKind.OTHER, "a delivery delay notice, not a bounce")
+        if after and (link or (bounced is not None and bounced in contacts)):
+            what = f"{bounced} bounced" if bounced else "a follow-up bounced"
+            return Classification(MessageKind.BOUNCE, what, bounced_address=bounced)
+        return Classification(MessageKind.OTHER, "a bounce about another message")
+
+    employer = _employer_reason(sender, user, contacts, link)
+    ats = _ats_reason(sender, name, subject, interview.company)
+    machine, strong = _machine_made(msg, subject)
+    if machine and (strong or not ats):
+        if after and (employer or ats):
+            back = return_date(f"{subject}\n{msg.snippet}", msg.internal_date.date())
+            reason = f"{machine} ({employer or ats})"
+            return Classification(MessageKind.AUTO_REPLY, reason, return_date=back)
+        return Classification(MessageKind.OTHER, f"{machine}, not about this interview")
+    if not after:
+        return Classification(MessageKind.OTHER, "arrived before the interview started")
+    if employer or ats:
+        return Classification(MessageKind.EMPLOYER_REPLY, employer or ats)
+    return Classification(MessageKind.OTHER, "not from the interview's contacts, company or thread")
+
+
+def _sequence_link(
+    msg: MessageMeta, thread_ids: frozenset[str], message_ids: frozenset[str]
+) -> str:
+    """How a message belongs to the sequence's own mail ('' when it does not)."""
+    if msg.thread_id and msg.thread_id in thread_ids:
+        return "in the thread of your follow-up"
+    named = set(_MSG_ID.findall(f"{msg.header('In-Reply-To')} {msg.header('References')}"))
+    if named & message_ids:
+        return "answering your follow-up"
+    return ""
+
+
+def _employer_reason(sender: str, user: str, contacts: set[str], link: str) -> str:
+    """Why the sender speaks for the employer: contact, company domain or thread ('' if not)."""
+    if sender and sender in contacts:
+        return f"from {sender}, an interviewer"
+    domain = domain_of(sender)
+    own_domain = domain_of(user)
+    for contact in sorted(contacts):
+        company_domain = domain_of(contact)
+        if (
+            company_domain
+            and company_domain not in PUBLIC_MAIL_DOMAINS
+            and company_domain != own_domain
+            and _within(domain, company_domain)
+        ):
+            return f"from {domain}, the company's domain"
+    return link
+
+
+def _ats_reason(sender: str, name: str, subject: str, company: str) -> str:
+    """'via Greenhouse naming Acme' when an applicant-tracking system names the company."""
+    domain = domain_of(sender)
+    system = next((label for d, label in APPLICANT_TRACKING.items() if _within(domain, d)), "")
+    wanted = " ".join(company.split()).casefold()
+    if not system or not wanted:
+        return ""
+    pattern = r"(?<!\w)" + re.escape(wanted) + r"(?!\w)"
+    if re.search(pattern, " ".join(f"{name} {subject}".split()).casefold()):
+        return f"via {system} naming {company}"
+    return ""
+
+
+def _machine_made(msg: MessageMeta, subject: str) -> tuple[str, bool]:
+    """('what marks it as machine-made', strong) or ('', False) for a person's message.
+
+    Strong: an auto-reply (Auto-Submitted: auto-replied, X-Autoreply, X-Autorespond,
+    Precedence: auto_reply, an out-of-office subject). Weak: other Auto-Submitted values
+    (auto-generated), which an applicant-tracking system's real answer may carry.
+    """
+    auto = msg.header("Auto-Submitted").split(";")[0].strip().lower()
+    if auto == "auto-replied":
+        return "an automatic reply (Auto-Submitted)", True
+    if msg.header("X-Autoreply").strip() or msg.header("X-Autorespond").strip():
+        return "an automatic reply (X-Autoreply)", True
+    if msg.header("Precedence").strip().lower() == "auto_reply":
+        return "an automatic reply (Precedence)", True
+    if _OOO_ANYWHERE.search(subject) or _OOO_LEADING.search(subject):
+        return "an out-of-office reply", True
+    if auto and auto != "no":
+        return f"machine-made (Auto-Submitted: {auto[:40]})", False
+    return "", False
+
+
+def _bounce_kind(msg: MessageMeta, sender: str, subject: str) -> str | None:
+    """'bounce', 'delay' or None for a message that is not a delivery report."""
+    ctype = msg.header("Content-Type").lower()
+    report = "multipart/report" in ctype and "delivery-status" in ctype
+    system = sender.partition("@")[0] in _SYSTEM_SENDERS
+    if _DELAY_SUBJECT.search(subject) and (system or report):
+        return "delay"
+    if system or report or _BOUNCE_SUBJECT.search(subject):
+        return "bounce"
+    return None
+
+
+def _bounced_address(msg: MessageMeta, contacts: set[str], user: str) -> str | None:
+    """The address that bounced: X-Failed-Recipients, else one named in the snippet."""
+    failed = [a.lower() for a in _ADDR.findall(msg.header("X-Failed-Recipients"))]
+    named = [a.lower() for a in _ADDR.findall(msg.snippet)]
+    for pool in (failed, named):
+        for addr in pool:
+            if addr in contacts:
+                return addr
+    for pool in (failed, named):
+        for addr in pool:
+            if addr != user and addr.partition("@")[0] not in _SYSTEM_SENDERS:
+                return addr
+    return None
+
+
+def recipient_addresses(meta: MessageMeta) -> set[str]:
+    """Every address in To and Cc (quoted display names may hold commas: "Doe, Jane")."""
+    pairs = getaddresses([meta.header("To"), meta.header("Cc")])
+    return {addr.strip().lower() for _, addr in pairs if "@" in addr}

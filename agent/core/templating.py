@@ -1,0 +1,244 @@
+"""The user's voice: Jinja2 templates, user overrides first, rendered in a sandbox.
+
+Only template *files* are ever compiled (the packaged defaults and the user's own
+overrides); text from calendar events reaches a template only as a variable value.
+Every failure becomes one `TemplateError` line naming the template file and line.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from agent.core.errors import TemplateError
+from agent.core.model import Contact
+
+log = logging.getLogger(__name__)
+
+PACKAGE = "agent.default_templates"
+EMAIL_TEMPLATES = ("thank_you.email.j2", "check_in.email.j2", "reminder.email.j2")
+VOICEMAIL_TEMPLATES = ("thank_you.voicemail.j2", "check_in.voicemail.j2", "reminder.voicemail.j2")
+CUE_TEMPLATES = ("ask.cue.j2",)
+TEMPLATE_NAMES = (*EMAIL_TEMPLATES, *VOICEMAIL_TEMPLATES, *CUE_TEMPLATES)
+VARIABLES = (
+    "candidate", "signature", "candidate_phone", "contact", "contacts", "company", "role",
+    "interview_date", "interview_when", "fit", "strengths", "start", "follow_up_date",
+    "branch", "step", "is_panel", "phone",
+)
+README_HINT = "check the variable names in templates/README.md"
+
+
+@dataclass(frozen=True)
+class EmailText:
+    """A rendered email template split into its subject line and plain-text body."""
+
+    subject: str
+    body: str
+
+
+class _PackagedLoader(jinja2.BaseLoader):
+    """Loads the default templates shipped inside the package."""
+
+    def __init__(self, root: Traversable) -> None:
+        """Serve templates from `root` (a package folder)."""
+        self.root = root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The source, file name and an always-fresh check for one packaged template."""
+        if "/" in template or "\\" in template or template.startswith("."):
+            raise jinja2.TemplateNotFound(template)
+        path = self.root / template
+        if not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return path.read_text(encoding="utf-8"), str(path), lambda: True
+
+    def list_templates(self) -> list[str]:
+        """Every packaged template name."""
+        return sorted(p.name for p in self.root.iterdir() if p.name.endswith(".j2"))
+
+
+def sentence(text: object) -> str:
+    """A filter: the text with a capital first letter and a closing full stop."""
+    value = str(text).strip()
+    if not value:
+        return ""
+    value = value[0].upper() + value[1:]
+    return value if value[-1] in ".!?…" else value + "."
+
+
+def _user_path(user_dir: Path | None, name: str) -> Path | None:
+    """The user's override of `name`, when it exists."""
+    if user_dir is None:
+        return None
+    path = user_dir / name
+    return path if path.is_file() else None
+
+
+class TemplateSet:
+    """The templates in effect: a user folder's files override the packaged defaults."""
+
+    def __init__(self, user_dir: Path | None) -> None:
+        """Use overrides from `user_dir` (may be None or missing) before the defaults."""
+        self.user_dir = Path(user_dir).expanduser() if user_dir is not None else None
+        self.packaged: Traversable = importlib.resources.files(PACKAGE)
+        loaders: list[jinja2.BaseLoader] = []
+        if self.user_dir is not None:
+            loaders.append(jinja2.FileSystemLoader(str(self.user_dir), encoding="utf-8"))
+        loaders.append(_PackagedLoader(self.packaged))
+        self.env = SandboxedEnvironment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["sentence"] = sentence
+
+    def source_path(self, name: str) -> str:
+        """The file a template name resolves to: the user's override, else the packaged one."""
+        user = _user_path(self.user_dir, name)
+        return str(user) if user is not None else str(self.packaged / name)
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render template `name`; any failure is a one-line TemplateError naming file and line."""
+        try:
+            template = self.env.get_template(name)
+            return template.render(dict(context))
+        except TemplateError:
+            raise
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or self.source_path(exc.name or name)
+            message = exc.message or str(exc)
+            raise self._error(where, exc.lineno, message, "fix the Jinja syntax") from exc
+        except jinja2.TemplateNotFound as exc:
+            where, line = self._location(exc, name)
+            missing = exc.name if isinstance(exc.name, str) else name
+            if line is None:
+                hint = "put the file back or reinstall followup"
+                raise TemplateError(
+                    _one_line(f"{where}: template {missing!r} not found ({hint})")
+                ) from exc
+            message = f"template {missing!r} not found"
+            raise self._error(where, line, message, "fix the include") from exc
+        except UnicodeDecodeError as exc:
+            raise TemplateError(
+                _one_line(f"{self.source_path(name)}: not UTF-8 text (save the file as UTF-8)")
+            ) from exc
+        except jinja2.UndefinedError as exc:
+            where, line = self._location(exc, name)
+            raise self._error(where, line, exc.message or str(exc), README_HINT) from exc
+        except jinja2.exceptions.SecurityError as exc:
+            where, line = self._location(exc, name)
+            hint = "templates may only use the documented variables and filters"
+            raise self._error(where, line, str(exc), hint) from exc
+        except Exception as exc:
+            where, line = self._location(exc, name)
+            message = f"{type(exc).__name__}: {exc}"
+            raise self._error(where, line, message, "check the expression on that line") from exc
+
+    def render_email(self, name: str, context: Mapping[str, Any]) -> EmailText:
+        """Render an email template: `Subject: ...`, a blank line, then the plain-text body."""
+        text = self.render(name, context).replace("\r\n", "\n").replace("\r", "\n")
+        first, _, rest = text.partition("\n")
+        if not first.startswith("Subject:"):
+            raise self._error(
+                self.source_path(name), 1, "the first line must be 'Subject: ...'",
+                "see templates/README.md",
+            )
+        subject = first[len("Subject:") :].strip()
+        body = rest.lstrip("\n").rstrip() + "\n"
+        return EmailText(subject=subject, body=body)
+
+    def check_all(self, context: Mapping[str, Any] | None = None) -> list[TemplateError]:
+        """Render every template with sample data; the problems found (for `followup doctor`)."""
+        contexts = (
+            [context] if context is not None else [sample_context(), sample_context(full=False)]
+        )
+        errors: list[TemplateError] = []
+        for name in TEMPLATE_NAMES:
+            for ctx in contexts:
+                try:
+                    if name in EMAIL_TEMPLATES:
+                        self.render_email(name, ctx)
+                    else:
+                        self.render(name, ctx)
+                except TemplateError as exc:
+                    errors.append(exc)
+                    break
+        errors.extend(self._unknown_overrides())
+        return errors
+
+    def _unknown_overrides(self) -> list[TemplateError]:
+        """User files that look like templates but that followup never uses."""
+        if self.user_dir is None or not self.user_dir.is_dir():
+            return []
+        known = ", ".join(TEMPLATE_NAMES)
+        return [
+            TemplateError(f"{path}: not a template followup uses (rename it to one of: {known})")
+            for path in sorted(self.user_dir.glob("*.j2"))
+            if path.name not in TEMPLATE_NAMES
+        ]
+
+    def _location(self, exc: BaseException, name: str) -> tuple[str, int | None]:
+        """The template file and line where a render-time error happened (innermost)."""
+        roots = [str(self.packaged)]
+        if self.user_dir is not None:
+            roots.append(str(self.user_dir))
+        found: tuple[str, int | None] = (self.source_path(name), None)
+        for frame in traceback.extract_tb(exc.__traceback__):
+            in_templates = any(frame.filename.startswith(r) for r in roots)
+            if in_templates and not frame.filename.endswith(".py"):
+                found = (frame.filename, frame.lineno)
+        return found
+
+    @staticmethod
+    def _error(where: str, line: int | None, message: str, hint: str) -> TemplateError:
+        """One line: `<file>, line <n>: <what> (<what to do>)`."""
+        place = f"{where}, line {line}" if line else where
+        return TemplateError(_one_line(f"{place}: {message} ({hint})"))
+
+
+def _one_line(text: str) -> str:
+    """Collapse a message to one line."""
+    return " ".join(text.split())
+
+
+def sample_context(*, full: bool = True) -> dict[str, Any]:
+    """Realistic values for every template variable (sparse: empty lists, no names, no dates)."""
+    jane = Contact(email="jane.doe@example.com", name="Jane Doe" if full else "")
+    sam = Contact(email="sam.lee@example.com", name="Sam Lee")
+    return {
+        "candidate": "Alex Morgan" if full else "",
+        "signature": "Alex Morgan\n+1 555 0199" if full else "",
+        "candidate_phone": "+1 555 0199" if full else None,
+        "contact": jane,
+        "contacts": (jane, sam) if full else (jane,),
+        "company": "Example Corp" if full else "",
+        "role": "Senior Engineer" if full else "",
+        "interview_date": "Tuesday, December 1",
+        "interview_when": "today" if full else "on Tuesday, December 1",
+        "fit": (
+            ["the team ships small, reviewed changes every day", "on-call is shared fairly"]
+            if full
+            else []
+        ),
+        "strengths": ["Postgres performance tuning", "leading incident reviews"] if full else [],
+        "start": "January 5" if full else None,
+        "follow_up_date": "Thursday, December 3" if full else None,
+        "branch": "named" if full else "next_day",
+        "step": "check_in",
+        "is_panel": full,
+        "phone": "+1 555 0100" if full else None,
+    }

@@ -1,0 +1,164 @@
+"""Reading a company and a role out of an interview's title ("Interview with Acme - Backend")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.core.notes import MAX_NAME_CHARS, clean_text
+
+_LEGAL_SUFFIXES = frozenset({
+    "inc", "incorporated", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "co",
+    "plc", "sa", "sas", "sarl", "bv", "nv", "oy", "ab", "kk", "pty", "llp", "lp", "srl", "spa",
+})
+
+
+def sequence_company_key(company: str) -> str:
+    """A company's identity for "same company": casefolded, no punctuation or legal suffix."""
+    joined = re.sub(r"(?<=\w)\.(?=\w)", "", company.casefold())  # "S.A." -> "SA."
+    words = [w.replace("_", "") for w in re.findall(r"\w+", joined)]
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return "".join(words)
+
+
+_TYPE_PHRASES: tuple[tuple[str, ...], ...] = tuple(sorted(
+    (tuple(p.split()) for p in (
+        "hiring manager", "system design", "case study", "culture fit", "on site", "in person",
+        "follow up", "take home", "video call", "phone call", "phone", "video", "onsite",
+        "on-site", "in-person", "virtual", "remote", "technical", "tech", "coding", "final",
+        "first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th", "initial", "round",
+        "screening", "screen", "behavioral", "behavioural", "hr", "panel", "zoom", "teams",
+        "job", "follow-up", "informational", "intro", "introductory", "recruiter", "loop",
+        "call", "chat", "our", "your", "my", "and", "&", "+",
+    )),
+    key=len, reverse=True,
+))
+_ROLE_WORDS = frozenset({
+    "engineer", "developer", "programmer", "manager", "designer", "analyst", "scientist",
+    "researcher", "lead", "director", "architect", "intern", "internship", "specialist",
+    "consultant", "administrator", "officer", "associate", "coordinator", "assistant",
+    "representative", "technician", "accountant", "writer", "editor", "recruiter", "head", "vp",
+    "sre", "devops", "owner", "marketer", "strategist", "advisor", "adviser", "counsel",
+    "attorney", "lawyer", "nurse", "teacher", "tester", "qa", "executive", "supervisor", "swe",
+    "sde", "cto", "ceo", "cfo", "coo", "pm", "ux", "fellow", "apprentice", "trainee", "clerk",
+    "secretary", "receptionist", "physician", "pharmacist", "therapist", "instructor", "professor",
+    "lecturer", "postdoc", "operator", "mechanic", "electrician"
+})
+_NOT_COMPANIES = frozenset({"zoom", "google meet", "meet", "teams", "microsoft teams", "office",
+                            "home", "hq", "tbd", "tba", "onsite", "phone", "video"})
+_AT = re.compile(r"^(?P<before>.*?)\s*(?:\bat\b|@)\s+(?P<after>.+)$", re.IGNORECASE)
+_WITH = re.compile(r"^(?P<before>.*?)\bwith\s+(?P<after>.+)$", re.IGNORECASE)
+_FOR = re.compile(r"^(?P<before>.*?)\binterview\s+for\s+(?P<after>.+)$", re.IGNORECASE)
+_INTERVIEW_WORD = re.compile(r"^\W*interview(?:s|ing)?\W*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TitleHints:
+    """What a title says: "at/with X" company, "X at"/"for X" role, and other leftover names."""
+
+    company: str = ""
+    role: str = ""
+    leftovers: tuple[str, ...] = ()
+
+
+def _tidy(text: str) -> str:
+    """Trim punctuation, articles and a trailing "role"/"position" from a title fragment."""
+    t = clean_text(text, 200).strip(" \t-–—|:;,.!?'\"`*_~#")
+    t = re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"\s+(?:role|position|opening|vacancy)$", "", t, flags=re.IGNORECASE)
+    return t[:MAX_NAME_CHARS].strip()
+
+
+def _strip_types(words: list[str], leading: bool) -> list[str]:
+    """Drop interview-type words ("phone", "final round", "2") from one end of `words`."""
+    changed = True
+    while words and changed:
+        changed = False
+        edge = words[0] if leading else words[-1]
+        if re.fullmatch(r"#?\d+(?:/\d+)?", edge):
+            words = words[1:] if leading else words[:-1]
+            changed = True
+            continue
+        for phrase in _TYPE_PHRASES:
+            n = len(phrase)
+            part = words[:n] if leading else words[-n:]
+            if len(part) == n and tuple(w.casefold().strip(",.:;") for w in part) == phrase:
+                words = words[n:] if leading else words[:-n]
+                changed = True
+                break
+    return words
+
+
+def _strip_interview(segment: str) -> str:
+    """A title segment without the word "interview" and the type words around it."""
+    words = segment.split()
+    index = next((i for i, w in enumerate(words) if _INTERVIEW_WORD.match(w)), None)
+    if index is None:
+        return " ".join(_strip_types(_strip_types(words, leading=True), leading=False))
+    before = _strip_types(_strip_types(words[:index], leading=False), leading=True)
+    after = _strip_types(_strip_types(words[index + 1 :], leading=True), leading=False)
+    return " ".join(before + after)
+
+
+def role_like(text: str) -> bool:
+    """True when the text names a job ("Backend Engineer") rather than an employer."""
+    return any(w.rstrip("s") in _ROLE_WORDS or w in _ROLE_WORDS
+               for w in re.findall(r"\w+", text.casefold()))
+
+
+def _company_text(text: str, contact_names: tuple[str, ...]) -> str:
+    """`text` tidied as a company name; '' for times, meeting tools and interviewers' names."""
+    t = _tidy(text)
+    if not t or re.match(r"\d", t) or t.casefold() in _NOT_COMPANIES:
+        return ""
+    key = sequence_company_key(t)
+    people = {sequence_company_key(n) for n in contact_names}
+    people |= {sequence_company_key(n.split()[0]) for n in contact_names if n.split()}
+    return "" if key in people or not key else t
+
+
+def _split_on(text: str, word: str) -> tuple[str, str]:
+    """`text` split at the first standalone `word` (any case): (before, after); after may be ''."""
+    parts = re.split(rf"\s+{word}\s+", text, maxsplit=1, flags=re.IGNORECASE)
+    return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+
+
+def title_hints(title: str, contact_names: tuple[str, ...]) -> TitleHints:
+    """Read company and role hints from an event title."""
+    text = re.sub(r"#(?=\w)", "", title)
+    segments = re.split(r"\s+[-–—|/~•·]\s+|(?<!\d):(?!\d)|[()\[\]{}]", text)
+    company = role = ""
+    leftovers: list[str] = []
+    for raw in segments:
+        segment = " ".join(raw.split())
+        at = _AT.match(segment)
+        if at and not re.match(r"\d|noon\b", at.group("after"), re.IGNORECASE):
+            employer, role_after = _split_on(at.group("after"), "for")
+            company = company or _company_text(employer, contact_names)
+            role = role or _tidy(_strip_interview(at.group("before"))) or _tidy(role_after)
+            continue
+        with_ = _WITH.match(segment)
+        if with_:
+            who, role_after = _split_on(with_.group("after"), "for")
+            person, employer = _split_on(who, "from")
+            company = company or _company_text(employer or person, contact_names)
+            role = role or _tidy(role_after)
+            segment = with_.group("before")
+        for_ = _FOR.match(segment)
+        if for_:
+            role = role or _tidy(for_.group("after"))
+            segment = for_.group("before")
+        leftover = _tidy(_strip_interview(segment))
+        if leftover:
+            leftovers.append(leftover)
+    return TitleHints(company, role, tuple(leftovers))
+
+
+def title_companies(hints: TitleHints, contact_names: tuple[str, ...]) -> list[str]:
+    """Company names the title offers, best first."""
+    found = [hints.company] if hints.company else []
+    for leftover in hints.leftovers:
+        if not role_like(leftover) and (name := _company_text(leftover, contact_names)):
+            found.append(name)
+    return found

@@ -1,0 +1,1 @@
+"""tick(now), the reconciler: brings Gmail drafts in line with the plan."""

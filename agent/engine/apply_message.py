@@ -1,0 +1,169 @@
+"""Applying one observed message or draft change to the sequences it concerns."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from agent.core.model import (
+    EMAIL_STEPS,
+    InterviewStatus,
+    MessageKind,
+    MessageMeta,
+    StepState,
+)
+from agent.core.replies import classify, recipient_addresses
+from agent.core.text import printable
+from agent.engine.context import Context
+from agent.engine.draft_life import mark_sent
+from agent.engine.step_rows import ensure_rows
+from agent.engine.stopping import stop_sequence
+from agent.store import mail_side, sequences
+
+log = logging.getLogger(__name__)
+
+WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
+UNSENT = (StepState.PLANNED, StepState.DRAFTED)
+
+
+def apply_message(
+    ctx: Context, meta: MessageMeta, now: datetime, *, only: frozenset[str] | None = None
+) -> None:
+    """Classify a new message against every watched sequence (or `only` those) and apply it."""
+    conn = ctx.store.conn
+    for row in sequences.list_interviews(conn, WATCHED):
+        key = row.interview.key
+        if only is not None and key not in only:
+            continue
+        steps = sequences.get_steps(conn, key)
+        sent = mail_side.sent_messages(conn, key)
+        threads = frozenset(s.thread_id for s in steps if s.thread_id) | frozenset(
+            s.thread_id for s in sent
+        )
+        ids = frozenset(s.rfc_message_id for s in sent if s.rfc_message_id)
+        verdict = classify(
+            meta,
+            row.interview,
+            user_email=ctx.user_email,
+            sequence_thread_ids=threads,
+            sequence_message_ids=ids,
+        )
+        if verdict.kind == MessageKind.OWN:
+            _own_message(ctx, row, meta, now)
+        elif verdict.kind == MessageKind.EMPLOYER_REPLY:
+            sender = meta.header("From") or "the employer"
+            when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+            stop_sequence(
+                ctx,
+                key,
+                InterviewStatus.REPLIED,
+                f"{printable(sender, 200)} replied {when} ({verdict.reason})",
+                now,
+                remove_drafts=ctx.settings.replies.delete_drafts_on_reply,
+            )
+        elif verdict.kind == MessageKind.AUTO_REPLY:
+            _auto_reply(ctx, row, verdict.return_date, meta, now)
+        elif verdict.kind == MessageKind.BOUNCE:
+            _bounce(ctx, row, verdict.bounced_address or "", now)
+    with ctx.store.write():
+        mail_side.mark_seen(conn, meta.id, now)
+
+
+def _own_message(
+    ctx: Context, row: sequences.InterviewRow, meta: MessageMeta, now: datetime
+) -> None:
+    """The candidate wrote to a contact: an agent draft was sent, or they wrote their own."""
+    if "SENT" not in meta.label_ids or meta.internal_date < row.interview.start:
+        return
+    conn = ctx.store.conn
+    key = row.interview.key
+    ensure_rows(ctx, row, now)
+    contacts = {c.email for c in (*row.interview.contacts, row.interview.primary)}
+    for contact in sorted(recipient_addresses(meta) & contacts):
+        with ctx.store.write():
+            mail_side.record_sent(
+                conn,
+                mail_side.SentRow(
+                    key,
+                    contact,
+                    meta.id,
+                    meta.thread_id,
+                    meta.header("Message-ID"),
+                    meta.header("Subject"),
+                    meta.header("References"),
+                    meta.internal_date,
+                ),
+            )
+        steps = [s for s in sequences.get_steps(conn, key) if s.recipient == contact]
+        for step in steps:
+            ours = step.state == StepState.DRAFTED and step.thread_id == meta.thread_id
+            if ours and ctx.gmail.get_draft(step.draft_id or "") is None:
+                mark_sent(ctx, step, meta, now)
+                break
+        else:
+            written = step_written(steps, meta.internal_date)
+            if written is not None:
+                when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+                reason = f"you wrote to {contact} yourself on {when}"
+                with ctx.store.write():
+                    sequences.update_step(
+                        conn,
+                        written,
+                        now,
+                        state=StepState.SENT_BY_USER,
+                        reason=reason,
+                        thread_id=meta.thread_id,
+                        sent_message_id=meta.id,
+                    )
+                    for earlier in steps[: steps.index(written)]:
+                        if earlier.step in EMAIL_STEPS and earlier.state == StepState.PLANNED:
+                            skipped = f"{reason}, for the {written.step.value}"
+                            sequences.update_step(
+                                conn, earlier, now, state=StepState.SKIPPED, reason=skipped
+                            )
+                    sequences.journal(
+                        conn, now, key, "sent_by_user", f"{written.step.value}: {reason}"
+                    )
+                ctx.run.note("sent_by_user", key, f"{written.step.value}: {reason}")
+
+
+def step_written(steps: list[sequences.StepRow], sent_at: datetime) -> sequences.StepRow | None:
+    """The email step an own message stands for: the last one due by then, else the next one.
+
+    A step already drafted but not sent counts: the candidate wrote their own instead.
+    """
+    open_steps = [s for s in steps if s.step in EMAIL_STEPS and s.state in UNSENT]
+    due = [s for s in open_steps if s.due <= sent_at]
+    return due[-1] if due else next(iter(open_steps), None)
+
+
+def _auto_reply(
+    ctx: Context, row: sequences.InterviewRow, back: object, meta: MessageMeta, now: datetime
+) -> None:
+    """Out of office: a return date holds the next step until the business day after it."""
+    key = row.interview.key
+    sender = printable(meta.header("From"), 200)
+    if back is None:
+        detail = f"automatic reply from {sender} ignored (no return date)"
+    else:
+        day = str(back)
+        if row.delay_until and row.delay_until >= day:
+            return
+        with ctx.store.write():
+            sequences.set_delay_until(ctx.store.conn, key, day)
+        detail = f"{sender} is away until {day}; the next step waits until the next business day"
+    with ctx.store.write():
+        sequences.journal(ctx.store.conn, now, key, "auto_reply", detail)
+    ctx.run.note("auto_reply", key, detail)
+
+
+def _bounce(ctx: Context, row: sequences.InterviewRow, address: str, now: datetime) -> None:
+    """A follow-up bounced: pause the sequence and say which address."""
+    key = row.interview.key
+    if row.status != InterviewStatus.ACTIVE:
+        return
+    reason = f"{address or 'a follow-up'} bounced; check the address, then `followup resume`"
+    with ctx.store.write():
+        sequences.set_status(ctx.store.conn, key, InterviewStatus.PAUSED, reason, now)
+        sequences.journal(ctx.store.conn, now, key, "paused", reason)
+    ctx.run.note("paused", key, reason)

@@ -1,0 +1,57 @@
+"""What one run of the engine works with, and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from agent.core.business import BusinessCalendar
+from agent.core.settings import Settings
+from agent.core.templating import TemplateSet
+from agent.google.client import Services
+from agent.google.gmail import DraftRef, Gmail
+from agent.store.db import Store
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a tick did (or, in a dry run, would do)."""
+
+    kind: str  # drafted, skipped, stopped, removed, found, moved, cancelled, ...
+    interview_key: str
+    detail: str
+
+
+@dataclass
+class Run:
+    """The mutable record of one tick: actions taken and the next wake-up."""
+
+    actions: list[Action] = field(default_factory=list)
+    next_due: datetime | None = None
+    unknown_drafts: dict[str, DraftRef] | None = None  # key header -> draft, built on demand
+
+    def note(self, kind: str, key: str, detail: str) -> None:
+        """Record an action."""
+        self.actions.append(Action(kind, key, detail))
+
+    def wake_at(self, when: datetime | None) -> None:
+        """Keep the earliest future due time."""
+        if when is not None and (self.next_due is None or when < self.next_due):
+            self.next_due = when
+
+
+@dataclass
+class Context:
+    """Everything a tick needs, built once per run."""
+
+    settings: Settings
+    store: Store
+    services: Services
+    gmail: Gmail
+    templates: TemplateSet
+    user_email: str
+    zone: ZoneInfo
+    business: BusinessCalendar
+    run: Run = field(default_factory=Run)
+    dry_run: bool = False

@@ -1,0 +1,300 @@
+"""Turning a due email step into exactly one Gmail draft per recipient."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from agent.core.compose import compose_draft
+from agent.core.errors import AuthError, GoogleUnavailable
+from agent.core.headers import UnsafeHeader
+from agent.core.model import (
+    Contact,
+    Interview,
+    MessageMeta,
+    PlannedStep,
+    StepName,
+    StepState,
+    ThreadRef,
+)
+from agent.core.replies import recipient_addresses
+from agent.engine.context import Context
+from agent.google.gmail import DraftRef
+from agent.store import mail_side, sequences
+
+log = logging.getLogger(__name__)
+
+
+def draft_key(row: sequences.StepRow) -> str:
+    """The natural key of a draft, also written into its X-Followup-Key header."""
+    return f"{row.interview_key}#{row.step.value}#{row.recipient}"
+
+
+def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
+    """Find a draft made for this row by an earlier run that died before storing its id.
+
+    Scans the drafts state.db does not know (once per run) and reads their key header.
+    """
+    if ctx.run.unknown_drafts is None:
+        known = {
+            r.draft_id
+            for r in sequences.steps_in_state(ctx.store.conn, list(StepState))
+            if r.draft_id
+        }
+        index: dict[str, DraftRef] = {}
+        for ref in ctx.gmail.list_drafts():
+            if ref.draft_id in known:
+                continue
+            found_key = ctx.gmail.draft_key(ref.draft_id)
+            if found_key:
+                index[found_key] = ref
+        ctx.run.unknown_drafts = index
+    return ctx.run.unknown_drafts.get(draft_key(row))
+
+
+def thread_for(ctx: Context, key: str, contact: str, step: StepName) -> ThreadRef | None:
+    """The thread a check-in or reminder answers: the last message the candidate sent them."""
+    if step == StepName.THANK_YOU:
+        return None
+    sent = [s for s in mail_side.sent_messages(ctx.store.conn, key) if s.contact == contact]
+    if not sent:
+        return None
+    last = sent[-1]
+    if not last.rfc_message_id:
+        return None
+    return ThreadRef(
+        thread_id=last.thread_id,
+        message_id_header=last.rfc_message_id,
+        references=last.references,
+        subject=last.subject,
+    )
+
+
+def contact_for(interview: Interview, email: str) -> Contact:
+    """The interview's contact with this address."""
+    for contact in (*interview.contacts, interview.primary):
+        if contact.email == email:
+            return contact
+    return Contact(email=email)
+
+
+def recover_intent(ctx: Context, row: sequences.StepRow, now: datetime) -> bool:
+    """An intent left by an interrupted run: store the draft it made; True when Gmail has one."""
+    if row.state != StepState.INTENT or ctx.dry_run:
+        return False
+    found = find_draft_for(ctx, row)
+    if found is None:
+        return False
+    _store_draft(ctx, row, found, now, recovered=True)
+    return True
+
+
+def draft_step(
+    ctx: Context, interview: Interview, planned: PlannedStep, row: sequences.StepRow, now: datetime
+) -> None:
+    """Create the draft for one (step, recipient) row, exactly once."""
+    conn = ctx.store.conn
+    if recover_intent(ctx, row, now):
+        return
+    contact = contact_for(interview, row.recipient)
+    thread = thread_for(ctx, row.interview_key, row.recipient, row.step)
+    try:
+        rendered = compose_draft(
+            step=row.step,
+            interview=interview,
+            to=contact,
+            sender=ctx.user_email,
+            candidate_name=ctx.settings.user.name,
+            content=ctx.settings.content,
+            user=ctx.settings.user,
+            templates=ctx.templates,
+            key=draft_key(row),
+            thread=thread,
+            branch=planned.branch,
+            follow_up_date=_follow_up_text(planned),
+            today=now.astimezone(ctx.zone).date(),
+        )
+    except UnsafeHeader as exc:
+        with ctx.store.write():
+            sequences.update_step(
+                conn, row, now, state=StepState.SKIPPED, reason=f"unsafe header: {exc}"
+            )
+            sequences.journal(conn, now, row.interview_key, "skipped", f"{row.step.value}: {exc}")
+        ctx.run.note("skipped", row.interview_key, f"{row.step.value} for {row.recipient}: {exc}")
+        return
+    if ctx.dry_run:
+        ctx.run.note(
+            "would-draft",
+            row.interview_key,
+            f"{row.step.value} to {row.recipient}: {rendered.subject}",
+        )
+        return
+    with ctx.store.write():
+        current = sequences.get_step(conn, row.interview_key, row.step, row.recipient)
+        if current is None or current.state not in (StepState.PLANNED, StepState.INTENT):
+            return
+        sequences.update_step(conn, current, now, state=StepState.INTENT, reason="")
+    try:
+        ref = ctx.gmail.create_draft(rendered.raw, rendered.thread_id)
+    except Exception as exc:
+        _after_failed_create(ctx, row, exc, now)
+        return
+    _store_draft(ctx, row, ref, now, recovered=False)
+
+
+def _follow_up_text(planned: PlannedStep) -> str | None:
+    """How a named check-in date reads in a template."""
+    if planned.name != StepName.CHECK_IN or planned.branch != "named":
+        return None
+    return planned.due.strftime("%A, %B %-d")
+
+
+def _store_draft(
+    ctx: Context, row: sequences.StepRow, ref: DraftRef, now: datetime, *, recovered: bool
+) -> None:
+    """Record the created draft's id: the step is done."""
+    conn = ctx.store.conn
+    how = "found after an interrupted run" if recovered else "created"
+    with ctx.store.write():
+        current = sequences.get_step(conn, row.interview_key, row.step, row.recipient)
+        if current is None:
+            return
+        sequences.update_step(
+            conn,
+            current,
+            now,
+            state=StepState.DRAFTED,
+            reason="",
+            draft_id=ref.draft_id,
+            draft_message_id=ref.message_id,
+            thread_id=ref.thread_id,
+        )
+        sequences.journal(
+            conn,
+            now,
+            row.interview_key,
+            "drafted",
+            f"{row.step.value} draft for {row.recipient} {how} (draft {ref.draft_id})",
+        )
+    ctx.run.note("drafted", row.interview_key, f"{row.step.value} for {row.recipient}")
+
+
+def _after_failed_create(
+    ctx: Context, row: sequences.StepRow, exc: Exception, now: datetime
+) -> None:
+    """drafts.create failed: find out whether it happened anyway before anything else."""
+    from agent.google.client import _is_api_failure
+
+    if not _is_api_failure(exc):
+        raise exc
+    error = ctx.services.api.fail(exc, "creating a draft")
+    if isinstance(error, AuthError):
+        raise error from exc
+    if isinstance(error, GoogleUnavailable):
+        ctx.run.unknown_drafts = None
+        try:
+            found = find_draft_for(ctx, row)
+        except GoogleUnavailable:
+            found = None
+        if found is not None:
+            _store_draft(ctx, row, found, now, recovered=True)
+            return
+        log.warning("creating a draft did not finish; the next run will check and retry")
+        raise error from exc
+    conn = ctx.store.conn
+    with ctx.store.write():
+        current = sequences.get_step(conn, row.interview_key, row.step, row.recipient)
+        if current is not None:
+            sequences.update_step(
+                conn,
+                current,
+                now,
+                state=StepState.SKIPPED,
+                reason=f"Gmail refused the draft: {error}",
+            )
+        sequences.journal(conn, now, row.interview_key, "skipped", f"{row.step.value}: {error}")
+    ctx.run.note("skipped", row.interview_key, f"{row.step.value} for {row.recipient}: {error}")
+
+
+def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: datetime) -> None:
+    """The candidate sent the agent's draft."""
+    when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+    with ctx.store.write():
+        current = sequences.get_step(ctx.store.conn, step.interview_key, step.step, step.recipient)
+        if current is None or current.state != StepState.DRAFTED:
+            return
+        sequences.update_step(
+            ctx.store.conn,
+            current,
+            now,
+            state=StepState.SENT,
+            reason=f"you sent it {when}",
+            thread_id=meta.thread_id,
+            sent_message_id=meta.id,
+        )
+        sequences.journal(
+            ctx.store.conn,
+            now,
+            step.interview_key,
+            "sent",
+            f"{step.step.value} to {step.recipient} sent by you {when}",
+        )
+    ctx.run.note("sent", step.interview_key, f"{step.step.value} to {step.recipient}")
+
+
+def resolve_draft(ctx: Context, step: sequences.StepRow, now: datetime) -> None:
+    """Find out what became of one of our drafts: still there, sent, or deleted."""
+    conn = ctx.store.conn
+    ref = ctx.gmail.get_draft(step.draft_id or "")
+    if ref is not None:
+        if ref.message_id != step.draft_message_id:
+            with ctx.store.write():
+                sequences.update_step(conn, step, now, draft_message_id=ref.message_id)
+        return
+    claimed = {s.sent_message_id for s in sequences.get_steps(conn, step.interview_key)}
+    for meta in ctx.gmail.thread_messages(step.thread_id or ""):
+        if (
+            "SENT" in meta.label_ids
+            and step.recipient in recipient_addresses(meta)
+            and meta.id not in claimed
+        ):
+            record_sent_message(ctx, step, meta)
+            mark_sent(ctx, step, meta, now)
+            return
+    with ctx.store.write():
+        current = sequences.get_step(conn, step.interview_key, step.step, step.recipient)
+        if current is None or current.state != StepState.DRAFTED:
+            return
+        sequences.update_step(
+            conn,
+            current,
+            now,
+            state=StepState.DISMISSED,
+            reason="you deleted the draft without sending it",
+        )
+        sequences.journal(
+            conn,
+            now,
+            step.interview_key,
+            "dismissed",
+            f"{step.step.value} draft for {step.recipient} deleted by you; not made again",
+        )
+    ctx.run.note("dismissed", step.interview_key, f"{step.step.value} for {step.recipient}")
+
+
+def record_sent_message(ctx: Context, step: sequences.StepRow, meta: MessageMeta) -> None:
+    """Remember a sent draft as the thread later steps answer."""
+    with ctx.store.write():
+        mail_side.record_sent(
+            ctx.store.conn,
+            mail_side.SentRow(
+                step.interview_key,
+                step.recipient,
+                meta.id,
+                meta.thread_id,
+                meta.header("Message-ID"),
+                meta.header("Subject"),
+                meta.header("References"),
+                meta.internal_date,
+            ),
+        )

@@ -1,0 +1,67 @@
+"""Each sequence's step rows kept in line with its plan (nothing written when they match)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from agent.core.etiquette import Plan, plan
+from agent.core.model import PlannedStep, StepName, StepState
+from agent.engine.context import Context
+from agent.store import sequences
+
+UNSETTLED = (StepState.PLANNED, StepState.INTENT)
+
+
+def plan_for(ctx: Context, row: sequences.InterviewRow) -> Plan:
+    """The plan of one interview under the current settings, notes and settled steps."""
+    delay = date.fromisoformat(row.delay_until) if row.delay_until else None
+    return plan(
+        row.interview,
+        schedule=ctx.settings.schedule,
+        zone=ctx.zone,
+        calendar=ctx.business,
+        delay_until=delay,
+        settled=settled_map(sequences.get_steps(ctx.store.conn, row.interview.key)),
+    )
+
+
+def recipients_of(step: PlannedStep) -> list[str]:
+    """Row recipients: one per contact for email steps, '' for cues and the end."""
+    return [c.email for c in step.recipients] or [""]
+
+
+def sync_rows(ctx: Context, row: sequences.InterviewRow, the_plan: Plan, now: datetime) -> None:
+    """Create missing rows and move planned rows to their (re)planned time.
+
+    Nothing is written when the rows already match the plan (the usual, idle case).
+    """
+    conn = ctx.store.conn
+    key = row.interview.key
+    wanted = {(s.name, r): s.due for s in the_plan.steps for r in recipients_of(s)}
+    current = {(r.step, r.recipient): r for r in sequences.get_steps(conn, key)}
+    moved = [
+        k
+        for k, due in wanted.items()
+        if k not in current or (current[k].state == StepState.PLANNED and current[k].due != due)
+    ]
+    stale = [k for k, r in current.items() if r.state == StepState.PLANNED and k not in wanted]
+    if not moved and not stale:
+        return
+    with ctx.store.write():
+        for name, recipient in moved:
+            sequences.plan_step(conn, key, name, recipient, wanted[(name, recipient)], now)
+        sequences.delete_planned_except(conn, key, set(wanted))
+
+
+def settled_map(rows: list[sequences.StepRow]) -> dict[StepName, bool]:
+    """A step is settled when none of its rows is still waiting."""
+    settled: dict[StepName, bool] = {}
+    for r in rows:
+        settled[r.step] = settled.get(r.step, True) and r.state not in UNSETTLED
+    return settled
+
+
+def ensure_rows(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
+    """An interview found in this very run has no step rows yet: plan them before matching."""
+    if not sequences.get_steps(ctx.store.conn, row.interview.key):
+        sync_rows(ctx, row, plan_for(ctx, row), now)

@@ -1,0 +1,273 @@
+"""state.db: connection, schema migrations (PRAGMA user_version), transactions; the run lock."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from agent.core.errors import StateError
+from agent.core.paths import ensure_private_dir
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+# MIGRATIONS[i] takes the schema from version i to i + 1. Append; never edit a released entry.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE events (calendar_id TEXT NOT NULL, event_id TEXT NOT NULL, data TEXT NOT NULL,
+      PRIMARY KEY (calendar_id, event_id));
+    CREATE TABLE interviews (key TEXT PRIMARY KEY, calendar_id TEXT NOT NULL,
+      event_id TEXT NOT NULL, company TEXT NOT NULL DEFAULT '', data TEXT NOT NULL,
+      status TEXT NOT NULL DEFAULT 'active', status_reason TEXT NOT NULL DEFAULT '',
+      status_at TEXT, first_seen TEXT NOT NULL, delay_until TEXT);
+    CREATE TABLE rejections (calendar_id TEXT NOT NULL, event_id TEXT NOT NULL,
+      title TEXT NOT NULL, reason TEXT NOT NULL, start TEXT,
+      PRIMARY KEY (calendar_id, event_id));
+    CREATE TABLE notes (interview_key TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+      PRIMARY KEY (interview_key, name));
+    CREATE TABLE steps (interview_key TEXT NOT NULL REFERENCES interviews(key) ON DELETE CASCADE,
+      step TEXT NOT NULL, recipient TEXT NOT NULL, due TEXT NOT NULL, state TEXT NOT NULL,
+      draft_id TEXT, draft_message_id TEXT, thread_id TEXT, sent_message_id TEXT,
+      reason TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL,
+      PRIMARY KEY (interview_key, step, recipient));
+    CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,
+      interview_key TEXT, kind TEXT NOT NULL, detail TEXT NOT NULL);
+    CREATE INDEX steps_state ON steps(state);
+    CREATE INDEX interviews_company ON interviews(company, status);
+    CREATE TABLE sent_messages (interview_key TEXT NOT NULL, contact TEXT NOT NULL,
+      message_id TEXT NOT NULL, thread_id TEXT NOT NULL, rfc_message_id TEXT NOT NULL,
+      subject TEXT NOT NULL, refs TEXT NOT NULL, sent_at TEXT NOT NULL,
+      PRIMARY KEY (interview_key, contact, message_id));
+    CREATE TABLE seen_messages (message_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+    """,
+    """
+    CREATE TABLE reminders (interview_key TEXT NOT NULL, step TEXT NOT NULL,
+      calendar_id TEXT NOT NULL, event_id TEXT NOT NULL, due TEXT NOT NULL,
+      state TEXT NOT NULL, PRIMARY KEY (interview_key, step));
+    """,
+)
+
+
+class Store:
+    """An open state.db; use `write()` for every change and `read()` for consistent reads."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the file (PRAGMA user_version)."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
+        with self._transaction("BEGIN IMMEDIATE") as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A BEGIN DEFERRED transaction: several SELECTs see one snapshot."""
+        with self._transaction("BEGIN DEFERRED") as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        if self.conn.in_transaction:
+            raise RuntimeError("state.db transaction already open: transactions do not nest")
+        self.conn.execute(begin)
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        """Close the connection (a transaction still open is rolled back)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (semicolons in strings/triggers respected)."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \t\r\n;"):
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:80]}")
+    return statements
+
+
+def _too_new(path: Path, version: int, known: int) -> StateError:
+    """The error for a state file written by a newer followup."""
+    return StateError(
+        f"{path} is at schema version {version} but this followup knows up to {known}; "
+        "upgrade followup (pip install -U interview-followup) or point FOLLOWUP_HOME elsewhere"
+    )
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[str]) -> None:
+    """Apply each missing migration in its own BEGIN IMMEDIATE transaction with its version."""
+    for target in range(1, len(migrations) + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(migrations):
+                raise _too_new(path, version, len(migrations))
+            if version < target:
+                for statement in _statements(migrations[target - 1]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target:d}")
+                log.info("state.db migrated to schema version %d", target)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def open_store(
+    path: Path,
+    *,
+    busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    migrations: Sequence[str] = MIGRATIONS,
+) -> Store:
+    """Open (creating if needed) and migrate state.db; StateError if it is unusable or too new."""
+    try:
+        ensure_private_dir(path.parent)
+    except OSError as exc:
+        raise StateError(f"{path.parent}: cannot create the state folder: {exc.strerror}") from exc
+    try:
+        conn = sqlite3.connect(
+            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise StateError(f"{path}: cannot open state database: {exc}") from exc
+    try:
+        conn.row_factory = sqlite3.Row
+        # Read the version before anything writes: a too-new file must stay byte-for-byte as is.
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(migrations):
+            raise _too_new(path, version, len(migrations))
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000):d}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn, path, migrations)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _unusable(path, exc) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return Store(conn, path)
+
+
+def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
+    """The one-line reason state.db cannot be opened, with what to do about it."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == sqlite3.SQLITE_BUSY:
+        return StateError(f"{path}: busy, another process kept it locked ({exc}); try again")
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return StateError(
+            f"{path}: not a usable followup state database ({exc}); "
+            "move it aside to start fresh, or point FOLLOWUP_HOME elsewhere"
+        )
+    return StateError(f"{path}: cannot prepare the state database: {exc}")
+
+
+class LockBusy(Exception):
+    """Another followup process holds the run lock; the CLI says so and exits 0."""
+
+    def __init__(self, pid: int | None) -> None:
+        holder = f" (pid {pid})" if pid else ""
+        super().__init__(f"another followup run is active{holder}; nothing to do")
+        self.pid = pid
+
+
+class RunLock:
+    """An exclusive, non-blocking flock on the lock file, held for a whole run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """True while this object holds the lock."""
+        return self._fd is not None
+
+    def acquire(self) -> bool:
+        """Take the lock and record our pid in the file; False when another process holds it."""
+        if self._fd is not None:
+            return True
+        ensure_private_dir(self.path.parent)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                return False
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+        log.debug("run lock %s taken by pid %d", self.path, os.getpid())
+        return True
+
+    def holder_pid(self) -> int | None:
+        """The pid written by the process holding (or last holding) the lock, if readable."""
+        try:
+            return int(self.path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def release(self) -> None:
+        """Give the lock up (a no-op when not held)."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> RunLock:
+        if not self.acquire():
+            raise LockBusy(self.holder_pid())
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
