@@ -218,6 +218,7 @@ class SandboxClient:
         reason: str | None = None,
         delay: float = 0.0,
         after: bool = False,
+        mode: str = "reset",
     ) -> None:
         """Fail matching requests (see Sandbox.inject_fault)."""
         self._call(
@@ -231,6 +232,7 @@ class SandboxClient:
                 "reason": reason,
                 "delay": delay,
                 "after": after,
+                "mode": mode,
             },
         )
 
@@ -270,9 +272,36 @@ class SandboxClient:
         """Make a refresh token valid."""
         self._call("POST", "auth/refresh_tokens", {"token": token})
 
-    def issue_auth_code(self) -> str:
-        """A one-time authorization code."""
-        return str(self._call("POST", "auth/codes")["code"])
+    def issue_auth_code(self, scopes: Iterable[str] | None = None) -> str:
+        """A one-time authorization code (consented to `scopes`, else the sandbox's scopes)."""
+        payload = {} if scopes is None else {"scopes": list(scopes)}
+        return str(self._call("POST", "auth/codes", payload)["code"])
+
+    def set_token_scopes(self, token: str, scopes: Iterable[str]) -> None:
+        """This access token carries exactly these scopes."""
+        self._call("POST", "tokens/scopes", {"token": token, "scopes": list(scopes)})
+
+    def token_scopes(self, token: str) -> list[str]:
+        """The scopes an access token carries."""
+        return list(self._call("GET", "tokens/scopes", query={"token": token})["scopes"])
+
+    def set_extra_grant(self, scopes: Iterable[str]) -> None:
+        """The token endpoint grants these on top of what is asked."""
+        self._call("POST", "auth/extra_scopes", {"scopes": list(scopes)})
+
+    # -- quota and settings ----------------------------------------------------------------
+
+    def units(self) -> dict[str, Any]:
+        """Gmail quota units used since the last clear_log: {"total", "by_method"}."""
+        return dict(self._call("GET", "units"))
+
+    def set_quota(self, per_minute: int | None) -> None:
+        """Refuse (429) Gmail requests past this many units per minute (None: no limit)."""
+        self._call("POST", "quota", {"per_minute": per_minute})
+
+    def set_send_as(self, display_name: str | None = None, signature: str | None = None) -> None:
+        """The primary send-as address's display name and HTML signature (None: unchanged)."""
+        self._call("POST", "send_as", {"display_name": display_name, "signature": signature})
 
     def expire_history(self) -> None:
         """Old startHistoryIds answer 404."""

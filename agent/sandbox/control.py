@@ -87,6 +87,7 @@ def _fault(sb: World, b: Params, m: dict[str, str]) -> Any:
         reason=b.get("reason"),
         delay=float(b.get("delay", 0.0)),
         after=bool(b.get("after")),
+        mode=str(b.get("mode") or "reset"),
     )
     return {}
 
@@ -131,7 +132,15 @@ POST: dict[str, Route] = {
     "/_sandbox/history/expire": lambda sb, b, m: _ok(sb.expire_history),
     "/_sandbox/sync/expire": lambda sb, b, m: _ok(sb.expire_sync_tokens),
     "/_sandbox/auth/refresh_tokens": lambda sb, b, m: _ok(lambda: sb.add_refresh_token(b["token"])),
-    "/_sandbox/auth/codes": lambda sb, b, m: {"code": sb.issue_auth_code()},
+    "/_sandbox/auth/codes": lambda sb, b, m: {"code": sb.issue_auth_code(b.get("scopes"))},
+    "/_sandbox/auth/extra_scopes": lambda sb, b, m: _ok(lambda: sb.set_extra_grant(b["scopes"])),
+    "/_sandbox/tokens/scopes": lambda sb, b, m: _ok(
+        lambda: sb.set_token_scopes(b["token"], b["scopes"])
+    ),
+    "/_sandbox/quota": lambda sb, b, m: _ok(lambda: sb.set_quota(b.get("per_minute"))),
+    "/_sandbox/send_as": lambda sb, b, m: _ok(
+        lambda: sb.set_send_as(b.get("display_name"), b.get("signature"))
+    ),
 }
 
 GET: dict[str, Route] = {
@@ -149,6 +158,10 @@ GET: dict[str, Route] = {
     "/_sandbox/counts": lambda sb, q, m: sb.counts(),
     "/_sandbox/scopes": lambda sb, q, m: {"scopes": sb.scopes()},
     "/_sandbox/history_id": lambda sb, q, m: {"historyId": sb.history_id()},
+    "/_sandbox/units": lambda sb, q, m: sb.units(),
+    "/_sandbox/quota": lambda sb, q, m: {"per_minute": sb.quota.per_minute},
+    "/_sandbox/tokens/scopes": lambda sb, q, m: {"scopes": sb.token_scopes(q["token"])},
+    "/_sandbox/send_as": lambda sb, q, m: dict(sb.send_as),
 }
 
 _COMPILED = {

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agent.sandbox import calendar as calendar_api
+from agent.sandbox import errinfo, routes
 from agent.sandbox import gmail as gmail_api
-from agent.sandbox import routes
-from agent.sandbox.faults import RequestRecord
+from agent.sandbox.faults import Fault, RequestRecord
 from agent.sandbox.wire import ApiError, error_body
 
 if TYPE_CHECKING:
@@ -24,7 +24,10 @@ SEND_REFUSED = "sandbox: sending is not allowed"
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the HTTP layer should do: answer status+body, or drop the connection."""
+    """What the HTTP layer should do: answer status+body, or end the connection unanswered.
+
+    drop: reset it (RST); close: close it cleanly (FIN) without writing a byte.
+    """
 
     status: int
     body: dict[str, Any] | None
@@ -32,6 +35,8 @@ class Outcome:
     drop: bool = False
     mutated: bool = False
     headers: tuple[tuple[str, str], ...] = ()
+    close: bool = False
+    fault: str = ""
 
 
 def _flat(query: dict[str, list[str]]) -> dict[str, Any]:
@@ -62,12 +67,23 @@ def api_call(
     """Answer one Gmail/Calendar request; the caller holds the sandbox lock."""
     flat = _flat(query)
     body: dict[str, Any] | None = None
+    units = 0
 
-    def done(method: str, outcome: Outcome) -> Outcome:
+    def done(method: str, outcome: Outcome, refused: bool = False) -> Outcome:
         """Log the request with its outcome and return the outcome."""
+        unanswered = outcome.drop or outcome.close
         sb.record(
             RequestRecord(
-                method, verb, path, flat, 0 if outcome.drop else outcome.status, sb.now(), body
+                method,
+                verb,
+                path,
+                flat,
+                0 if unanswered else outcome.status,
+                sb.now(),
+                body,
+                units,
+                refused,
+                outcome.fault,
             )
         )
         return outcome
@@ -87,13 +103,17 @@ def api_call(
     method = found.method
     repeated = {k for k, spec in method.parameters.items() if spec.get("repeated")}
     flat.update({k: list(v) for k, v in query.items() if k in repeated})
-    problem = sb.auth.check(authorization)
-    if problem:
+    if sb.auth.check(authorization):
         return fail(
             method.id,
-            ApiError(401, "authError", problem),
+            errinfo.unauthenticated(method.id, missing=not authorization),
             (("WWW-Authenticate", 'Bearer realm="https://accounts.google.com/"'),),
         )
+    charged = sb.quota.admit(method.id, sb.now())
+    if charged is None:
+        err = errinfo.rate_limited(method.id, limit=sb.quota.per_minute)
+        return done(method.id, Outcome(err.status, err.body()), refused=True)
+    units = charged
     try:
         body = _json(raw)
     except ApiError as err:
@@ -104,14 +124,14 @@ def api_call(
             params["format"] = method.parameters["format"].get("default", "full")
     except ApiError as err:
         return fail(method.id, err)
-    denied = routes.scope_error(method, sb.auth.scopes, params)
+    denied = routes.scope_error(method, sb.auth.scopes_for(authorization), params)
+    if denied == routes.SCOPES_INSUFFICIENT:
+        return fail(method.id, errinfo.scope_denied(method.id))
     if denied:
-        return fail(method.id, ApiError(403, "insufficientPermissions", denied))
+        return fail(method.id, ApiError(403, "forbidden", denied))
     fault = sb.fault_book.take(method.id)
     if fault is not None and not fault.after:
-        return done(
-            method.id, _fault_outcome(fault.status, fault.reason, fault.delay, mutated=False)
-        )
+        return done(method.id, _fault_outcome(method.id, fault, mutated=False))
     handler = HANDLERS.get(method.id)
     if handler is None:
         return fail(
@@ -126,17 +146,21 @@ def api_call(
         status, reply = 500, error_body(500, "backendError", f"sandbox internal error: {exc!r}")
     mutated = verb != "GET" and status < 400
     if fault is not None:
-        return done(
-            method.id, _fault_outcome(fault.status, fault.reason, fault.delay, mutated=mutated)
-        )
+        return done(method.id, _fault_outcome(method.id, fault, mutated=mutated))
     return done(method.id, Outcome(status, reply, mutated=mutated))
 
 
-def _fault_outcome(status: int, reason: str, delay: float, *, mutated: bool) -> Outcome:
-    """An injected failure: an error answer, or (status 0) a dropped connection."""
-    if status == 0:
-        return Outcome(0, None, delay=delay, drop=True, mutated=mutated)
-    err = ApiError(status, reason, f"sandbox: injected {status} {reason}")
-    return Outcome(
-        status, error_body(err.status, err.reason, err.message), delay=delay, mutated=mutated
-    )
+def _fault_outcome(method_id: str, fault: Fault, *, mutated: bool) -> Outcome:
+    """An injected failure: a Google-shaped error, or (status 0) no answer at all."""
+    if fault.status == 0:
+        return Outcome(
+            0,
+            None,
+            delay=fault.delay,
+            drop=fault.mode == "reset",
+            close=fault.mode == "close",
+            mutated=mutated,
+            fault=fault.label,
+        )
+    err = errinfo.injected(method_id, fault.status, fault.reason)
+    return Outcome(err.status, err.body(), delay=fault.delay, mutated=mutated, fault=fault.label)

@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from agent.sandbox.wire import default_reason, parse_datetime
+from agent.sandbox.wire import parse_datetime
 
 
 @dataclass(frozen=True)
 class RequestRecord:
-    """One API request the sandbox answered (status 0: the connection was dropped)."""
+    """One API request the sandbox answered (status 0: no answer, the connection was dropped).
+
+    `units`: Gmail quota units charged; `refused`: turned away by the per-minute quota (429,
+    nothing charged); `fault`: the injected fault that hit it ("503", "reset", "close", ...).
+    """
 
     method: str  # discovery method id, e.g. "gmail.users.drafts.create"
     verb: str
@@ -21,6 +25,9 @@ class RequestRecord:
     status: int
     at: datetime
     body: dict[str, Any] | None = None
+    units: int = 0
+    refused: bool = False
+    fault: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (datetime as ISO 8601)."""
@@ -32,6 +39,9 @@ class RequestRecord:
             "status": self.status,
             "at": self.at.isoformat(),
             "body": self.body,
+            "units": self.units,
+            "refused": self.refused,
+            "fault": self.fault,
         }
 
     @classmethod
@@ -45,6 +55,9 @@ class RequestRecord:
             int(data["status"]),
             parse_datetime(data["at"]),
             data.get("body"),
+            int(data.get("units", 0)),
+            bool(data.get("refused", False)),
+            str(data.get("fault", "")),
         )
 
     @property
@@ -56,17 +69,33 @@ class RequestRecord:
 SEND_METHODS = frozenset({"gmail.users.messages.send", "gmail.users.drafts.send"})
 
 
+FAULT_MODES = ("reset", "close")
+
+
 @dataclass(frozen=True)
 class Fault:
-    """What to do to matching requests: answer `status` (0: drop the connection)."""
+    """What to do to matching requests: answer `status` (0: no answer at all).
+
+    With status 0, `mode` says how the connection ends: "reset" (TCP RST; http.client sees
+    ConnectionResetError and httplib2 does not re-send) or "close" (a clean close without a
+    byte of answer; http.client sees RemoteDisconnected and httplib2 silently re-sends the
+    request, whatever its method). `reason` None: the usual reason for the status;
+    "": an errors entry without a reason.
+    """
 
     method: str
     status: int
-    reason: str
+    reason: str | None
     count: int | None = 1
     rate: float | None = None
     delay: float = 0.0
     after: bool = False  # perform the request first, then fail
+    mode: str = "reset"
+
+    @property
+    def label(self) -> str:
+        """How the request log names this fault: "reset", "close" or the status code."""
+        return self.mode if self.status == 0 else str(self.status)
 
 
 @dataclass
@@ -90,10 +119,15 @@ class FaultBook:
         reason: str | None = None,
         delay: float = 0.0,
         after: bool = False,
+        mode: str = "reset",
     ) -> Fault:
         """Register a fault; 0 with after=True drops the connection after doing the work."""
         if status != 0 and not 400 <= status <= 599:
             raise ValueError(f"fault status must be 0 or 4xx/5xx, not {status}")
+        if mode not in FAULT_MODES:
+            raise ValueError(f"fault mode must be one of {FAULT_MODES}, not {mode!r}")
+        if mode != "reset" and status != 0:
+            raise ValueError(f"fault mode {mode!r} needs status 0 (no answer), not {status}")
         if rate is not None and not 0.0 <= rate <= 1.0:
             raise ValueError(f"fault rate must be within [0, 1], not {rate}")
         if count is not None and count < 1:
@@ -101,11 +135,12 @@ class FaultBook:
         fault = Fault(
             method,
             status,
-            reason or (default_reason(status) if status else ""),
+            reason if status else None,
             None if rate is not None and count == 1 else count,
             rate,
             max(0.0, delay),
             after,
+            mode,
         )
         self.faults.append(fault)
         self.remaining.append(fault.count)

@@ -159,6 +159,25 @@ def labels_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) 
     return 200, {"labels": views.label_list(sb.mail)}
 
 
+def send_as_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
+    """users.settings.sendAs.list: the primary address only (no aliases in the sandbox)."""
+    _user(sb, params)
+    return 200, {
+        "sendAs": [
+            {
+                "sendAsEmail": sb.user_email,
+                "displayName": sb.send_as["display_name"],
+                "replyToAddress": "",
+                "signature": sb.send_as["signature"],
+                "isPrimary": True,
+                "isDefault": True,
+                "treatAsAlias": False,
+                "verificationStatus": "accepted",
+            }
+        ]
+    }
+
+
 HANDLERS: dict[str, Handler] = {
     "gmail.users.getProfile": get_profile,
     "gmail.users.drafts.create": drafts_create,
@@ -171,4 +190,5 @@ HANDLERS: dict[str, Handler] = {
     "gmail.users.threads.get": threads_get,
     "gmail.users.history.list": history_list,
     "gmail.users.labels.list": labels_list,
+    "gmail.users.settings.sendAs.list": send_as_list,
 }

@@ -17,16 +17,44 @@ DEFAULT_REFRESH_TOKEN = "sandbox-refresh"
 ACCESS_TOKEN_SECONDS = 3600
 
 
+def _merge(*groups: list[str]) -> list[str]:
+    """Scopes in order, each once."""
+    return list(dict.fromkeys(s for group in groups for s in group))
+
+
 @dataclass
 class AuthBook:
-    """Which tokens the sandbox accepts and which scopes they carry."""
+    """Which tokens the sandbox accepts and which scopes they carry.
+
+    `scopes` is what the user consented to: every token without scopes of its own carries
+    them. Access tokens from the token endpoint carry what was granted to them, and tokens
+    given scopes with set_token_scopes carry those, whatever `scopes` says later.
+    """
 
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
     accepted: set[str] | None = None  # None: any non-empty Bearer token
     issued: set[str] = field(default_factory=set)  # access tokens from the token endpoint
     revoked: set[str] = field(default_factory=set)
     refresh_tokens: set[str] = field(default_factory=lambda: {DEFAULT_REFRESH_TOKEN})
-    codes: set[str] = field(default_factory=set)
+    codes: dict[str, list[str]] = field(default_factory=dict)  # code -> consented scopes
+    token_scopes: dict[str, list[str]] = field(default_factory=dict)  # access token -> scopes
+    grants: dict[str, list[str]] = field(default_factory=dict)  # refresh token -> consent
+    extra_grant: list[str] = field(default_factory=list)  # granted beyond what is asked
+
+    @staticmethod
+    def _token(header: str | None) -> str:
+        scheme, _, token = (header or "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" else ""
+
+    def scopes_for(self, header: str | None) -> list[str]:
+        """The scopes the Bearer token in this Authorization header carries."""
+        return list(self.token_scopes.get(self._token(header), self.scopes))
+
+    def set_token_scopes(self, token: str, scopes: list[str]) -> None:
+        """Give one access token its own scopes (and accept it when only some are)."""
+        self.token_scopes[token] = list(scopes)
+        if self.accepted is not None:
+            self.accepted.add(token)
 
     def check(self, header: str | None) -> str | None:
         """None when the Authorization header is acceptable, else the 401 message."""
@@ -48,35 +76,49 @@ class AuthBook:
         self.issued.add(token)
         return token
 
-    def _grant(self, refresh_token: str | None) -> dict[str, Any]:
+    def _grant(self, refresh_token: str | None, scopes: list[str]) -> dict[str, Any]:
+        granted = _merge(scopes, self.extra_grant)
+        token = self._access()
+        self.token_scopes[token] = granted
         out: dict[str, Any] = {
-            "access_token": self._access(),
+            "access_token": token,
             "expires_in": ACCESS_TOKEN_SECONDS,
             "token_type": "Bearer",
-            "scope": " ".join(self.scopes),
+            "scope": " ".join(granted),
         }
         if refresh_token:
             out["refresh_token"] = refresh_token
         return out
 
     def token_endpoint(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        """POST /token: refresh_token and authorization_code grants."""
+        """POST /token: refresh_token and authorization_code grants.
+
+        A refresh grants the scopes asked for (`scope`), which must be within what the
+        refresh token was consented for (else 400 invalid_scope), or all of them when none
+        are asked; extra_grant is added on top (Google may grant more than asked).
+        """
         grant = form.get("grant_type", "")
         if grant == "refresh_token":
-            if form.get("refresh_token") not in self.refresh_tokens:
+            refresh = form.get("refresh_token", "")
+            if refresh not in self.refresh_tokens:
                 return 400, {
                     "error": "invalid_grant",
                     "error_description": "Token has been expired or revoked.",
                 }
-            return 200, self._grant(None)
+            consent = self.grants.get(refresh, self.scopes)
+            asked = form.get("scope", "").split()
+            if not set(asked) <= set(consent):
+                return 400, {"error": "invalid_scope", "error_description": "Bad Request"}
+            return 200, self._grant(None, asked or consent)
         if grant == "authorization_code":
             code = form.get("code", "")
             if code not in self.codes:
                 return 400, {"error": "invalid_grant", "error_description": "Malformed auth code."}
-            self.codes.discard(code)
+            consent = self.codes.pop(code)
             refresh = "sbx-rt-" + secrets.token_hex(12)
             self.refresh_tokens.add(refresh)
-            return 200, self._grant(refresh)
+            self.grants[refresh] = list(consent)
+            return 200, self._grant(refresh, consent)
         return 400, {
             "error": "unsupported_grant_type",
             "error_description": f"Invalid grant_type: {grant}",
@@ -90,13 +132,14 @@ class AuthBook:
         if token and token not in self.revoked:
             self.revoked.add(token)
             self.issued.discard(token)
+            self.token_scopes.pop(token, None)
             return 200, {}
         return 400, {"error": "invalid_token", "error_description": "Token expired or revoked"}
 
-    def issue_code(self) -> str:
-        """A one-time authorization code for the authorization_code grant."""
+    def issue_code(self, scopes: list[str] | None = None) -> str:
+        """A one-time authorization code; the user consented to `scopes` (None: `self.scopes`)."""
         code = "sbx-code-" + secrets.token_hex(8)
-        self.codes.add(code)
+        self.codes[code] = list(self.scopes if scopes is None else scopes)
         return code
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,7 +150,10 @@ class AuthBook:
             "issued": sorted(self.issued),
             "revoked": sorted(self.revoked),
             "refresh_tokens": sorted(self.refresh_tokens),
-            "codes": sorted(self.codes),
+            "codes": self.codes,
+            "token_scopes": self.token_scopes,
+            "grants": self.grants,
+            "extra_grant": self.extra_grant,
         }
 
     @classmethod
@@ -120,5 +166,12 @@ class AuthBook:
             issued=set(data["issued"]),
             revoked=set(data["revoked"]),
             refresh_tokens=set(data["refresh_tokens"]),
-            codes=set(data["codes"]),
+            codes=(
+                dict(codes)
+                if isinstance(codes := data["codes"], dict)
+                else {c: list(data["scopes"]) for c in codes}
+            ),
+            token_scopes=dict(data.get("token_scopes") or {}),
+            grants=dict(data.get("grants") or {}),
+            extra_grant=list(data.get("extra_grant") or []),
         )

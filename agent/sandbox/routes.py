@@ -129,11 +129,14 @@ def _convert(value: str, kind: str) -> Any:
     return value
 
 
+SCOPES_INSUFFICIENT = "Request had insufficient authentication scopes."
+
+
 def scope_error(method: Method, granted: list[str], params: dict[str, Any]) -> str | None:
     """Why the granted scopes do not allow this request (None: allowed)."""
     held = set(granted)
     if method.scopes and not held & method.scopes:
-        return "Request had insufficient authentication scopes."
+        return SCOPES_INSUFFICIENT
     if "https://www.googleapis.com/auth/gmail.metadata" in held and method.id.startswith("gmail."):
         if params.get("q"):
             return "Metadata scope does not support 'q' parameter"

@@ -109,6 +109,9 @@ class _Handler(BaseHTTPRequestHandler):
         if outcome.drop:
             self._drop()
             return
+        if outcome.close:
+            self._close_unanswered()
+            return
         self._send(outcome.status, outcome.body, outcome.headers)
 
     def _oauth(self, verb: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
@@ -142,6 +145,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if data:
             self.wfile.write(data)
+
+    def _close_unanswered(self) -> None:
+        """Close the connection cleanly (FIN) without writing a byte of answer.
+
+        http.client then raises RemoteDisconnected, which httplib2 treats as a stale
+        kept-alive connection: it reconnects and sends the same request again.
+        """
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            log.debug("connection already gone while closing it")
 
     def _drop(self) -> None:
         """Reset the connection without an answer (RST, so clients cannot mistake it for EOF)."""

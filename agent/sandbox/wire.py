@@ -25,7 +25,7 @@ _STATUS_NAMES = {
 _DEFAULT_REASONS = {
     400: "badRequest",
     401: "authError",
-    403: "rateLimitExceeded",
+    403: "forbidden",
     404: "notFound",
     409: "duplicate",
     410: "deleted",
@@ -36,7 +36,7 @@ _DEFAULT_REASONS = {
 _DEFAULT_MESSAGES = {
     400: "Bad Request",
     401: "Request had invalid authentication credentials.",
-    403: "Rate Limit Exceeded",
+    403: "Forbidden",
     404: "Requested entity was not found.",
     409: "The requested identifier already exists.",
     410: "Resource has been deleted",
@@ -51,15 +51,31 @@ _DEFAULT_MESSAGES = {
 class ApiError(Exception):
     """An error the sandbox answers with a Google-shaped JSON body."""
 
-    def __init__(self, status: int, reason: str | None = None, message: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        reason: str | None = None,
+        message: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        item_message: str | None = None,
+    ) -> None:
         self.status = status
-        self.reason = reason or default_reason(status)
-        self.message = message or _DEFAULT_MESSAGES.get(status, "Error")
-        super().__init__(f"{status} {self.reason}: {self.message}")
+        self.reason = default_reason(status) if reason is None else reason  # "": no reason
+        self.message = message or default_message(status)
+        self.details = details
+        self.item_message = item_message
+        super().__init__(f"{status} {self.reason or '(no reason)'}: {self.message}")
 
     def body(self) -> dict[str, Any]:
         """The JSON body Google would send for this error."""
-        return error_body(self.status, self.reason, self.message)
+        return error_body(
+            self.status,
+            self.reason,
+            self.message,
+            details=self.details,
+            item_message=self.item_message,
+        )
 
 
 def default_reason(status: int) -> str:
@@ -69,16 +85,38 @@ def default_reason(status: int) -> str:
     return _DEFAULT_REASONS.get(status, "error")
 
 
-def error_body(status: int, reason: str, message: str) -> dict[str, Any]:
-    """`{"error": {code, message, errors: [{reason, domain, message}], status}}`."""
-    domain = "usageLimits" if reason in {"rateLimitExceeded", "userRateLimitExceeded"} else "global"
-    error: dict[str, Any] = {
-        "code": status,
-        "message": message,
-        "errors": [{"message": message, "domain": domain, "reason": reason}],
+def default_message(status: int) -> str:
+    """The top-level `message` Google usually gives for a status code."""
+    return _DEFAULT_MESSAGES.get(status, "Error")
+
+
+RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+
+
+def error_body(
+    status: int,
+    reason: str | None,
+    message: str,
+    *,
+    details: list[dict[str, Any]] | None = None,
+    item_message: str | None = None,
+) -> dict[str, Any]:
+    """`{"error": {code, message, errors: [{message, domain, reason}], status, details}}`.
+
+    An empty reason leaves `reason` out of the errors entry (Google sends such 403s too);
+    `item_message` is the errors entry's own message when it differs from the top one.
+    """
+    item: dict[str, Any] = {
+        "message": item_message or message,
+        "domain": "usageLimits" if reason in RATE_REASONS else "global",
     }
+    if reason:
+        item["reason"] = reason
+    error: dict[str, Any] = {"code": status, "message": message, "errors": [item]}
     if status in _STATUS_NAMES:
         error["status"] = _STATUS_NAMES[status]
+    if details:
+        error["details"] = details
     return {"error": error}
 
 

@@ -22,6 +22,7 @@ from agent.sandbox.faults import FaultBook, RequestRecord
 from agent.sandbox.mailbox import Mailbox
 from agent.sandbox.mailctl import MailControls
 from agent.sandbox.oauth import AuthBook
+from agent.sandbox.units import QuotaMeter
 from agent.sandbox.wire import parse_datetime, require_aware
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class World(MailControls, CalendarControls):
         time_zone: str = "America/New_York",
         now: datetime | None = None,
         seed: int | None = None,
+        quota_per_minute: int | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self.user_email = user_email
@@ -48,6 +50,8 @@ class World(MailControls, CalendarControls):
         self.seed = seed
         self.fault_book = FaultBook(seed)
         self._log: list[RequestRecord] = []
+        self.quota = QuotaMeter(quota_per_minute)
+        self.send_as = {"display_name": "", "signature": ""}
 
     # -- clock -----------------------------------------------------------------------------
 
@@ -73,11 +77,24 @@ class World(MailControls, CalendarControls):
         reason: str | None = None,
         delay: float = 0.0,
         after: bool = False,
+        mode: str = "reset",
     ) -> None:
-        """Fail matching requests ("*" for all): with `status` (0 = drop the connection)."""
+        """Fail matching requests ("*" for all) with `status`, shaped as Google answers it.
+
+        status 0: no answer; mode "reset" resets the connection, mode "close" closes it
+        cleanly (httplib2 then re-sends). after=True: perform the request first.
+        reason None: the status's usual reason (403: `forbidden`); "": no reason at all.
+        """
         with self._lock:
             self.fault_book.add(
-                method, status, count=count, rate=rate, reason=reason, delay=delay, after=after
+                method,
+                status,
+                count=count,
+                rate=rate,
+                reason=reason,
+                delay=delay,
+                after=after,
+                mode=mode,
             )
 
     def clear_faults(self) -> None:
@@ -102,9 +119,34 @@ class World(MailControls, CalendarControls):
             return dict(Counter(r.method for r in self._log))
 
     def clear_log(self) -> None:
-        """Forget the request log."""
+        """Forget the request log and the quota unit totals."""
         with self._lock:
             self._log.clear()
+            self.quota.clear_totals()
+
+    # -- quota -----------------------------------------------------------------------------
+
+    def units(self) -> dict[str, Any]:
+        """Gmail quota units used since the last clear_log: {"total", "by_method"}."""
+        with self._lock:
+            return self.quota.summary()
+
+    def set_quota(self, per_minute: int | None) -> None:
+        """Refuse (429) Gmail requests past this many units per minute of sandbox clock."""
+        if per_minute is not None and int(per_minute) < 1:
+            raise ValueError(f"per_minute must be at least 1 (or None), not {per_minute}")
+        with self._lock:
+            self.quota.per_minute = None if per_minute is None else int(per_minute)
+
+    # -- settings --------------------------------------------------------------------------
+
+    def set_send_as(self, display_name: str | None = None, signature: str | None = None) -> None:
+        """The primary send-as address's display name and HTML signature (None: unchanged)."""
+        with self._lock:
+            if display_name is not None:
+                self.send_as["display_name"] = str(display_name)
+            if signature is not None:
+                self.send_as["signature"] = str(signature)
 
     def send_attempts(self) -> list[RequestRecord]:
         """Every call to messages.send or drafts.send (all refused)."""
@@ -137,10 +179,25 @@ class World(MailControls, CalendarControls):
         with self._lock:
             self.auth.refresh_tokens.add(token)
 
-    def issue_auth_code(self) -> str:
-        """A one-time code for the authorization_code grant."""
+    def issue_auth_code(self, scopes: Iterable[str] | None = None) -> str:
+        """A one-time code for the authorization_code grant (consented: scopes, else scopes())."""
         with self._lock:
-            return self.auth.issue_code()
+            return self.auth.issue_code(None if scopes is None else list(scopes))
+
+    def set_token_scopes(self, token: str, scopes: Iterable[str]) -> None:
+        """This access token carries exactly these scopes (others keep theirs)."""
+        with self._lock:
+            self.auth.set_token_scopes(token, list(scopes))
+
+    def token_scopes(self, token: str) -> list[str]:
+        """The scopes an access token carries."""
+        with self._lock:
+            return self.auth.scopes_for(f"Bearer {token}")
+
+    def set_extra_grant(self, scopes: Iterable[str]) -> None:
+        """The token endpoint grants these on top of what is asked ([]: exactly what is asked)."""
+        with self._lock:
+            self.auth.extra_grant = list(scopes)
 
     def oauth_token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """The token endpoint (used by the server)."""
@@ -176,6 +233,7 @@ class World(MailControls, CalendarControls):
                 "mail": self.mail.to_dict(),
                 "calendar": self.calendar.to_dict(),
                 "auth": self.auth.to_dict(),
+                "send_as": dict(self.send_as),
             }
 
     def save(self, path: Path | str) -> None:
@@ -200,6 +258,7 @@ class World(MailControls, CalendarControls):
         sb.mail = Mailbox.from_dict(data["mail"])
         sb.calendar = CalendarStore.from_dict(data["calendar"])
         sb.auth = AuthBook.from_dict(data["auth"])
+        sb.send_as.update(data.get("send_as") or {})
         return sb
 
     @classmethod

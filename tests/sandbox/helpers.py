@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
@@ -81,6 +82,20 @@ def create_draft(gmail: Any, msg: EmailMessage, thread_id: str | None = None) ->
     return gmail.users().drafts().create(userId="me", body=body).execute()
 
 
+def error(exc: Any) -> dict[str, Any]:
+    """The `error` object of an HttpError's JSON body."""
+    return dict(json.loads(exc.content)["error"])
+
+
 def reason(exc: Any) -> str:
-    """The first error reason of an HttpError."""
-    return str(exc.error_details[0]["reason"])
+    """The first `errors[].reason` of an HttpError ('' when it has none).
+
+    Not `exc.error_details`: the client fills that from `details` (ErrorInfo) first.
+    """
+    return str(error(exc)["errors"][0].get("reason", ""))
+
+
+def info_reason(exc: Any) -> str:
+    """The ErrorInfo reason in `details` ('' when there is none)."""
+    details = error(exc).get("details") or [{}]
+    return str(details[0].get("reason", ""))

@@ -12,7 +12,17 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from agent.sandbox import Sandbox, SandboxServer
-from tests.sandbox.helpers import CAL, GMAIL, create_draft, message, raw, reason, services
+from tests.sandbox.helpers import (
+    CAL,
+    GMAIL,
+    create_draft,
+    error,
+    info_reason,
+    message,
+    raw,
+    reason,
+    services,
+)
 
 
 def test_messages_send_is_refused_and_recorded(gmail, sandbox: Sandbox) -> None:
@@ -71,7 +81,8 @@ def test_missing_token_is_401(server: SandboxServer) -> None:
     with pytest.raises(HttpError) as err:
         gmail.users().getProfile(userId="me").execute()
     assert err.value.resp.status == 401
-    assert reason(err.value) == "authError"
+    assert reason(err.value) == "required"  # Google's "Login Required."
+    assert err.value.error_details[0]["reason"] == "CREDENTIALS_MISSING"
 
 
 def test_required_token(server: SandboxServer, sandbox: Sandbox) -> None:
@@ -155,7 +166,11 @@ def test_scopes(gmail, cal, sandbox: Sandbox, scopes, call, status: int) -> None
     with pytest.raises(HttpError) as err:
         call(gmail, cal)
     assert err.value.resp.status == status
+    if scopes[0] == GMAIL + "metadata":  # Google: 403 forbidden "Metadata scope does not ..."
+        assert reason(err.value) == "forbidden" and "details" not in error(err.value)
+        return
     assert reason(err.value) == "insufficientPermissions"
+    assert info_reason(err.value) == "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
 
 
 def test_metadata_scope_refuses_full_format(gmail, sandbox: Sandbox) -> None:

@@ -20,7 +20,7 @@ def _profile(gmail) -> dict:
     ("status", "given", "expected"),
     [
         (429, None, "rateLimitExceeded"),
-        (403, None, "rateLimitExceeded"),
+        (403, None, "forbidden"),  # a 403 without a reason is not a rate limit
         (403, "userRateLimitExceeded", "userRateLimitExceeded"),
         (500, None, "backendError"),
         (503, None, "backendError"),
@@ -133,6 +133,7 @@ def test_request_log_records(gmail, cal, sandbox: Sandbox) -> None:
         query={"q": "from:a@b.com", "labelIds": ["INBOX", "UNREAD"], "alt": "json"},
         status=200,
         at=datetime(2026, 3, 2, 15, 0, tzinfo=NOW.tzinfo),
+        units=5,
     )
     assert (log[1].method, log[1].path, log[1].query["singleEvents"]) == (
         "calendar.events.list",
