@@ -77,14 +77,19 @@ def events_insert(sb: World, params: dict[str, Any], body: dict[str, Any] | None
 def events_patch(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.patch."""
     return 200, sb.calendar.patch(
-        str(params["calendarId"]), str(params["eventId"]), _body(body), sb.now()
+        str(params["calendarId"]), str(params["eventId"]), _body(body), sb.now(), api=True
     )
 
 
 def events_update(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
     """events.update."""
     return 200, sb.calendar.patch(
-        str(params["calendarId"]), str(params["eventId"]), _body(body), sb.now(), replace=True
+        str(params["calendarId"]),
+        str(params["eventId"]),
+        _body(body),
+        sb.now(),
+        replace=True,
+        api=True,
     )
 
 

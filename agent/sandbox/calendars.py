@@ -119,10 +119,17 @@ class CalendarStore:
         now: datetime,
         *,
         replace: bool = False,
+        api: bool = False,
     ) -> dict[str, Any]:
-        """events.patch (shallow merge) or events.update (replace=True)."""
+        """events.patch (shallow merge) or events.update (replace=True).
+
+        Through the API (api=True) a deleted (cancelled) event answers 403 forbidden, as at
+        Google; the control surface may still change it.
+        """
         cal = self.resolve(calendar_id)
         event = self._stored_or_instance(cal, event_id)
+        if api and event.get("status") == "cancelled":
+            raise ApiError(403, "forbidden", "Forbidden")
         before = copy.deepcopy(event)
         keep = {
             k: event[k]
