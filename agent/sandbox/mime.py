@@ -156,7 +156,14 @@ def _part(part: Message, part_id: str) -> dict[str, Any]:
         "filename": part.get_filename() or "",
         "headers": _header_list(_safe_items(part)),
     }
-    if part.is_multipart():
+    if part.get_content_type() == "message/delivery-status":
+        # Python parses the status blocks as sub-messages; Gmail serves them as one leaf
+        # whose body.data is the status text (Reporting-MTA, Final-Recipient, Status, ...)
+        data = _raw_body(part)
+        node["body"] = {"size": len(data)}
+        if data:
+            node["body"]["data"] = b64url_encode(data)
+    elif part.is_multipart():
         node["body"] = {"size": 0}
         children = part.get_payload()
         assert isinstance(children, list)
@@ -168,6 +175,16 @@ def _part(part: Message, part_id: str) -> dict[str, Any]:
         if data:
             node["body"]["data"] = b64url_encode(data)
     return node
+
+
+def _raw_body(part: Message) -> bytes:
+    """The bytes after a part's header block."""
+    whole = part.as_bytes(policy=policy.compat32)
+    ends = [(i, len(sep)) for sep in (b"\r\n\r\n", b"\n\n") if (i := whole.find(sep)) >= 0]
+    if not ends:
+        return b""
+    at, width = min(ends)
+    return whole[at + width :]
 
 
 def set_headers(raw: bytes, values: dict[str, str]) -> bytes:
