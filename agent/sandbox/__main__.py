@@ -14,7 +14,11 @@ log = logging.getLogger("agent.sandbox")
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, load or create the state, and serve until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m agent.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m agent.sandbox",
+        description=__doc__,
+        epilog="Control surface, faults, quota and scopes: see docs/sandbox.md.",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
@@ -35,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sandbox = Sandbox(args.user, args.time_zone, seed=args.seed)
     server = SandboxServer(sandbox, args.host, args.port, state_file=args.state_file)
+    log.info("control surface: %s_sandbox/ (see docs/sandbox.md)", server.url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
