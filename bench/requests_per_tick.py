@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.cli.runtime import build_services_for, settings_from_env
+from agent.cli.runtime import session_for, settings_from_env
 from agent.core.templating import TemplateSet
-from agent.engine.tick import Session, tick
+from agent.engine.tick import tick
 from agent.store.db import open_store
 from tests.e2e.world import NY, World, make_world
 
@@ -81,12 +81,7 @@ class Bench:
             )
         settings = settings_from_env(None, {"FOLLOWUP_HOME": str(self.world.home)})
         self.store = open_store(settings.paths.state_db)
-        self.session = Session(
-            settings,
-            self.store,
-            build_services_for(settings),
-            TemplateSet(settings.paths.templates_dir),
-        )
+        self.session = session_for(settings, self.store, TemplateSet(settings.paths.templates_dir))
 
     def tick(self, moment: datetime) -> tuple[Counter[str], int]:
         """One tick at a moment: requests by method, and how many drafts it made."""

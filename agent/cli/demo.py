@@ -172,7 +172,7 @@ class Demo:
 
     def open(self) -> Session:
         """Start the sandbox, write settings and a token into the temp home, build a session."""
-        from agent.cli.runtime import build_services_for
+        from agent.cli.runtime import session_for
         from agent.cli.sandbox_command import write_sandbox_token
         from agent.core.config import load_settings
         from agent.core.paths import resolve_paths
@@ -187,7 +187,7 @@ class Demo:
         self.settings = settings
         self.templates = TemplateSet(None)
         self.store = open_store(settings.paths.state_db)
-        return Session(settings, self.store, build_services_for(settings), self.templates)
+        return session_for(settings, self.store, self.templates)
 
     def happenings(self) -> list[Happening]:
         """What the employers and the candidate do during the two weeks."""

@@ -50,10 +50,9 @@ def main(ctx: click.Context, config: Path | None, debug: bool, verbose: bool) ->
 @fail_cleanly
 def tick(obj: Obj, dry_run: bool) -> None:
     """Run one pass: sync calendar and inbox, draft what is due (for cron)."""
-    from agent.cli.runtime import build_services_for, current_time, opened_store, scratch_copy
+    from agent.cli.runtime import current_time, opened_store, scratch_copy, session_for
     from agent.core.templating import TemplateSet
     from agent.core.text import printable
-    from agent.engine.tick import Session
     from agent.engine.tick import tick as run_tick
 
     settings = obj.settings()
@@ -62,11 +61,10 @@ def tick(obj: Obj, dry_run: bool) -> None:
     if lock is None:
         sys.exit(EXIT_LOCKED)
     try:
-        services = build_services_for(settings)
         templates = TemplateSet(settings.paths.templates_dir)
         opener = scratch_copy if dry_run else opened_store
         with opener(settings) as store:
-            run = run_tick(Session(settings, store, services, templates), now, dry_run=dry_run)
+            run = run_tick(session_for(settings, store, templates), now, dry_run=dry_run)
     finally:
         lock.release()
     for action in run.actions:

@@ -45,15 +45,15 @@ def user_zone(settings: Settings, store: Store) -> ZoneInfo:
 
 
 def offline_context(settings: Settings, store: Store, templates: TemplateSet) -> Context:
-    """A Context for work that makes no API call (services and gmail are absent)."""
+    """A Context for work that makes no API call (the mailbox and calendar refuse any)."""
     from agent.core.business import BusinessCalendar
-    from agent.engine.context import Context
+    from agent.engine.context import Context, Offline
 
     return Context(
         settings=settings,
         store=store,
-        services=None,  # type: ignore[arg-type]
-        gmail=None,  # type: ignore[arg-type]
+        mailbox=Offline(),
+        calendar=Offline(),
         templates=templates,
         user_email=settings.user.email.lower()
         or sequences.get_kv(store.conn, sequences.USER_EMAIL_KEY)

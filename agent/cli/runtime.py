@@ -10,12 +10,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.core.config import load_settings
 from agent.core.errors import SettingsError
 from agent.core.paths import resolve_paths
 from agent.core.settings import Settings
 from agent.store.db import Store, open_store
+
+if TYPE_CHECKING:
+    from agent.core.templating import TemplateSet
+    from agent.engine.tick import Session
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +78,16 @@ def build_services_for(settings: Settings):
         timeout=settings.google.timeout_seconds,
         policy=policy,
     )
+
+
+def session_for(settings: Settings, store: Store, templates: TemplateSet) -> Session:
+    """A tick's long-lived parts: settings, state.db, Gmail and Calendar, templates."""
+    from agent.engine.tick import Session
+    from agent.google.calendar import GoogleCalendar
+    from agent.google.gmail import Gmail
+
+    services = build_services_for(settings)
+    return Session(settings, store, Gmail(services), GoogleCalendar(services), templates)
 
 
 @contextmanager

@@ -92,9 +92,9 @@ def doctor(obj: Obj) -> None:
 def run(obj: Obj, interval: float | None) -> None:
     """Run as a daemon: tick on an interval and exactly when the next step is due."""
     from agent.cli.daemon import TickOutcome, run_daemon
-    from agent.cli.runtime import build_services_for, current_time, opened_store
+    from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
-    from agent.engine.tick import Session, tick
+    from agent.engine.tick import tick
     from agent.store.db import RunLock
 
     settings = obj.settings()
@@ -107,9 +107,8 @@ def run(obj: Obj, interval: float | None) -> None:
         try:
             # The token file is read again each tick, as `followup tick` does: a deleted or
             # unsafe token stops the daemon (exit 4), a new `followup auth` is picked up.
-            services = build_services_for(settings)
             with opened_store(settings) as store:
-                result = tick(Session(settings, store, services, templates), now)
+                result = tick(session_for(settings, store, templates), now)
         finally:
             lock.release()
         for action in result.actions:

@@ -11,6 +11,7 @@ from agent.core.model import InterviewStatus
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 from agent.engine.stopping import stop_sequence
+from agent.google.calendar import GoogleCalendar
 from agent.google.gmail import Gmail
 from agent.store import sequences
 
@@ -25,8 +26,8 @@ def stop_interview(settings: Settings, ident: str, *, keep_drafts: bool) -> str:
         services = build_services_for(settings)
         ctx = replace(
             offline_context(settings, store, TemplateSet(settings.paths.templates_dir)),
-            services=services,
-            gmail=Gmail(services),
+            mailbox=Gmail(services),
+            calendar=GoogleCalendar(services),
         )
         removed = stop_sequence(
             ctx,

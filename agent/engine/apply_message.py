@@ -97,7 +97,7 @@ def _own_message(
         steps = [s for s in sequences.get_steps(conn, key) if s.recipient == contact]
         for step in steps:
             ours = step.state == StepState.DRAFTED and step.thread_id == meta.thread_id
-            if ours and ctx.gmail.get_draft(step.draft_id or "") is None:
+            if ours and ctx.mailbox.get_draft(step.draft_id or "") is None:
                 mark_sent(ctx, step, meta, now)
                 break
         else:

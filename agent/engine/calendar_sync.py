@@ -8,10 +8,10 @@ from datetime import datetime
 from agent.core.detect import detect
 from agent.core.model import CalendarEvent, Interview, InterviewStatus, Rejection
 from agent.core.notes import notes_from_pairs
+from agent.core.ports import CalendarSync
 from agent.core.titles import sequence_company_key
 from agent.engine.context import Context
 from agent.engine.stopping import stop_sequence
-from agent.google.calendar import CalendarSync
 from agent.store import sequences
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from agent.core.business import BusinessCalendar
+from agent.core.ports import CalendarSource, DraftRef, Mailbox
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
-from agent.google.client import Services
-from agent.google.gmail import DraftRef, Gmail
 from agent.store.db import Store
 
 
@@ -47,11 +46,18 @@ class Context:
 
     settings: Settings
     store: Store
-    services: Services
-    gmail: Gmail
+    mailbox: Mailbox
+    calendar: CalendarSource
     templates: TemplateSet
     user_email: str
     zone: ZoneInfo
     business: BusinessCalendar
     run: Run = field(default_factory=Run)
     dry_run: bool = False
+
+
+class Offline:
+    """The mailbox and calendar of a command that makes no API call: any call is a bug."""
+
+    def __getattr__(self, name: str) -> object:
+        raise RuntimeError(f"an offline command tried to reach Google ({name})")

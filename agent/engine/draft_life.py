@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from agent.core.compose import compose_draft
-from agent.core.errors import AuthError, GoogleUnavailable
+from agent.core.errors import AuthError, FollowupError, GoogleUnavailable
 from agent.core.headers import UnsafeHeader
 from agent.core.model import (
     Contact,
@@ -17,9 +17,9 @@ from agent.core.model import (
     StepState,
     ThreadRef,
 )
+from agent.core.ports import DraftRef
 from agent.core.replies import recipient_addresses
 from agent.engine.context import Context
-from agent.google.gmail import DraftRef
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,10 @@ def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
             if r.draft_id
         }
         index: dict[str, DraftRef] = {}
-        for ref in ctx.gmail.list_drafts():
+        for ref in ctx.mailbox.list_drafts():
             if ref.draft_id in known:
                 continue
-            found_key = ctx.gmail.draft_key(ref.draft_id)
+            found_key = ctx.mailbox.draft_key(ref.draft_id)
             if found_key:
                 index[found_key] = ref
         ctx.run.unknown_drafts = index
@@ -135,8 +135,8 @@ def draft_step(
             return
         sequences.update_step(conn, current, now, state=StepState.INTENT, reason="")
     try:
-        ref = ctx.gmail.create_draft(rendered.raw, rendered.thread_id)
-    except Exception as exc:
+        ref = ctx.mailbox.create_draft(rendered.raw, rendered.thread_id)
+    except FollowupError as exc:
         _after_failed_create(ctx, row, exc, now)
         return
     _store_draft(ctx, row, ref, now, recovered=False)
@@ -180,16 +180,11 @@ def _store_draft(
 
 
 def _after_failed_create(
-    ctx: Context, row: sequences.StepRow, exc: Exception, now: datetime
+    ctx: Context, row: sequences.StepRow, error: FollowupError, now: datetime
 ) -> None:
     """drafts.create failed: find out whether it happened anyway before anything else."""
-    from agent.google.client import _is_api_failure
-
-    if not _is_api_failure(exc):
-        raise exc
-    error = ctx.services.api.fail(exc, "creating a draft")
     if isinstance(error, AuthError):
-        raise error from exc
+        raise error
     if isinstance(error, GoogleUnavailable):
         ctx.run.unknown_drafts = None
         try:
@@ -200,7 +195,7 @@ def _after_failed_create(
             _store_draft(ctx, row, found, now, recovered=True)
             return
         log.warning("creating a draft did not finish; the next run will check and retry")
-        raise error from exc
+        raise error
     conn = ctx.store.conn
     with ctx.store.write():
         current = sequences.get_step(conn, row.interview_key, row.step, row.recipient)
@@ -245,14 +240,14 @@ def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: dat
 def resolve_draft(ctx: Context, step: sequences.StepRow, now: datetime) -> None:
     """Find out what became of one of our drafts: still there, sent, or deleted."""
     conn = ctx.store.conn
-    ref = ctx.gmail.get_draft(step.draft_id or "")
+    ref = ctx.mailbox.get_draft(step.draft_id or "")
     if ref is not None:
         if ref.message_id != step.draft_message_id:
             with ctx.store.write():
                 sequences.update_step(conn, step, now, draft_message_id=ref.message_id)
         return
     claimed = {s.sent_message_id for s in sequences.get_steps(conn, step.interview_key)}
-    for meta in ctx.gmail.thread_messages(step.thread_id or ""):
+    for meta in ctx.mailbox.thread_messages(step.thread_id or ""):
         if (
             "SENT" in meta.label_ids
             and step.recipient in recipient_addresses(meta)

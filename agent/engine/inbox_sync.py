@@ -9,12 +9,12 @@ from datetime import datetime
 
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.model import InterviewStatus, MessageMeta
+from agent.core.ports import HistoryExpired
 from agent.core.replies import APPLICANT_TRACKING
 from agent.core.text import printable
 from agent.engine.apply_message import apply_message
 from agent.engine.context import Context
 from agent.engine.draft_life import resolve_draft
-from agent.google.gmail import HistoryExpired
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
@@ -31,16 +31,16 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
     conn = ctx.store.conn
     start = sequences.get_kv(conn, HISTORY_KEY)
     if start is None:
-        current = profile_history_id or ctx.gmail.profile().history_id
+        current = profile_history_id or ctx.mailbox.profile().history_id
         full_sync(ctx, now)
         _mark_caught_up(ctx, _found_late(ctx), now)  # nothing was applied before: all covered
         _save_cursor(ctx, current)
         return
     try:
-        changes = ctx.gmail.history_since(start)
+        changes = ctx.mailbox.history_since(start)
     except HistoryExpired:
         log.info("Gmail history id %s expired; searching for replies per interview", start)
-        current = ctx.gmail.profile().history_id
+        current = ctx.mailbox.profile().history_id
         full_sync(ctx, now)
         catch_up(ctx, now)
         _save_cursor(ctx, current)
@@ -52,11 +52,11 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
         if r.thread_id
     }
     if watching or drafted_threads:
-        added = [(mid, tid) for mid, tid, labels in changes.added if "DRAFT" not in labels]
-        for message_id, _thread_id in added:
-            if _seen(ctx, message_id):
+        added = [m for m in changes.added if "DRAFT" not in m.label_ids]
+        for message in added:
+            if _seen(ctx, message.message_id):
                 continue
-            meta = ctx.gmail.metadata(message_id)
+            meta = ctx.mailbox.metadata(message.message_id)
             if meta is not None:
                 apply_message(ctx, meta, now)
         _resolve_deleted(ctx, changes.deleted, now)
@@ -190,10 +190,10 @@ def _gather(
     Their metadata is added to `found` (read once, shared across interviews); drafts are left out.
     """
     since = row.interview.start
-    ids = ctx.gmail.search(interview_query(ctx, row, since=since), limit=SEARCH_LIMIT)
+    ids = ctx.mailbox.search(interview_query(ctx, row, since=since), limit=SEARCH_LIMIT)
     contacts = " OR ".join(sorted({c.email for c in row.interview.contacts}))
     if contacts:
-        ids += ctx.gmail.search(
+        ids += ctx.mailbox.search(
             f"after:{int(since.timestamp())} in:sent to:({contacts})", limit=SEARCH_LIMIT
         )
     mine: set[str] = set()
@@ -201,13 +201,13 @@ def _gather(
         if message_id in mine or not wanted(message_id):
             continue
         if message_id not in found:
-            meta = ctx.gmail.metadata(message_id)
+            meta = ctx.mailbox.metadata(message_id)
             if meta is None or "DRAFT" in meta.label_ids:
                 continue
             found[message_id] = meta
         mine.add(message_id)
     for thread_id in _sequence_threads(ctx, row.interview.key):
-        for meta in ctx.gmail.thread_messages(thread_id):
+        for meta in ctx.mailbox.thread_messages(thread_id):
             if meta.id in mine or "DRAFT" in meta.label_ids or not wanted(meta.id):
                 continue
             found.setdefault(meta.id, meta)
@@ -226,10 +226,10 @@ def _sequence_threads(ctx: Context, key: str) -> set[str]:
 def reply_arrived(ctx: Context, row: sequences.InterviewRow, now: datetime) -> bool:
     """The last look before a draft: did an employer message arrive since the last sync?"""
     query = interview_query(ctx, row, since=row.interview.start)
-    for message_id, _ in ctx.gmail.search(query, limit=LAST_LOOK_LIMIT):
+    for message_id, _ in ctx.mailbox.search(query, limit=LAST_LOOK_LIMIT):
         if _seen(ctx, message_id):
             continue
-        meta = ctx.gmail.metadata(message_id)
+        meta = ctx.mailbox.metadata(message_id)
         if meta is not None and "DRAFT" not in meta.label_ids:
             apply_message(ctx, meta, now)
     current = sequences.get_interview(ctx.store.conn, row.interview.key)

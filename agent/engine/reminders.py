@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import base64
-import contextlib
+import dataclasses
 import hashlib
 import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from agent.core.model import Interview, StepName, StepState
+from agent.core.ports import ReminderEvent
 from agent.core.spoken import cue, voicemail
 from agent.core.text import one_line
 from agent.engine.context import Context
 from agent.engine.draft_life import contact_for
-from agent.google.calendar import REMINDER_PROPERTY
-from agent.store import sequences
+from agent.store import reminder_rows, sequences
+from agent.store.reminder_rows import ReminderRow
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,8 @@ def wanted_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Wan
     return wanted
 
 
-def reminder_body(
-    ctx: Context, interview: Interview, want: Wanted, event_id: str
-) -> dict[str, Any]:
-    """The Calendar events resource of one reminder."""
+def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> ReminderEvent:
+    """The reminder event of one step: who to call or ask, with the script to read."""
     recipients = [
         r.recipient
         for r in sequences.get_steps(ctx.store.conn, interview.key)
@@ -89,117 +87,75 @@ def reminder_body(
             scripts.append(f"Call {contact.name or contact.email}: {phone}\n\n{script.strip()}")
         description = "\n\n---\n\n".join(scripts)
     start = want.due.astimezone(ctx.zone)
-    return {
-        "id": event_id,
-        "summary": summary,
-        "description": description,
-        "start": {"dateTime": start.isoformat(), "timeZone": ctx.zone.key},
-        "end": {"dateTime": (start + LENGTH).isoformat(), "timeZone": ctx.zone.key},
-        "transparency": "transparent",
-        "reminders": {
-            "useDefault": False,
-            "overrides": [{"method": "popup", "minutes": ctx.settings.reminders.popup_minutes}],
-        },
-        "extendedProperties": {
-            "private": {REMINDER_PROPERTY: "1", "followupStep": want.step.value}
-        },
-    }
+    return ReminderEvent(
+        calendar_id=ctx.settings.reminders.calendar,
+        event_id=reminder_event_id(want.interview_key, want.step),
+        summary=summary,
+        description=description,
+        start=start,
+        end=start + LENGTH,
+        zone=ctx.zone.key,
+        popup_minutes=ctx.settings.reminders.popup_minutes,
+        step=want.step.value,
+    )
 
 
 def sync_reminders(ctx: Context, now: datetime) -> None:
     """Create, move and remove reminder events so the calendar matches the steps (API calls only
     for differences, so an idle tick costs nothing here)."""
-    conn = ctx.store.conn
-    calendar_id = ctx.settings.reminders.calendar
-    wanted = wanted_reminders(conn)
-    have = {
-        (r["interview_key"], StepName(r["step"])): r
-        for r in conn.execute("SELECT * FROM reminders WHERE state = 'created'").fetchall()
-    }
+    wanted = wanted_reminders(ctx.store.conn)
+    have = reminder_rows.created_reminders(ctx.store.conn)
     for key, want in wanted.items():
         existing = have.get(key)
         if existing is None:
-            _create(ctx, want, calendar_id, now)
-        elif existing["due"] != want.due.isoformat():
-            _move(ctx, want, existing, now)
+            _create(ctx, want)
+        elif existing.due != want.due:
+            _move(ctx, want, existing)
     for key, existing in have.items():
-        if key not in wanted and datetime.fromisoformat(existing["due"]) > now:
+        if key not in wanted and existing.due > now:
             _remove(ctx, existing)
 
 
-def _events(ctx: Context) -> Any:
-    """The Calendar events collection."""
-    return ctx.services.calendar.events()
-
-
-def _create(ctx: Context, want: Wanted, calendar_id: str, now: datetime) -> None:
-    """Insert the reminder with its deterministic id; a 409 means an earlier run made it.
-
-    The fixed id makes the insert idempotent, so unlike drafts.create it may be retried.
-    """
-    from googleapiclient.errors import HttpError
-
+def _create(ctx: Context, want: Wanted) -> None:
+    """Put a reminder on the calendar; a taken id means an earlier run made it."""
     row = sequences.get_interview(ctx.store.conn, want.interview_key)
     if row is None:
         return
-    event_id = reminder_event_id(want.interview_key, want.step)
     if ctx.dry_run:
         ctx.run.note("would-remind", want.interview_key, f"{want.step.value} reminder")
         return
-    body = reminder_body(ctx, row.interview, want, event_id)
-    request = _events(ctx).insert(calendarId=calendar_id, body=body)
-    try:
-        ctx.services.api.read(request, "adding a calendar reminder", expect=frozenset({409}))
-    except HttpError:
-        log.info("reminder %s already on the calendar", event_id)
+    event = reminder_event(ctx, row.interview, want)
+    if not ctx.calendar.add_reminder(event):
+        log.info("reminder %s already on the calendar", event.event_id)
     with ctx.store.write():
-        ctx.store.conn.execute(
-            "INSERT INTO reminders(interview_key, step, calendar_id, event_id, due, state) "
-            "VALUES(?, ?, ?, ?, ?, 'created') ON CONFLICT(interview_key, step) DO UPDATE SET "
-            "due = excluded.due, state = 'created'",
-            (want.interview_key, want.step.value, calendar_id, event_id, want.due.isoformat()),
+        reminder_rows.record_created(
+            ctx.store.conn,
+            ReminderRow(want.interview_key, want.step, event.calendar_id, event.event_id, want.due),
         )
     ctx.run.note("reminder", want.interview_key, f"{want.step.value} reminder on the calendar")
 
 
-def _move(ctx: Context, want: Wanted, existing: sqlite3.Row, now: datetime) -> None:
+def _move(ctx: Context, want: Wanted, existing: ReminderRow) -> None:
     """Move a reminder with its step."""
     if ctx.dry_run:
         return
-    start = want.due.astimezone(ctx.zone)
-    patch = {
-        "start": {"dateTime": start.isoformat(), "timeZone": ctx.zone.key},
-        "end": {"dateTime": (start + LENGTH).isoformat(), "timeZone": ctx.zone.key},
-    }
-    request = _events(ctx).patch(
-        calendarId=existing["calendar_id"], eventId=existing["event_id"], body=patch
-    )
-    from googleapiclient.errors import HttpError
-
-    try:
-        ctx.services.api.read(request, "moving a calendar reminder", expect=frozenset({404, 410}))
-    except HttpError:
-        log.info("reminder %s was deleted by the user; not recreated", existing["event_id"])
+    row = sequences.get_interview(ctx.store.conn, want.interview_key)
+    if row is None:
+        return
+    event = reminder_event(ctx, row.interview, want)
+    event = dataclasses.replace(event, calendar_id=existing.calendar_id, event_id=existing.event_id)
+    if not ctx.calendar.move_reminder(event):
+        log.info("reminder %s was deleted by the user; not recreated", existing.event_id)
     with ctx.store.write():
-        ctx.store.conn.execute(
-            "UPDATE reminders SET due = ? WHERE interview_key = ? AND step = ?",
-            (want.due.isoformat(), existing["interview_key"], existing["step"]),
-        )
+        reminder_rows.record_moved(ctx.store.conn, want.interview_key, want.step, want.due)
     ctx.run.note("reminder", want.interview_key, f"{want.step.value} reminder moved")
 
 
-def _remove(ctx: Context, existing: sqlite3.Row) -> None:
-    """Delete a reminder whose step no longer happens."""
-    from googleapiclient.errors import HttpError
-
+def _remove(ctx: Context, existing: ReminderRow) -> None:
+    """Delete a reminder whose step no longer happens (already gone: the user deleted it)."""
     if ctx.dry_run:
         return
-    request = _events(ctx).delete(calendarId=existing["calendar_id"], eventId=existing["event_id"])
-    with contextlib.suppress(HttpError):  # already gone: the user deleted it
-        ctx.services.api.read(request, "removing a calendar reminder", expect=frozenset({404, 410}))
+    ctx.calendar.remove_reminder(existing.calendar_id, existing.event_id)
     with ctx.store.write():
-        ctx.store.conn.execute(
-            "UPDATE reminders SET state = 'deleted' WHERE interview_key = ? AND step = ?",
-            (existing["interview_key"], existing["step"]),
-        )
-    ctx.run.note("reminder", existing["interview_key"], f"{existing['step']} reminder removed")
+        reminder_rows.record_removed(ctx.store.conn, existing.interview_key, existing.step)
+    ctx.run.note("reminder", existing.interview_key, f"{existing.step.value} reminder removed")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from agent.core.business import BusinessCalendar
 from agent.core.model import InterviewStatus
+from agent.core.ports import CalendarSource, Mailbox
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 from agent.engine.advance import advance
@@ -16,9 +17,6 @@ from agent.engine.calendar_sync import apply_calendar, supersede_passed_rounds, 
 from agent.engine.context import Context, Run
 from agent.engine.inbox_sync import sync_inbox
 from agent.engine.reminders import sync_reminders
-from agent.google.calendar import sync_calendar
-from agent.google.client import Services
-from agent.google.gmail import Gmail
 from agent.store import sequences
 from agent.store.db import Store
 from agent.store.sequences import USER_EMAIL_KEY, ZONE_KEY
@@ -32,7 +30,8 @@ class Session:
 
     settings: Settings
     store: Store
-    services: Services
+    mailbox: Mailbox
+    calendar: CalendarSource
     templates: TemplateSet
 
 
@@ -41,19 +40,18 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
     if now.tzinfo is None:
         raise ValueError("tick needs an aware `now`")
     settings, conn = session.settings, session.store.conn
-    gmail = Gmail(session.services)
+    mailbox = session.mailbox
     user_email = settings.user.email.lower() or sequences.get_kv(conn, USER_EMAIL_KEY)
     profile_history_id = None
     if not user_email:
-        profile = gmail.profile()
+        profile = mailbox.profile()
         user_email = profile.email
         profile_history_id = profile.history_id
         with session.store.write():
             sequences.set_kv(conn, USER_EMAIL_KEY, user_email)
     known_zone = settings.user.timezone or sequences.get_kv(conn, ZONE_KEY) or "UTC"
     syncs = [
-        sync_calendar(
-            session.services,
+        session.calendar.sync(
             calendar_id,
             sequences.get_kv(conn, token_key(calendar_id)),
             now=now,
@@ -68,8 +66,8 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
     ctx = Context(
         settings=settings,
         store=session.store,
-        services=session.services,
-        gmail=gmail,
+        mailbox=mailbox,
+        calendar=session.calendar,
         templates=session.templates,
         user_email=user_email,
         zone=ZoneInfo(zone_name),

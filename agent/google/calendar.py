@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent.core.model import Attendee, CalendarEvent, Person
+from agent.core.ports import CalendarSync, ReminderEvent
 from agent.google.client import Services
 
 log = logging.getLogger(__name__)
@@ -16,17 +16,6 @@ log = logging.getLogger(__name__)
 REMINDER_PROPERTY = "followupReminder"
 FULL_SYNC_LOOKBACK = timedelta(days=30)
 PAGE_SIZE = 250
-
-
-@dataclass(frozen=True)
-class CalendarSync:
-    """What one sync of one calendar brought."""
-
-    calendar_id: str
-    events: tuple[CalendarEvent, ...]
-    next_sync_token: str
-    time_zone: str
-    full: bool
 
 
 def parse_rfc3339(value: str) -> datetime:
@@ -165,3 +154,88 @@ def calendar_time_zone(services: Services, calendar_id: str) -> str:
     """The calendar's time zone, from an events.list page (calendars.get needs more scope)."""
     request = services.calendar.events().list(calendarId=calendar_id, maxResults=1)
     return str(services.api.read(request, f"reading calendar {calendar_id!r}").get("timeZone", ""))
+
+
+class GoogleCalendar:
+    """The Calendar calls the engine makes (the engine's CalendarSource)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def sync(
+        self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str
+    ) -> CalendarSync:
+        """Incremental sync with the stored token; a 410 falls back to a full sync."""
+        return sync_calendar(
+            self.services, calendar_id, sync_token, now=now, fallback_zone=fallback_zone
+        )
+
+    def add_reminder(self, event: ReminderEvent) -> bool:
+        """Insert with the deterministic id; False on 409 (made before, or deleted by the user).
+
+        The fixed id makes the insert idempotent, so unlike drafts.create it may be retried.
+        """
+        from googleapiclient.errors import HttpError
+
+        request = self.services.calendar.events().insert(
+            calendarId=event.calendar_id, body=reminder_body(event)
+        )
+        try:
+            self.services.api.read(request, "adding a calendar reminder", expect=frozenset({409}))
+        except HttpError:
+            return False
+        return True
+
+    def move_reminder(self, event: ReminderEvent) -> bool:
+        """Patch the reminder's times; False when it is gone (the user deleted it)."""
+        from googleapiclient.errors import HttpError
+
+        request = self.services.calendar.events().patch(
+            calendarId=event.calendar_id, eventId=event.event_id, body=_times(event)
+        )
+        try:
+            self.services.api.read(
+                request, "moving a calendar reminder", expect=frozenset({404, 410})
+            )
+        except HttpError:
+            return False
+        return True
+
+    def remove_reminder(self, calendar_id: str, event_id: str) -> bool:
+        """Delete the reminder; False when it was already gone."""
+        from googleapiclient.errors import HttpError
+
+        request = self.services.calendar.events().delete(calendarId=calendar_id, eventId=event_id)
+        try:
+            self.services.api.read(
+                request, "removing a calendar reminder", expect=frozenset({404, 410})
+            )
+        except HttpError:
+            return False
+        return True
+
+
+def _times(event: ReminderEvent) -> dict[str, Any]:
+    """The start and end of a reminder in the user's zone."""
+    return {
+        "start": {"dateTime": event.start.isoformat(), "timeZone": event.zone},
+        "end": {"dateTime": event.end.isoformat(), "timeZone": event.zone},
+    }
+
+
+def reminder_body(event: ReminderEvent) -> dict[str, Any]:
+    """The events.insert body of a reminder, marked so detection never takes it for an interview."""
+    return {
+        "id": event.event_id,
+        "summary": event.summary,
+        "description": event.description,
+        **_times(event),
+        "transparency": "transparent",
+        "reminders": {
+            "useDefault": False,
+            "overrides": [{"method": "popup", "minutes": event.popup_minutes}],
+        },
+        "extendedProperties": {
+            "private": {REMINDER_PROPERTY: "1", "followupStep": event.step}
+        },
+    }

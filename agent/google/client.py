@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import socket
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.core.errors import GoogleApiError, GoogleUnavailable
+from agent.core.errors import AuthError, GoogleApiError, GoogleUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,33 @@ def error_status(exc: BaseException) -> int | None:
 
 
 def error_reason(exc: BaseException) -> str:
-    """The first `reason` Google put in an error body ('' if none)."""
+    """The reason Google gave: `errors[].reason` first, then `details[].reason` ('' if none).
+
+    The client's `error_details` prefers `details`, whose ErrorInfo reasons
+    (ACCESS_TOKEN_SCOPE_INSUFFICIENT, RATE_LIMIT_EXCEEDED) differ from the documented ones.
+    """
+    body = _error_body(exc)
+    for key in ("errors", "details"):
+        for item in body.get(key) or ():
+            if isinstance(item, dict) and item.get("reason"):
+                return str(item["reason"])
     details = getattr(exc, "error_details", None)
     if isinstance(details, list):
         for item in details:
             if isinstance(item, dict) and item.get("reason"):
                 return str(item["reason"])
     return ""
+
+
+def _error_body(exc: BaseException) -> dict[str, Any]:
+    """The `error` object of a JSON error body, or {}."""
+    content = getattr(exc, "content", b"")
+    try:
+        data = json.loads(content.decode("utf-8") if isinstance(content, bytes) else content)
+    except (ValueError, AttributeError, TypeError):
+        return {}
+    error = data.get("error") if isinstance(data, dict) else None
+    return error if isinstance(error, dict) else {}
 
 
 def is_connection_error(exc: BaseException) -> bool:
@@ -105,7 +126,7 @@ class Api:
             try:
                 return request.execute(num_retries=0)
             except Exception as exc:
-                if not _is_api_failure(exc) or error_status(exc) in expect:
+                if not is_api_failure(exc) or error_status(exc) in expect:
                     raise
                 if not is_retryable(exc) or attempt >= self.policy.max_tries:
                     raise self.fail(exc, what) from exc
@@ -114,8 +135,13 @@ class Api:
                 self.policy.sleep(wait)
 
     def write_once(self, request: Any, what: str) -> Any:
-        """Execute a non-idempotent request once; failures propagate as raw exceptions."""
-        return request.execute(num_retries=0)
+        """Execute a non-idempotent request once; a failure becomes the agent's error."""
+        try:
+            return request.execute(num_retries=0)
+        except Exception as exc:
+            if not is_api_failure(exc):
+                raise
+            raise self.fail(exc, what) from exc
 
     def fail(self, exc: BaseException, what: str) -> Exception:
         """Turn an API failure into the agent's error with a one-line message."""
@@ -126,21 +152,17 @@ class Api:
                 "check the network and try again later"
             )
         if status == 401:
-            from agent.core.errors import AuthError
-
             return AuthError(
                 f"{what}: Google refused the credentials (HTTP 401); run `followup auth`"
             )
         if status == 403 and error_reason(exc) in {"insufficientPermissions", "forbidden"}:
-            from agent.core.errors import AuthError
-
             return AuthError(
                 f"{what}: the token lacks a permission ({describe(exc)}); run `followup auth` again"
             )
         return GoogleApiError(f"{what}: {describe(exc)}")
 
 
-def _is_api_failure(exc: BaseException) -> bool:
+def is_api_failure(exc: BaseException) -> bool:
     """True for HttpError and transport failures (not programming errors)."""
     from googleapiclient.errors import HttpError
 

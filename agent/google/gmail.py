@@ -5,16 +5,16 @@ from __future__ import annotations
 import base64
 import html
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from agent.core.headers import KEY_HEADER, decode_key
 from agent.core.model import MessageMeta
+from agent.core.ports import AddedMessage, DraftRef, HistoryChanges, HistoryExpired, Profile
 from agent.google.client import Services
 
 log = logging.getLogger(__name__)
 
-KEY_HEADER = "X-Followup-Key"
 METADATA_HEADERS = (
     "From",
     "To",
@@ -37,38 +37,8 @@ HISTORY_TYPES = ["messageAdded", "messageDeleted"]
 PAGE_SIZE = 500
 
 
-@dataclass(frozen=True)
-class Profile:
-    """The mailbox's address and current history id."""
-
-    email: str
-    history_id: str
-
-
-@dataclass(frozen=True)
-class HistoryChanges:
-    """Messages added and deleted since a history id, and the id to store after applying."""
-
-    added: tuple[tuple[str, str, tuple[str, ...]], ...]  # (message id, thread id, label ids)
-    deleted: tuple[str, ...]
-    history_id: str
-
-
-@dataclass(frozen=True)
-class DraftRef:
-    """A draft's stable id and the id of the message currently inside it."""
-
-    draft_id: str
-    message_id: str
-    thread_id: str
-
-
-class HistoryExpired(Exception):
-    """history.list answered 404: the start id is too old; do a full sync."""
-
-
 class Gmail:
-    """The Gmail calls the engine makes."""
+    """The Gmail calls the engine makes (the engine's Mailbox)."""
 
     def __init__(self, services: Services) -> None:
         self.users = services.gmail.users()
@@ -83,7 +53,7 @@ class Gmail:
         """Every message added/deleted since the id, all pages; HistoryExpired on 404."""
         from googleapiclient.errors import HttpError
 
-        added: list[tuple[str, str, tuple[str, ...]]] = []
+        added: list[AddedMessage] = []
         deleted: list[str] = []
         page_token: str | None = None
         latest = start_history_id
@@ -103,7 +73,9 @@ class Gmail:
                 for entry in record.get("messagesAdded") or ():
                     msg = entry.get("message") or {}
                     labels = tuple(msg.get("labelIds") or ())
-                    added.append((str(msg.get("id")), str(msg.get("threadId", "")), labels))
+                    added.append(
+                        AddedMessage(str(msg.get("id")), str(msg.get("threadId", "")), labels)
+                    )
                 for entry in record.get("messagesDeleted") or ():
                     deleted.append(str((entry.get("message") or {}).get("id")))
             latest = str(page.get("historyId") or latest)
@@ -160,7 +132,7 @@ class Gmail:
         if thread_id:
             message["threadId"] = thread_id
         request = self.users.drafts().create(userId="me", body={"message": message})
-        data = self.api.write_once(request, "creating a draft")
+        data = self.api.write_once(request, "creating a draft")  # raises a FollowupError
         inner = data.get("message") or {}
         return DraftRef(str(data["id"]), str(inner.get("id", "")), str(inner.get("threadId", "")))
 
@@ -185,8 +157,6 @@ class Gmail:
             data = self.api.read(request, "reading a draft", expect=frozenset({404}))
         except HttpError:
             return None
-        from agent.core.headers import decode_key
-
         raw = to_message_meta(data.get("message") or {}).header(KEY_HEADER)
         return decode_key(raw) if raw else None
 

@@ -1,0 +1,144 @@
+"""What the engine needs of a mailbox and a calendar, and the values they hand it.
+
+The engine knows only these protocols; `agent/google` implements them for Gmail and Google
+Calendar (another provider would implement the same few methods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from agent.core.model import CalendarEvent, MessageMeta
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The mailbox's address and current history id."""
+
+    email: str
+    history_id: str
+
+
+@dataclass(frozen=True)
+class AddedMessage:
+    """A message that reached the mailbox, as a history record names it."""
+
+    message_id: str
+    thread_id: str
+    label_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HistoryChanges:
+    """Messages added and deleted since a history id, and the id to store after applying."""
+
+    added: tuple[AddedMessage, ...]
+    deleted: tuple[str, ...]
+    history_id: str
+
+
+@dataclass(frozen=True)
+class DraftRef:
+    """A draft's stable id and the id of the message currently inside it."""
+
+    draft_id: str
+    message_id: str
+    thread_id: str
+
+
+class HistoryExpired(Exception):
+    """The stored history id is too old: the mailbox needs a full sync."""
+
+
+@dataclass(frozen=True)
+class CalendarSync:
+    """What one sync of one calendar brought."""
+
+    calendar_id: str
+    events: tuple[CalendarEvent, ...]
+    next_sync_token: str
+    time_zone: str
+    full: bool
+
+
+@dataclass(frozen=True)
+class ReminderEvent:
+    """A short calendar event at a step's time, with a popup."""
+
+    calendar_id: str
+    event_id: str
+    summary: str
+    description: str
+    start: datetime
+    end: datetime
+    zone: str
+    popup_minutes: int
+    step: str
+
+
+class Mailbox(Protocol):
+    """The mailbox calls a tick makes; drafts only, never a send."""
+
+    def profile(self) -> Profile:
+        """The mailbox address and its current history id."""
+        ...
+
+    def history_since(self, start_history_id: str) -> HistoryChanges:
+        """Every message added or deleted since the id; HistoryExpired when it is too old."""
+        ...
+
+    def search(self, query: str, *, limit: int = 100) -> list[tuple[str, str]]:
+        """(message id, thread id) of messages matching a search, newest first."""
+        ...
+
+    def metadata(self, message_id: str) -> MessageMeta | None:
+        """A message's headers, labels, snippet and date; None if it is gone."""
+        ...
+
+    def thread_messages(self, thread_id: str) -> list[MessageMeta]:
+        """Every message of a thread, oldest first; [] if the thread is gone."""
+        ...
+
+    def create_draft(self, raw: bytes, thread_id: str | None) -> DraftRef:
+        """Create one draft, one attempt; a FollowupError says why it failed."""
+        ...
+
+    def get_draft(self, draft_id: str) -> DraftRef | None:
+        """The draft now, or None when it is gone (sent or deleted)."""
+        ...
+
+    def draft_key(self, draft_id: str) -> str | None:
+        """The key a draft carries, or None if it carries none or is gone."""
+        ...
+
+    def list_drafts(self) -> list[DraftRef]:
+        """Every draft in the mailbox."""
+        ...
+
+    def delete_draft(self, draft_id: str) -> bool:
+        """Delete a draft; False when it was already gone."""
+        ...
+
+
+class CalendarSource(Protocol):
+    """The calendar calls a tick makes: reading events, and the optional reminder events."""
+
+    def sync(
+        self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str
+    ) -> CalendarSync:
+        """The changes since the token (all events when there is none or it expired)."""
+        ...
+
+    def add_reminder(self, event: ReminderEvent) -> bool:
+        """Insert a reminder; False when its id is taken (made before, or deleted by the user)."""
+        ...
+
+    def move_reminder(self, event: ReminderEvent) -> bool:
+        """Move a reminder; False when the user deleted it."""
+        ...
+
+    def remove_reminder(self, calendar_id: str, event_id: str) -> bool:
+        """Delete a reminder; False when it was already gone."""
+        ...
