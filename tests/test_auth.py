@@ -207,6 +207,37 @@ def test_flow_with_an_unticked_scope_is_refused(
     assert not token.exists()
 
 
+def test_flow_granted_more_than_asked_is_accepted(
+    tmp_path: Path, fake: FakeOAuth, insecure_ok: None
+) -> None:
+    secret = write_client_secret(tmp_path / "client_secret.json", fake)
+    token = tmp_path / "token.json"
+    run = FlowRun(secret, token, BASE, free_port())
+    granted = (*BASE, CALENDAR_EVENTS, "openid")  # Google adds scopes granted before
+    fake.add_code("abc", granted)
+    browser_redirect(run.url(), code="abc")
+    creds = run.finish()
+    assert set(BASE) <= set(creds.granted_scopes)
+    saved = json.loads(token.read_text())
+    assert set(saved["scopes"]) == set(granted)
+    assert mode(token) == 0o600
+    assert load_credentials(token, BASE).refresh_token == creds.refresh_token
+
+
+def test_flow_granted_other_scopes_names_the_missing_one(
+    tmp_path: Path, fake: FakeOAuth, insecure_ok: None
+) -> None:
+    secret = write_client_secret(tmp_path / "client_secret.json", fake)
+    token = tmp_path / "token.json"
+    run = FlowRun(secret, token, BASE, free_port())
+    fake.add_code("abc", (GMAIL_COMPOSE, CALENDAR_EVENTS_READONLY, "openid"))
+    browser_redirect(run.url(), code="abc")
+    with pytest.raises(AuthError) as err:
+        run.finish()
+    assert str(err.value) == "the token lacks gmail.readonly; run `followup auth` again"
+    assert not token.exists()
+
+
 def test_flow_gives_up_when_the_browser_never_comes_back(
     tmp_path: Path, fake: FakeOAuth, insecure_ok: None
 ) -> None:

@@ -245,3 +245,26 @@ def test_notes_from_pairs_unknown_key() -> None:
 def test_notes_from_pairs_bad_contact() -> None:
     with pytest.raises(ValueError, match="no valid mail address"):
         notes_from_pairs([("contact", "Jane Doe")])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Contact: Jane=0ABcc: mallory@evil.example <jane@acme.com>",
+        "Contact: Jane%0D%0ABcc: <jane@acme.com>",
+        "Contact: =?utf-8?q?Jane=0A?= <jane@acme.com>",
+        "Contact: Jane\\nBcc <jane@acme.com>",
+        "Contacts: Jane Doe <jane@acme.com>, Bob Roe <bob@acme.com>",
+        "Contact: nobody <nope>",
+    ],
+)
+def test_a_contact_line_names_one_person_with_one_address(line: str) -> None:
+    notes = parse_notes(f"{line}\nContact: Kim Lee <kim@acme.com>")
+    assert notes.contacts == (Contact("kim@acme.com", "Kim Lee"),)
+    [ignored] = notes.ignored
+    assert ignored.startswith("Contact line ") and " ignored: " in ignored
+
+
+def test_a_contact_note_with_two_addresses_is_refused() -> None:
+    with pytest.raises(ValueError, match="names 2 addresses"):
+        notes_from_pairs([("contact", "Jane <jane@acme.com> bob@acme.com")])

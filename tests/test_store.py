@@ -18,7 +18,7 @@ from agent.store.db import MIGRATIONS, LockBusy, RunLock, Store, open_store
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {
     "kv", "events", "interviews", "rejections", "notes", "steps", "journal",
-    "sent_messages", "seen_messages", "reminders",
+    "sent_messages", "seen_messages", "reminders", "set_aside",
 }
 
 
@@ -43,7 +43,7 @@ def add_interview(conn: sqlite3.Connection, key: str = "k1") -> None:
 
 
 def test_fresh_db_is_at_the_latest_version_with_wal_and_full_sync(db: Path, store: Store) -> None:
-    assert store.schema_version == len(MIGRATIONS) == 2
+    assert store.schema_version == len(MIGRATIONS) == 3
     conn = store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # FULL (2); also SQLite's usual build default, so the pragma guards other builds
@@ -294,10 +294,26 @@ def test_lock_context_manager_and_same_process_contention(tmp_path: Path) -> Non
     second.release()  # releasing twice is harmless
 
 
-def test_version_1_database_is_migrated_to_2_keeping_its_rows(db: Path) -> None:
+def test_version_1_database_is_migrated_to_the_latest_keeping_its_rows(db: Path) -> None:
     with open_store(db, migrations=MIGRATIONS[:1]) as old, old.write() as conn:
         conn.execute("INSERT INTO kv(key, value) VALUES('history_id', '7')")
     with open_store(db) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == len(MIGRATIONS)
         assert store.conn.execute("SELECT value FROM kv").fetchone()["value"] == "7"
         assert store.conn.execute("SELECT count(*) FROM reminders").fetchone()[0] == 0
+        assert store.conn.execute("SELECT count(*) FROM set_aside").fetchone()[0] == 0
+
+
+def test_text_with_lone_surrogates_is_stored_with_replacement_characters(tmp_path: Path) -> None:
+    with open_store(tmp_path / "state.db") as store:
+        with store.write() as conn:
+            conn.execute("INSERT INTO kv(key, value) VALUES(?, ?)", ("title", "a\ud800b\udcffc"))
+            conn.execute(
+                "INSERT INTO kv(key, value) VALUES(:k, :v)", {"k": "named", "v": "\udfff"}
+            )
+        assert store.conn.execute("SELECT value FROM kv WHERE key = 'title'").fetchone()[0] == (
+            "a\ufffdb\ufffdc"
+        )
+        assert store.conn.execute("SELECT value FROM kv WHERE key = 'named'").fetchone()[0] == (
+            "\ufffd"
+        )

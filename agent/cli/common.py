@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,12 +29,20 @@ class Obj:
 
 
 def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn FollowupError into one line on stderr and its exit code (traceback with --debug)."""
+    """Turn FollowupError into one line on stderr and its exit code (traceback with --debug).
+
+    SQLite failing mid-command (read-only state.db, full disk) is state trouble: exit 7.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.Error as exc:
+                from agent.store.db import failed_mid_run
+
+                raise failed_mid_run(exc) from exc
         except FollowupError as exc:
             ctx = click.get_current_context(silent=True)
             obj = ctx.find_object(Obj) if ctx else None

@@ -6,10 +6,10 @@ interval run, so a step appears on time even with a long interval. Each tick res
 interval count. Ticks never overlap (one worker thread, max_instances=1), and coalesce=True
 with a misfire grace means a laptop waking from suspend runs one tick, not a burst.
 
-Transient failures (GoogleUnavailable, GoogleApiError, and unexpected exceptions, logged with
-their traceback) are retried after min(interval * 2**(failures-1), 30 min): the next interval
-first, then doubling. Any other FollowupError is fatal: the scheduler stops and run_daemon
-returns the error's exit code.
+Transient failures (GoogleUnavailable, GoogleApiError, state.db failing mid-tick, and
+unexpected exceptions, logged with their traceback) are retried after
+min(interval * 2**(failures-1), 30 min): the next interval first, then doubling. Any other
+FollowupError is fatal: the scheduler stops and run_daemon returns the error's exit code.
 
 Stopping: the SIGTERM/SIGINT handler only sets a flag and hands `scheduler.shutdown(wait=False)`
 to a short-lived thread (calling it inside the handler could deadlock on a lock the main thread
@@ -34,14 +34,14 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from agent.core.errors import FollowupError, GoogleApiError, GoogleUnavailable
+from agent.core.errors import FollowupError, GoogleApiError, GoogleUnavailable, StateWriteError
 
 log = logging.getLogger(__name__)
 
 TICK_JOB = "followup-tick"
 WAKE_JOB = "followup-wake"
 BACKOFF_CAP = timedelta(minutes=30)
-TRANSIENT = (GoogleUnavailable, GoogleApiError)
+TRANSIENT = (GoogleUnavailable, GoogleApiError, StateWriteError)
 
 
 @dataclass(frozen=True)

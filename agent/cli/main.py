@@ -93,15 +93,16 @@ def status(obj: Obj, as_json: bool, color: bool | None) -> None:
     from agent.cli.offline import user_zone
     from agent.cli.runtime import current_time, opened_store
     from agent.cli.status import collect, render_text, to_json
-    from agent.store import sequences
+    from agent.store import sequences, set_aside
 
     settings = obj.settings()
     with opened_store(settings) as store:
         zone = user_zone(settings, store)
         views = collect(store, zone)
         rejections = sequences.list_rejections(store.conn)
+        aside = set_aside.listed(store.conn)
     if as_json:
-        click.echo(json.dumps(to_json(views, rejections), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(to_json(views, rejections, aside), indent=2, ensure_ascii=False))
         return
     use_colour = sys.stdout.isatty() if color is None else color
 
@@ -109,7 +110,8 @@ def status(obj: Obj, as_json: bool, color: bool | None) -> None:
         kw = {k: v for k, v in kw.items() if v is not None}
         return click.style(text, **kw) if use_colour and kw else text
 
-    click.echo(render_text(views, rejections, zone, current_time(), style=style), color=use_colour)
+    text = render_text(views, rejections, zone, current_time(), style=style, aside=aside)
+    click.echo(text, color=use_colour)
 
 
 @main.command()
@@ -185,12 +187,15 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
 def stop(obj: Obj, interview_id: str, keep_drafts: bool) -> None:
     """Stop an interview's sequence now (its unsent drafts are removed unless --keep-drafts)."""
     from agent.cli.stop_resume import stop_interview
+    from agent.core.errors import Busy
+    from agent.store.db import RunLock
 
     settings = obj.settings()
-    lock = take_lock(settings)
-    if lock is None:
-        click.echo("try again when it has finished")
-        sys.exit(1)
+    lock = RunLock(settings.paths.lock_file)
+    if not lock.acquire():
+        holder = lock.holder_pid()
+        who = f" (pid {holder})" if holder else ""
+        raise Busy(f"another followup run is active{who}; try again when it has finished")
     try:
         message = stop_interview(settings, interview_id, keep_drafts=keep_drafts)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import threading
 from datetime import datetime, timedelta
@@ -95,7 +96,7 @@ def run(obj: Obj, interval: float | None) -> None:
     from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
     from agent.engine.tick import tick
-    from agent.store.db import RunLock
+    from agent.store.db import RunLock, failed_mid_run
 
     settings = obj.settings()
     templates = TemplateSet(settings.paths.templates_dir)
@@ -109,6 +110,8 @@ def run(obj: Obj, interval: float | None) -> None:
             # unsafe token stops the daemon (exit 4), a new `followup auth` is picked up.
             with opened_store(settings) as store:
                 result = tick(session_for(settings, store, templates), now)
+        except sqlite3.Error as exc:
+            raise failed_mid_run(exc, settings.paths.state_db) from exc
         finally:
             lock.release()
         for action in result.actions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from agent.core.model import Rejection
 from agent.core.text import printable
 from agent.store import sequences
 from agent.store.db import Store
+from agent.store.set_aside import SetAside
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class InterviewView:
     primary: str
     steps: tuple[StepView, ...]
     story: tuple[str, ...]
+    ignored_notes: tuple[str, ...] = ()
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
@@ -92,13 +95,16 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
                 primary=printable(iv.primary.email),
                 steps=steps,
                 story=story,
+                ignored_notes=tuple(printable(n) for n in iv.notes.ignored),
             )
         )
     return views
 
 
 def to_json(
-    views: list[InterviewView], rejections: list[tuple[Rejection, datetime | None]]
+    views: list[InterviewView],
+    rejections: list[tuple[Rejection, datetime | None]],
+    aside: Sequence[SetAside] = (),
 ) -> dict:
     """The --json document."""
     return {
@@ -128,6 +134,7 @@ def to_json(
                     for s in v.steps
                 ],
                 "story": list(v.story),
+                "ignored_notes": list(v.ignored_notes),
             }
             for v in views
         ],
@@ -139,6 +146,16 @@ def to_json(
                 "start": start.isoformat() if start else None,
             }
             for r, start in rejections
+        ],
+        "set_aside": [
+            {
+                "kind": a.kind,
+                "id": a.item_id,
+                "title": printable(a.title),
+                "reason": printable(a.reason),
+                "at": a.at.isoformat(),
+            }
+            for a in aside
         ],
     }
 
@@ -173,6 +190,7 @@ def render_text(
     now: datetime,
     *,
     style,
+    aside: Sequence[SetAside] = (),
 ) -> str:
     """Tables per interview with a small timeline of steps."""
     lines: list[str] = []
@@ -187,6 +205,7 @@ def render_text(
         status = v.status + (f": {v.status_reason}" if v.status_reason else "")
         lines.append(f"  status:   {style(status, fg='red' if v.status != 'active' else 'green')}")
         lines.append(f"  contacts: {', '.join(v.contacts)} (primary {v.primary})")
+        lines.extend(f"  notes:    {note}" for note in v.ignored_notes)
         pending = [s for s in v.steps if s.state in ("planned", "intent")]
         next_due = min((s.due for s in pending), default=None)
         timeline = "  ".join(
@@ -213,6 +232,11 @@ def render_text(
             when = _local(start, zone) if start else "-"
             title, reason = printable(r.title), printable(r.reason)
             lines.append(f"  {when}  {title!r}: {reason}")
+    if aside:
+        lines.append(style("Set aside (could not be processed; the others went on):", bold=True))
+        for a in aside:
+            title, reason = printable(a.title), printable(a.reason)
+            lines.append(f"  {_local(a.at, zone)}  {a.kind} {title!r}: {reason}")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -27,10 +27,18 @@ class GoogleUnavailable(FollowupError):
     exit_code = 5
 
 
+class OutcomeUnknown(GoogleUnavailable):
+    """A write was sent but no answer came back: Google may or may not have done it."""
+
+
 class GoogleApiError(FollowupError):
-    """Google answered with an error that retrying will not fix."""
+    """Google answered with an error that retrying at once will not fix."""
 
     exit_code = 5
+
+
+class GoogleRefused(GoogleApiError):
+    """Google refused the request itself (HTTP 400/413): sending it again cannot succeed."""
 
 
 class TemplateError(FollowupError):
@@ -45,7 +53,17 @@ class StateError(FollowupError):
     exit_code = 7
 
 
+class StateWriteError(StateError):
+    """SQLite failed in the middle of a run (read-only file, full disk); nothing was lost."""
+
+
 class NotFound(FollowupError):
     """A command named an interview or step that does not exist."""
 
     exit_code = 8
+
+
+class Busy(FollowupError):
+    """A command that must change state found another run holding the lock."""
+
+    exit_code = 10

@@ -118,6 +118,7 @@ class Notes:
     contacts: tuple[Contact, ...] = ()
     company: str | None = None
     role: str | None = None
+    ignored: tuple[str, ...] = ()  # note lines not taken, each with the reason (for `status`)
 
 
 @dataclass(frozen=True)

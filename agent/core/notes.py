@@ -56,6 +56,8 @@ _HTML_HINT = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED_ADDRESS = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{1,255})>")
+# An encoded line break or header in a contact's name: a way to smuggle a second recipient.
+_ENCODED_TEXT = re.compile(r"=\?|%0[ad]|=0[ad]|\\[nr]|&#(?:x0*[ad]|0*1[03]);", re.IGNORECASE)
 _INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
 
 
@@ -109,6 +111,23 @@ def parse_contacts(value: str) -> tuple[Contact, ...]:
         seen.add(address)
         found.append(Contact(email=address, name=name))
     return tuple(found[:MAX_ITEMS])
+
+
+def contact_line(value: str) -> tuple[Contact | None, str]:
+    """The one person a `Contact:` line names, else (None, why the line is ignored).
+
+    A line names one person with one address: a second address, or a name holding an
+    encoded line break or header (`=?...?=`, `%0A`, `=0A`, `\\n`), is not guessed at.
+    """
+    found = parse_contacts(value[: MAX_VALUE_CHARS * 8])
+    if not found:
+        return None, "no valid mail address"
+    if len(found) > 1:
+        return None, f"it names {len(found)} addresses; write one Contact line per person"
+    rest = re.sub(re.escape(found[0].email), " ", value, flags=re.IGNORECASE)
+    if _ENCODED_TEXT.search(rest):
+        return None, "the name holds encoded text (a line break or a header)"
+    return found[0], ""
 
 
 class _TextExtractor(HTMLParser):
@@ -193,13 +212,17 @@ class _Builder:
         self.fit: list[str] = []
         self.strengths: list[str] = []
         self.contacts: list[Contact] = []
+        self.ignored: list[str] = []
 
     def add(self, key: str, raw: str) -> None:
         """Apply one (canonical key, raw value) note."""
         if key == "contact":
-            known = {c.email for c in self.contacts}
-            found = parse_contacts(raw[: MAX_VALUE_CHARS * 8])
-            self.contacts.extend(c for c in found if c.email not in known)
+            contact, why = contact_line(raw)
+            if contact is None:
+                shown = clean_text(raw, 80)
+                self.ignored.append(f"Contact line {shown!r} ignored: {why}")
+            elif contact.email not in {c.email for c in self.contacts}:
+                self.contacts.append(contact)
             return
         value = clean_text(raw)
         if not value:
@@ -222,6 +245,7 @@ class _Builder:
             contacts=tuple(self.contacts[:MAX_ITEMS]),
             company=self.values.get("company"),
             role=self.values.get("role"),
+            ignored=tuple(self.ignored[:MAX_ITEMS]),
         )
 
 
@@ -245,11 +269,13 @@ def notes_from_pairs(pairs: Iterable[tuple[str, str]]) -> Notes:
         canonical = _canonical_key(key)
         if canonical is None:
             raise ValueError(f"unknown note key {key!r}; use one of: {', '.join(NOTE_KEYS)}")
-        if canonical == "contact" and value.strip() and not parse_contacts(value):
-            raise ValueError(
-                f"no valid mail address in contact {value!r}; "
-                "write it as 'Jane Doe <jane@acme.com>' or 'jane@acme.com'"
-            )
+        if canonical == "contact" and value.strip():
+            contact, why = contact_line(value)
+            if contact is None:
+                raise ValueError(
+                    f"{why} in contact {value!r}; "
+                    "write it as 'Jane Doe <jane@acme.com>' or 'jane@acme.com'"
+                )
         builder.add(canonical, value)
     return builder.build()
 

@@ -110,7 +110,7 @@ class Mailbox(Protocol):
         ...
 
     def draft_key(self, draft_id: str) -> str | None:
-        """The key a draft carries, or None if it carries none or is gone."""
+        """The key header value a draft carries, or None if it carries none or is gone."""
         ...
 
     def list_drafts(self) -> list[DraftRef]:
@@ -132,7 +132,7 @@ class CalendarSource(Protocol):
         ...
 
     def add_reminder(self, event: ReminderEvent) -> bool:
-        """Insert a reminder; False when its id is taken (made before, or deleted by the user)."""
+        """Insert a reminder (made before counts as made); False when the user deleted it."""
         ...
 
     def move_reminder(self, event: ReminderEvent) -> bool:

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(text: str) -> str:
+    """Text without lone surrogates (a JSON `\\ud800` escape decodes to one): each becomes
+    U+FFFD, so the text can be encoded, stored and shown like any other."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
 
 def printable(text: str, limit: int | None = None) -> str:
     """Control characters (newlines, terminal escapes) become spaces; capped at `limit`."""

@@ -10,6 +10,7 @@ from agent.core.model import InterviewStatus, PlannedStep, StepName, StepState
 from agent.engine.context import Context
 from agent.engine.draft_life import draft_step, recover_intent
 from agent.engine.inbox_sync import reply_arrived
+from agent.engine.reconcile import reconcile_keys
 from agent.engine.step_rows import UNSETTLED, plan_for, settled_map, sync_rows
 from agent.store import sequences
 
@@ -19,6 +20,7 @@ def advance(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
     """Bring one active interview's steps up to `now`: skip the missed, act on the due one."""
     conn = ctx.store.conn
     key = row.interview.key
+    reconcile_keys(ctx, row, now)
     for r in sequences.get_steps(conn, key):
         recover_intent(ctx, r, now)
     the_plan = plan_for(ctx, row)

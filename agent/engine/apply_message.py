@@ -15,7 +15,8 @@ from agent.core.model import (
 from agent.core.replies import classify, recipient_addresses
 from agent.core.text import printable
 from agent.engine.context import Context
-from agent.engine.draft_life import mark_sent
+from agent.engine.draft_life import mark_sent, message_key, sent_draft_of
+from agent.engine.isolation import guarded
 from agent.engine.step_rows import ensure_rows
 from agent.engine.stopping import stop_sequence
 from agent.store import mail_side, sequences
@@ -23,13 +24,24 @@ from agent.store import mail_side, sequences
 log = logging.getLogger(__name__)
 
 WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
-UNSENT = (StepState.PLANNED, StepState.DRAFTED)
+UNSENT = (StepState.PLANNED, StepState.INTENT, StepState.DRAFTED)
 
 
 def apply_message(
     ctx: Context, meta: MessageMeta, now: datetime, *, only: frozenset[str] | None = None
 ) -> None:
-    """Classify a new message against every watched sequence (or `only` those) and apply it."""
+    """Apply a new message, once; one that cannot be processed is set aside (see `isolation`)."""
+    guarded(
+        ctx, "message", meta.id, meta.header("Subject"), now, lambda: _apply(ctx, meta, now, only)
+    )
+    with ctx.store.write():
+        mail_side.mark_seen(ctx.store.conn, meta.id, now)
+
+
+def _apply(
+    ctx: Context, meta: MessageMeta, now: datetime, only: frozenset[str] | None
+) -> None:
+    """Classify a message against every watched sequence (or `only` those) and apply it."""
     conn = ctx.store.conn
     for row in sequences.list_interviews(conn, WATCHED):
         key = row.interview.key
@@ -65,8 +77,6 @@ def apply_message(
             _auto_reply(ctx, row, verdict.return_date, meta, now)
         elif verdict.kind == MessageKind.BOUNCE:
             _bounce(ctx, row, verdict.bounced_address or "", now)
-    with ctx.store.write():
-        mail_side.mark_seen(conn, meta.id, now)
 
 
 def _own_message(
@@ -95,12 +105,10 @@ def _own_message(
                 ),
             )
         steps = [s for s in sequences.get_steps(conn, key) if s.recipient == contact]
-        for step in steps:
-            ours = step.state == StepState.DRAFTED and step.thread_id == meta.thread_id
-            if ours and ctx.mailbox.get_draft(step.draft_id or "") is None:
-                mark_sent(ctx, step, meta, now)
-                break
-        else:
+        answered = sent_draft_of(ctx, steps, meta)
+        if answered is not None:
+            mark_sent(ctx, answered, meta, now)
+        elif not message_key(meta):  # a draft of ours for another step settles none of these
             written = step_written(steps, meta.internal_date)
             if written is not None:
                 when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")

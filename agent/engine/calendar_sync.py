@@ -11,8 +11,9 @@ from agent.core.notes import notes_from_pairs
 from agent.core.ports import CalendarSync
 from agent.core.titles import sequence_company_key
 from agent.engine.context import Context
+from agent.engine.isolation import guarded
 from agent.engine.stopping import stop_sequence
-from agent.store import sequences
+from agent.store import sequences, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,15 @@ def token_key(calendar_id: str) -> str:
 
 
 def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
-    """Apply one calendar's changes, then store its new sync token."""
+    """Apply one calendar's changes, then store its new sync token.
+
+    An event that cannot be processed is set aside (see `isolation`): the token moves on.
+    """
     if sync.full:
         _forget_missing(ctx, sync, now)
     for event in sync.events:
-        apply_event(ctx, event, now)
+        item = f"{event.calendar_id}/{event.event_id}"
+        guarded(ctx, "event", item, event.summary, now, lambda e=event: apply_event(ctx, e, now))
     key = token_key(sync.calendar_id)
     if sequences.get_kv(ctx.store.conn, key) != sync.next_sync_token:
         with ctx.store.write():
@@ -78,6 +83,7 @@ def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
     key = f"{event.calendar_id}/{event.event_id}"
     with ctx.store.write():
         sequences.put_event(conn, event)
+        set_aside.clear(conn, "event", key)
     existing = sequences.get_interview(conn, key)
     if event.status == "cancelled":
         with ctx.store.write():

@@ -6,8 +6,8 @@ import logging
 from datetime import datetime
 
 from agent.core.compose import compose_draft
-from agent.core.errors import AuthError, FollowupError, GoogleUnavailable
-from agent.core.headers import UnsafeHeader
+from agent.core.errors import AuthError, FollowupError, GoogleRefused, GoogleUnavailable
+from agent.core.headers import KEY_HEADER, UnsafeHeader, key_value
 from agent.core.model import (
     Contact,
     Interview,
@@ -24,17 +24,36 @@ from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
 
+SENT_LOOK_LIMIT = 50  # sent messages looked at per search for a key
+SETTLED_BY_SENDING = (StepState.SENT, StepState.SENT_BY_USER)
+
 
 def draft_key(row: sequences.StepRow) -> str:
-    """The natural key of a draft, also written into its X-Followup-Key header."""
+    """The natural key of a draft (interview, step, recipient)."""
     return f"{row.interview_key}#{row.step.value}#{row.recipient}"
 
 
-def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
-    """Find a draft made for this row by an earlier run that died before storing its id.
+def key_header(row: sequences.StepRow) -> str:
+    """The X-Followup-Key value this row's draft carries, as `same_key` compares it.
 
-    Scans the drafts state.db does not know (once per run) and reads their key header.
+    The one place it is computed: finding a draft or a sent message by its key compares
+    what Gmail holds with this.
     """
+    return same_key(key_value(draft_key(row)))
+
+
+def same_key(value: str | None) -> str:
+    """A key header value as compared: folding whitespace does not count."""
+    return "".join((value or "").split())
+
+
+def message_key(meta: MessageMeta) -> str:
+    """The key header a message carries ('' for none): a draft of ours, sent."""
+    return same_key(meta.header(KEY_HEADER))
+
+
+def draft_index(ctx: Context) -> dict[str, DraftRef]:
+    """The drafts state.db does not know, by the key header they carry (built once per run)."""
     if ctx.run.unknown_drafts is None:
         known = {
             r.draft_id
@@ -45,11 +64,44 @@ def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
         for ref in ctx.mailbox.list_drafts():
             if ref.draft_id in known:
                 continue
-            found_key = ctx.mailbox.draft_key(ref.draft_id)
+            found_key = same_key(ctx.mailbox.draft_key(ref.draft_id))
             if found_key:
                 index[found_key] = ref
         ctx.run.unknown_drafts = index
-    return ctx.run.unknown_drafts.get(draft_key(row))
+    return ctx.run.unknown_drafts
+
+
+def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
+    """A draft made for this row that state.db does not know (an interrupted run, a lost file)."""
+    return draft_index(ctx).get(key_header(row))
+
+
+def sent_with_keys(ctx: Context, recipients: list[str], since: datetime) -> list[MessageMeta]:
+    """Messages sent to these addresses since a moment that carry a key header of ours.
+
+    Messages already applied are not read again: applying one settled the step its key names.
+    """
+    addresses = " OR ".join(sorted({r for r in recipients if r}))
+    if not addresses:
+        return []
+    query = f"after:{int(since.timestamp())} in:sent to:({addresses})"
+    found = []
+    for message_id, _ in ctx.mailbox.search(query, limit=SENT_LOOK_LIMIT):
+        if mail_side.message_seen(ctx.store.conn, message_id):
+            continue
+        meta = ctx.mailbox.metadata(message_id)
+        if meta is not None and "SENT" in meta.label_ids and message_key(meta):
+            found.append(meta)
+    return found
+
+
+def find_sent_for(ctx: Context, row: sequences.StepRow, since: datetime) -> MessageMeta | None:
+    """The candidate sent this row's draft (the key says so) before state.db heard of it."""
+    wanted = key_header(row)
+    for meta in sent_with_keys(ctx, [row.recipient], since):
+        if message_key(meta) == wanted:
+            return meta
+    return None
 
 
 def thread_for(ctx: Context, key: str, contact: str, step: StepName) -> ThreadRef | None:
@@ -79,13 +131,21 @@ def contact_for(interview: Interview, email: str) -> Contact:
 
 
 def recover_intent(ctx: Context, row: sequences.StepRow, now: datetime) -> bool:
-    """An intent left by an interrupted run: store the draft it made; True when Gmail has one."""
+    """An intent left by an interrupted run: adopt the draft it made, or the message the
+    candidate sent from it; True when Gmail has either."""
     if row.state != StepState.INTENT or ctx.dry_run:
         return False
     found = find_draft_for(ctx, row)
-    if found is None:
+    if found is not None:
+        _store_draft(ctx, row, found, now, recovered=True)
+        return True
+    interview = sequences.get_interview(ctx.store.conn, row.interview_key)
+    since = interview.interview.start if interview is not None else row.due
+    sent = find_sent_for(ctx, row, since)
+    if sent is None:
         return False
-    _store_draft(ctx, row, found, now, recovered=True)
+    record_sent_message(ctx, row, sent)
+    mark_sent(ctx, row, sent, now)
     return True
 
 
@@ -108,7 +168,7 @@ def draft_step(
             content=ctx.settings.content,
             user=ctx.settings.user,
             templates=ctx.templates,
-            key=draft_key(row),
+            key=draft_key(row),  # written as key_header(row)
             thread=thread,
             branch=planned.branch,
             follow_up_date=_follow_up_text(planned),
@@ -149,6 +209,11 @@ def _follow_up_text(planned: PlannedStep) -> str | None:
     return planned.due.strftime("%A, %B %-d")
 
 
+def adopt_draft(ctx: Context, row: sequences.StepRow, ref: DraftRef, now: datetime) -> None:
+    """A draft Gmail holds for this row that state.db did not know: the step is drafted."""
+    _store_draft(ctx, row, ref, now, recovered=True)
+
+
 def _store_draft(
     ctx: Context, row: sequences.StepRow, ref: DraftRef, now: datetime, *, recovered: bool
 ) -> None:
@@ -182,9 +247,14 @@ def _store_draft(
 def _after_failed_create(
     ctx: Context, row: sequences.StepRow, error: FollowupError, now: datetime
 ) -> None:
-    """drafts.create failed: find out whether it happened anyway before anything else."""
-    if isinstance(error, AuthError):
-        raise error
+    """drafts.create failed: find out whether it happened anyway before anything else.
+
+    Only a refusal that cannot change (the request itself is wrong) skips the step; any other
+    failure leaves the intent waiting, says why in `status`, and ends the run with its code.
+    """
+    if isinstance(error, GoogleRefused):
+        _settle_refused(ctx, row, error, now)
+        return
     if isinstance(error, GoogleUnavailable):
         ctx.run.unknown_drafts = None
         try:
@@ -195,28 +265,36 @@ def _after_failed_create(
             _store_draft(ctx, row, found, now, recovered=True)
             return
         log.warning("creating a draft did not finish; the next run will check and retry")
-        raise error
+    waiting = "waiting: " + (
+        "run `followup auth`" if isinstance(error, AuthError) else "the next run tries again"
+    )
+    with ctx.store.write():
+        current = sequences.get_step(ctx.store.conn, row.interview_key, row.step, row.recipient)
+        if current is not None and current.state == StepState.INTENT:
+            sequences.update_step(ctx.store.conn, current, now, reason=f"{waiting} ({error})")
+    raise error
+
+
+def _settle_refused(
+    ctx: Context, row: sequences.StepRow, error: FollowupError, now: datetime
+) -> None:
+    """Gmail refused the draft for a reason sending it again cannot change: skip the step."""
     conn = ctx.store.conn
+    reason = f"Gmail refused the draft, which cannot change by trying again: {error}"
     with ctx.store.write():
         current = sequences.get_step(conn, row.interview_key, row.step, row.recipient)
         if current is not None:
-            sequences.update_step(
-                conn,
-                current,
-                now,
-                state=StepState.SKIPPED,
-                reason=f"Gmail refused the draft: {error}",
-            )
-        sequences.journal(conn, now, row.interview_key, "skipped", f"{row.step.value}: {error}")
+            sequences.update_step(conn, current, now, state=StepState.SKIPPED, reason=reason)
+        sequences.journal(conn, now, row.interview_key, "skipped", f"{row.step.value}: {reason}")
     ctx.run.note("skipped", row.interview_key, f"{row.step.value} for {row.recipient}: {error}")
 
 
 def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: datetime) -> None:
-    """The candidate sent the agent's draft."""
+    """The candidate sent the agent's draft for this step (its id, thread or key says so)."""
     when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
     with ctx.store.write():
         current = sequences.get_step(ctx.store.conn, step.interview_key, step.step, step.recipient)
-        if current is None or current.state != StepState.DRAFTED:
+        if current is None or current.state in SETTLED_BY_SENDING:
             return
         sequences.update_step(
             ctx.store.conn,
@@ -235,6 +313,22 @@ def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: dat
             f"{step.step.value} to {step.recipient} sent by you {when}",
         )
     ctx.run.note("sent", step.interview_key, f"{step.step.value} to {step.recipient}")
+
+
+def sent_draft_of(
+    ctx: Context, steps: list[sequences.StepRow], meta: MessageMeta
+) -> sequences.StepRow | None:
+    """The step whose draft the candidate sent as this message: the one its key header names,
+    else the drafted step of its thread whose draft is gone. None when it is no draft of theirs.
+    """
+    carried = message_key(meta)
+    if carried:
+        return next((s for s in steps if key_header(s) == carried), None)
+    for step in steps:
+        ours = step.state == StepState.DRAFTED and step.thread_id == meta.thread_id
+        if ours and ctx.mailbox.get_draft(step.draft_id or "") is None:
+            return step
+    return None
 
 
 def resolve_draft(ctx: Context, step: sequences.StepRow, now: datetime) -> None:

@@ -7,9 +7,11 @@ import dataclasses
 import hashlib
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from agent.core.errors import FollowupError
 from agent.core.model import Interview, StepName, StepState
 from agent.core.ports import ReminderEvent
 from agent.core.spoken import cue, voicemail
@@ -102,22 +104,40 @@ def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> Reminder
 
 def sync_reminders(ctx: Context, now: datetime) -> None:
     """Create, move and remove reminder events so the calendar matches the steps (API calls only
-    for differences, so an idle tick costs nothing here)."""
-    wanted = wanted_reminders(ctx.store.conn)
-    have = reminder_rows.created_reminders(ctx.store.conn)
+    for differences, so an idle tick costs nothing here).
+
+    A reminder the user deleted is their choice: never made again. Reminders are a help, not
+    the product: one that fails is logged and tried again next run, and never ends a tick.
+    """
+    conn = ctx.store.conn
+    wanted = wanted_reminders(conn)
+    have = reminder_rows.created_reminders(conn)
+    dismissed = reminder_rows.dismissed_reminders(conn)
     for key, want in wanted.items():
         existing = have.get(key)
+        if key in dismissed:
+            continue
         if existing is None:
-            _create(ctx, want)
+            _attempt(ctx, want.interview_key, lambda w=want: _create(ctx, w))
         elif existing.due != want.due:
-            _move(ctx, want, existing)
+            _attempt(ctx, want.interview_key, lambda w=want, e=existing: _move(ctx, w, e))
     for key, existing in have.items():
         if key not in wanted and existing.due > now:
-            _remove(ctx, existing)
+            _attempt(ctx, existing.interview_key, lambda e=existing: _remove(ctx, e))
+
+
+def _attempt(ctx: Context, key: str, change: Callable[[], None]) -> None:
+    """One reminder change; a failure (Google's, the token's) is reported, not raised."""
+    try:
+        change()
+    except FollowupError as exc:
+        log.warning("calendar reminder not updated, tried again next run: %s", exc)
+        ctx.run.note("reminder-failed", key, f"{exc}; tried again next run")
 
 
 def _create(ctx: Context, want: Wanted) -> None:
-    """Put a reminder on the calendar; a taken id means an earlier run made it."""
+    """Put a reminder on the calendar (an earlier run may have made it; the user may have
+    deleted it)."""
     row = sequences.get_interview(ctx.store.conn, want.interview_key)
     if row is None:
         return
@@ -125,13 +145,12 @@ def _create(ctx: Context, want: Wanted) -> None:
         ctx.run.note("would-remind", want.interview_key, f"{want.step.value} reminder")
         return
     event = reminder_event(ctx, row.interview, want)
+    made = ReminderRow(want.interview_key, want.step, event.calendar_id, event.event_id, want.due)
     if not ctx.calendar.add_reminder(event):
-        log.info("reminder %s already on the calendar", event.event_id)
+        _dismissed(ctx, made)
+        return
     with ctx.store.write():
-        reminder_rows.record_created(
-            ctx.store.conn,
-            ReminderRow(want.interview_key, want.step, event.calendar_id, event.event_id, want.due),
-        )
+        reminder_rows.record_created(ctx.store.conn, made)
     ctx.run.note("reminder", want.interview_key, f"{want.step.value} reminder on the calendar")
 
 
@@ -145,10 +164,21 @@ def _move(ctx: Context, want: Wanted, existing: ReminderRow) -> None:
     event = reminder_event(ctx, row.interview, want)
     event = dataclasses.replace(event, calendar_id=existing.calendar_id, event_id=existing.event_id)
     if not ctx.calendar.move_reminder(event):
-        log.info("reminder %s was deleted by the user; not recreated", existing.event_id)
+        _dismissed(ctx, existing)
+        return
     with ctx.store.write():
         reminder_rows.record_moved(ctx.store.conn, want.interview_key, want.step, want.due)
     ctx.run.note("reminder", want.interview_key, f"{want.step.value} reminder moved")
+
+
+def _dismissed(ctx: Context, row: ReminderRow) -> None:
+    """The user deleted this reminder from the calendar: remember it, never make it again."""
+    log.info("reminder %s was deleted by the user; not made again", row.event_id)
+    with ctx.store.write():
+        reminder_rows.record_dismissed(ctx.store.conn, row)
+    ctx.run.note(
+        "reminder", row.interview_key, f"{row.step.value} reminder deleted by you; not made again"
+    )
 
 
 def _remove(ctx: Context, existing: ReminderRow) -> None:

@@ -8,11 +8,13 @@ from datetime import datetime
 from agent.core.model import InterviewStatus, StepState
 from agent.engine.context import Context
 from agent.engine.draft_life import find_draft_for, resolve_draft
+from agent.engine.reconcile import reconcile_keys
 from agent.store import sequences
 
 log = logging.getLogger(__name__)
 
 PENDING = (StepState.PLANNED, StepState.INTENT)
+STOPPABLE = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
 
 
 def stop_sequence(
@@ -26,9 +28,12 @@ def stop_sequence(
 ) -> int:
     """Stop an active sequence; returns how many unsent drafts were removed."""
     conn = ctx.store.conn
+    found = sequences.get_interview(conn, key)
+    if remove_drafts and found is not None and found.status in STOPPABLE:
+        reconcile_keys(ctx, found, now)  # drafts made before state.db was lost go too
     with ctx.store.write():
         row = sequences.get_interview(conn, key)
-        if row is None or row.status not in (InterviewStatus.ACTIVE, InterviewStatus.PAUSED):
+        if row is None or row.status not in STOPPABLE:
             return 0
         sequences.set_status(conn, key, status, reason, now)
         for step in sequences.get_steps(conn, key):
@@ -71,7 +76,7 @@ def resolve_intents_and_drafts(
         if ctx.dry_run:
             ctx.run.note("would-remove", key, f"{step.step.value} draft for {step.recipient}")
             continue
-        if not ctx.gmail.delete_draft(draft_id):
+        if not ctx.mailbox.delete_draft(draft_id):
             _settle_gone_draft(ctx, key, step, now)
             continue
         detail = f"{step.step.value} draft for {step.recipient} removed ({reason})"

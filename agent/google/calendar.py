@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from agent.core.model import Attendee, CalendarEvent, Person
 from agent.core.ports import CalendarSync, ReminderEvent
-from agent.google.client import Services
+from agent.core.text import well_formed
+from agent.google.client import Services, error_status
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ def _when(part: dict[str, Any] | None, zone: ZoneInfo) -> tuple[datetime | None,
     return None, None
 
 
+def _text(value: Any) -> str:
+    """An event's text field as a well-formed str."""
+    return well_formed(str(value))
+
+
 def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) -> CalendarEvent:
     """Convert one events resource into a CalendarEvent (tolerant of odd input)."""
     start, start_date = _when(item.get("start"), zone)
@@ -48,8 +54,8 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
     organizer = item.get("organizer") or {}
     attendees = tuple(
         Attendee(
-            email=str(a.get("email", "")).strip().lower(),
-            name=str(a.get("displayName", "")),
+            email=_text(a.get("email", "")).strip().lower(),
+            name=_text(a.get("displayName", "")),
             response_status=str(a.get("responseStatus", "needsAction")),
             is_self=bool(a.get("self", False)),
             is_resource=bool(a.get("resource", False)),
@@ -62,18 +68,18 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
     updated = item.get("updated")
     return CalendarEvent(
         calendar_id=calendar_id,
-        event_id=str(item["id"]),
+        event_id=_text(item["id"]),
         status=str(item.get("status", "confirmed")),
-        summary=str(item.get("summary", "")),
-        description=str(item.get("description", "")),
-        location=str(item.get("location", "")),
+        summary=_text(item.get("summary", "")),
+        description=_text(item.get("description", "")),
+        location=_text(item.get("location", "")),
         start=start,
         end=end,
         all_day=start_date is not None,
         start_date=start_date,
         organizer=Person(
-            email=str(organizer.get("email", "")).strip().lower(),
-            name=str(organizer.get("displayName", "")),
+            email=_text(organizer.get("email", "")).strip().lower(),
+            name=_text(organizer.get("displayName", "")),
         )
         if organizer.get("email")
         else None,
@@ -171,35 +177,57 @@ class GoogleCalendar:
         )
 
     def add_reminder(self, event: ReminderEvent) -> bool:
-        """Insert with the deterministic id; False on 409 (made before, or deleted by the user).
+        """Insert with the deterministic id; False when the user deleted that reminder.
 
-        The fixed id makes the insert idempotent, so unlike drafts.create it may be retried.
+        The fixed id makes the insert safe to repeat: a 409 means the id is taken, by the
+        reminder an earlier attempt made (True) or by one the user deleted (False).
         """
         from googleapiclient.errors import HttpError
 
+        what = "adding a calendar reminder"
         request = self.services.calendar.events().insert(
             calendarId=event.calendar_id, body=reminder_body(event)
         )
         try:
-            self.services.api.read(request, "adding a calendar reminder", expect=frozenset({409}))
+            self.services.api.read(request, what, expect=frozenset({409}))
         except HttpError:
-            return False
+            return self._live(event.calendar_id, event.event_id)
         return True
 
     def move_reminder(self, event: ReminderEvent) -> bool:
-        """Patch the reminder's times; False when it is gone (the user deleted it)."""
+        """Patch the reminder's times; False when the user deleted it.
+
+        Calendar answers a patch of an event deleted in its UI with 403 forbidden, and 404/410
+        when it is gone for good; a 403 for any other reason is the error it says.
+        """
         from googleapiclient.errors import HttpError
 
+        what = "moving a calendar reminder"
         request = self.services.calendar.events().patch(
             calendarId=event.calendar_id, eventId=event.event_id, body=_times(event)
         )
         try:
-            self.services.api.read(
-                request, "moving a calendar reminder", expect=frozenset({404, 410})
+            self.services.api.read(request, what, expect=frozenset({403, 404, 410}))
+        except HttpError as exc:
+            if error_status(exc) != 403:
+                return False
+            if self._live(event.calendar_id, event.event_id):
+                raise self.services.api.fail(exc, what) from exc
+            return False
+        return True
+
+    def _live(self, calendar_id: str, event_id: str) -> bool:
+        """True when the event exists and was not deleted (deleted ones stay, cancelled)."""
+        from googleapiclient.errors import HttpError
+
+        request = self.services.calendar.events().get(calendarId=calendar_id, eventId=event_id)
+        try:
+            data = self.services.api.read(
+                request, "reading a calendar reminder", expect=frozenset({404, 410})
             )
         except HttpError:
             return False
-        return True
+        return str(data.get("status", "confirmed")) != "cancelled"
 
     def remove_reminder(self, calendar_id: str, event_id: str) -> bool:
         """Delete the reminder; False when it was already gone."""

@@ -11,12 +11,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.core.errors import AuthError, GoogleApiError, GoogleUnavailable
+from agent.core.errors import (
+    AuthError,
+    GoogleApiError,
+    GoogleRefused,
+    GoogleUnavailable,
+    OutcomeUnknown,
+)
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+AUTH_403_REASONS = frozenset(
+    {"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "forbidden"}
+)
+# A 400 or 413 says the request itself is wrong: sending it again cannot succeed. A 400
+# failedPrecondition is about the account (e.g. Gmail turned off), which can change.
+LASTING_STATUS = frozenset({400, 413})
+CHANGEABLE_400_REASONS = frozenset({"failedPrecondition", "FAILED_PRECONDITION"})
+# Safe to send twice: their second copy does no second thing (RFC 9110 9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 BACKOFF_CAP_SECONDS = 32.0
 
 
@@ -135,12 +150,21 @@ class Api:
                 self.policy.sleep(wait)
 
     def write_once(self, request: Any, what: str) -> Any:
-        """Execute a non-idempotent request once; a failure becomes the agent's error."""
+        """Execute a non-idempotent request once; a failure becomes the agent's error.
+
+        A failure without an HTTP answer (connection closed or reset after sending, timeout)
+        is OutcomeUnknown: Google may have done it, so the caller reconciles before retrying.
+        """
         try:
             return request.execute(num_retries=0)
         except Exception as exc:
             if not is_api_failure(exc):
                 raise
+            if error_status(exc) is None:
+                raise OutcomeUnknown(
+                    f"{what}: no answer from {self.where} after sending ({describe(exc)}); "
+                    "whether it was done is checked before anything is tried again"
+                ) from exc
             raise self.fail(exc, what) from exc
 
     def fail(self, exc: BaseException, what: str) -> Exception:
@@ -155,10 +179,13 @@ class Api:
             return AuthError(
                 f"{what}: Google refused the credentials (HTTP 401); run `followup auth`"
             )
-        if status == 403 and error_reason(exc) in {"insufficientPermissions", "forbidden"}:
+        reason = error_reason(exc)
+        if status == 403 and reason in AUTH_403_REASONS:
             return AuthError(
                 f"{what}: the token lacks a permission ({describe(exc)}); run `followup auth` again"
             )
+        if status in LASTING_STATUS and reason not in CHANGEABLE_400_REASONS:
+            return GoogleRefused(f"{what}: {describe(exc)}")
         return GoogleApiError(f"{what}: {describe(exc)}")
 
 
@@ -188,16 +215,80 @@ def calendar_endpoint(endpoint: str) -> str:
     return endpoint.rstrip("/") + "/calendar/v3/"
 
 
+class AnswerLost(ConnectionError):
+    """A write was sent and its connection ended before an answer: it is not sent again."""
+
+
+class _SendOnce:
+    """One connection as httplib2 sees it, refusing to carry its request a second time.
+
+    httplib2 re-sends a request whose answer never came (it takes a closed kept-alive
+    connection for a stale one), whatever the method: by reconnecting and sending again.
+    Both are refused here once the request has gone out.
+    """
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._sent = False
+        self._lost: BaseException | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def _refuse(self) -> AnswerLost:
+        cause = self._lost
+        detail = f" ({type(cause).__name__}: {cause})" if cause is not None else ""
+        return AnswerLost(f"the connection ended after the request was sent{detail}")
+
+    def connect(self) -> None:
+        if self._sent:
+            raise self._refuse()
+        self._conn.connect()
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if self._sent:
+            raise self._refuse()
+        self._sent = True
+        self._conn.request(*args, **kwargs)
+
+    def getresponse(self) -> Any:
+        try:
+            return self._conn.getresponse()
+        except Exception as exc:
+            self._lost = exc
+            raise
+
+
+def write_once_http(timeout: float) -> Any:
+    """An httplib2.Http that sends a non-idempotent request (POST, PATCH) at most once.
+
+    Such a request goes out on a fresh connection (a kept-alive one may have gone stale
+    unseen), and a connection that ends before the answer raises instead of re-sending.
+    Reads keep httplib2's own handling.
+    """
+    import httplib2
+
+    class WriteOnceHttp(httplib2.Http):
+        def _conn_request(
+            self, conn: Any, request_uri: str, method: str, body: Any, headers: Any
+        ) -> Any:
+            if method.upper() in IDEMPOTENT_METHODS:
+                return super()._conn_request(conn, request_uri, method, body, headers)
+            conn.close()
+            return super()._conn_request(_SendOnce(conn), request_uri, method, body, headers)
+
+    return WriteOnceHttp(timeout=timeout)
+
+
 def build_services(
     credentials: Any, *, endpoint: str, timeout: float, policy: RetryPolicy
 ) -> Services:
     """Build Gmail v1 and Calendar v3 from the bundled discovery documents (no network)."""
     import google_auth_httplib2
-    import httplib2
     from googleapiclient.discovery import build
 
     def authed_http() -> Any:
-        return google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
+        return google_auth_httplib2.AuthorizedHttp(credentials, http=write_once_http(timeout))
 
     gmail_opts = {"api_endpoint": gmail_endpoint(endpoint)} if endpoint else None
     cal_opts = {"api_endpoint": calendar_endpoint(endpoint)} if endpoint else None

@@ -8,9 +8,10 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.core.headers import KEY_HEADER, decode_key
+from agent.core.headers import KEY_HEADER
 from agent.core.model import MessageMeta
 from agent.core.ports import AddedMessage, DraftRef, HistoryChanges, HistoryExpired, Profile
+from agent.core.text import well_formed
 from agent.google.client import Services
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class Gmail:
         return DraftRef(str(data["id"]), str(inner.get("id", "")), str(inner.get("threadId", "")))
 
     def draft_key(self, draft_id: str) -> str | None:
-        """The X-Followup-Key header of a draft, or None if the draft is gone."""
+        """The X-Followup-Key header value of a draft, as written; None if the draft is gone."""
         from googleapiclient.errors import HttpError
 
         request = self.users.drafts().get(userId="me", id=draft_id, format="metadata")
@@ -157,8 +158,7 @@ class Gmail:
             data = self.api.read(request, "reading a draft", expect=frozenset({404}))
         except HttpError:
             return None
-        raw = to_message_meta(data.get("message") or {}).header(KEY_HEADER)
-        return decode_key(raw) if raw else None
+        return to_message_meta(data.get("message") or {}).header(KEY_HEADER) or None
 
     def list_drafts(self) -> list[DraftRef]:
         """Every draft in the mailbox (all pages)."""
@@ -194,14 +194,20 @@ def to_message_meta(data: dict[str, Any]) -> MessageMeta:
     """Convert a messages resource (metadata format) into MessageMeta."""
     payload = data.get("payload") or {}
     headers = tuple(
-        (str(h.get("name", "")), str(h.get("value", ""))) for h in payload.get("headers") or ()
+        (well_formed(str(h.get("name", ""))), well_formed(str(h.get("value", ""))))
+        for h in payload.get("headers") or ()
+        if isinstance(h, dict)
     )
-    millis = int(data.get("internalDate") or 0)
+    try:
+        millis = int(data.get("internalDate") or 0)
+    except (TypeError, ValueError):
+        millis = 0
     return MessageMeta(
         id=str(data.get("id", "")),
         thread_id=str(data.get("threadId", "")),
         internal_date=datetime.fromtimestamp(millis / 1000, tz=UTC),
         label_ids=tuple(data.get("labelIds") or ()),
         headers=headers,
-        snippet=html.unescape(str(data.get("snippet", ""))),  # Gmail sends it HTML-escaped
+        # Gmail sends the snippet HTML-escaped
+        snippet=well_formed(html.unescape(str(data.get("snippet", "")))),
     )

@@ -11,9 +11,11 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from agent.core.errors import StateError
+from agent.core.errors import StateError, StateWriteError
 from agent.core.paths import ensure_private_dir
+from agent.core.text import well_formed
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,28 @@ MIGRATIONS: tuple[str, ...] = (
       calendar_id TEXT NOT NULL, event_id TEXT NOT NULL, due TEXT NOT NULL,
       state TEXT NOT NULL, PRIMARY KEY (interview_key, step));
     """,
+    """
+    CREATE TABLE set_aside (kind TEXT NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
+      reason TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (kind, item_id));
+    """,
 )
+
+def storable(value: object) -> object:
+    """A parameter SQLite can take: text with lone surrogates (odd JSON escapes, undecodable
+    argv bytes) gets U+FFFD in their place, since UTF-8 has no encoding for them."""
+    return well_formed(value) if isinstance(value, str) else value
+
+
+class SafeConnection(sqlite3.Connection):
+    """A connection whose text parameters are always storable (see `storable`)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        """conn.execute with each text parameter made storable."""
+        if isinstance(parameters, dict):
+            parameters = {k: storable(v) for k, v in parameters.items()}
+        else:
+            parameters = tuple(storable(v) for v in parameters)
+        return super().execute(sql, parameters)
 
 
 class Store:
@@ -164,7 +187,11 @@ def open_store(
         raise StateError(f"{path.parent}: cannot create the state folder: {exc.strerror}") from exc
     try:
         conn = sqlite3.connect(
-            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            path,
+            timeout=busy_timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=SafeConnection,
         )
     except sqlite3.Error as exc:
         raise StateError(f"{path}: cannot open state database: {exc}") from exc
@@ -199,6 +226,18 @@ def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
             "move it aside to start fresh, or point FOLLOWUP_HOME elsewhere"
         )
     return StateError(f"{path}: cannot prepare the state database: {exc}")
+
+
+def failed_mid_run(exc: sqlite3.Error, path: Path | None = None) -> StateWriteError:
+    """The one line for SQLite failing during a command (read-only file, full disk, I/O).
+
+    Every change is its own committed transaction, so the next run completes the work.
+    """
+    where = f"{path}: " if path else ""
+    return StateWriteError(
+        f"{where}state.db failed during the run ({exc}); nothing was lost: check the file's "
+        "permissions and the free disk space, then run again"
+    )
 
 
 class LockBusy(Exception):

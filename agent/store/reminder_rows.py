@@ -63,3 +63,21 @@ def record_removed(conn: sqlite3.Connection, key: str, step: StepName) -> None:
         "UPDATE reminders SET state = 'deleted' WHERE interview_key = ? AND step = ?",
         (key, step.value),
     )
+
+
+def record_dismissed(conn: sqlite3.Connection, row: ReminderRow) -> None:
+    """Remember that the user deleted a reminder: it is not made again."""
+    conn.execute(
+        "INSERT INTO reminders(interview_key, step, calendar_id, event_id, due, state) "
+        "VALUES(?, ?, ?, ?, ?, 'dismissed') ON CONFLICT(interview_key, step) DO UPDATE SET "
+        "state = 'dismissed'",
+        (row.interview_key, row.step.value, row.calendar_id, row.event_id, row.due.isoformat()),
+    )
+
+
+def dismissed_reminders(conn: sqlite3.Connection) -> set[tuple[str, StepName]]:
+    """The (interview, step) reminders the user deleted from the calendar."""
+    rows = conn.execute(
+        "SELECT interview_key, step FROM reminders WHERE state = 'dismissed'"
+    ).fetchall()
+    return {(r[0], StepName(r[1])) for r in rows}

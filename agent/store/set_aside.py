@@ -1,0 +1,41 @@
+"""Calendar events and messages that could not be processed, kept with the reason."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """One item a tick could not process: it was passed over so that the others go on."""
+
+    kind: str  # "event" or "message"
+    item_id: str
+    title: str
+    reason: str
+    at: datetime
+
+
+def put(conn: sqlite3.Connection, item: SetAside) -> None:
+    """Remember an item set aside (a later failure of the same item replaces the reason)."""
+    conn.execute(
+        "INSERT INTO set_aside(kind, item_id, title, reason, at) VALUES(?, ?, ?, ?, ?) "
+        "ON CONFLICT(kind, item_id) DO UPDATE SET title = excluded.title, "
+        "reason = excluded.reason, at = excluded.at",
+        (item.kind, item.item_id, item.title, item.reason, item.at.isoformat()),
+    )
+
+
+def clear(conn: sqlite3.Connection, kind: str, item_id: str) -> None:
+    """Forget an item that was processed after all (a changed event)."""
+    conn.execute("DELETE FROM set_aside WHERE kind = ? AND item_id = ?", (kind, item_id))
+
+
+def listed(conn: sqlite3.Connection) -> list[SetAside]:
+    """Every item set aside, oldest first."""
+    rows = conn.execute(
+        "SELECT kind, item_id, title, reason, at FROM set_aside ORDER BY at, kind, item_id"
+    ).fetchall()
+    return [SetAside(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
