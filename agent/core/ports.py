@@ -61,6 +61,16 @@ class CalendarSync:
     next_sync_token: str
     time_zone: str
     full: bool
+    unreadable: tuple[Unreadable, ...] = ()  # events that could not be turned into values
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An item the adapter could not read: set aside with the reason, the rest goes on."""
+
+    item_id: str
+    title: str
+    reason: str
 
 
 @dataclass(frozen=True)

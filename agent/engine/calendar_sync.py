@@ -11,7 +11,7 @@ from agent.core.notes import notes_from_pairs
 from agent.core.ports import CalendarSync
 from agent.core.titles import sequence_company_key
 from agent.engine.context import Context
-from agent.engine.isolation import guarded
+from agent.engine.isolation import guarded, put_aside
 from agent.engine.stopping import stop_sequence
 from agent.store import sequences, set_aside
 
@@ -35,6 +35,8 @@ def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
     for event in sync.events:
         item = f"{event.calendar_id}/{event.event_id}"
         guarded(ctx, "event", item, event.summary, now, lambda e=event: apply_event(ctx, e, now))
+    for bad in sync.unreadable:
+        put_aside(ctx, "event", bad.item_id, bad.title, bad.reason, now)
     key = token_key(sync.calendar_id)
     if sequences.get_kv(ctx.store.conn, key) != sync.next_sync_token:
         with ctx.store.write():

@@ -149,12 +149,41 @@ def recover_intent(ctx: Context, row: sequences.StepRow, now: datetime) -> bool:
     return True
 
 
+def _made_already(
+    ctx: Context, interview: Interview, row: sequences.StepRow, now: datetime
+) -> bool:
+    """The last look before a create: a draft or a sent message to this recipient that carries
+    this row's key and state.db does not know (it was restored from an older copy). Adopted."""
+    if ctx.dry_run or row.state != StepState.PLANNED:
+        return False
+    conn = ctx.store.conn
+    known = {r.draft_message_id for r in sequences.get_steps(conn, row.interview_key)}
+    wanted = key_header(row)
+    query = f"after:{int(interview.start.timestamp())} to:({row.recipient}) {{in:drafts in:sent}}"
+    for message_id, _ in ctx.mailbox.search(query, limit=SENT_LOOK_LIMIT):
+        if message_id in known or mail_side.message_seen(conn, message_id):
+            continue
+        meta = ctx.mailbox.metadata(message_id)
+        if meta is None or message_key(meta) != wanted:
+            continue
+        if "DRAFT" in meta.label_ids:
+            ref = next((d for d in ctx.mailbox.list_drafts() if d.message_id == meta.id), None)
+            if ref is None:
+                continue
+            adopt_draft(ctx, row, ref, now)
+        else:
+            record_sent_message(ctx, row, meta)
+            mark_sent(ctx, row, meta, now)
+        return True
+    return False
+
+
 def draft_step(
     ctx: Context, interview: Interview, planned: PlannedStep, row: sequences.StepRow, now: datetime
 ) -> None:
     """Create the draft for one (step, recipient) row, exactly once."""
     conn = ctx.store.conn
-    if recover_intent(ctx, row, now):
+    if recover_intent(ctx, row, now) or _made_already(ctx, interview, row, now):
         return
     contact = contact_for(interview, row.recipient)
     thread = thread_for(ctx, row.interview_key, row.recipient, row.step)

@@ -52,11 +52,18 @@ def guarded(
     except Exception as exc:
         if not item_fault(exc):
             raise
-        reason = one_line(f"could not be processed: {type(exc).__name__}: {exc}", 300)
-        log.warning("%s %s set aside (%s)", kind, item_id, reason, exc_info=True)
-        shown = one_line(title, 200)
-        with ctx.store.write():
-            set_aside.put(ctx.store.conn, set_aside.SetAside(kind, item_id, shown, reason, now))
-        ctx.run.note("set-aside", item_id, f"{kind} {shown!r}: {reason}")
+        log.warning("%s %s could not be processed", kind, item_id, exc_info=True)
+        reason = f"could not be processed: {type(exc).__name__}: {exc}"
+        put_aside(ctx, kind, item_id, title, reason, now)
         return False
     return True
+
+
+def put_aside(
+    ctx: Context, kind: str, item_id: str, title: str, reason: str, now: datetime
+) -> None:
+    """Record an item passed over, with why (`followup status` lists it)."""
+    shown, why = one_line(title, 200), one_line(reason, 300)
+    with ctx.store.write():
+        set_aside.put(ctx.store.conn, set_aside.SetAside(kind, item_id, shown, why, now))
+    ctx.run.note("set-aside", item_id, f"{kind} {shown!r}: {why}")

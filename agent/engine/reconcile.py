@@ -6,7 +6,8 @@ the key header of its (interview, step, recipient) row; an empty state never mea
 nothing exists. So once per interview and state.db, when its first email step comes due
 (before a draft is made or a missed step skipped) and before a stop removes its drafts,
 the drafts state.db does not know (one drafts.list per run) and the mail sent to its
-contacts are matched against its rows' keys and adopted.
+contacts are matched against its rows' keys and adopted. (Each create also takes a last look
+for its own key: see `draft_life._made_already`, for a state.db restored from a copy.)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from agent.store import sequences
 log = logging.getLogger(__name__)
 
 CHECKED = "keys_checked:"  # kv key prefix: this interview's keys were looked for in Gmail
-ADOPTABLE = frozenset({StepState.PLANNED, StepState.INTENT, StepState.SKIPPED, StepState.STOPPED})
+ADOPTABLE = frozenset({StepState.PLANNED, StepState.INTENT, StepState.SKIPPED})
 
 
 def reconcile_keys(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
@@ -44,6 +45,8 @@ def reconcile_keys(ctx: Context, row: sequences.InterviewRow, now: datetime) -> 
     rows = [r for r in sequences.get_steps(conn, key) if r.step in EMAIL_STEPS]
     if not rows or min(r.due for r in rows) > now:
         return  # nothing of it can have been drafted yet
+    if not any(r.state in ADOPTABLE for r in rows):
+        return  # every step has its draft or was sent: nothing to adopt, nothing to create
     by_key = {key_header(r): r for r in rows}
     index = draft_index(ctx)
     for header, r in by_key.items():

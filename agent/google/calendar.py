@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent.core.model import Attendee, CalendarEvent, Person
-from agent.core.ports import CalendarSync, ReminderEvent
+from agent.core.ports import CalendarSync, ReminderEvent, Unreadable
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status
 
@@ -148,12 +148,21 @@ def _list_all(
             break
     zone = ZoneInfo(zone_name) if zone_name else ZoneInfo("UTC")
     events = []
+    unreadable = []
     for item in items:
         try:
             events.append(to_calendar_event(calendar_id, item, zone))
-        except (KeyError, ValueError, TypeError) as exc:
-            log.warning("calendar %s: ignoring an event that cannot be read (%s)", calendar_id, exc)
-    return CalendarSync(calendar_id, tuple(events), token, zone_name, full)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("calendar %s: an event cannot be read (%s)", calendar_id, exc)
+            if isinstance(item, dict):
+                unreadable.append(
+                    Unreadable(
+                        f"{calendar_id}/{_text(item.get('id', '?'))}",
+                        _text(item.get("summary", "")),
+                        f"cannot be read: {type(exc).__name__}: {exc}",
+                    )
+                )
+    return CalendarSync(calendar_id, tuple(events), token, zone_name, full, tuple(unreadable))
 
 
 def calendar_time_zone(services: Services, calendar_id: str) -> str:

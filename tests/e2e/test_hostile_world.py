@@ -477,3 +477,47 @@ def test_status_json_lists_set_aside_items(world: World) -> None:
     planned(world)
     data = json.loads(world.cli("status", "--json").output)
     assert data["set_aside"] == []
+
+
+def test_an_unreadable_event_is_set_aside_and_the_others_go_on(world: World) -> None:
+    world.add_interview(
+        summary="Interview with Initech",
+        start=at(30, 15),
+        interviewers=(("Bill", "bill@initech.example"),),
+        event_id="odd1",
+        extra={"originalStartTime": {"dateTime": "the day after tomorrow"}},
+    )
+    planned(world)
+    [item] = world.status_json()["set_aside"]
+    assert (item["kind"], item["id"], item["title"]) == (
+        "event",
+        "primary/odd1",
+        "Interview with Initech",
+    )
+    assert item["reason"].startswith("cannot be read: ValueError")
+    assert "Set aside" in world.cli("status").output
+    world.tick(at(30, 19))
+    assert len(world.drafts()) == 1
+
+
+def test_state_restored_from_an_older_copy_never_drafts_twice(world: World) -> None:
+    planned(world)
+    world.tick(at(30, 19))
+    [thank_you] = world.drafts()
+    db = world.home / "state.db"
+    backup = db.read_bytes()  # last night's copy: the thank-you drafted, nothing more
+    world.tick(at(1, 16, 30, month=12))
+    assert len(world.drafts()) == 2
+    world.at(at(1, 16, 35, month=12))
+    world.sandbox.user_send_draft(thank_you["id"])
+    lose_state(world, "deleted")
+    db.write_bytes(backup)  # the user restores it
+    world.sandbox.clear_log()
+    world.tick(at(1, 16, 45, month=12))
+    assert world.sandbox.counts().get(CREATE, 0) == 0
+    found = keys(world)
+    assert sorted(k.split("#")[1] for k in found) == ["check_in"] and set(found.values()) == {1}
+    record = steps(world, "Acme")
+    assert record[("thank_you", "jane@acme.com")]["state"] == "sent"
+    assert record[("check_in", "jane@acme.com")]["state"] == "drafted"
+    assert record[("check_in", "jane@acme.com")]["draft_id"] == world.drafts()[0]["id"]
