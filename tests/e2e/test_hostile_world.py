@@ -44,6 +44,17 @@ def lose_state(world: World, how: str) -> None:
         db.write_bytes(b"")
 
 
+def killed_after_create(world: World) -> None:
+    """At 19:00 a tick is killed after Gmail made its first draft, before the id was stored."""
+    world.at(at(30, 19))
+    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
+    proc = world.popen("tick")
+    try:
+        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
+    finally:
+        kill(proc)
+
+
 def panel_interview(world: World) -> None:
     """Acme with two interviewers, Monday 14:00, seen in the morning."""
     world.add_interview(
@@ -117,13 +128,7 @@ def test_killed_after_create_then_sent_settles_the_thank_you_not_the_check_in(
     world: World,
 ) -> None:
     planned(world)
-    world.at(at(30, 19))
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
-    finally:
-        kill(proc)
+    killed_after_create(world)
     [made] = world.drafts()
     assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "intent"
     world.at(at(30, 21))
@@ -143,13 +148,7 @@ def test_killed_after_create_then_sent_settles_the_thank_you_not_the_check_in(
 def test_intent_whose_draft_was_sent_is_found_in_sent_mail(world: World) -> None:
     """The history record of the send has not arrived yet: the intent looks in sent mail."""
     planned(world)
-    world.at(at(30, 19))
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
-    finally:
-        kill(proc)
+    killed_after_create(world)
     [made] = world.drafts()
     world.sandbox.user_send_draft(made["id"])
     world.sandbox.expire_history()  # the send reaches followup only through a search
@@ -217,13 +216,7 @@ def test_lost_state_after_the_candidate_sent_a_draft(world: World) -> None:
 
 def test_lost_state_in_a_subprocess_between_killed_ticks(world: World) -> None:
     panel_interview(world)
-    world.at(at(30, 19))
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the first draft to exist")
-    finally:
-        kill(proc)
+    killed_after_create(world)
     lose_state(world, "deleted")
     done = world.popen("tick")
     out, err = done.communicate(timeout=60)
