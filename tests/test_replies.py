@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.core.model import Contact, Interview, MessageKind, MessageMeta
-from agent.core.replies import classify, domain_of, parse_address
+from agent.core.model import Contact, Interview, MessageKind, MessageMeta, domain_of
+from agent.core.replies import classify, parse_address
 from agent.core.return_dates import return_date
 
 NY = ZoneInfo("America/New_York")
@@ -267,6 +267,7 @@ def test_parse_address(value: str, expected: tuple[str, str]) -> None:
 def test_domain_of() -> None:
     assert domain_of("jane@Acme.COM") == "acme.com"
     assert domain_of("nobody") == ""
+    assert domain_of("jane@acme.com.") == "acme.com"
 
 
 REFERENCE = date(2026, 12, 1)

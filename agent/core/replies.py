@@ -15,8 +15,9 @@ from email import errors
 from email.utils import getaddresses
 
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
-from agent.core.model import Classification, Interview, MessageKind, MessageMeta
+from agent.core.model import Classification, Interview, MessageKind, MessageMeta, domain_of
 from agent.core.return_dates import return_date
+from agent.core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,6 @@ APPLICANT_TRACKING: dict[str, str] = {
     "jobylon.com": "Jobylon",
 }
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ADDR = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _ANGLE = re.compile(r"<\s*(" + _ADDR.pattern + r")\s*>?")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -82,13 +82,13 @@ def parse_address(header_value: str) -> tuple[str, str]:
     A value the stdlib parser finds invalid falls back to the angle-bracket address
     (what a mail reader shows), else the first address-like text.
     """
-    value = _CONTROL.sub(" ", header_value or "")[:2000]
+    value = one_line(header_value, 2000)
     try:
         header = email.policy.default.header_factory("From", value)
         invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
         for addr in () if invalid else header.addresses:  # type: ignore[attr-defined]
             if _ADDR.fullmatch(addr.addr_spec):
-                return _CONTROL.sub(" ", addr.display_name).strip(), addr.addr_spec.lower()
+                return one_line(addr.display_name), addr.addr_spec.lower()
     except Exception:  # the stdlib parser fails in many ways on garbage; fall back below
         log.debug("could not parse address header %r", value[:80])
     match = _ANGLE.search(value) or _ADDR.search(value)
@@ -97,11 +97,6 @@ def parse_address(header_value: str) -> tuple[str, str]:
     found = match.group(match.lastindex or 0)
     name = value[: match.start()].strip().strip('"').strip()
     return name, found.lower()
-
-
-def domain_of(addr: str) -> str:
-    """The mail domain of an address, lowercased ('' when there is none)."""
-    return addr.rpartition("@")[2].lower() if "@" in addr else ""
 
 
 def _within(domain: str, parent: str) -> bool:
@@ -123,7 +118,7 @@ def classify(
     if (user and sender == user) or "SENT" in msg.label_ids:
         return Classification(MessageKind.OWN, "sent by you")
     contacts = {c.email.strip().lower() for c in (*interview.contacts, interview.primary)}
-    subject = _CONTROL.sub(" ", msg.header("Subject"))
+    subject = one_line(msg.header("Subject"))
     after = msg.internal_date >= interview.start
     link = _sequence_link(msg, sequence_thread_ids, sequence_message_ids)
 

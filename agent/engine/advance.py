@@ -6,11 +6,11 @@ import logging
 from datetime import datetime
 
 from agent.core.etiquette import select_due
-from agent.core.model import InterviewStatus, PlannedStep, StepName, StepState
+from agent.core.model import UNSETTLED, InterviewStatus, PlannedStep, StepName, StepState
 from agent.engine.context import Context
 from agent.engine.draft_life import draft_step, recover_intent
 from agent.engine.inbox_sync import reply_arrived
-from agent.engine.step_rows import UNSETTLED, plan_for, settled_map, sync_rows
+from agent.engine.step_rows import plan_for, settled_map, sync_rows
 from agent.store import sequences
 
 log = logging.getLogger(__name__)

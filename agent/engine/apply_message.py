@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from agent.core.formats import moment
 from agent.core.model import (
     EMAIL_STEPS,
+    WATCHED,
     InterviewStatus,
     MessageKind,
     MessageMeta,
@@ -22,7 +24,6 @@ from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
 
-WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
 UNSENT = (StepState.PLANNED, StepState.DRAFTED)
 
 
@@ -52,7 +53,7 @@ def apply_message(
             _own_message(ctx, row, meta, now)
         elif verdict.kind == MessageKind.EMPLOYER_REPLY:
             sender = meta.header("From") or "the employer"
-            when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+            when = moment(meta.internal_date, ctx.zone)
             stop_sequence(
                 ctx,
                 key,
@@ -103,7 +104,7 @@ def _own_message(
         else:
             written = step_written(steps, meta.internal_date)
             if written is not None:
-                when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+                when = moment(meta.internal_date, ctx.zone)
                 reason = f"you wrote to {contact} yourself on {when}"
                 with ctx.store.write():
                     sequences.update_step(

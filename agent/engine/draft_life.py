@@ -7,8 +7,10 @@ from datetime import datetime
 
 from agent.core.compose import compose_draft
 from agent.core.errors import AuthError, FollowupError, GoogleUnavailable
+from agent.core.formats import day_name, moment
 from agent.core.headers import UnsafeHeader
 from agent.core.model import (
+    UNSETTLED,
     Contact,
     Interview,
     MessageMeta,
@@ -131,7 +133,7 @@ def draft_step(
         return
     with ctx.store.write():
         current = sequences.get_step(conn, row.interview_key, row.step, row.recipient)
-        if current is None or current.state not in (StepState.PLANNED, StepState.INTENT):
+        if current is None or current.state not in UNSETTLED:
             return
         sequences.update_step(conn, current, now, state=StepState.INTENT, reason="")
     try:
@@ -146,7 +148,7 @@ def _follow_up_text(planned: PlannedStep) -> str | None:
     """How a named check-in date reads in a template."""
     if planned.name != StepName.CHECK_IN or planned.branch != "named":
         return None
-    return planned.due.strftime("%A, %B %-d")
+    return day_name(planned.due)  # due is already in the user's zone
 
 
 def _store_draft(
@@ -213,7 +215,7 @@ def _after_failed_create(
 
 def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: datetime) -> None:
     """The candidate sent the agent's draft."""
-    when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+    when = moment(meta.internal_date, ctx.zone)
     with ctx.store.write():
         current = sequences.get_step(ctx.store.conn, step.interview_key, step.step, step.recipient)
         if current is None or current.state != StepState.DRAFTED:
