@@ -95,7 +95,7 @@ def run(obj: Obj, interval: float | None) -> None:
     from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
     from agent.engine.tick import tick
-    from agent.store.db import RunLock
+    from agent.store.lock import RunLock
 
     settings = obj.settings()
     templates = TemplateSet(settings.paths.templates_dir)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from agent.core.model import InterviewStatus, StepState
+from agent.core.model import UNSETTLED, WATCHED, InterviewStatus, StepState
 from agent.engine.context import Context
 from agent.engine.draft_life import find_draft_for, resolve_draft
 from agent.store import sequences
 
 log = logging.getLogger(__name__)
-
-PENDING = (StepState.PLANNED, StepState.INTENT)
-
 
 def stop_sequence(
     ctx: Context,
@@ -28,11 +25,11 @@ def stop_sequence(
     conn = ctx.store.conn
     with ctx.store.write():
         row = sequences.get_interview(conn, key)
-        if row is None or row.status not in (InterviewStatus.ACTIVE, InterviewStatus.PAUSED):
+        if row is None or row.status not in WATCHED:
             return 0
         sequences.set_status(conn, key, status, reason, now)
         for step in sequences.get_steps(conn, key):
-            if step.state in PENDING and step.state != StepState.INTENT:
+            if step.state in UNSETTLED and step.state != StepState.INTENT:
                 sequences.update_step(conn, step, now, state=StepState.STOPPED, reason=reason)
         sequences.journal(conn, now, key, status.value, reason)
     ctx.run.note(status.value, key, reason)
@@ -71,7 +68,7 @@ def resolve_intents_and_drafts(
         if ctx.dry_run:
             ctx.run.note("would-remove", key, f"{step.step.value} draft for {step.recipient}")
             continue
-        if not ctx.gmail.delete_draft(draft_id):
+        if not ctx.mailbox.delete_draft(draft_id):
             _settle_gone_draft(ctx, key, step, now)
             continue
         detail = f"{step.step.value} draft for {step.recipient} removed ({reason})"
