@@ -11,7 +11,7 @@ import pytest
 
 from agent.cli.main import main
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 INLINE = re.compile(r"`([^`]+)`")  # a code span may wrap a line
 CRON_FIELD = re.compile(r"^[\d*/,-]+$")

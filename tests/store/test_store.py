@@ -16,7 +16,7 @@ from agent.core.errors import StateError
 from agent.store.db import MIGRATIONS, Store, open_store
 from agent.store.lock import LockBusy, RunLock
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TABLES = {
     "kv", "events", "interviews", "rejections", "notes", "steps", "journal",
     "sent_messages", "seen_messages", "reminders",
