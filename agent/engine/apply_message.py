@@ -19,7 +19,7 @@ from agent.core.text import printable
 from agent.engine.context import Context
 from agent.engine.draft_life import mark_sent
 from agent.engine.step_rows import ensure_rows
-from agent.engine.stopping import stop_sequence
+from agent.engine.stopping import pause_sequence, stop_sequence
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
@@ -160,11 +160,5 @@ def _auto_reply(
 
 def _bounce(ctx: Context, row: sequences.InterviewRow, address: str, now: datetime) -> None:
     """A follow-up bounced: pause the sequence and say which address."""
-    key = row.interview.key
-    if row.status != InterviewStatus.ACTIVE:
-        return
     reason = f"{address or 'a follow-up'} bounced; check the address, then `followup resume`"
-    with ctx.store.write():
-        sequences.set_status(ctx.store.conn, key, InterviewStatus.PAUSED, reason, now)
-        sequences.journal(ctx.store.conn, now, key, "paused", reason)
-    ctx.run.note("paused", key, reason)
+    pause_sequence(ctx, row.interview.key, reason, now)

@@ -1,4 +1,8 @@
-"""Ending or pausing a sequence: its pending steps stop and, where the rules say, drafts go."""
+"""Every way a sequence ends or pauses: its pending steps stop and, where the rules say, drafts go.
+
+Replied, cancelled, superseded and stopped by the user end here (stop_sequence); a bounce
+pauses (pause_sequence); the etiquette's last step closes (close_sequence).
+"""
 
 from __future__ import annotations
 
@@ -93,3 +97,22 @@ def _settle_gone_draft(ctx: Context, key: str, step: sequences.StepRow, now: dat
     current = sequences.get_step(ctx.store.conn, key, step.step, step.recipient)
     if current is not None and current.state == StepState.DRAFTED:
         resolve_draft(ctx, current, now)
+
+
+def pause_sequence(ctx: Context, key: str, reason: str, now: datetime) -> None:
+    """Hold an active sequence until the user resumes it (its rows and drafts stay)."""
+    with ctx.store.write():
+        row = sequences.get_interview(ctx.store.conn, key)
+        if row is None or row.status != InterviewStatus.ACTIVE:
+            return
+        sequences.set_status(ctx.store.conn, key, InterviewStatus.PAUSED, reason, now)
+        sequences.journal(ctx.store.conn, now, key, "paused", reason)
+    ctx.run.note("paused", key, reason)
+
+
+def close_sequence(ctx: Context, key: str, reason: str, now: datetime) -> None:
+    """The etiquette ran its course with no answer: the sequence ends, nothing more is drafted."""
+    with ctx.store.write():
+        sequences.set_status(ctx.store.conn, key, InterviewStatus.CLOSED, reason, now)
+        sequences.journal(ctx.store.conn, now, key, "closed", f"sequence ended: {reason}")
+    ctx.run.note("closed", key, reason)
