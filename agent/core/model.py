@@ -272,8 +272,9 @@ class Classification:
 
     kind: MessageKind
     reason: str = ""
-    return_date: date | None = None  # out-of-office: when they are back
+    return_date: date | None = None  # out-of-office: when they are back (as written)
     bounced_address: str | None = None
+    message_day: date | None = None  # out-of-office: the day of its own Date header
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from agent.core.delivery import DeliveryReport, looks_like_report, read_report
 from agent.core.formats import moment
 from agent.core.model import (
     EMAIL_STEPS,
     WATCHED,
+    Classification,
     InterviewStatus,
     MessageKind,
     MessageMeta,
     StepState,
 )
-from agent.core.replies import classify, recipient_addresses
+from agent.core.replies import classify, parse_address, recipient_addresses
+from agent.core.return_dates import judge_return
 from agent.core.text import printable
 from agent.engine.context import Context
 from agent.engine.draft_life import mark_sent
@@ -32,6 +35,7 @@ def apply_message(
 ) -> None:
     """Classify a new message against every watched sequence (or `only` those) and apply it."""
     conn = ctx.store.conn
+    report = delivery_report(ctx, meta)
     for row in sequences.list_interviews(conn, WATCHED):
         key = row.interview.key
         if only is not None and key not in only:
@@ -48,6 +52,7 @@ def apply_message(
             user_email=ctx.user_email,
             sequence_thread_ids=threads,
             sequence_message_ids=ids,
+            report=report,
         )
         if verdict.kind == MessageKind.OWN:
             _own_message(ctx, row, meta, now)
@@ -63,11 +68,20 @@ def apply_message(
                 remove_drafts=ctx.settings.replies.delete_drafts_on_reply,
             )
         elif verdict.kind == MessageKind.AUTO_REPLY:
-            _auto_reply(ctx, row, verdict.return_date, meta, now)
+            _auto_reply(ctx, row, verdict, meta, now)
         elif verdict.kind == MessageKind.BOUNCE:
             _bounce(ctx, row, verdict.bounced_address or "", now)
     with ctx.store.write():
         mail_side.mark_seen(conn, meta.id, now)
+
+
+def delivery_report(ctx: Context, meta: MessageMeta) -> DeliveryReport | None:
+    """A likely bounce read in full (one messages.get, only for such messages), else None."""
+    sender = parse_address(meta.header("From"))[1]
+    if "SENT" in meta.label_ids or not looks_like_report(meta, sender):
+        return None
+    raw = ctx.mailbox.delivery_report(meta.id)
+    return read_report(raw) if raw else None
 
 
 def _own_message(
@@ -139,12 +153,24 @@ def step_written(steps: list[sequences.StepRow], sent_at: datetime) -> sequences
 
 
 def _auto_reply(
-    ctx: Context, row: sequences.InterviewRow, back: object, meta: MessageMeta, now: datetime
+    ctx: Context,
+    row: sequences.InterviewRow,
+    verdict: Classification,
+    meta: MessageMeta,
+    now: datetime,
 ) -> None:
-    """Out of office: a return date holds the next step until the business day after it."""
+    """Out of office: a plausible return date holds the next step until the business day after.
+
+    The date is read relative to the reply's own Date; one more than 60 days after it, or
+    already past, is ignored and the journal says so.
+    """
     key = row.interview.key
     sender = printable(meta.header("From"), 200)
-    if back is None:
+    sent = verdict.message_day or meta.internal_date.date()
+    back, why = judge_return(verdict.return_date, sent, now.astimezone(ctx.zone))
+    if why:
+        detail = f"automatic reply from {sender}: {why}; nothing moved"
+    elif back is None:
         detail = f"automatic reply from {sender} ignored (no return date)"
     else:
         day = str(back)

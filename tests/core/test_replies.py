@@ -152,9 +152,10 @@ ROWS = [
     Row("Precedence: auto_reply",
         reply("Jane Doe <jane@acme.com>", "Re: Thank you", ("Precedence", "auto_reply")),
         MessageKind.AUTO_REPLY),
-    Row("Precedence: bulk from the company is the employer",
+    Row("Precedence: bulk from the company is machine-made, not the employer",
         reply("Acme Talent <talent@acme.com>", "Update", ("Precedence", "bulk")),
-        MessageKind.EMPLOYER_REPLY, "from acme.com, the company's domain"),
+        MessageKind.AUTO_REPLY, "machine-made (Precedence: bulk) (from acme.com, the company's "
+        "domain)"),
     Row("Precedence: list from elsewhere is other",
         reply("News <news@lists.example.org>", "Weekly digest", ("Precedence", "list")),
         MessageKind.OTHER),
