@@ -101,7 +101,9 @@ def looks_like_report(meta: MessageMeta, sender: str) -> bool:
     ctype = meta.header("Content-Type").lower()
     if "multipart/report" in ctype and "delivery-status" in ctype:
         return True
-    if meta.header("X-Failed-Recipients").strip() or meta.header("X-MS-Exchange-Message-Is-Ndr"):
+    if meta.header("X-Failed-Recipients").strip() or any(
+        name.lower() == "x-ms-exchange-message-is-ndr" for name, _ in meta.headers
+    ):
         return True
     if is_system(sender) or _SYSTEM_FROM.search(meta.header("From")) or not sender:
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.utils import getaddresses
 
 from agent.core.model import MessageMeta
 from agent.core.report_text import CHALLENGE
@@ -112,7 +113,7 @@ class Machine:
 
     reason: str
     strong: bool
-    auto_reply: bool = True  # False for list mail and other robots (no return date read)
+    auto_reply: bool = True  # False for list, bulk and generated mail (no return date read)
 
 
 def machine_made(msg: MessageMeta, subject: str, sender: str) -> Machine | None:
@@ -138,18 +139,19 @@ def machine_made(msg: MessageMeta, subject: str, sender: str) -> Machine | None:
         return Machine("machine-made (Return-Path: <>)", True)
     if msg.header("List-Id").strip() or precedence == "list":
         return Machine("a mailing-list message", False, auto_reply=False)
-    if precedence in ("bulk", "junk"):
-        return Machine(f"machine-made (Precedence: {precedence})", False)
+    if precedence in ("bulk", "junk"):  # junk: old vacation programs; bulk: mass mail
+        return Machine(f"machine-made (Precedence: {precedence})", False, precedence == "junk")
     if _ROBOT_SENDER.search(sender):
         return Machine("a mailing-list robot", False, auto_reply=False)
     for name in WEAK_HEADERS[1:]:
         if msg.header(name).strip():
-            return Machine(f"machine-made ({name})", False, auto_reply=False)
+            return Machine(f"machine-made ({name})", False, auto_reply=name != "List-Unsubscribe")
     mailer = msg.header("X-Mailer")
     if _BULK_MAILER.search(mailer):
         return Machine(f"bulk mail (X-Mailer: {mailer[:40]})", False, auto_reply=False)
-    if sender and sender in msg.header("To").lower() and sender not in msg.header("Cc").lower():
+    to = {a.lower() for _, a in getaddresses([msg.header("To")])}
+    if sender and to == {sender} and not msg.header("Cc").strip():
         return Machine("bulk mail (sent to its own sender, readers hidden)", False, False)
     if auto and auto != "no":
-        return Machine(f"machine-made (Auto-Submitted: {auto[:40]})", False)
+        return Machine(f"machine-made (Auto-Submitted: {auto[:40]})", False, auto_reply=False)
     return None

@@ -154,8 +154,7 @@ ROWS = [
         MessageKind.AUTO_REPLY),
     Row("Precedence: bulk from the company is machine-made, not the employer",
         reply("Acme Talent <talent@acme.com>", "Update", ("Precedence", "bulk")),
-        MessageKind.AUTO_REPLY, "machine-made (Precedence: bulk) (from acme.com, the company's "
-        "domain)"),
+        MessageKind.OTHER, "machine-made (Precedence: bulk), not the employer's answer"),
     Row("Precedence: list from elsewhere is other",
         reply("News <news@lists.example.org>", "Weekly digest", ("Precedence", "list")),
         MessageKind.OTHER),
