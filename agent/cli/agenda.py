@@ -5,18 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from agent.core.model import EMAIL_STEPS, InterviewStatus, StepName, StepState
+from agent.core.formats import clock, day_heading
+from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
 from agent.core.spoken import cue, voicemail
 from agent.core.text import one_line
 from agent.engine.context import Context
 from agent.engine.draft_life import contact_for
 from agent.store import sequences
-
-STEP_LABELS = {
-    StepName.THANK_YOU: "thank-you",
-    StepName.CHECK_IN: "check-in",
-    StepName.REMINDER: "reminder",
-}
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,7 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
                 continue
             contact = contact_for(iv, step.recipient)
             who = one_line(contact.name or contact.email)
-            what = STEP_LABELS[step.step]
+            what = STEPS[step.step].label
             if step.state == StepState.DRAFTED:
                 items[today].append(
                     Item(
@@ -59,7 +54,7 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
                         "read it, make it yours, and send it",
                     )
                 )
-            waiting = step.state in (StepState.PLANNED, StepState.INTENT, StepState.DRAFTED)
+            waiting = step.state in (*UNSETTLED, StepState.DRAFTED)
             if waiting and day in items:
                 script = voicemail(ctx.settings, ctx.templates, step.step, iv, contact, day)
                 phone = (
@@ -77,11 +72,11 @@ def render_agenda(ctx: Context, now: datetime) -> str:
     lines: list[str] = []
     for day, items in agenda(ctx, now).items():
         name = "Today" if day == today else "Tomorrow"
-        lines.append(f"{name}, {day.strftime('%A %B %-d')}:")
+        lines.append(f"{name}, {day_heading(day)}:")
         if not items:
             lines.append("  nothing to do")
         for item in items:
-            when = item.at.astimezone(ctx.zone).strftime("%H:%M")
+            when = clock(item.at, ctx.zone)
             lines.append(f"  {when}  [{item.kind}] {item.title}")
             for text_line in item.text.strip().splitlines():
                 lines.append(f"         {text_line}" if text_line.strip() else "")

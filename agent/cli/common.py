@@ -56,7 +56,7 @@ def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def take_lock(settings):
     """The run lock, or None (after saying so) when another run holds it."""
-    from agent.store.db import RunLock
+    from agent.store.lock import RunLock
 
     lock = RunLock(settings.paths.lock_file)
     if not lock.acquire():

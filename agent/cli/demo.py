@@ -15,11 +15,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from agent.cli.offline import short_id
+from agent.core.formats import day_name, moment
 from agent.core.model import StepName
 from agent.core.spoken import cue, voicemail
 from agent.engine.draft_life import contact_for
 from agent.engine.tick import Session, tick
-from agent.store import sequences
+from agent.store import calendar_side, sequences
 
 USER = "casey@example.com"
 ZONE = ZoneInfo("America/New_York")
@@ -203,7 +204,7 @@ class Demo:
                 lambda: self.sandbox.deliver(
                     _incoming(
                         "Raj Patel <raj@globex.com>",
-                        f"Out of Office: back on {self._fmt(self.day(7, 9))}",
+                        f"Out of Office: back on {day_name(self.day(7, 9))}",
                         "I am out of the office with limited access to email.",
                         Auto_Submitted="auto-replied",
                     ),
@@ -223,11 +224,6 @@ class Demo:
                 ),
             ),
         ]
-
-    @staticmethod
-    def _fmt(moment: datetime) -> str:
-        """'Monday, December 7' style."""
-        return moment.strftime("%A, %B %-d")
 
     def _send_draft(self, event_id: str, step: StepName) -> None:
         """Act as the candidate: send one of the agent's drafts."""
@@ -292,11 +288,6 @@ def short(key: str) -> str:
     return short_id(key)
 
 
-def _when(moment: datetime) -> str:
-    """The timeline's time column."""
-    return moment.astimezone(ZONE).strftime("%a %b %d %H:%M")
-
-
 def run_demo(
     monday: date, out: Callable[[str], None], *, pause: float, keep: bool, days: int = 16
 ) -> Demo:
@@ -305,7 +296,7 @@ def run_demo(
     session = demo.open()
     try:
         seed_calendar(demo.sandbox, monday)
-        out(f"followup demo: a simulated week or two from {_when(demo.start)} ({ZONE.key}).")
+        out(f"followup demo: a simulated week or two from {moment(demo.start, ZONE)} ({ZONE.key}).")
         out("The sandbox stands in for Gmail and Calendar; nothing is ever sent.\n")
         happenings = sorted(demo.happenings(), key=lambda h: h.at)
         now, end, first = demo.start, demo.start + timedelta(days=days), True
@@ -313,21 +304,21 @@ def run_demo(
             while happenings and happenings[0].at <= now:
                 happening = happenings.pop(0)
                 demo.sandbox.set_now(happening.at)
-                out(f"{_when(happening.at)}  ** {happening.say}")
+                out(f"{moment(happening.at, ZONE)}  ** {happening.say}")
                 happening.act()
             demo.sandbox.set_now(now)
             run = tick(session, now)
             labels = interview_labels(demo.store)
             for action in run.actions:
                 label = labels.get(action.interview_key, "")
-                out(f"{_when(now)}  {label:<7} {action.kind}: {action.detail}")
+                out(f"{moment(now, ZONE)}  {label:<7} {action.kind}: {action.detail}")
                 if action.kind == "drafted":
                     demo.show_draft(action.interview_key, action.detail)
                 elif action.kind == "ask":
                     demo.show_cue(action.interview_key)
             if first:
-                for rejection, _start in sequences.list_rejections(demo.store.conn):
-                    out(f"{_when(now)}  ignored {rejection.title!r}: {rejection.reason}")
+                for rejection, _start in calendar_side.list_rejections(demo.store.conn):
+                    out(f"{moment(now, ZONE)}  ignored {rejection.title!r}: {rejection.reason}")
                 first = False
             demo.sleep()
             upcoming = [t for t in (run.next_due, happenings[0].at if happenings else None) if t]

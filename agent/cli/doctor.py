@@ -113,7 +113,7 @@ def check_state(settings: Settings) -> str:
 
 def check_lock(settings: Settings) -> str:
     """Whether a run is active now."""
-    from agent.store.db import RunLock
+    from agent.store.lock import RunLock
 
     lock = RunLock(settings.paths.lock_file)
     if lock.acquire():

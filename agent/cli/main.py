@@ -93,13 +93,13 @@ def status(obj: Obj, as_json: bool, color: bool | None) -> None:
     from agent.cli.offline import user_zone
     from agent.cli.runtime import current_time, opened_store
     from agent.cli.status import collect, render_text, to_json
-    from agent.store import sequences, set_aside
+    from agent.store import calendar_side, set_aside
 
     settings = obj.settings()
     with opened_store(settings) as store:
         zone = user_zone(settings, store)
         views = collect(store, zone)
-        rejections = sequences.list_rejections(store.conn)
+        rejections = calendar_side.list_rejections(store.conn)
         aside = set_aside.listed(store.conn)
     if as_json:
         click.echo(json.dumps(to_json(views, rejections, aside), indent=2, ensure_ascii=False))
@@ -150,6 +150,7 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     from agent.cli.offline import find_interview, offline_context, replan
     from agent.cli.runtime import current_time, opened_store
     from agent.core.errors import SettingsError
+    from agent.core.formats import moment
     from agent.core.notes import NOTE_KEYS, notes_from_pairs
     from agent.core.templating import TemplateSet
     from agent.core.text import printable
@@ -174,7 +175,7 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
         steps = sequences.get_steps(store.conn, row.interview.key)
     click.echo(f"{name} set for {row.interview.title!r}; plan:")
     for s in steps:
-        when = s.due.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+        when = moment(s.due, ctx.zone)
         who = printable(s.recipient) or "-"
         click.echo(f"  {s.step.value:<10} {who:<28} {when}  {s.state.value}")
 
@@ -188,7 +189,7 @@ def stop(obj: Obj, interview_id: str, keep_drafts: bool) -> None:
     """Stop an interview's sequence now (its unsent drafts are removed unless --keep-drafts)."""
     from agent.cli.stop_resume import stop_interview
     from agent.core.errors import Busy
-    from agent.store.db import RunLock
+    from agent.store.lock import RunLock
 
     settings = obj.settings()
     lock = RunLock(settings.paths.lock_file)

@@ -1,4 +1,4 @@
-"""Commands that work from state.db alone: finding interviews, notes, stop, re-planning."""
+"""Work from state.db alone: finding an interview by its short id, the zone, re-planning."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from agent.core.errors import NotFound
 from agent.core.model import InterviewStatus
 from agent.core.settings import Settings
-from agent.store import sequences
+from agent.store import calendar_side, sequences
 from agent.store.db import Store
 
 if TYPE_CHECKING:  # the engine, holidays and Jinja2 load only for commands that need them
@@ -72,7 +72,9 @@ def replan(ctx: Context, key: str, now: datetime) -> None:
     row = sequences.get_interview(ctx.store.conn, key)
     if row is None:
         return
-    event = sequences.get_event(ctx.store.conn, row.interview.calendar_id, row.interview.event_id)
+    event = calendar_side.get_event(
+        ctx.store.conn, row.interview.calendar_id, row.interview.event_id
+    )
     if event is not None:
         result = redetect(ctx, event)
         if isinstance(result, Interview):

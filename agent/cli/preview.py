@@ -9,8 +9,9 @@ from datetime import datetime
 from agent.cli.offline import find_interview, offline_context
 from agent.core.compose import compose_draft
 from agent.core.errors import NotFound
+from agent.core.formats import day_name, moment
 from agent.core.headers import UnsafeHeader
-from agent.core.model import EMAIL_STEPS, StepName
+from agent.core.model import EMAIL_STEPS, UNSETTLED, StepName
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 from agent.core.text import printable
@@ -32,7 +33,7 @@ def _pick_step(name: str | None, rows: list[sequences.StepRow]) -> StepName:
             raise NotFound(f"{step.value} has no draft; preview one of the email steps")
         return step
     for row in rows:
-        if row.step in EMAIL_STEPS and row.state.value in ("planned", "intent"):
+        if row.step in EMAIL_STEPS and row.state in UNSETTLED:
             return row.step
     return StepName.THANK_YOU
 
@@ -66,7 +67,7 @@ def render_preview(
             "",
             now,
         )
-        when = planned.due.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+        when = moment(planned.due, ctx.zone)
         out.append(f"=== {step.value} to {printable(contact.email)} (due {when}) ===")
         try:
             rendered = compose_draft(
@@ -81,7 +82,7 @@ def render_preview(
                 key=draft_key(fake_row),
                 thread=thread_for(ctx, row.interview.key, contact.email, step),
                 branch=planned.branch,
-                follow_up_date=planned.due.strftime("%A, %B %-d")
+                follow_up_date=day_name(planned.due)
                 if planned.branch == "named"
                 else None,
                 today=now.astimezone(ctx.zone).date(),

@@ -56,7 +56,7 @@ def serve_sandbox(
     server = SandboxServer(world, host=host, port=port, state_file=state_file)
     url = server.url
     echo(f"sandbox serving Gmail and Calendar at {url} (mailbox {email})")
-    echo(f"control surface: {url}_sandbox/  (see agent/sandbox/README.md)")
+    echo(f"control surface: {url}_sandbox/  (see docs/sandbox.md)")
     if write_token:
         env = dict(os.environ, FOLLOWUP_GOOGLE_ENDPOINT=url)
         settings = settings_from_env(config, env)

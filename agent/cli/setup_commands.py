@@ -96,7 +96,8 @@ def run(obj: Obj, interval: float | None) -> None:
     from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
     from agent.engine.tick import tick
-    from agent.store.db import RunLock, failed_mid_run
+    from agent.store.db import failed_mid_run
+    from agent.store.lock import RunLock
 
     settings = obj.settings()
     templates = TemplateSet(settings.paths.templates_dir)

@@ -8,7 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from agent.cli.offline import short_id
-from agent.core.model import Rejection
+from agent.core.formats import clock, moment
+from agent.core.model import UNSETTLED, Rejection
 from agent.core.text import printable
 from agent.store import sequences
 from agent.store.db import Store
@@ -48,11 +49,6 @@ class InterviewView:
     ignored_notes: tuple[str, ...] = ()
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    """A moment as the user reads it."""
-    return moment.astimezone(zone).strftime("%a %Y-%m-%d %H:%M")
-
-
 def _contact_text(name: str, email: str) -> str:
     """'Name <email>' for display."""
     return f"{name} <{email}>" if name else email
@@ -76,7 +72,7 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
             for s in sequences.get_steps(conn, iv.key)
         )
         story = tuple(
-            f"{_local(e.at, zone)}  {e.kind}: {printable(e.detail)}"
+            f"{moment(e.at, zone)}  {e.kind}: {printable(e.detail)}"
             for e in sequences.read_journal(conn, iv.key)
         )
         views.append(
@@ -200,13 +196,13 @@ def render_text(
         head = f"[{v.id}] {v.title} — {v.company}, {v.role}"
         lines.append(style(head, bold=True))
         lines.append(
-            f"  when:     {_local(v.start, zone)} – {v.end.astimezone(zone):%H:%M} ({zone.key})"
+            f"  when:     {moment(v.start, zone)} – {clock(v.end, zone)} ({zone.key})"
         )
         status = v.status + (f": {v.status_reason}" if v.status_reason else "")
         lines.append(f"  status:   {style(status, fg='red' if v.status != 'active' else 'green')}")
         lines.append(f"  contacts: {', '.join(v.contacts)} (primary {v.primary})")
         lines.extend(f"  notes:    {note}" for note in v.ignored_notes)
-        pending = [s for s in v.steps if s.state in ("planned", "intent")]
+        pending = [s for s in v.steps if s.state in UNSETTLED]
         next_due = min((s.due for s in pending), default=None)
         timeline = "  ".join(
             style(f"{MARKS.get(s.state, '?')} {s.step}", fg=COLOURS.get(s.state))
@@ -219,7 +215,7 @@ def render_text(
             draft = f" draft {s.draft_id}" if s.draft_id else ""
             reason = f" ({s.reason})" if s.reason else ""
             lines.append(
-                f"   {marker} {s.step:<10} {who:<28} {_local(s.due, zone)}  "
+                f"   {marker} {s.step:<10} {who:<28} {moment(s.due, zone)}  "
                 f"{style(s.state, fg=COLOURS.get(s.state))}{draft}{reason}"
             )
         if v.story:
@@ -229,14 +225,14 @@ def render_text(
     if rejections:
         lines.append(style("Ignored events:", bold=True))
         for r, start in rejections:
-            when = _local(start, zone) if start else "-"
+            when = moment(start, zone) if start else "-"
             title, reason = printable(r.title), printable(r.reason)
             lines.append(f"  {when}  {title!r}: {reason}")
     if aside:
         lines.append(style("Set aside (could not be processed; the others went on):", bold=True))
         for a in aside:
             title, reason = printable(a.title), printable(a.reason)
-            lines.append(f"  {_local(a.at, zone)}  {a.kind} {title!r}: {reason}")
+            lines.append(f"  {moment(a.at, zone)}  {a.kind} {title!r}: {reason}")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from agent.cli.offline import find_interview, offline_context
 from agent.cli.runtime import build_services_for, current_time, opened_store
 from agent.core.errors import NotFound
-from agent.core.model import InterviewStatus
+from agent.core.model import WATCHED, InterviewStatus
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 from agent.engine.stopping import stop_sequence
@@ -21,7 +21,7 @@ def stop_interview(settings: Settings, ident: str, *, keep_drafts: bool) -> str:
     now = current_time()
     with opened_store(settings) as store:
         row = find_interview(store, ident)
-        if row.status not in (InterviewStatus.ACTIVE, InterviewStatus.PAUSED):
+        if row.status not in WATCHED:
             return f"{row.interview.title!r} is already {row.status.value}; nothing to stop"
         services = build_services_for(settings)
         ctx = replace(

@@ -12,32 +12,16 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from agent.core.headers import (
-    MAX_SUBJECT,
-    build_message,
-    clean_text,
-    display_name,
-    verify_message,
-)
-from agent.core.model import Contact, Interview, RenderedDraft, StepName, ThreadRef
+from agent.core.formats import day_name
+from agent.core.headers import MAX_SUBJECT, build_message, display_name, verify_message
+from agent.core.model import STEPS, Contact, Interview, RenderedDraft, StepName, ThreadRef
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.templating import TemplateSet
+from agent.core.text import as_written
 
 log = logging.getLogger(__name__)
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _REPLY_PREFIX = re.compile(r"^(?:\s*re\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-EMAIL_STEP_NAMES = (StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER)
-
-
-def one_line(text: str | None) -> str:
-    """Outsiders' text for a template: control characters (CR, LF, ...) become spaces."""
-    return _CONTROL.sub(" ", text or "").strip()
-
-
-def format_day(day: date) -> str:
-    """A date as templates show it: 'Tuesday, December 1'."""
-    return f"{day:%A}, {day:%B} {day.day}"
 
 
 def _when(interview_day: date, today: date) -> str:
@@ -46,12 +30,12 @@ def _when(interview_day: date, today: date) -> str:
         return "today"
     if interview_day == today - timedelta(days=1):
         return "yesterday"
-    return f"on {format_day(interview_day)}"
+    return f"on {day_name(interview_day)}"
 
 
 def _clean_contact(contact: Contact) -> Contact:
     """The contact as templates see it (name on one line)."""
-    return Contact(email=one_line(contact.email), name=one_line(contact.name))
+    return Contact(email=as_written(contact.email), name=as_written(contact.name))
 
 
 def template_context(
@@ -68,42 +52,43 @@ def template_context(
 ) -> dict[str, Any]:
     """Every template variable (see templates/README.md) for one step and recipient."""
     notes = interview.notes
-    candidate = one_line(candidate_name or user.name)
-    fit = [one_line(p) for p in (notes.fit or content.fit) if one_line(p)]
-    strengths = [one_line(p) for p in (notes.strengths or content.strengths) if one_line(p)]
+    candidate = as_written(candidate_name or user.name)
+    fit = [as_written(p) for p in (notes.fit or content.fit) if as_written(p)]
+    strengths = [as_written(p) for p in (notes.strengths or content.strengths) if as_written(p)]
     day = interview.start.date()
     return {
         "candidate": candidate,
         "signature": user.signature.strip() or candidate,
-        "candidate_phone": one_line(user.phone) or None,
+        "candidate_phone": as_written(user.phone) or None,
         "contact": _clean_contact(to),
         "contacts": tuple(_clean_contact(c) for c in interview.contacts),
-        "company": one_line(interview.company),
-        "role": one_line(interview.role),
-        "interview_date": format_day(day),
+        "company": as_written(interview.company),
+        "role": as_written(interview.role),
+        "interview_date": day_name(day),
         "interview_when": _when(day, today),
         "fit": fit,
         "strengths": strengths,
-        "start": one_line(notes.start) or None,
-        "follow_up_date": one_line(follow_up_date) or None,
+        "start": as_written(notes.start) or None,
+        "follow_up_date": as_written(follow_up_date) or None,
         "branch": branch,
         "step": step.value,
         "is_panel": len(interview.contacts) > 1,
-        "phone": one_line(notes.phone) or None,
+        "phone": as_written(notes.phone) or None,
     }
 
 
 def reply_subject(thread_subject: str, fallback: str) -> str:
     """'Re: <thread subject>' without stacking prefixes ('Re: Re: x' -> 'Re: x')."""
-    base = _REPLY_PREFIX.sub("", clean_text(thread_subject, MAX_SUBJECT)).strip() or fallback
-    return clean_text("Re: " + base, MAX_SUBJECT + 4)
+    base = _REPLY_PREFIX.sub("", as_written(thread_subject, MAX_SUBJECT)).strip() or fallback
+    return as_written("Re: " + base, MAX_SUBJECT + 4)
 
 
 def _template_for(step: StepName, kind: str) -> str:
-    """The template file name of an email step."""
-    if step not in EMAIL_STEP_NAMES:
+    """The step's template file of that kind ("email", "voicemail" or "cue")."""
+    name: str | None = getattr(STEPS[step], f"{kind}_template")
+    if name is None:
         raise ValueError(f"step {step.value!r} has no {kind} template")
-    return f"{step.value}.{kind}.j2"
+    return name
 
 
 def compose_draft(
@@ -132,7 +117,7 @@ def compose_draft(
         user=user, branch=branch, follow_up_date=follow_up_date, today=today,
     )
     text = templates.render_email(_template_for(step, "email"), context)
-    subject = clean_text(text.subject, MAX_SUBJECT)
+    subject = as_written(text.subject, MAX_SUBJECT)
     if thread is not None:
         subject = reply_subject(thread.subject, subject)
     from_name = display_name(context["candidate"])
@@ -198,4 +183,4 @@ def render_cue(
         candidate_name=candidate_name, content=content or ContentSettings(),
         user=user or UserSettings(), today=today or interview.start.date(),
     )
-    return templates.render("ask.cue.j2", context).strip()
+    return templates.render(_template_for(StepName.ASK, "cue"), context).strip()

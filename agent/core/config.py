@@ -23,6 +23,7 @@ from agent.core.config_values import (
 )
 from agent.core.errors import SettingsError
 from agent.core.settings import Paths, Settings
+from agent.core.text import escaped
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,7 @@ _HEADER = """\
 
 def _fail(source: str, key: str, problem: str, fix: str = "") -> SettingsError:
     """The one-line error: where, which key, what is wrong, what to do."""
-    return SettingsError(_one_line(f"{source}: {key}: {problem}" + (f" ({fix})" if fix else "")))
-
-
-def _one_line(text: str) -> str:
-    """Control characters (a newline in a quoted key, say) escaped so the message stays one line."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return SettingsError(escaped(f"{source}: {key}: {problem}" + (f" ({fix})" if fix else "")))
 
 
 def _suggest(name: str, known: list[str]) -> str:
@@ -175,14 +171,14 @@ def _read_toml(paths: Paths) -> dict[str, Any]:
         return {}
     except OSError as exc:
         problem = f"{source}: cannot read: {exc.strerror} (check the path)"
-        raise SettingsError(_one_line(problem)) from exc
+        raise SettingsError(escaped(problem)) from exc
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise SettingsError(_one_line(f"{source}: not UTF-8 text (save it as UTF-8)")) from exc
+        raise SettingsError(escaped(f"{source}: not UTF-8 text (save it as UTF-8)")) from exc
     except tomllib.TOMLDecodeError as exc:
         problem = f"{source}: not valid TOML: {exc} (fix that line; text values need quotes)"
-        raise SettingsError(_one_line(problem)) from exc
+        raise SettingsError(escaped(problem)) from exc
 
 
 def load_settings(paths: Paths, env: Mapping[str, str] | None = None) -> Settings:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from agent.core.notes import clean_text
+from agent.core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def parse_follow_up(text: str, interview_end: datetime, zone: ZoneInfo) -> Follo
 
 def _parse(text: str, end: datetime, zone: ZoneInfo) -> FollowUp:
     """Parse or raise _Unreadable / ValueError / OverflowError."""
-    s = clean_text(text, MAX_TEXT_CHARS + 1).casefold()
+    s = one_line(text, MAX_TEXT_CHARS + 1).casefold()
     if not s or len(s) > MAX_TEXT_CHARS:
         raise _Unreadable(text)
     s = s.strip(" .!")

@@ -19,9 +19,16 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from agent.core.model import CalendarEvent, Contact, Interview, Notes, Rejection
-from agent.core.notes import MAX_NAME_CHARS, clean_text, description_lines, merge_notes, parse_notes
+from agent.core.model import CalendarEvent, Contact, Interview, Notes, Rejection, domain_of
+from agent.core.notes import (
+    MAX_NAME_CHARS,
+    MAX_VALUE_CHARS,
+    description_lines,
+    merge_notes,
+    parse_notes,
+)
 from agent.core.settings import CalendarSettings
+from agent.core.text import one_line
 from agent.core.titles import (
     TitleHints,
     role_like,
@@ -66,11 +73,6 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", 
 _DOMAIN_PREFIXES = frozenset({"mail", "email", "mx", "corp", "careers", "jobs", "hr", "talent"})
 
 
-def mail_domain(address: str) -> str:
-    """The lowercased domain of a mail address ('' when there is none)."""
-    return address.rpartition("@")[2].lower().strip(".")
-
-
 def company_from_domain(domain: str) -> str | None:
     """A company name from a mail domain (acme-robotics.co.uk -> Acme Robotics), None if public."""
     domain = domain.lower().strip(".")
@@ -108,7 +110,7 @@ def _is_role_mailbox(address: str) -> bool:
 
 def _clean_name(name: str, email: str) -> str:
     """A display name without control characters; '' when it only repeats the address."""
-    cleaned = clean_text(name, MAX_NAME_CHARS)
+    cleaned = one_line(name, MAX_NAME_CHARS)
     return "" if cleaned.lower() == email.lower() else cleaned
 
 
@@ -186,7 +188,7 @@ def _match_problem(
     event: CalendarEvent, settings: CalendarSettings, lines: tuple[str, ...]
 ) -> str | None:
     """Why the event is not (or is excluded as) an interview, or None."""
-    title = clean_text(event.summary, 1000)
+    title = one_line(event.summary, 1000)
     tag_line = ""
     if settings.tag:
         tag = re.compile(rf"(?<![\w#]){re.escape(settings.tag)}(?!\w)", re.IGNORECASE)
@@ -206,7 +208,8 @@ def _match_problem(
 
 def _reject(event: CalendarEvent, reason: str) -> Rejection:
     """A Rejection of `event` for `reason`."""
-    return Rejection(event.calendar_id, event.event_id, clean_text(event.summary), reason)
+    title = one_line(event.summary, MAX_VALUE_CHARS)
+    return Rejection(event.calendar_id, event.event_id, title, reason)
 
 
 def detect(
@@ -249,7 +252,7 @@ def detect(
         if filtered:
             return _reject(event, "no contacts: only rooms, groups or scheduling robots")
         return _reject(event, "no contacts: no one but you on the event")
-    title = clean_text(event.summary)
+    title = one_line(event.summary, MAX_VALUE_CHARS)
     names = tuple(c.name for c in contacts if c.name)
     hints = title_hints(title, names)
     company = _company(notes, contacts, title_companies(hints, names))
@@ -273,7 +276,7 @@ def _company(notes: Notes, contacts: tuple[Contact, ...], from_title: list[str])
     if notes.company:
         return notes.company
     for contact in contacts:
-        from_domain = company_from_domain(mail_domain(contact.email))
+        from_domain = company_from_domain(domain_of(contact.email))
         if from_domain:
             key = sequence_company_key(from_domain)
             spelled = [c for c in from_title if sequence_company_key(c) == key]

@@ -15,15 +15,11 @@ from zoneinfo import ZoneInfo
 
 from agent.core.business import BusinessCalendar
 from agent.core.dates import parse_follow_up
-from agent.core.model import Interview, PlannedStep, StepName
+from agent.core.formats import short_day
+from agent.core.model import STEP_ORDER, Interview, PlannedStep, StepName
 from agent.core.settings import ScheduleSettings
 
 log = logging.getLogger(__name__)
-
-STEP_ORDER: tuple[StepName, ...] = (
-    StepName.ASK, StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER, StepName.CLOSED,
-)
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -91,7 +87,7 @@ def _check_in(
     if named is None:
         warnings.append(f'could not read follow-up date "{text}"; using the next business day')
         return default
-    when = f"{named.day:%a %Y-%m-%d}"
+    when = short_day(named.day)
     if named.day <= day:
         warnings.append(
             f'follow-up date "{text}" ({when}) is not after the interview day; '

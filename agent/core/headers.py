@@ -28,6 +28,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import Policy
 
+from agent.core.text import as_written
+
 log = logging.getLogger(__name__)
 
 MAX_SUBJECT = 200
@@ -39,8 +41,6 @@ KEY_HEADER = "X-Followup-Key"
 KEY_PREFIX = "b64:"
 MAX_PLAIN_KEY = 500
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _MSG_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
@@ -59,7 +59,7 @@ class PreparedHeader(str):
 
     def __new__(cls, name: str, value: str) -> PreparedHeader:
         """Wrap an ASCII, single-line, already-encoded value for header `name`."""
-        if not value.isascii() or _CONTROL.search(value):
+        if not value.isascii() or not value.isprintable():  # ASCII: no C0 controls, no DEL
             raise UnsafeHeader(f"{name}: prepared value is not plain ASCII text")
         obj = super().__new__(cls, value)
         obj.name = name
@@ -68,15 +68,6 @@ class PreparedHeader(str):
     def fold(self, *, policy: Policy) -> str:
         """The header line(s) as they go on the wire (folded at spaces, never inside words)."""
         return fold_line(self.name, str(self), policy.linesep)
-
-
-def clean_text(text: str, limit: int) -> str:
-    """One line of outsiders' text: control characters become spaces, capped (ending in
-    '...'), trimmed."""
-    text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
-    if len(text) > limit:
-        text = text[: limit - 3].rstrip() + "..."
-    return text.strip()
 
 
 def needs_encoding(value: str) -> bool:
@@ -136,13 +127,13 @@ def check_addr_spec(addr: str) -> str:
 
 def _show(text: str) -> str:
     """Outsiders' text made safe to quote in one log or status line."""
-    return repr(clean_text(text, 80))
+    return repr(as_written(text, 80))
 
 
 def display_name(name: str) -> str:
     """The display name as it will be written: cleaned, capped, and short enough to fit
     one encoded word when it needs encoding (readers disagree on joining several)."""
-    name = clean_text(name, MAX_NAME)
+    name = as_written(name, MAX_NAME)
     if not needs_encoding(name) or len(name.encode("utf-8")) <= _EW_BYTES:
         return name
     while name and len((name + "...").encode("utf-8")) > _EW_BYTES:

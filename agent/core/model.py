@@ -17,7 +17,58 @@ class StepName(enum.StrEnum):
     CLOSED = "closed"
 
 
-EMAIL_STEPS = (StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER)
+@dataclass(frozen=True)
+class StepInfo:
+    """What one step is. Adding a step means a row in STEPS, its template files and tests."""
+
+    name: StepName
+    label: str  # how the user reads it: "thank-you"
+    is_email: bool = False  # becomes one Gmail draft per recipient
+    email_template: str | None = None  # "Subject: ...", a blank line, the plain-text body
+    voicemail_template: str | None = None  # the call script carrying the email's points
+    cue_template: str | None = None  # what to do or ask at the step's time
+    reminder_title: str | None = None  # calendar reminder summary ({who}, {company}); None: none
+
+    @property
+    def has_voicemail(self) -> bool:
+        """True when the step comes with a voicemail script."""
+        return self.voicemail_template is not None
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        """Every template file the step uses."""
+        named = (self.email_template, self.voicemail_template, self.cue_template)
+        return tuple(t for t in named if t is not None)
+
+
+STEPS: dict[StepName, StepInfo] = {
+    info.name: info
+    for info in (
+        StepInfo(
+            StepName.ASK, "ask", cue_template="ask.cue.j2",
+            reminder_title="Ask {who} when to follow up ({company} interview)",
+        ),
+        StepInfo(
+            StepName.THANK_YOU, "thank-you", is_email=True,
+            email_template="thank_you.email.j2", voicemail_template="thank_you.voicemail.j2",
+            reminder_title="Thank-you draft for {who} ({company}) is in Gmail",
+        ),
+        StepInfo(
+            StepName.CHECK_IN, "check-in", is_email=True,
+            email_template="check_in.email.j2", voicemail_template="check_in.voicemail.j2",
+            reminder_title="Check-in draft for {who} ({company}) is in Gmail",
+        ),
+        StepInfo(
+            StepName.REMINDER, "reminder", is_email=True,
+            email_template="reminder.email.j2", voicemail_template="reminder.voicemail.j2",
+            reminder_title="Reminder draft for {who} ({company}) is in Gmail",
+        ),
+        StepInfo(StepName.CLOSED, "closing"),
+    )
+}
+STEP_ORDER: tuple[StepName, ...] = tuple(STEPS)  # the order the steps happen in
+EMAIL_STEPS: tuple[StepName, ...] = tuple(s for s, info in STEPS.items() if info.is_email)
+REMINDED_STEPS: tuple[StepName, ...] = tuple(s for s, i in STEPS.items() if i.reminder_title)
 
 
 class StepState(enum.StrEnum):
@@ -34,6 +85,9 @@ class StepState(enum.StrEnum):
     DONE = "done"  # a cue or the closing step happened
 
 
+UNSETTLED = (StepState.PLANNED, StepState.INTENT)  # not drafted or decided yet
+
+
 class InterviewStatus(enum.StrEnum):
     """Where one interview's sequence stands."""
 
@@ -45,6 +99,16 @@ class InterviewStatus(enum.StrEnum):
     STOPPED = "stopped"  # the user stopped it
     CLOSED = "closed"  # the sequence ran to its end
     GONE = "gone"  # no longer an interview (retitled, declined, removed)
+
+
+WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)  # sequences whose mail is still read
+
+
+def domain_of(address: str) -> str:
+    """The lowercased domain of a mail address, without a trailing dot ('' when there is none)."""
+    if "@" not in address:
+        return ""
+    return address.rpartition("@")[2].strip().lower().strip(".")
 
 
 @dataclass(frozen=True)
@@ -209,8 +273,9 @@ class Classification:
 
     kind: MessageKind
     reason: str = ""
-    return_date: date | None = None  # out-of-office: when they are back
+    return_date: date | None = None  # out-of-office: when they are back (as written)
     bounced_address: str | None = None
+    message_day: date | None = None  # out-of-office: the day of its own Date header
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import fields, replace
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from agent.core.model import Contact, Notes
+from agent.core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +58,6 @@ _HTML_HINT = re.compile(
 _BRACKETED_ADDRESS = re.compile(r"<([^<>\s@]{1,64}@[^<>\s@]{1,255})>")
 # An encoded line break or header in a contact's name: a way to smuggle a second recipient.
 _ENCODED_TEXT = re.compile(r"=\?|%0[ad]|=0[ad]|\\[nr]|&#(?:x0*[ad]|0*1[03]);", re.IGNORECASE)
-_INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
-
-
-def clean_text(value: str, limit: int = MAX_VALUE_CHARS) -> str:
-    """Strip control and bidi-override characters, collapse whitespace, cap the length."""
-    out: list[str] = []
-    for ch in value:
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Zl", "Zp", "Zs") or ch in _INVISIBLE:
-            out.append(" ")
-        elif category != "Cs":
-            out.append(ch)
-    return " ".join("".join(out).split())[:limit].rstrip()
 
 
 def is_valid_email(address: str) -> bool:
@@ -88,10 +75,10 @@ def _local_part_ok(address: str) -> bool:
 def _name_from(fragment: str) -> str:
     """The display name in the text around an address, or ''."""
     name = fragment.replace("mailto:", " ")
-    name = clean_text(name, MAX_NAME_CHARS * 2).strip(" <>\"',;()[]")
+    name = one_line(name, MAX_NAME_CHARS * 2).strip(" <>\"',;()[]")
     if "@" in name:
         return ""
-    return clean_text(name, MAX_NAME_CHARS)
+    return one_line(name, MAX_NAME_CHARS)
 
 
 def parse_contacts(value: str) -> tuple[Contact, ...]:
@@ -194,7 +181,7 @@ def description_lines(description: str) -> tuple[str, ...]:
     text = description[:MAX_DESCRIPTION_CHARS]
     if _HTML_HINT.search(text):
         text = _html_to_text(text)
-    lines = (clean_text(line, MAX_DESCRIPTION_CHARS) for line in re.split(r"\r\n|[\r\n]", text))
+    lines = (one_line(line, MAX_DESCRIPTION_CHARS) for line in re.split(r"\r\n|[\r\n]", text))
     return tuple(line for line in lines if line)
 
 
@@ -219,18 +206,19 @@ class _Builder:
         if key == "contact":
             contact, why = contact_line(raw)
             if contact is None:
-                shown = clean_text(raw, 80)
+                shown = one_line(raw, 80)
                 self.ignored.append(f"Contact line {shown!r} ignored: {why}")
             elif contact.email not in {c.email for c in self.contacts}:
                 self.contacts.append(contact)
             return
-        value = clean_text(raw)
+        value = one_line(raw, MAX_VALUE_CHARS)
         if not value:
             return
         if key == "fit":
             self.fit.append(value)
         elif key == "strengths":
-            self.strengths.extend(s for s in (clean_text(p) for p in re.split(r"[;,]", value)) if s)
+            parts = (one_line(p, MAX_VALUE_CHARS) for p in re.split(r"[;,]", value))
+            self.strengths.extend(p for p in parts if p)
         else:
             self.values[key] = value
 

@@ -111,6 +111,10 @@ class Mailbox(Protocol):
         """Every message of a thread, oldest first; [] if the thread is gone."""
         ...
 
+    def delivery_report(self, message_id: str) -> bytes | None:
+        """The whole message (raw RFC 822) of a likely bounce; None if it is gone."""
+        ...
+
     def create_draft(self, raw: bytes, thread_id: str | None) -> DraftRef:
         """Create one draft, one attempt; a FollowupError says why it failed."""
         ...

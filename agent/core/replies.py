@@ -1,8 +1,9 @@
 """Pure: what one incoming message means for one interview's sequence.
 
 The rules of "What stops a sequence" in the etiquette, in this order: the user's own
-mail; a bounce that concerns this sequence; machine-made mail (auto-replies,
-out-of-office) that concerns it; an employer reply after the interview started;
+mail; a delivery report (a bounce that concerns this sequence, or a delay); machine-made
+mail (auto-replies, out-of-office, lists, robots), decided before the thread rule so a
+robot in the thread never stops anything; an employer reply after the interview started;
 everything else.
 """
 
@@ -14,9 +15,12 @@ import re
 from email import errors
 from email.utils import getaddresses
 
+from agent.core.delivery import DeliveryReport, looks_like_report, report_from_meta
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
-from agent.core.model import Classification, Interview, MessageKind, MessageMeta
-from agent.core.return_dates import return_date
+from agent.core.machine import Machine, machine_made
+from agent.core.model import Classification, Interview, MessageKind, MessageMeta, domain_of
+from agent.core.return_dates import message_date, return_date
+from agent.core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -49,46 +53,22 @@ APPLICANT_TRACKING: dict[str, str] = {
     "jobylon.com": "Jobylon",
 }
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ADDR = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _ANGLE = re.compile(r"<\s*(" + _ADDR.pattern + r")\s*>?")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
-_SYSTEM_SENDERS = ("mailer-daemon", "postmaster")
-_BOUNCE_SUBJECT = re.compile(
-    r"delivery status notification \(failure\)|^\s*undeliverable\s*:|undelivered mail returned"
-    r"|mail delivery failed|returned mail|delivery failure|failure notice|message not delivered"
-    r"|delivery has failed|^\s*unzustellbar|non remis|no se puede entregar|no entregado",
-    re.IGNORECASE,
-)
-_DELAY_SUBJECT = re.compile(
-    r"delivery status notification \(delay\)|delayed mail|delivery delayed|not yet been delivered",
-    re.IGNORECASE,
-)
-_OOO_ANYWHERE = re.compile(
-    r"\b(?:out of (?:the )?office|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response"
-    r"|on vacation|abwesenheitsnotiz|automatische antwort|nicht im büro|absence du bureau"
-    r"|réponse automatique|reponse automatique|respuesta automática|respuesta automatica"
-    r"|fuera de la oficina)\b",
-    re.IGNORECASE,
-)
-_OOO_LEADING = re.compile(
-    r"^\W*(?:re\s*:\s*)?(?:away|ooo|absent|abwesend|ausente)(?:$|[\s:\]\)!.-])", re.IGNORECASE
-)
-
-
 def parse_address(header_value: str) -> tuple[str, str]:
     """The first (display name, lowercased address) in a header value; ('', '') if none.
 
     A value the stdlib parser finds invalid falls back to the angle-bracket address
     (what a mail reader shows), else the first address-like text.
     """
-    value = _CONTROL.sub(" ", header_value or "")[:2000]
+    value = one_line(header_value, 2000)
     try:
         header = email.policy.default.header_factory("From", value)
         invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
         for addr in () if invalid else header.addresses:  # type: ignore[attr-defined]
             if _ADDR.fullmatch(addr.addr_spec):
-                return _CONTROL.sub(" ", addr.display_name).strip(), addr.addr_spec.lower()
+                return one_line(addr.display_name), addr.addr_spec.lower()
     except Exception:  # the stdlib parser fails in many ways on garbage; fall back below
         log.debug("could not parse address header %r", value[:80])
     match = _ANGLE.search(value) or _ADDR.search(value)
@@ -97,11 +77,6 @@ def parse_address(header_value: str) -> tuple[str, str]:
     found = match.group(match.lastindex or 0)
     name = value[: match.start()].strip().strip('"').strip()
     return name, found.lower()
-
-
-def domain_of(addr: str) -> str:
-    """The mail domain of an address, lowercased ('' when there is none)."""
-    return addr.rpartition("@")[2].lower() if "@" in addr else ""
 
 
 def _within(domain: str, parent: str) -> bool:
@@ -116,41 +91,67 @@ def classify(
     user_email: str,
     sequence_thread_ids: frozenset[str],
     sequence_message_ids: frozenset[str] = frozenset(),
+    report: DeliveryReport | None = None,
 ) -> Classification:
-    """The verdict on one message for one interview (see the module docstring for the order)."""
+    """The verdict on one message for one interview (see the module docstring for the order).
+
+    `report` is the full reading of a message that looks like a delivery report (one
+    `messages.get`); without it the headers and snippet are read.
+    """
     name, sender = parse_address(msg.header("From"))
     user = user_email.strip().lower()
     if (user and sender == user) or "SENT" in msg.label_ids:
         return Classification(MessageKind.OWN, "sent by you")
     contacts = {c.email.strip().lower() for c in (*interview.contacts, interview.primary)}
-    subject = _CONTROL.sub(" ", msg.header("Subject"))
+    subject = one_line(msg.header("Subject"))
     after = msg.internal_date >= interview.start
     link = _sequence_link(msg, sequence_thread_ids, sequence_message_ids)
 
-    bounce = _bounce_kind(msg, sender, subject)
-    if bounce is not None:
-        bounced = _bounced_address(msg, contacts, user)
-        if bounce == "delay":
-            return Classification(MessageKind.OTHER, "a delivery delay notice, not a bounce")
-        if after and (link or (bounced is not None and bounced in contacts)):
-            what = f"{bounced} bounced" if bounced else "a follow-up bounced"
-            return Classification(MessageKind.BOUNCE, what, bounced_address=bounced)
-        return Classification(MessageKind.OTHER, "a bounce about another message")
+    if report is None and looks_like_report(msg, sender):
+        report = report_from_meta(msg)
+    if report is not None and not report.challenge:
+        return _report_verdict(report, msg, contacts, user, after, link, sequence_message_ids)
 
     employer = _employer_reason(sender, user, contacts, link)
     ats = _ats_reason(sender, name, subject, interview.company)
-    machine, strong = _machine_made(msg, subject)
-    if machine and (strong or not ats):
-        if after and (employer or ats):
-            back = return_date(f"{subject}\n{msg.snippet}", msg.internal_date.date())
-            reason = f"{machine} ({employer or ats})"
-            return Classification(MessageKind.AUTO_REPLY, reason, return_date=back)
-        return Classification(MessageKind.OTHER, f"{machine}, not about this interview")
+    machine = machine_made(msg, subject, sender)
+    if report is not None and machine is None:
+        machine = Machine("a challenge-response robot (asks you to confirm you are human)", True)
+    if machine is not None and (machine.strong or not ats):
+        if after and (employer or ats) and machine.auto_reply:
+            sent = message_date(msg)
+            back = return_date(f"{subject}\n{msg.snippet}", sent)
+            reason = f"{machine.reason} ({employer or ats})"
+            return Classification(
+                MessageKind.AUTO_REPLY, reason, return_date=back, message_day=sent
+            )
+        return Classification(MessageKind.OTHER, f"{machine.reason}, not the employer's answer")
     if not after:
         return Classification(MessageKind.OTHER, "arrived before the interview started")
     if employer or ats:
         return Classification(MessageKind.EMPLOYER_REPLY, employer or ats)
     return Classification(MessageKind.OTHER, "not from the interview's contacts, company or thread")
+
+
+def _report_verdict(
+    report: DeliveryReport,
+    msg: MessageMeta,
+    contacts: set[str],
+    user: str,
+    after: bool,
+    link: str,
+    message_ids: frozenset[str],
+) -> Classification:
+    """A delivery report: a bounce of this sequence's mail, a delay, or about other mail."""
+    if report.delayed:
+        return Classification(MessageKind.OTHER, "a delivery delay notice, not a bounce")
+    failed = [a for a in report.failed if a != user]
+    bounced = next((a for a in failed if a in contacts), None) or next(iter(failed), None)
+    returned = bool(message_ids & set(report.returned_ids))
+    if after and (link or returned or (bounced is not None and bounced in contacts)):
+        what = f"{bounced} bounced" if bounced else "a follow-up bounced"
+        return Classification(MessageKind.BOUNCE, what, bounced_address=bounced)
+    return Classification(MessageKind.OTHER, "a bounce about another message")
 
 
 def _sequence_link(
@@ -194,54 +195,6 @@ def _ats_reason(sender: str, name: str, subject: str, company: str) -> str:
     if re.search(pattern, " ".join(f"{name} {subject}".split()).casefold()):
         return f"via {system} naming {company}"
     return ""
-
-
-def _machine_made(msg: MessageMeta, subject: str) -> tuple[str, bool]:
-    """('what marks it as machine-made', strong) or ('', False) for a person's message.
-
-    Strong: an auto-reply (Auto-Submitted: auto-replied, X-Autoreply, X-Autorespond,
-    Precedence: auto_reply, an out-of-office subject). Weak: other Auto-Submitted values
-    (auto-generated), which an applicant-tracking system's real answer may carry.
-    """
-    auto = msg.header("Auto-Submitted").split(";")[0].strip().lower()
-    if auto == "auto-replied":
-        return "an automatic reply (Auto-Submitted)", True
-    if msg.header("X-Autoreply").strip() or msg.header("X-Autorespond").strip():
-        return "an automatic reply (X-Autoreply)", True
-    if msg.header("Precedence").strip().lower() == "auto_reply":
-        return "an automatic reply (Precedence)", True
-    if _OOO_ANYWHERE.search(subject) or _OOO_LEADING.search(subject):
-        return "an out-of-office reply", True
-    if auto and auto != "no":
-        return f"machine-made (Auto-Submitted: {auto[:40]})", False
-    return "", False
-
-
-def _bounce_kind(msg: MessageMeta, sender: str, subject: str) -> str | None:
-    """'bounce', 'delay' or None for a message that is not a delivery report."""
-    ctype = msg.header("Content-Type").lower()
-    report = "multipart/report" in ctype and "delivery-status" in ctype
-    system = sender.partition("@")[0] in _SYSTEM_SENDERS
-    if _DELAY_SUBJECT.search(subject) and (system or report):
-        return "delay"
-    if system or report or _BOUNCE_SUBJECT.search(subject):
-        return "bounce"
-    return None
-
-
-def _bounced_address(msg: MessageMeta, contacts: set[str], user: str) -> str | None:
-    """The address that bounced: X-Failed-Recipients, else one named in the snippet."""
-    failed = [a.lower() for a in _ADDR.findall(msg.header("X-Failed-Recipients"))]
-    named = [a.lower() for a in _ADDR.findall(msg.snippet)]
-    for pool in (failed, named):
-        for addr in pool:
-            if addr in contacts:
-                return addr
-    for pool in (failed, named):
-        for addr in pool:
-            if addr != user and addr.partition("@")[0] not in _SYSTEM_SENDERS:
-                return addr
-    return None
 
 
 def recipient_addresses(meta: MessageMeta) -> set[str]:

@@ -1,4 +1,4 @@
-"""Pure: the return date an out-of-office reply mentions (English, German, French, Spanish).
+"""Pure: the return date an out-of-office reply mentions, read relative to its own Date.
 
 "back on December 3", "returning 12/03/2026", "until 3 December 2026",
 "bis zum 03.12.2026", "zurück am 3. Dezember", "de retour le 3 décembre",
@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from agent.core.model import MessageMeta
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -66,6 +69,7 @@ _RETURN_WORDS = re.compile(
 _WINDOW = 40
 STALE = timedelta(days=60)
 AHEAD = timedelta(days=400)
+PLAUSIBLE = timedelta(days=60)  # a return more than this after the message is not believed
 
 
 @dataclass(frozen=True)
@@ -156,3 +160,30 @@ def return_date(text: str, reference: date) -> date | None:
     if anchored:
         return anchored[0]
     return max((d for _, d in dates), default=None)
+
+
+def message_date(msg: MessageMeta) -> date:
+    """The day of the message's own Date header (its writer's calendar), else its arrival.
+
+    A Date later than the arrival (a wrong clock) is not believed: the arrival day is used.
+    """
+    arrived = msg.internal_date
+    try:
+        written = parsedate_to_datetime(msg.header("Date").strip())
+    except (TypeError, ValueError, IndexError):
+        return arrived.date()
+    if written.tzinfo is None or written > arrived + timedelta(days=1):
+        return arrived.date()
+    return written.date()
+
+
+def judge_return(back: date | None, sent: date, now: datetime) -> tuple[date | None, str]:
+    """(the return date to wait for, or None; why a date found is not believed, or '')."""
+    if back is None:
+        return None, ""
+    if back > sent + PLAUSIBLE:
+        days = PLAUSIBLE.days
+        return None, f"return date {back} ignored: more than {days} days after the message"
+    if back < sent or back < now.date():
+        return None, f"return date {back} ignored: already past"
+    return back, ""

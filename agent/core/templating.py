@@ -20,14 +20,15 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from agent.core.errors import TemplateError
-from agent.core.model import Contact
+from agent.core.model import STEPS, Contact
+from agent.core.text import one_line
 
 log = logging.getLogger(__name__)
 
-PACKAGE = "agent.default_templates"
-EMAIL_TEMPLATES = ("thank_you.email.j2", "check_in.email.j2", "reminder.email.j2")
-VOICEMAIL_TEMPLATES = ("thank_you.voicemail.j2", "check_in.voicemail.j2", "reminder.voicemail.j2")
-CUE_TEMPLATES = ("ask.cue.j2",)
+PACKAGE = "agent.default_templates"  # the repository's templates/ folder (see pyproject.toml)
+EMAIL_TEMPLATES = tuple(s.email_template for s in STEPS.values() if s.email_template)
+VOICEMAIL_TEMPLATES = tuple(s.voicemail_template for s in STEPS.values() if s.voicemail_template)
+CUE_TEMPLATES = tuple(s.cue_template for s in STEPS.values() if s.cue_template)
 TEMPLATE_NAMES = (*EMAIL_TEMPLATES, *VOICEMAIL_TEMPLATES, *CUE_TEMPLATES)
 VARIABLES = (
     "candidate", "signature", "candidate_phone", "contact", "contacts", "company", "role",
@@ -128,13 +129,13 @@ class TemplateSet:
             if line is None:
                 hint = "put the file back or reinstall followup"
                 raise TemplateError(
-                    _one_line(f"{where}: template {missing!r} not found ({hint})")
+                    one_line(f"{where}: template {missing!r} not found ({hint})")
                 ) from exc
             message = f"template {missing!r} not found"
             raise self._error(where, line, message, "fix the include") from exc
         except UnicodeDecodeError as exc:
             raise TemplateError(
-                _one_line(f"{self.source_path(name)}: not UTF-8 text (save the file as UTF-8)")
+                one_line(f"{self.source_path(name)}: not UTF-8 text (save the file as UTF-8)")
             ) from exc
         except jinja2.UndefinedError as exc:
             where, line = self._location(exc, name)
@@ -207,12 +208,7 @@ class TemplateSet:
     def _error(where: str, line: int | None, message: str, hint: str) -> TemplateError:
         """One line: `<file>, line <n>: <what> (<what to do>)`."""
         place = f"{where}, line {line}" if line else where
-        return TemplateError(_one_line(f"{place}: {message} ({hint})"))
-
-
-def _one_line(text: str) -> str:
-    """Collapse a message to one line."""
-    return " ".join(text.split())
+        return TemplateError(one_line(f"{place}: {message} ({hint})"))
 
 
 def sample_context(*, full: bool = True) -> dict[str, Any]:

@@ -1,24 +1,60 @@
-"""Outsiders' text (event titles, names, mail headers) made safe to show on one line."""
+"""Outsiders' text (event titles, names, notes, mail headers) made safe to show on one line.
+
+One rule for every caller: control characters, line and paragraph separators, unusual
+spaces and the invisible bidi/BOM characters become spaces (a right-to-left override in
+an event title cannot reorder a terminal line or a draft), and lone surrogates, which
+cannot be encoded, are dropped.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Invisible characters that reorder or hide text: bidi embeddings/overrides/isolates, marks, BOM.
+INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+_AS_SPACE = frozenset({"Cc", "Zl", "Zp", "Zs"})
+
+
+def printable(text: str | None, limit: int | None = None) -> str:
+    """Unsafe characters become spaces, lone surrogates go; runs of spaces are kept; capped."""
+    out: list[str] = []
+    for ch in text or "":
+        if ch == " " or (ch.isprintable() and ch not in INVISIBLE):
+            out.append(ch)
+            continue
+        category = unicodedata.category(ch)
+        if category in _AS_SPACE or ch in INVISIBLE:
+            out.append(" ")
+        elif category != "Cs":
+            out.append(ch)  # other format characters (ZWJ, ZWNJ, soft hyphen) are part of words
+    shown = "".join(out)
+    return shown if limit is None else shown[:limit]
+
+
+def one_line(text: str | None, limit: int | None = None) -> str:
+    """printable() with whitespace runs collapsed to one space, trimmed, capped at `limit`."""
+    shown = " ".join(printable(text).split())
+    return shown if limit is None else shown[:limit].rstrip()
+
+
+def as_written(text: str | None, limit: int | None = None) -> str:
+    """printable() and trimmed, runs of spaces kept (template variables, header values); a
+    value longer than `limit` is cut and ends in '...'."""
+    shown = printable(text).strip()
+    if limit is not None and len(shown) > limit:
+        shown = shown[: limit - 3].rstrip() + "..."
+    return shown
+
+
+def escaped(text: str) -> str:
+    """The user's own text on one line with its control characters shown as escapes ('\\n')."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def well_formed(text: str) -> str:
     """Text without lone surrogates (a JSON `\\ud800` escape decodes to one): each becomes
     U+FFFD, so the text can be encoded, stored and shown like any other."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
-
-
-def printable(text: str, limit: int | None = None) -> str:
-    """Control characters (newlines, terminal escapes) become spaces; capped at `limit`."""
-    shown = "".join(ch if ch.isprintable() else " " for ch in text)
-    return shown if limit is None else shown[:limit]
-
-
-def one_line(text: str, limit: int | None = None) -> str:
-    """printable() with runs of whitespace collapsed to one space."""
-    return printable(" ".join(printable(text).split()), limit)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.core.notes import MAX_NAME_CHARS, clean_text
+from agent.core.notes import MAX_NAME_CHARS
+from agent.core.text import one_line
 
 _LEGAL_SUFFIXES = frozenset({
     "inc", "incorporated", "llc", "ltd", "limited", "gmbh", "ag", "corp", "corporation", "co",
@@ -64,7 +65,7 @@ class TitleHints:
 
 def _tidy(text: str) -> str:
     """Trim punctuation, articles and a trailing "role"/"position" from a title fragment."""
-    t = clean_text(text, 200).strip(" \t-–—|:;,.!?'\"`*_~#")
+    t = one_line(text, 200).strip(" \t-–—|:;,.!?'\"`*_~#")
     t = re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.IGNORECASE)
     t = re.sub(r"\s+(?:role|position|opening|vacancy)$", "", t, flags=re.IGNORECASE)
     return t[:MAX_NAME_CHARS].strip()

@@ -6,12 +6,13 @@ import logging
 from datetime import datetime
 
 from agent.core.etiquette import select_due
-from agent.core.model import InterviewStatus, PlannedStep, StepName, StepState
+from agent.core.model import UNSETTLED, PlannedStep, StepName, StepState
 from agent.engine.context import Context
 from agent.engine.draft_life import draft_step, recover_intent
 from agent.engine.inbox_sync import reply_arrived
 from agent.engine.reconcile import reconcile_keys
-from agent.engine.step_rows import UNSETTLED, plan_for, settled_map, sync_rows
+from agent.engine.step_rows import plan_for, settled_map, sync_rows
+from agent.engine.stopping import close_sequence
 from agent.store import sequences
 
 log = logging.getLogger(__name__)
@@ -38,14 +39,7 @@ def advance(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
         ctx.run.note("ask", key, "ask when to follow up, and with whom")
     elif step.name == StepName.CLOSED:
         _settle(ctx, key, step.name, rows, StepState.DONE, "no response: likely moved on", now)
-        with ctx.store.write():
-            sequences.set_status(
-                conn, key, InterviewStatus.CLOSED, "no response: likely moved on", now
-            )
-            sequences.journal(
-                conn, now, key, "closed", "sequence ended: no response, likely moved on"
-            )
-        ctx.run.note("closed", key, "no response: likely moved on")
+        close_sequence(ctx, key, "no response: likely moved on", now)
     else:
         _act_on_email(ctx, row, step, rows, now)
 

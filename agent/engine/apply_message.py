@@ -5,25 +5,30 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from agent.core.delivery import DeliveryReport, looks_like_report, read_report
+from agent.core.formats import moment
 from agent.core.model import (
     EMAIL_STEPS,
+    WATCHED,
+    Classification,
     InterviewStatus,
     MessageKind,
     MessageMeta,
     StepState,
 )
-from agent.core.replies import classify, recipient_addresses
+from agent.core.replies import classify, parse_address, recipient_addresses
+from agent.core.return_dates import judge_return
 from agent.core.text import printable
 from agent.engine.context import Context
-from agent.engine.draft_life import mark_sent, message_key, sent_draft_of
+from agent.engine.draft_life import mark_sent, sent_draft_of
 from agent.engine.isolation import guarded
+from agent.engine.keys import message_key
 from agent.engine.step_rows import ensure_rows
-from agent.engine.stopping import stop_sequence
+from agent.engine.stopping import pause_sequence, stop_sequence
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
 
-WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
 UNSENT = (StepState.PLANNED, StepState.INTENT, StepState.DRAFTED)
 
 
@@ -43,6 +48,7 @@ def _apply(
 ) -> None:
     """Classify a message against every watched sequence (or `only` those) and apply it."""
     conn = ctx.store.conn
+    report = delivery_report(ctx, meta)
     for row in sequences.list_interviews(conn, WATCHED):
         key = row.interview.key
         if only is not None and key not in only:
@@ -59,12 +65,13 @@ def _apply(
             user_email=ctx.user_email,
             sequence_thread_ids=threads,
             sequence_message_ids=ids,
+            report=report,
         )
         if verdict.kind == MessageKind.OWN:
             _own_message(ctx, row, meta, now)
         elif verdict.kind == MessageKind.EMPLOYER_REPLY:
             sender = meta.header("From") or "the employer"
-            when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+            when = moment(meta.internal_date, ctx.zone)
             stop_sequence(
                 ctx,
                 key,
@@ -74,9 +81,18 @@ def _apply(
                 remove_drafts=ctx.settings.replies.delete_drafts_on_reply,
             )
         elif verdict.kind == MessageKind.AUTO_REPLY:
-            _auto_reply(ctx, row, verdict.return_date, meta, now)
+            _auto_reply(ctx, row, verdict, meta, now)
         elif verdict.kind == MessageKind.BOUNCE:
             _bounce(ctx, row, verdict.bounced_address or "", now)
+
+
+def delivery_report(ctx: Context, meta: MessageMeta) -> DeliveryReport | None:
+    """A likely bounce read in full (one messages.get, only for such messages), else None."""
+    sender = parse_address(meta.header("From"))[1]
+    if "SENT" in meta.label_ids or not looks_like_report(meta, sender):
+        return None
+    raw = ctx.mailbox.delivery_report(meta.id)
+    return read_report(raw) if raw else None
 
 
 def _own_message(
@@ -111,7 +127,7 @@ def _own_message(
         elif not message_key(meta):  # a draft of ours for another step settles none of these
             written = step_written(steps, meta.internal_date)
             if written is not None:
-                when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+                when = moment(meta.internal_date, ctx.zone)
                 reason = f"you wrote to {contact} yourself on {when}"
                 with ctx.store.write():
                     sequences.update_step(
@@ -146,12 +162,24 @@ def step_written(steps: list[sequences.StepRow], sent_at: datetime) -> sequences
 
 
 def _auto_reply(
-    ctx: Context, row: sequences.InterviewRow, back: object, meta: MessageMeta, now: datetime
+    ctx: Context,
+    row: sequences.InterviewRow,
+    verdict: Classification,
+    meta: MessageMeta,
+    now: datetime,
 ) -> None:
-    """Out of office: a return date holds the next step until the business day after it."""
+    """Out of office: a plausible return date holds the next step until the business day after.
+
+    The date is read relative to the reply's own Date; one more than 60 days after it, or
+    already past, is ignored and the journal says so.
+    """
     key = row.interview.key
     sender = printable(meta.header("From"), 200)
-    if back is None:
+    sent = verdict.message_day or meta.internal_date.date()
+    back, why = judge_return(verdict.return_date, sent, now.astimezone(ctx.zone))
+    if why:
+        detail = f"automatic reply from {sender}: {why}; nothing moved"
+    elif back is None:
         detail = f"automatic reply from {sender} ignored (no return date)"
     else:
         day = str(back)
@@ -167,11 +195,5 @@ def _auto_reply(
 
 def _bounce(ctx: Context, row: sequences.InterviewRow, address: str, now: datetime) -> None:
     """A follow-up bounced: pause the sequence and say which address."""
-    key = row.interview.key
-    if row.status != InterviewStatus.ACTIVE:
-        return
     reason = f"{address or 'a follow-up'} bounced; check the address, then `followup resume`"
-    with ctx.store.write():
-        sequences.set_status(ctx.store.conn, key, InterviewStatus.PAUSED, reason, now)
-        sequences.journal(ctx.store.conn, now, key, "paused", reason)
-    ctx.run.note("paused", key, reason)
+    pause_sequence(ctx, row.interview.key, reason, now)

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from agent.core.detect import detect
+from agent.core.formats import moment, short_day
 from agent.core.model import CalendarEvent, Interview, InterviewStatus, Rejection
 from agent.core.notes import notes_from_pairs
 from agent.core.ports import CalendarSync
@@ -13,7 +14,7 @@ from agent.core.titles import sequence_company_key
 from agent.engine.context import Context
 from agent.engine.isolation import guarded, put_aside
 from agent.engine.stopping import stop_sequence
-from agent.store import sequences, set_aside
+from agent.store import calendar_side, sequences, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,12 @@ def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
     conn = ctx.store.conn
     key = f"{event.calendar_id}/{event.event_id}"
     with ctx.store.write():
-        sequences.put_event(conn, event)
+        calendar_side.put_event(conn, event)
         set_aside.clear(conn, "event", key)
     existing = sequences.get_interview(conn, key)
     if event.status == "cancelled":
         with ctx.store.write():
-            sequences.clear_rejection(conn, event.calendar_id, event.event_id)
+            calendar_side.clear_rejection(conn, event.calendar_id, event.event_id)
         active = existing is not None and existing.status == InterviewStatus.ACTIVE
         if active and existing is not None and _not_over(existing.interview, now):
             stop_sequence(
@@ -120,9 +121,9 @@ def _rejected(
     with ctx.store.write():
         quiet = rejection.reason.startswith(NOT_AN_INTERVIEW) or event.is_agent_reminder
         if quiet and existing is None:
-            sequences.clear_rejection(conn, event.calendar_id, event.event_id)
+            calendar_side.clear_rejection(conn, event.calendar_id, event.event_id)
         else:
-            sequences.put_rejection(conn, rejection, event.start)
+            calendar_side.put_rejection(conn, rejection, event.start)
     if existing is not None and existing.status == InterviewStatus.ACTIVE:
         stop_sequence(
             ctx,
@@ -141,14 +142,14 @@ def save_interview(
     conn = ctx.store.conn
     company = sequence_company_key(interview.company)
     with ctx.store.write():
-        sequences.clear_rejection(conn, interview.calendar_id, interview.event_id)
+        calendar_side.clear_rejection(conn, interview.calendar_id, interview.event_id)
         sequences.put_interview(conn, interview, company, now)
         if existing is None:
-            when = interview.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+            when = moment(interview.start, ctx.zone)
             detail = f"{interview.title!r} with {interview.company} on {when}"
             sequences.journal(conn, now, interview.key, "found", detail)
         elif existing.interview.start != interview.start:
-            when = interview.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+            when = moment(interview.start, ctx.zone)
             sequences.journal(
                 conn, now, interview.key, "moved", f"moved to {when}; pending steps follow"
             )
@@ -201,7 +202,7 @@ def _superseded_by(
     ctx: Context, old: sequences.InterviewRow, new: Interview, now: datetime
 ) -> None:
     """End one sequence because a next round with the company took over (drafts stay)."""
-    when = new.start.astimezone(ctx.zone).strftime("%a %Y-%m-%d")
+    when = short_day(new.start.astimezone(ctx.zone))
     stop_sequence(
         ctx,
         old.interview.key,

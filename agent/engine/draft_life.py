@@ -7,8 +7,10 @@ from datetime import datetime
 
 from agent.core.compose import compose_draft
 from agent.core.errors import AuthError, FollowupError, GoogleRefused, GoogleUnavailable
-from agent.core.headers import KEY_HEADER, UnsafeHeader, key_value
+from agent.core.formats import day_name, moment
+from agent.core.headers import UnsafeHeader
 from agent.core.model import (
+    UNSETTLED,
     Contact,
     Interview,
     MessageMeta,
@@ -20,88 +22,19 @@ from agent.core.model import (
 from agent.core.ports import DraftRef
 from agent.core.replies import recipient_addresses
 from agent.engine.context import Context
+from agent.engine.keys import (
+    SENT_LOOK_LIMIT,
+    draft_key,
+    find_draft_for,
+    find_sent_for,
+    key_header,
+    message_key,
+)
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
 
-SENT_LOOK_LIMIT = 50  # sent messages looked at per search for a key
 SETTLED_BY_SENDING = (StepState.SENT, StepState.SENT_BY_USER)
-
-
-def draft_key(row: sequences.StepRow) -> str:
-    """The natural key of a draft (interview, step, recipient)."""
-    return f"{row.interview_key}#{row.step.value}#{row.recipient}"
-
-
-def key_header(row: sequences.StepRow) -> str:
-    """The X-Followup-Key value this row's draft carries, as `same_key` compares it.
-
-    The one place it is computed: finding a draft or a sent message by its key compares
-    what Gmail holds with this.
-    """
-    return same_key(key_value(draft_key(row)))
-
-
-def same_key(value: str | None) -> str:
-    """A key header value as compared: folding whitespace does not count."""
-    return "".join((value or "").split())
-
-
-def message_key(meta: MessageMeta) -> str:
-    """The key header a message carries ('' for none): a draft of ours, sent."""
-    return same_key(meta.header(KEY_HEADER))
-
-
-def draft_index(ctx: Context) -> dict[str, DraftRef]:
-    """The drafts state.db does not know, by the key header they carry (built once per run)."""
-    if ctx.run.unknown_drafts is None:
-        known = {
-            r.draft_id
-            for r in sequences.steps_in_state(ctx.store.conn, list(StepState))
-            if r.draft_id
-        }
-        index: dict[str, DraftRef] = {}
-        for ref in ctx.mailbox.list_drafts():
-            if ref.draft_id in known:
-                continue
-            found_key = same_key(ctx.mailbox.draft_key(ref.draft_id))
-            if found_key:
-                index[found_key] = ref
-        ctx.run.unknown_drafts = index
-    return ctx.run.unknown_drafts
-
-
-def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
-    """A draft made for this row that state.db does not know (an interrupted run, a lost file)."""
-    return draft_index(ctx).get(key_header(row))
-
-
-def sent_with_keys(ctx: Context, recipients: list[str], since: datetime) -> list[MessageMeta]:
-    """Messages sent to these addresses since a moment that carry a key header of ours.
-
-    Messages already applied are not read again: applying one settled the step its key names.
-    """
-    addresses = " OR ".join(sorted({r for r in recipients if r}))
-    if not addresses:
-        return []
-    query = f"after:{int(since.timestamp())} in:sent to:({addresses})"
-    found = []
-    for message_id, _ in ctx.mailbox.search(query, limit=SENT_LOOK_LIMIT):
-        if mail_side.message_seen(ctx.store.conn, message_id):
-            continue
-        meta = ctx.mailbox.metadata(message_id)
-        if meta is not None and "SENT" in meta.label_ids and message_key(meta):
-            found.append(meta)
-    return found
-
-
-def find_sent_for(ctx: Context, row: sequences.StepRow, since: datetime) -> MessageMeta | None:
-    """The candidate sent this row's draft (the key says so) before state.db heard of it."""
-    wanted = key_header(row)
-    for meta in sent_with_keys(ctx, [row.recipient], since):
-        if message_key(meta) == wanted:
-            return meta
-    return None
 
 
 def thread_for(ctx: Context, key: str, contact: str, step: StepName) -> ThreadRef | None:
@@ -220,7 +153,7 @@ def draft_step(
         return
     with ctx.store.write():
         current = sequences.get_step(conn, row.interview_key, row.step, row.recipient)
-        if current is None or current.state not in (StepState.PLANNED, StepState.INTENT):
+        if current is None or current.state not in UNSETTLED:
             return
         sequences.update_step(conn, current, now, state=StepState.INTENT, reason="")
     try:
@@ -235,7 +168,7 @@ def _follow_up_text(planned: PlannedStep) -> str | None:
     """How a named check-in date reads in a template."""
     if planned.name != StepName.CHECK_IN or planned.branch != "named":
         return None
-    return planned.due.strftime("%A, %B %-d")
+    return day_name(planned.due)  # due is already in the user's zone
 
 
 def adopt_draft(ctx: Context, row: sequences.StepRow, ref: DraftRef, now: datetime) -> None:
@@ -320,7 +253,7 @@ def _settle_refused(
 
 def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: datetime) -> None:
     """The candidate sent the agent's draft for this step (its id, thread or key says so)."""
-    when = meta.internal_date.astimezone(ctx.zone).strftime("%a %Y-%m-%d %H:%M")
+    when = moment(meta.internal_date, ctx.zone)
     with ctx.store.write():
         current = sequences.get_step(ctx.store.conn, step.interview_key, step.step, step.recipient)
         if current is None or current.state in SETTLED_BY_SENDING:

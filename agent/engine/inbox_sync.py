@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
-from agent.core.model import InterviewStatus, MessageMeta
+from agent.core.model import WATCHED, InterviewStatus, MessageMeta
 from agent.core.ports import HistoryExpired
 from agent.core.replies import APPLICANT_TRACKING
 from agent.core.text import printable
@@ -20,7 +20,6 @@ from agent.store import mail_side, sequences
 log = logging.getLogger(__name__)
 
 HISTORY_KEY = "gmail_history_id"
-WATCHED = (InterviewStatus.ACTIVE, InterviewStatus.PAUSED)
 SEARCH_LIMIT = 500  # one page of messages.list per search in a full sync
 LAST_LOOK_LIMIT = 20
 CAUGHT_UP = "inbox_caught_up:"  # kv key prefix: an interview found late has had its catch-up

@@ -17,15 +17,8 @@ from datetime import datetime
 
 from agent.core.model import EMAIL_STEPS, StepState
 from agent.engine.context import Context
-from agent.engine.draft_life import (
-    adopt_draft,
-    draft_index,
-    key_header,
-    mark_sent,
-    message_key,
-    record_sent_message,
-    sent_with_keys,
-)
+from agent.engine.draft_life import adopt_draft, mark_sent, record_sent_message
+from agent.engine.keys import draft_index, key_header, message_key, sent_with_keys
 from agent.engine.step_rows import ensure_rows
 from agent.store import sequences
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from agent.core.errors import FollowupError
-from agent.core.model import Interview, StepName, StepState
+from agent.core.model import REMINDED_STEPS, STEPS, Interview, StepName, StepState
 from agent.core.ports import ReminderEvent
 from agent.core.spoken import cue, voicemail
 from agent.core.text import one_line
@@ -23,7 +23,6 @@ from agent.store.reminder_rows import ReminderRow
 
 log = logging.getLogger(__name__)
 
-REMINDED_STEPS = (StepName.ASK, StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER)
 LIVE_STATES = frozenset(
     {
         StepState.PLANNED,
@@ -35,12 +34,7 @@ LIVE_STATES = frozenset(
     }
 )
 LENGTH = timedelta(minutes=15)
-TITLES = {
-    StepName.ASK: "Ask {who} when to follow up ({company} interview)",
-    StepName.THANK_YOU: "Thank-you draft for {who} ({company}) is in Gmail",
-    StepName.CHECK_IN: "Check-in draft for {who} ({company}) is in Gmail",
-    StepName.REMINDER: "Reminder draft for {who} ({company}) is in Gmail",
-}
+TITLES = {step: STEPS[step].reminder_title or step.value for step in REMINDED_STEPS}
 
 
 @dataclass(frozen=True)

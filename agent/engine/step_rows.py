@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from agent.core.etiquette import Plan, plan
-from agent.core.model import PlannedStep, StepName, StepState
+from agent.core.model import UNSETTLED, PlannedStep, StepName, StepState
 from agent.engine.context import Context
 from agent.store import sequences
-
-UNSETTLED = (StepState.PLANNED, StepState.INTENT)
 
 
 def plan_for(ctx: Context, row: sequences.InterviewRow) -> Plan:

@@ -1,7 +1,7 @@
 """`followup run` as a real subprocess against the sandbox, clock pinned: drafts, signals, exits.
 
 The loop's timing rules (interval, backoff, coalescing, early wake) are proved in-process by
-tests/test_daemon.py; here the whole daemon runs as a user starts it, and what is checked is
+tests/cli/test_daemon.py; here the whole daemon runs as a user starts it, and what is checked is
 what it leaves behind: drafts in the sandbox, state.db through `followup status`, exit codes.
 """
 

@@ -144,7 +144,7 @@ HOLD_LOCK = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from agent.store.db import RunLock
+    from agent.store.lock import RunLock
 
     lock = RunLock(Path(sys.argv[1]))
     assert lock.acquire()

@@ -25,7 +25,7 @@ from agent.core.errors import (
     StateError,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GRACE = timedelta(minutes=60)
 
 

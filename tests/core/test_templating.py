@@ -17,7 +17,7 @@ from agent.core.templating import (
     sentence,
 )
 
-PACKAGED = Path(__file__).resolve().parents[1] / "templates"
+PACKAGED = Path(__file__).resolve().parents[2] / "templates"
 
 
 def write(folder: Path, name: str, text: str) -> Path:

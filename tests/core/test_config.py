@@ -22,7 +22,7 @@ from agent.core.errors import SettingsError
 from agent.core.paths import resolve_paths
 from agent.core.settings import Paths, ScheduleSettings, Settings
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "followup.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "followup.example.toml"
 
 
 @pytest.fixture

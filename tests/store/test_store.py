@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from agent.core.errors import StateError
-from agent.store.db import MIGRATIONS, LockBusy, RunLock, Store, open_store
+from agent.store.db import MIGRATIONS, Store, open_store
+from agent.store.lock import LockBusy, RunLock
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TABLES = {
     "kv", "events", "interviews", "rejections", "notes", "steps", "journal",
     "sent_messages", "seen_messages", "reminders", "set_aside",
@@ -225,7 +226,7 @@ def test_failed_migration_leaves_the_previous_version(db: Path) -> None:
 CHILD = """
 import sys
 from pathlib import Path
-from agent.store.db import RunLock
+from agent.store.lock import RunLock
 lock = RunLock(Path(sys.argv[1]))
 if not lock.acquire():
     sys.exit(3)

@@ -8,7 +8,6 @@ from agent.core.model import Contact, Notes
 from agent.core.notes import (
     MAX_VALUE_CHARS,
     NOTE_KEYS,
-    clean_text,
     description_lines,
     is_valid_email,
     merge_notes,
@@ -16,6 +15,7 @@ from agent.core.notes import (
     parse_contacts,
     parse_notes,
 )
+from agent.core.text import one_line
 
 PLAIN = """Interview with Jane about the platform team.
 Follow-up: Thursday at 2pm
@@ -176,8 +176,8 @@ def test_control_and_bidi_characters_removed_and_length_capped() -> None:
         ("bad\ud800surrogate", "badsurrogate"),
     ],
 )
-def test_clean_text(raw: str, expected: str) -> None:
-    assert clean_text(raw) == expected
+def test_one_line(raw: str, expected: str) -> None:
+    assert one_line(raw, MAX_VALUE_CHARS) == expected
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 
 from agent.cli.main import main
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 INLINE = re.compile(r"`([^`]+)`")  # a code span may wrap a line
 CRON_FIELD = re.compile(r"^[\d*/,-]+$")
@@ -77,7 +77,10 @@ def invocations(markdown: str) -> list[str]:
 def _option_names(command: click.Command) -> dict[str, click.Parameter]:
     """Every option spelling of a command (help included) -> its parameter."""
     names: dict[str, click.Parameter] = {}
-    for param in command.get_params(click.Context(command)):
+    # The context carries the group's help names (-h too): click caches the help option a
+    # command builds first, so a bare Context here would take -h away from later runs.
+    context = click.Context(command, help_option_names=main.context_settings["help_option_names"])
+    for param in command.get_params(context):
         if isinstance(param, click.Option):
             for name in (*param.opts, *param.secondary_opts):
                 names[name] = param

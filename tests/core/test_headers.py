@@ -15,7 +15,6 @@ from agent.core.headers import (
     UnsafeHeader,
     build_message,
     check_addr_spec,
-    clean_text,
     decode_key,
     display_name,
     encode_words,
@@ -25,6 +24,7 @@ from agent.core.headers import (
     references_value,
     verify_message,
 )
+from agent.core.text import as_written
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -59,11 +59,12 @@ def test_unsafe_header_is_a_value_error() -> None:
         ("\x00a\x1fb\x7fc\x85d\u2028e\u2029f", "a b c d e f"),
         ("  padded\t", "padded"),
         ("x" * 50, "x" * 7 + "..."),
-        ("bad \ud800 surrogate", "bad \ufffd surrogate"),
+        ("bad \ud800 surrogate", "bad  surrogate"),
+        ("rtl\u202eoverride", "rtl override"),
     ],
 )
-def test_clean_text(text: str, expected: str) -> None:
-    assert clean_text(text, 10 if len(text) == 50 else 100) == expected
+def test_as_written(text: str, expected: str) -> None:
+    assert as_written(text, 10 if len(text) == 50 else 100) == expected
 
 
 def test_plain_key_is_written_as_is() -> None:
@@ -110,7 +111,7 @@ def test_encode_words_split_long_text_on_character_boundaries() -> None:
     ["a  b   c " * 30, "x" * 300, "日本語 Ελληνικά العربية " * 5, "=?UTF-8?Q?=0A?=Bcc: x@y"],
 )
 def test_subjects_fold_and_read_back_exactly(subject: str) -> None:
-    subject = clean_text(subject, 1000)
+    subject = as_written(subject, 1000)
     msg = parse(built(subject=subject))
     assert str(msg["Subject"]) == subject
 

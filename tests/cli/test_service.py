@@ -24,7 +24,7 @@ from agent.cli.service import (
     render_units,
 )
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 OTHER_HOME = Path("/nonexistent-home")
 
 

@@ -35,7 +35,7 @@ from agent.google.auth import (
     run_auth_flow,
 )
 from agent.google.tokenfile import save_token
-from tests.fake_oauth import CLIENT_ID, FakeOAuth, pkce_challenge
+from tests.google.fake_oauth import CLIENT_ID, FakeOAuth, pkce_challenge
 
 BASE = required_scopes(reminders_enabled=False)
 EXPIRY = datetime(2030, 1, 1, 12, 0)  # naive UTC, as google-auth keeps it

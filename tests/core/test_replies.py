@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.core.model import Contact, Interview, MessageKind, MessageMeta
-from agent.core.replies import classify, domain_of, parse_address
+from agent.core.model import Contact, Interview, MessageKind, MessageMeta, domain_of
+from agent.core.replies import classify, parse_address
 from agent.core.return_dates import return_date
 
 NY = ZoneInfo("America/New_York")
@@ -152,9 +152,9 @@ ROWS = [
     Row("Precedence: auto_reply",
         reply("Jane Doe <jane@acme.com>", "Re: Thank you", ("Precedence", "auto_reply")),
         MessageKind.AUTO_REPLY),
-    Row("Precedence: bulk from the company is the employer",
+    Row("Precedence: bulk from the company is machine-made, not the employer",
         reply("Acme Talent <talent@acme.com>", "Update", ("Precedence", "bulk")),
-        MessageKind.EMPLOYER_REPLY, "from acme.com, the company's domain"),
+        MessageKind.OTHER, "machine-made (Precedence: bulk), not the employer's answer"),
     Row("Precedence: list from elsewhere is other",
         reply("News <news@lists.example.org>", "Weekly digest", ("Precedence", "list")),
         MessageKind.OTHER),
@@ -267,6 +267,7 @@ def test_parse_address(value: str, expected: tuple[str, str]) -> None:
 def test_domain_of() -> None:
     assert domain_of("jane@Acme.COM") == "acme.com"
     assert domain_of("nobody") == ""
+    assert domain_of("jane@acme.com.") == "acme.com"
 
 
 REFERENCE = date(2026, 12, 1)

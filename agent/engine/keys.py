@@ -1,0 +1,94 @@
+"""Finding what Gmail holds for a step by the key header its draft carries.
+
+Every draft the agent makes carries the key of its (interview, step, recipient) row in an
+`X-Followup-Key` header, and so does the message the candidate sends from it. `key_header`
+is the one place that value is computed; everything that looks for a draft or a sent
+message by its key compares what Gmail holds with it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from agent.core.headers import KEY_HEADER, key_value
+from agent.core.model import MessageMeta, StepState
+from agent.core.ports import DraftRef
+from agent.engine.context import Context
+from agent.store import mail_side, sequences
+
+SENT_LOOK_LIMIT = 50  # messages looked at per search for a key
+
+
+def draft_key(row: sequences.StepRow) -> str:
+    """The natural key of a draft (interview, step, recipient)."""
+    return f"{row.interview_key}#{row.step.value}#{row.recipient}"
+
+
+def key_header(row: sequences.StepRow) -> str:
+    """The X-Followup-Key value this row's draft carries, as `same_key` compares it.
+
+    The one place it is computed (see the module's docstring).
+    """
+    return same_key(key_value(draft_key(row)))
+
+
+def same_key(value: str | None) -> str:
+    """A key header value as compared: folding whitespace does not count."""
+    return "".join((value or "").split())
+
+
+def message_key(meta: MessageMeta) -> str:
+    """The key header a message carries ('' for none): a draft of ours, sent."""
+    return same_key(meta.header(KEY_HEADER))
+
+
+def draft_index(ctx: Context) -> dict[str, DraftRef]:
+    """The drafts state.db does not know, by the key header they carry (built once per run)."""
+    if ctx.run.unknown_drafts is None:
+        known = {
+            r.draft_id
+            for r in sequences.steps_in_state(ctx.store.conn, list(StepState))
+            if r.draft_id
+        }
+        index: dict[str, DraftRef] = {}
+        for ref in ctx.mailbox.list_drafts():
+            if ref.draft_id in known:
+                continue
+            found_key = same_key(ctx.mailbox.draft_key(ref.draft_id))
+            if found_key:
+                index[found_key] = ref
+        ctx.run.unknown_drafts = index
+    return ctx.run.unknown_drafts
+
+
+def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
+    """A draft made for this row that state.db does not know (an interrupted run, a lost file)."""
+    return draft_index(ctx).get(key_header(row))
+
+
+def sent_with_keys(ctx: Context, recipients: list[str], since: datetime) -> list[MessageMeta]:
+    """Messages sent to these addresses since a moment that carry a key header of ours.
+
+    Messages already applied are not read again: applying one settled the step its key names.
+    """
+    addresses = " OR ".join(sorted({r for r in recipients if r}))
+    if not addresses:
+        return []
+    query = f"after:{int(since.timestamp())} in:sent to:({addresses})"
+    found = []
+    for message_id, _ in ctx.mailbox.search(query, limit=SENT_LOOK_LIMIT):
+        if mail_side.message_seen(ctx.store.conn, message_id):
+            continue
+        meta = ctx.mailbox.metadata(message_id)
+        if meta is not None and "SENT" in meta.label_ids and message_key(meta):
+            found.append(meta)
+    return found
+
+
+def find_sent_for(ctx: Context, row: sequences.StepRow, since: datetime) -> MessageMeta | None:
+    """The candidate sent this row's draft (the key says so) before state.db heard of it."""
+    wanted = key_header(row)
+    for meta in sent_with_keys(ctx, [row.recipient], since):
+        if message_key(meta) == wanted:
+            return meta
+    return None
