@@ -16,7 +16,7 @@ from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 from agent.core.text import printable
 from agent.engine.draft_life import draft_key, thread_for
-from agent.engine.step_rows import plan_for
+from agent.engine.step_rows import plan_for, sent_days
 from agent.store import sequences
 from agent.store.db import Store
 
@@ -86,6 +86,7 @@ def render_preview(
                 if planned.branch == "named"
                 else None,
                 today=now.astimezone(ctx.zone).date(),
+                sent=sent_days(ctx, row.interview.key, contact.email),
             )
         except UnsafeHeader as exc:
             out += [f"no draft: unsafe header: {printable(str(exc))}", ""]

@@ -175,7 +175,8 @@ def render_text(
     if not views:
         lines.append("No interviews found yet. Tag calendar events with 'interview' in the title.")
     for v in views:
-        head = f"[{v.id}] {v.title} — {v.company}, {v.role}"
+        about = ", ".join(x for x in (v.company, v.role) if x)
+        head = f"[{v.id}] {v.title}" + (f" — {about}" if about else "")
         lines.append(style(head, bold=True))
         lines.append(
             f"  when:     {moment(v.start, zone)} – {clock(v.end, zone)} ({zone.key})"

@@ -22,6 +22,7 @@ from agent.core.model import (
 from agent.core.ports import DraftRef
 from agent.core.replies import recipient_addresses
 from agent.engine.context import Context
+from agent.engine.step_rows import sent_days
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ def draft_step(
             branch=planned.branch,
             follow_up_date=_follow_up_text(planned),
             today=now.astimezone(ctx.zone).date(),
+            sent=sent_days(ctx, row.interview_key, row.recipient),
         )
     except UnsafeHeader as exc:
         with ctx.store.write():

@@ -7,7 +7,25 @@ from datetime import date, datetime
 from agent.core.etiquette import Plan, plan
 from agent.core.model import UNSETTLED, PlannedStep, StepName, StepState
 from agent.engine.context import Context
-from agent.store import sequences
+from agent.store import mail_side, sequences
+
+WENT_OUT = (StepState.SENT, StepState.SENT_BY_USER)
+
+
+def sent_times(ctx: Context, key: str, recipient: str) -> dict[StepName, datetime]:
+    """The email steps this contact actually got, with the moment each was sent."""
+    conn = ctx.store.conn
+    when = {s.message_id: s.sent_at for s in mail_side.sent_messages(conn, key)}
+    out: dict[StepName, datetime] = {}
+    for r in sequences.get_steps(conn, key):
+        if r.recipient == recipient and r.state in WENT_OUT:
+            out[r.step] = when.get(r.sent_message_id or "", r.updated_at)
+    return out
+
+
+def sent_days(ctx: Context, key: str, recipient: str) -> dict[StepName, date]:
+    """The day (in the user's zone) each email step to this contact went out."""
+    return {n: at.astimezone(ctx.zone).date() for n, at in sent_times(ctx, key, recipient).items()}
 
 
 def plan_for(ctx: Context, row: sequences.InterviewRow) -> Plan:

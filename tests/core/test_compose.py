@@ -159,7 +159,7 @@ def test_thank_you_draft_has_exact_headers_and_body() -> None:
     assert rendered.body.endswith("Best regards,\nAlex Morgan\n+1 555 0199\n")
     assert rendered.voicemail.count("+1 555 0199") == 2
     assert "(Call Jane Doe at +1 555 0100.)" in rendered.voicemail
-    assert "You ship small changes every day." in rendered.voicemail
+    assert "because you ship small changes every day and on-call is shared." in rendered.voicemail
 
 
 def test_header_names_are_spelled_exactly() -> None:
