@@ -64,7 +64,8 @@ def tick(obj: Obj, dry_run: bool) -> None:
         templates = TemplateSet(settings.paths.templates_dir)
         opener = scratch_copy if dry_run else opened_store
         with opener(settings) as store:
-            run = run_tick(session_for(settings, store, templates), now, dry_run=dry_run)
+            session = session_for(settings, store, templates, dry_run=dry_run)
+            run = run_tick(session, now, dry_run=dry_run)
     finally:
         lock.release()
     for action in run.actions:

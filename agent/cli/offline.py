@@ -48,8 +48,10 @@ def offline_context(settings: Settings, store: Store, templates: TemplateSet) ->
     """A Context for work that makes no API call (the mailbox and calendar refuse any)."""
     from agent.core.business import BusinessCalendar
     from agent.engine.context import Context, Offline
+    from agent.store.key_secret import load_key_secret
 
     return Context(
+        key_secret=load_key_secret(settings.paths.state_db, create=False),
         settings=settings,
         store=store,
         mailbox=Offline(),

@@ -79,7 +79,7 @@ def render_preview(
                 content=settings.content,
                 user=settings.user,
                 templates=templates,
-                key=draft_key(fake_row),
+                key=draft_key(ctx, fake_row),
                 thread=thread_for(ctx, row.interview.key, contact.email, step),
                 branch=planned.branch,
                 follow_up_date=day_name(planned.due)

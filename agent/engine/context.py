@@ -54,6 +54,7 @@ class Context:
     business: BusinessCalendar
     run: Run = field(default_factory=Run)
     dry_run: bool = False
+    key_secret: bytes = b""  # behind each draft's opaque key header (agent/store/key_secret.py)
 
 
 class Offline:

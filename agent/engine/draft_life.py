@@ -8,7 +8,7 @@ from datetime import datetime
 from agent.core.compose import compose_draft
 from agent.core.errors import AuthError, FollowupError, GoogleUnavailable
 from agent.core.formats import day_name, moment
-from agent.core.headers import UnsafeHeader
+from agent.core.headers import UnsafeHeader, draft_key_value, legacy_key
 from agent.core.model import (
     UNSETTLED,
     Contact,
@@ -28,9 +28,9 @@ from agent.store import mail_side, sequences
 log = logging.getLogger(__name__)
 
 
-def draft_key(row: sequences.StepRow) -> str:
-    """The natural key of a draft, also written into its X-Followup-Key header."""
-    return f"{row.interview_key}#{row.step.value}#{row.recipient}"
+def draft_key(ctx: Context, row: sequences.StepRow) -> str:
+    """The opaque X-Followup-Key value of the draft for one (interview, step, recipient) row."""
+    return draft_key_value(ctx.key_secret, row.interview_key, row.step.value, row.recipient)
 
 
 def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
@@ -52,7 +52,12 @@ def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
             if found_key:
                 index[found_key] = ref
         ctx.run.unknown_drafts = index
-    return ctx.run.unknown_drafts.get(draft_key(row))
+    found = ctx.run.unknown_drafts.get(draft_key(ctx, row))
+    if found is None:  # a draft an older version made, with the readable key
+        found = ctx.run.unknown_drafts.get(
+            legacy_key(row.interview_key, row.step.value, row.recipient)
+        )
+    return found
 
 
 def thread_for(ctx: Context, key: str, contact: str, step: StepName) -> ThreadRef | None:
@@ -111,7 +116,7 @@ def draft_step(
             content=ctx.settings.content,
             user=ctx.settings.user,
             templates=ctx.templates,
-            key=draft_key(row),
+            key=draft_key(ctx, row),
             thread=thread,
             branch=planned.branch,
             follow_up_date=_follow_up_text(planned),

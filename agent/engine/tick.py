@@ -33,6 +33,7 @@ class Session:
     mailbox: Mailbox
     calendar: CalendarSource
     templates: TemplateSet
+    key_secret: bytes = b""  # behind each draft's opaque key header
 
 
 def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
@@ -73,6 +74,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         zone=ZoneInfo(zone_name),
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
         dry_run=dry_run,
+        key_secret=session.key_secret,
     )
     for sync in syncs:
         apply_calendar(ctx, sync, now)

@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from agent.cli.sandbox_command import write_sandbox_token
-from agent.core.headers import decode_key
 from agent.sandbox import Sandbox, SandboxServer
-from tests.e2e.test_timeline import at, parsed, steps
+from tests.e2e.test_timeline import at, steps
 from tests.e2e.world import CONFIG, USER, World
 
 CREATE = "gmail.users.drafts.create"
@@ -30,7 +29,7 @@ PANEL = (("Jane Doe", "jane@acme.com"), ("Raj Patel", "raj@acme.com"))
 
 def keys(world: World) -> list[str]:
     """The X-Followup-Key of every draft in the mailbox."""
-    return [decode_key(str(parsed(d)["X-Followup-Key"])) for d in world.drafts()]
+    return [world.natural_key(d) for d in world.drafts()]
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:

@@ -187,6 +187,33 @@ class World:
         msg.set_content(body)
         return self.sandbox.deliver(msg, internal_date=when or self.now)
 
+    def key_names(self) -> dict[str, str]:
+        """Opaque X-Followup-Key value -> readable `<interview>#<step>#<recipient>`."""
+        from agent.core.headers import draft_key_value
+        from agent.store.key_secret import load_key_secret
+
+        secret = load_key_secret(self.home / "state.db", create=False)
+        names = {}
+        for item in self.status_json()["interviews"]:
+            for s in item["steps"]:
+                value = draft_key_value(secret, item["key"], s["step"], s["recipient"])
+                names[value] = f"{item['key']}#{s['step']}#{s['recipient']}"
+        return names
+
+    def natural_key(self, draft: dict, names: dict[str, str] | None = None) -> str:
+        """The readable key of a draft (computed back from its opaque X-Followup-Key)."""
+        import email
+        import email.policy
+
+        value = str(email.message_from_bytes(draft["raw"], policy=email.policy.default)[
+            "X-Followup-Key"
+        ])
+        return (names if names is not None else self.key_names()).get(value, value)
+
+    def step_of(self, draft: dict) -> str:
+        """The step a draft was made for."""
+        return self.natural_key(draft).split("#")[1]
+
     def assert_never_sent(self) -> None:
         """The sandbox saw no call to a send endpoint."""
         assert self.sandbox.send_attempts() == []
