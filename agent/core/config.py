@@ -76,6 +76,9 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "schedule.closed_business_days": (
         "5", "Business days after the reminder until the sequence closes."
     ),
+    "schedule.unsent_close_business_days": (
+        "10", "Business days a draft may wait unsent before the sequence closes as not sent."
+    ),
     "schedule.business_days": ('["mon", "tue", "wed", "thu", "fri"]', "Your working days."),
     "content.strengths": ("[]", 'Your strengths, e.g. ["ten years of Python"].'),
     "content.fit": ("[]", "Reasons you fit the role, used when an interview has no Fit: notes."),

@@ -248,6 +248,7 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
     "schedule.check_in_default_business_days": _at_least(1),
     "schedule.reminder_business_days": _at_least(1),
     "schedule.closed_business_days": _at_least(1),
+    "schedule.unsent_close_business_days": _at_least(1),
     "reminders.calendar": _nonempty,
     "reminders.popup_minutes": _at_least(0, 40320),
     "google.endpoint": check_url,

@@ -44,6 +44,7 @@ class ScheduleSettings:
     reminder_time: time = time(10, 0)
     reminder_business_days: int = 3
     closed_business_days: int = 5
+    unsent_close_business_days: int = 10
     business_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday=0
 
 

@@ -36,8 +36,12 @@ def advance(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
         _settle(ctx, key, step.name, rows, StepState.DONE, "cue shown in `followup agenda`", now)
         ctx.run.note("ask", key, "ask when to follow up, and with whom")
     elif step.name == StepName.CLOSED:
-        _settle(ctx, key, step.name, rows, StepState.DONE, "no response: likely moved on", now)
-        close_sequence(ctx, key, "no response: likely moved on", now)
+        why = step.reason if step.branch == "not_sent" else "no response: likely moved on"
+        for held in the_plan.steps:
+            if held.held:
+                _settle(ctx, key, held.name, rows, StepState.STOPPED, f"closed: {why}", now)
+        _settle(ctx, key, step.name, rows, StepState.DONE, why, now)
+        close_sequence(ctx, key, why, now)
     else:
         _act_on_email(ctx, row, step, rows, now)
 

@@ -214,6 +214,21 @@ class World:
         """The step a draft was made for."""
         return self.natural_key(draft).split("#")[1]
 
+    def send_drafts(self) -> None:
+        """The candidate sends every draft waiting in Gmail, as it is, now."""
+        for draft in self.drafts():
+            self.sandbox.user_send_draft(draft["id"])
+
+    def made_keys(self) -> list[str]:
+        """The readable key of every draft followup made, sent or still waiting."""
+        names = self.key_names()
+        sent = [m for m in self.sandbox.messages() if b"X-Followup-Key" in m["raw"]]
+        return [self.natural_key(d, names) for d in (*self.drafts(), *sent)]
+
+    def made_steps(self) -> list[str]:
+        """The step of every draft followup made, sent or still waiting, sorted."""
+        return sorted(k.split("#")[1] for k in self.made_keys())
+
     def assert_never_sent(self) -> None:
         """The sandbox saw no call to a send endpoint."""
         assert self.sandbox.send_attempts() == []
