@@ -74,6 +74,8 @@ def doctor(obj: Obj) -> None:
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = click.style("OK  ", fg="green") if c.ok else click.style("FAIL", fg="red")
+        if c.ok and c.warn:
+            mark = click.style("WARN", fg="yellow")
         click.echo(f"{mark} {c.name:<{width}}  {c.detail}")
     failed = [c for c in checks if not c.ok]
     if failed:

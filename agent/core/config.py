@@ -47,9 +47,9 @@ TABLE_DOCS: dict[str, str] = {
 
 # key -> (default as written in TOML, one-line doc). The example config is generated from this.
 KEY_DOCS: dict[str, tuple[str, str]] = {
-    "user.name": ('""', "Your name, as signed in drafts and said in voicemail scripts."),
+    "user.name": ('""', "Your name in drafts and voicemails; empty: your Gmail display name."),
     "user.email": ('""', "Your address; empty: the Gmail account's own address."),
-    "user.signature": ('""', "Text under each draft; empty: just your name."),
+    "user.signature": ('""', "Text under each draft; empty: your Gmail signature, else your name."),
     "user.timezone": ('""', 'IANA zone, e.g. "Europe/Berlin"; empty: the first calendar\'s zone.'),
     "user.country": ('"US"', 'Country code for public holidays, e.g. "GB"; "" for none.'),
     "user.subdivision": ('""', 'State or region for holidays, e.g. "CA"; "" for national only.'),

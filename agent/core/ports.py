@@ -48,6 +48,14 @@ class DraftRef:
     thread_id: str
 
 
+@dataclass(frozen=True)
+class SendAs:
+    """The account's own name and signature for new mail (Gmail's default send-as address)."""
+
+    display_name: str = ""
+    signature: str = ""  # plain text (the adapter converts Gmail's HTML with core/signature.py)
+
+
 class HistoryExpired(Exception):
     """The stored history id is too old: the mailbox needs a full sync."""
 
@@ -123,6 +131,10 @@ class Mailbox(Protocol):
 
     def delete_draft(self, draft_id: str) -> bool:
         """Delete a draft; False when it was already gone."""
+        ...
+
+    def sender_identity(self) -> SendAs:
+        """The display name and plain-text signature the account sends new mail with."""
         ...
 
 

@@ -29,6 +29,7 @@ class Run:
     actions: list[Action] = field(default_factory=list)
     next_due: datetime | None = None
     unknown_drafts: dict[str, DraftRef] | None = None  # key header -> draft, built on demand
+    signed: bool = False  # the drafts' name and signature are in the settings (engine/sender.py)
 
     def note(self, kind: str, key: str, detail: str) -> None:
         """Record an action."""

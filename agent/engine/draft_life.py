@@ -22,6 +22,7 @@ from agent.core.model import (
 from agent.core.ports import DraftRef
 from agent.core.replies import recipient_addresses
 from agent.engine.context import Context
+from agent.engine.sender import sign
 from agent.engine.step_rows import sent_days
 from agent.store import mail_side, sequences
 
@@ -104,6 +105,7 @@ def draft_step(
     conn = ctx.store.conn
     if recover_intent(ctx, row, now):
         return
+    sign(ctx, fetch=True)
     contact = contact_for(interview, row.recipient)
     thread = thread_for(ctx, row.interview_key, row.recipient, row.step)
     try:

@@ -10,7 +10,15 @@ from typing import Any
 
 from agent.core.headers import KEY_HEADER, decode_key
 from agent.core.model import MessageMeta
-from agent.core.ports import AddedMessage, DraftRef, HistoryChanges, HistoryExpired, Profile
+from agent.core.ports import (
+    AddedMessage,
+    DraftRef,
+    HistoryChanges,
+    HistoryExpired,
+    Profile,
+    SendAs,
+)
+from agent.core.signature import html_to_text
 from agent.google.client import Services
 
 log = logging.getLogger(__name__)
@@ -61,6 +69,22 @@ class Gmail:
         """getProfile: the mailbox address and its current historyId."""
         data = self.api.read(self.users.getProfile(userId="me"), "reading the Gmail profile")
         return Profile(str(data["emailAddress"]).lower(), str(data["historyId"]))
+
+    def sender_identity(self) -> SendAs:
+        """settings.sendAs.list: the default send-as address's name and signature (as text)."""
+        data = self.api.read(
+            self.users.settings().sendAs().list(userId="me"), "reading your Gmail signature"
+        )
+        entries = [e for e in data.get("sendAs") or [] if isinstance(e, dict)]
+        chosen = next((e for e in entries if e.get("isDefault")), None) or next(
+            (e for e in entries if e.get("isPrimary")), None
+        )
+        if chosen is None:
+            return SendAs()
+        return SendAs(
+            display_name=str(chosen.get("displayName") or ""),
+            signature=html_to_text(str(chosen.get("signature") or "")),
+        )
 
     def history_since(self, start_history_id: str) -> HistoryChanges:
         """Every message added/deleted since the id, all pages; HistoryExpired on 404."""
