@@ -101,6 +101,7 @@ def run(obj: Obj, interval: float | None) -> None:
 
     settings = obj.settings()
     templates = TemplateSet(settings.paths.templates_dir)
+    templates.check_used()  # at the start of `run`: exit 6 with the file and line
 
     def one_tick(now: datetime) -> TickOutcome:
         lock = RunLock(settings.paths.lock_file)

@@ -184,6 +184,16 @@ class TemplateSet:
         body = rest.lstrip("\n").rstrip() + "\n"
         return EmailText(subject=subject, body=body)
 
+    def check_used(self) -> None:
+        """Render every template followup uses with sample data; raise the first TemplateError.
+
+        Cheap (milliseconds): every tick and the start of `followup run` call it, so a broken
+        template is reported (file and line) before any step is due, not when one is.
+        """
+        errors = [e for e in self.check_all() if "not a template followup uses" not in str(e)]
+        if errors:
+            raise errors[0]
+
     def check_all(self, context: Mapping[str, Any] | None = None) -> list[TemplateError]:
         """Render every template with sample data; the problems found (for `followup doctor`)."""
         contexts = (

@@ -40,6 +40,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
     """One pass: sync the calendar, sync the inbox, then act on each due step."""
     if now.tzinfo is None:
         raise ValueError("tick needs an aware `now`")
+    session.templates.check_used()  # a broken template stops every tick, not only a due step
     settings, conn = session.settings, session.store.conn
     mailbox = session.mailbox
     user_email = settings.user.email.lower() or sequences.get_kv(conn, USER_EMAIL_KEY)
