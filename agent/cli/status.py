@@ -44,6 +44,7 @@ class InterviewView:
     primary: str
     steps: tuple[StepView, ...]
     story: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # plan warnings told by a tick (unreadable follow-up, ...)
 
 
 def _contact_text(name: str, email: str) -> str:
@@ -68,10 +69,9 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
             )
             for s in sequences.get_steps(conn, iv.key)
         )
-        story = tuple(
-            f"{moment(e.at, zone)}  {e.kind}: {printable(e.detail)}"
-            for e in sequences.read_journal(conn, iv.key)
-        )
+        journal = sequences.read_journal(conn, iv.key)
+        story = tuple(f"{moment(e.at, zone)}  {e.kind}: {printable(e.detail)}" for e in journal)
+        warnings = tuple(printable(e.detail) for e in journal if e.kind == "warning")
         views.append(
             InterviewView(
                 id=short_id(iv.key),
@@ -88,6 +88,7 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
                 primary=printable(iv.primary.email),
                 steps=steps,
                 story=story,
+                warnings=warnings,
             )
         )
     return views
@@ -112,6 +113,7 @@ def to_json(
                 "status_at": v.status_at.isoformat() if v.status_at else None,
                 "contacts": list(v.contacts),
                 "primary": v.primary,
+                "warnings": list(v.warnings),
                 "steps": [
                     {
                         "step": s.step,
@@ -184,6 +186,7 @@ def render_text(
         status = v.status + (f": {v.status_reason}" if v.status_reason else "")
         lines.append(f"  status:   {style(status, fg='red' if v.status != 'active' else 'green')}")
         lines.append(f"  contacts: {', '.join(v.contacts)} (primary {v.primary})")
+        lines.extend(f"  warning:  {w}" for w in v.warnings)
         pending = [s for s in v.steps if s.state in UNSETTLED]
         next_due = min((s.due for s in pending), default=None)
         timeline = "  ".join(

@@ -108,7 +108,7 @@ def _check_in(
     text = (interview.notes.follow_up or "").strip()
     if not text:
         return default
-    named = parse_follow_up(text, interview.end, zone)
+    named = parse_follow_up(text, interview.end, zone, calendar)
     if named is None:
         warnings.append(f'could not read follow-up date "{text}"; using the next business day')
         return default
