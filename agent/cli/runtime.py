@@ -77,6 +77,7 @@ def build_services_for(settings: Settings):
         endpoint=settings.google.endpoint,
         timeout=settings.google.timeout_seconds,
         policy=policy,
+        unit_budget=settings.google.unit_budget,
     )
 
 

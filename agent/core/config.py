@@ -91,6 +91,9 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "google.timeout_seconds": ("30.0", "Give up on one request after this many seconds."),
     "google.max_retries": ("5", "Retries for rate limits and server errors."),
     "google.retry_base_seconds": ("1.0", "First wait before a retry; doubles each time (max 32)."),
+    "google.unit_budget": (
+        "3000", "Gmail quota units one tick may spend (Gmail allows 6000 a minute per user)."
+    ),
     "daemon.interval_minutes": ("2.0", "How often the loop checks calendar and mail."),
     "daemon.misfire_grace_minutes": ("60.0", "A run this late (e.g. after sleep) still happens."),
 }

@@ -255,6 +255,7 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
     "google.timeout_seconds": _positive,
     "google.max_retries": _at_least(0),
     "google.retry_base_seconds": _at_least(0),
+    "google.unit_budget": _at_least(100, 6000),
     "daemon.interval_minutes": _positive,
     "daemon.misfire_grace_minutes": _positive,
 }

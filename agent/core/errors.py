@@ -33,6 +33,12 @@ class GoogleApiError(FollowupError):
     exit_code = 5
 
 
+class QuotaStop(FollowupError):
+    """Gmail's per-minute quota (429, rate-limit 403) or the tick's unit budget ended the tick."""
+
+    exit_code = 10
+
+
 class TemplateError(FollowupError):
     """A template could not be loaded or rendered; the message names its file and line."""
 

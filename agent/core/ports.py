@@ -6,6 +6,7 @@ Calendar (another provider would implement the same few methods).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -95,6 +96,18 @@ class Mailbox(Protocol):
 
     def history_since(self, start_history_id: str) -> HistoryChanges:
         """Every message added or deleted since the id; HistoryExpired when it is too old."""
+        ...
+
+    def history_pages(self, start_history_id: str) -> Iterator[HistoryChanges]:
+        """The same changes page by page, each with a history id safe to resume from."""
+        ...
+
+    def units_left(self) -> int | None:
+        """Quota units this tick may still spend (None: no budget)."""
+        ...
+
+    def start_tick(self) -> None:
+        """A new tick begins: its unit budget starts full."""
         ...
 
     def search(self, query: str, *, limit: int = 100) -> list[tuple[str, str]]:

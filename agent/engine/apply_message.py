@@ -21,6 +21,7 @@ from agent.core.return_dates import judge_return
 from agent.core.text import printable
 from agent.engine.context import Context
 from agent.engine.draft_life import mark_sent
+from agent.engine.mail_index import current_index
 from agent.engine.step_rows import ensure_rows
 from agent.engine.stopping import pause_sequence, stop_sequence
 from agent.store import mail_side, sequences
@@ -33,12 +34,20 @@ UNSENT = (StepState.PLANNED, StepState.DRAFTED)
 def apply_message(
     ctx: Context, meta: MessageMeta, now: datetime, *, only: frozenset[str] | None = None
 ) -> None:
-    """Classify a new message against every watched sequence (or `only` those) and apply it."""
+    """Classify a new message against the watched sequences it can concern and apply it.
+
+    The tick's index picks those sequences (by thread, address, domain, company), so the
+    cost does not grow with the number of interviews; `only` narrows them further.
+    """
     conn = ctx.store.conn
     report = delivery_report(ctx, meta)
-    for row in sequences.list_interviews(conn, WATCHED):
-        key = row.interview.key
+    index = current_index(ctx)
+    extra = (report.failed, report.returned_ids) if report is not None else ((), ())
+    for key in index.candidates(meta, ctx.user_email, *extra):
         if only is not None and key not in only:
+            continue
+        row = sequences.get_interview(conn, key)
+        if row is None or row.status not in WATCHED:
             continue
         steps = sequences.get_steps(conn, key)
         sent = mail_side.sent_messages(conn, key)
@@ -56,6 +65,7 @@ def apply_message(
         )
         if verdict.kind == MessageKind.OWN:
             _own_message(ctx, row, meta, now)
+            index.link(key, meta.thread_id, meta.header("Message-ID"))
         elif verdict.kind == MessageKind.EMPLOYER_REPLY:
             sender = meta.header("From") or "the employer"
             when = moment(meta.internal_date, ctx.zone)

@@ -30,6 +30,7 @@ class Run:
     next_due: datetime | None = None
     unknown_drafts: dict[str, DraftRef] | None = None  # key header -> draft, built on demand
     signed: bool = False  # the drafts' name and signature are in the settings (engine/sender.py)
+    mail_index: object = None  # engine.mail_index.MailIndex, built on first use in a tick
 
     def note(self, kind: str, key: str, detail: str) -> None:
         """Record an action."""

@@ -11,13 +11,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.core.errors import AuthError, GoogleApiError, GoogleUnavailable
+from agent.core.errors import AuthError, GoogleApiError, GoogleUnavailable, QuotaStop
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 BACKOFF_CAP_SECONDS = 32.0
+QUOTA_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
+# Gmail quota units per call (google-api-notes.md); Calendar calls cost no Gmail units.
+GMAIL_UNITS: dict[str, int] = {
+    "gmail.users.getProfile": 1,
+    "gmail.users.history.list": 2,
+    "gmail.users.labels.list": 1,
+    "gmail.users.settings.sendAs.list": 1,
+    "gmail.users.messages.list": 5,
+    "gmail.users.drafts.list": 5,
+    "gmail.users.messages.get": 20,
+    "gmail.users.messages.attachments.get": 5,
+    "gmail.users.drafts.get": 20,
+    "gmail.users.threads.get": 40,
+    "gmail.users.drafts.create": 10,
+    "gmail.users.drafts.delete": 10,
+    "gmail.users.drafts.update": 15,
+}
+UNKNOWN_GMAIL_UNITS = 5
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,42 @@ def is_retryable(exc: BaseException) -> bool:
     return status == 403 and error_reason(exc) in RETRYABLE_403_REASONS
 
 
+def is_quota_refusal(exc: BaseException) -> bool:
+    """True for Gmail's per-minute quota answer: 429, or 403 with a rate-limit reason."""
+    status = error_status(exc)
+    return status == 429 or (status == 403 and error_reason(exc) in QUOTA_REASONS)
+
+
+def request_units(request: Any) -> int:
+    """The Gmail quota units a request costs (0 for Calendar)."""
+    method = str(getattr(request, "methodId", "") or "")
+    if not method.startswith("gmail."):
+        return 0
+    return GMAIL_UNITS.get(method, UNKNOWN_GMAIL_UNITS)
+
+
+@dataclass
+class UnitMeter:
+    """Gmail units spent in the current tick against its budget (None: no budget)."""
+
+    budget: int | None = None
+    spent: int = 0
+
+    def left(self) -> int | None:
+        """Units this tick may still spend, or None without a budget."""
+        return None if self.budget is None else max(0, self.budget - self.spent)
+
+    def charge(self, units: int, what: str) -> None:
+        """Count a request's units; QuotaStop when it would take the tick past its budget."""
+        if units and self.budget is not None and self.spent + units > self.budget:
+            raise QuotaStop(
+                f"{what}: stopped at this tick's budget of {self.budget} Gmail quota units "
+                f"({self.spent} spent; [google] unit_budget); what was done is kept and "
+                "the next tick continues"
+            )
+        self.spent += units
+
+
 def describe(exc: BaseException) -> str:
     """A short description of an API failure for a one-line message."""
     status = error_status(exc)
@@ -111,9 +165,10 @@ def describe(exc: BaseException) -> str:
 class Api:
     """Runs API requests: reads with backoff, writes exactly once."""
 
-    def __init__(self, policy: RetryPolicy, where: str) -> None:
+    def __init__(self, policy: RetryPolicy, where: str, meter: UnitMeter | None = None) -> None:
         self.policy = policy
         self.where = where
+        self.meter = meter or UnitMeter()
 
     def read(self, request: Any, what: str, *, expect: frozenset[int] = frozenset()) -> Any:
         """Execute an idempotent request, retrying retryable failures with backoff.
@@ -123,11 +178,14 @@ class Api:
         attempt = 0
         while True:
             attempt += 1
+            self.meter.charge(request_units(request), what)
             try:
                 return request.execute(num_retries=0)
             except Exception as exc:
                 if not is_api_failure(exc) or error_status(exc) in expect:
                     raise
+                if is_quota_refusal(exc):
+                    raise self.fail(exc, what) from exc
                 if not is_retryable(exc) or attempt >= self.policy.max_tries:
                     raise self.fail(exc, what) from exc
                 wait = self.policy.delay(attempt)
@@ -136,6 +194,7 @@ class Api:
 
     def write_once(self, request: Any, what: str) -> Any:
         """Execute a non-idempotent request once; a failure becomes the agent's error."""
+        self.meter.charge(request_units(request), what)
         try:
             return request.execute(num_retries=0)
         except Exception as exc:
@@ -146,6 +205,11 @@ class Api:
     def fail(self, exc: BaseException, what: str) -> Exception:
         """Turn an API failure into the agent's error with a one-line message."""
         status = error_status(exc)
+        if status is not None and is_quota_refusal(exc):
+            return QuotaStop(
+                f"{what}: stopped at Gmail's quota ({describe(exc)}); what was done is kept "
+                "and the next tick continues"
+            )
         if status is None or is_retryable(exc):
             return GoogleUnavailable(
                 f"{what}: cannot get an answer from {self.where} ({describe(exc)}); "
@@ -189,7 +253,12 @@ def calendar_endpoint(endpoint: str) -> str:
 
 
 def build_services(
-    credentials: Any, *, endpoint: str, timeout: float, policy: RetryPolicy
+    credentials: Any,
+    *,
+    endpoint: str,
+    timeout: float,
+    policy: RetryPolicy,
+    unit_budget: int | None = None,
 ) -> Services:
     """Build Gmail v1 and Calendar v3 from the bundled discovery documents (no network)."""
     import google_auth_httplib2
@@ -217,4 +286,5 @@ def build_services(
         cache_discovery=False,
         client_options=cal_opts,
     )
-    return Services(gmail=gmail, calendar=calendar, api=Api(policy, endpoint or "Google"))
+    api = Api(policy, endpoint or "Google", UnitMeter(unit_budget))
+    return Services(gmail=gmail, calendar=calendar, api=api)
