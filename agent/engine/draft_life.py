@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from agent.core.compose import compose_draft
-from agent.core.errors import AuthError, FollowupError, GoogleUnavailable
+from agent.core.errors import AuthError, FollowupError, GoogleUnavailable, QuotaStop
 from agent.core.formats import day_name, moment
 from agent.core.headers import UnsafeHeader, draft_key_value, legacy_key
 from agent.core.model import (
@@ -194,7 +194,7 @@ def _after_failed_create(
     ctx: Context, row: sequences.StepRow, error: FollowupError, now: datetime
 ) -> None:
     """drafts.create failed: find out whether it happened anyway before anything else."""
-    if isinstance(error, AuthError):
+    if isinstance(error, AuthError | QuotaStop):  # refused before anything was made
         raise error
     if isinstance(error, GoogleUnavailable):
         ctx.run.unknown_drafts = None

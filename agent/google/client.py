@@ -178,14 +178,15 @@ class Api:
         attempt = 0
         while True:
             attempt += 1
-            self.meter.charge(request_units(request), what)
+            units = request_units(request)
+            self.meter.charge(units, what)
             try:
                 return request.execute(num_retries=0)
             except Exception as exc:
                 if not is_api_failure(exc) or error_status(exc) in expect:
                     raise
-                if is_quota_refusal(exc):
-                    raise self.fail(exc, what) from exc
+                if units and is_quota_refusal(exc):
+                    raise quota_stop(exc, what) from exc
                 if not is_retryable(exc) or attempt >= self.policy.max_tries:
                     raise self.fail(exc, what) from exc
                 wait = self.policy.delay(attempt)
@@ -194,22 +195,20 @@ class Api:
 
     def write_once(self, request: Any, what: str) -> Any:
         """Execute a non-idempotent request once; a failure becomes the agent's error."""
-        self.meter.charge(request_units(request), what)
+        units = request_units(request)
+        self.meter.charge(units, what)
         try:
             return request.execute(num_retries=0)
         except Exception as exc:
             if not is_api_failure(exc):
                 raise
+            if units and is_quota_refusal(exc):
+                raise quota_stop(exc, what) from exc
             raise self.fail(exc, what) from exc
 
     def fail(self, exc: BaseException, what: str) -> Exception:
         """Turn an API failure into the agent's error with a one-line message."""
         status = error_status(exc)
-        if status is not None and is_quota_refusal(exc):
-            return QuotaStop(
-                f"{what}: stopped at Gmail's quota ({describe(exc)}); what was done is kept "
-                "and the next tick continues"
-            )
         if status is None or is_retryable(exc):
             return GoogleUnavailable(
                 f"{what}: cannot get an answer from {self.where} ({describe(exc)}); "
@@ -224,6 +223,14 @@ class Api:
                 f"{what}: the token lacks a permission ({describe(exc)}); run `followup auth` again"
             )
         return GoogleApiError(f"{what}: {describe(exc)}")
+
+
+def quota_stop(exc: BaseException, what: str) -> QuotaStop:
+    """Gmail refused for its per-minute quota: end the tick, keep what was done."""
+    return QuotaStop(
+        f"{what}: stopped at Gmail's quota ({describe(exc)}); what was done is kept "
+        "and the next tick continues"
+    )
 
 
 def is_api_failure(exc: BaseException) -> bool:
