@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
 from agent.core.spoken import cue, voicemail
@@ -45,6 +46,11 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
             contact = contact_for(iv, step.recipient)
             who = one_line(contact.name or contact.email)
             what = STEPS[step.step].label
+            if step.state == StepState.PLANNED and step.reason.startswith(WAITING_PREFIX):
+                title = f"{label}: the {what} to {who} is {one_line(step.reason)}"
+                hint = "send that draft when it reads right, or delete it to move on"
+                items[today].append(Item(step.due, "waiting", title, hint))
+                continue
             if step.state == StepState.DRAFTED:
                 items[today].append(
                     Item(

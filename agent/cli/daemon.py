@@ -8,8 +8,11 @@ with a misfire grace means a laptop waking from suspend runs one tick, not a bur
 
 Transient failures (GoogleUnavailable, GoogleApiError, state.db failing mid-tick, and
 unexpected exceptions, logged with their traceback) are retried after
-min(interval * 2**(failures-1), 30 min): the next interval first, then doubling. Any other
-FollowupError is fatal: the scheduler stops and run_daemon returns the error's exit code.
+min(interval * 2**(failures-1), 30 min): the next interval first, then doubling. A stop at
+Gmail's quota or the tick's unit budget (QuotaStop) is no failure: the work done is kept and
+the next tick comes after one interval (at most a minute, when Gmail's per-minute window has
+moved on), never backed off. Any other FollowupError is fatal: the scheduler stops and
+run_daemon returns the error's exit code.
 
 Stopping: the SIGTERM/SIGINT handler only sets a flag and hands `scheduler.shutdown(wait=False)`
 to a short-lived thread (calling it inside the handler could deadlock on a lock the main thread
@@ -34,13 +37,20 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from agent.core.errors import FollowupError, GoogleApiError, GoogleUnavailable, StateWriteError
+from agent.core.errors import (
+    FollowupError,
+    GoogleApiError,
+    GoogleUnavailable,
+    QuotaStop,
+    StateWriteError,
+)
 
 log = logging.getLogger(__name__)
 
 TICK_JOB = "followup-tick"
 WAKE_JOB = "followup-wake"
 BACKOFF_CAP = timedelta(minutes=30)
+QUOTA_PAUSE = timedelta(minutes=1)  # Gmail's quota is per minute: the window has moved by then
 TRANSIENT = (GoogleUnavailable, GoogleApiError, StateWriteError)
 
 
@@ -126,6 +136,9 @@ class _Loop:
             self._remove_wake()
             try:
                 outcome = self.tick(self.now_fn())
+            except QuotaStop as exc:
+                self._quota_pause(str(exc))
+                return
             except TRANSIENT as exc:
                 self._retry_later(str(exc))
                 return
@@ -160,6 +173,14 @@ class _Loop:
                 replace_existing=True,
             )
             log.info("next step due at %s; waking then", next_due.isoformat())
+
+    def _quota_pause(self, reason: str) -> None:
+        """A quota stop kept its work: go on after an interval (a minute at most), no backoff."""
+        self.failures = 0
+        delay = min(self.interval, QUOTA_PAUSE)
+        log.info("%s; next tick in %s", reason, delay)
+        if not self.stopping.is_set():
+            self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + delay)
 
     def _retry_later(self, reason: str) -> None:
         """Log a transient failure and move the next tick back by the backoff."""

@@ -14,9 +14,11 @@ from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from agent.cli.demo_words import say
 from agent.cli.offline import short_id
+from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import day_name, moment
-from agent.core.model import StepName
+from agent.core.model import STEPS, StepName
 from agent.core.spoken import cue, voicemail
 from agent.engine.draft_life import contact_for
 from agent.engine.tick import Session, tick
@@ -119,7 +121,7 @@ def seed_calendar(sandbox, monday: date) -> None:
     sandbox.add_event(
         "primary",
         event_id="initech1",
-        summary="Interview with Initech {{ 7*7 }}",
+        summary="Interview with Initech",
         start=at(2, 11),
         end=at(2, 12),
         description="Click here to confirm: http://initech.example/win",
@@ -194,11 +196,6 @@ class Demo:
         """What the employers and the candidate do during the two weeks."""
         return [
             Happening(
-                self.day(0, 21),
-                "You send the Acme thank-you from Gmail.",
-                lambda: self._send_draft("acme1", StepName.THANK_YOU),
-            ),
-            Happening(
                 self.day(2, 16, 45),
                 "Raj Patel (Globex) is away: an automatic reply arrives.",
                 lambda: self.sandbox.deliver(
@@ -213,7 +210,7 @@ class Demo:
             ),
             Happening(
                 self.day(3, 15),
-                "Jane Doe (Acme) replies: the employer has answered.",
+                "Jane Doe (Acme) answers your check-in.",
                 lambda: self.sandbox.deliver(
                     _incoming(
                         "Jane Doe <jane@acme.com>",
@@ -225,12 +222,43 @@ class Demo:
             ),
         ]
 
-    def _send_draft(self, event_id: str, step: StepName) -> None:
-        """Act as the candidate: send one of the agent's drafts."""
-        for row in sequences.steps_in_state(self.store.conn, [sequences.StepState.DRAFTED]):
-            if row.interview_key == f"primary/{event_id}" and row.step == step and row.draft_id:
-                self.sandbox.user_send_draft(row.draft_id)
-                return
+    def sending(self, key: str, detail: str, drafted_at: datetime) -> Happening | None:
+        """When the candidate sends a new draft: within the hour or two, as people do, except
+        the thank-you to Raj, left until Thursday morning (so the Globex check-in waits)."""
+        step_name, _, recipient = detail.partition(" for ")
+        row = sequences.get_step(self.store.conn, key, StepName(step_name), recipient)
+        iv = sequences.get_interview(self.store.conn, key)
+        if row is None or iv is None or not row.draft_id:
+            return None
+        contact = contact_for(iv.interview, recipient)
+        late = row.step == StepName.THANK_YOU and recipient == "raj@globex.com"
+        when = self.day(3, 8, 30) if late else drafted_at + timedelta(minutes=90)
+        label = STEPS[row.step].label
+        company = iv.interview.company or iv.interview.title
+        draft_id = row.draft_id
+        return Happening(
+            when,
+            f"You read the {label} to {contact.name or contact.email} ({company}), "
+            "and send it from Gmail.",
+            lambda: self._send(draft_id),
+        )
+
+    def _send(self, draft_id: str) -> None:
+        """Act as the candidate: send one of the agent's drafts (if it is still there)."""
+        if any(d["id"] == draft_id for d in self.sandbox.drafts()):
+            self.sandbox.user_send_draft(draft_id)
+
+    def waiting(self) -> set[tuple[str, str, str]]:
+        """(interview, step, reason) of every step waiting for the candidate to send a draft."""
+        return {
+            (r.interview_key, STEPS[r.step].label, r.reason)
+            for r in sequences.steps_in_state(self.store.conn, [sequences.StepState.PLANNED])
+            if r.reason.startswith(WAITING_PREFIX)
+        }
+
+    def say(self, kind: str, key: str, detail: str) -> str:
+        """One thing the tick did, in words."""
+        return say(self.store, kind, key, detail)
 
     def show_draft(self, key: str, detail: str) -> None:
         """Print a new draft: recipient, subject, first lines, voicemail script."""
@@ -289,7 +317,7 @@ def short(key: str) -> str:
 
 
 def run_demo(
-    monday: date, out: Callable[[str], None], *, pause: float, keep: bool, days: int = 16
+    monday: date, out: Callable[[str], None], *, pause: float, keep: bool, days: int = 19
 ) -> Demo:
     """Play two weeks and a bit: tick at every due time and every happening, print the story."""
     demo = Demo(monday, out, pause)
@@ -300,6 +328,7 @@ def run_demo(
         out("The sandbox stands in for Gmail and Calendar; nothing is ever sent.\n")
         happenings = sorted(demo.happenings(), key=lambda h: h.at)
         now, end, first = demo.start, demo.start + timedelta(days=days), True
+        waiting: set[tuple[str, str, str]] = set()
         while now <= end:
             while happenings and happenings[0].at <= now:
                 happening = happenings.pop(0)
@@ -311,11 +340,22 @@ def run_demo(
             labels = interview_labels(demo.store)
             for action in run.actions:
                 label = labels.get(action.interview_key, "")
-                out(f"{moment(now, ZONE)}  {label:<7} {action.kind}: {action.detail}")
+                said = demo.say(action.kind, action.interview_key, action.detail)
+                out(f"{moment(now, ZONE)}  {label:<7} {said}")
                 if action.kind == "drafted":
                     demo.show_draft(action.interview_key, action.detail)
+                    sent = demo.sending(action.interview_key, action.detail, now)
+                    if sent is not None:
+                        happenings = sorted([*happenings, sent], key=lambda h: h.at)
                 elif action.kind == "ask":
                     demo.show_cue(action.interview_key)
+            now_waiting = demo.waiting()
+            told: set[str] = set()
+            for key, step, reason in sorted(now_waiting - waiting):  # the first step says it
+                if key not in told:
+                    told.add(key)
+                    out(f"{moment(now, ZONE)}  {labels.get(key, ''):<7} the {step} is {reason}")
+            waiting = now_waiting
             if first:
                 for rejection, _start in calendar_side.list_rejections(demo.store.conn):
                     out(f"{moment(now, ZONE)}  ignored {rejection.title!r}: {rejection.reason}")

@@ -22,6 +22,7 @@ class Check:
     ok: bool
     detail: str
     exit_code: int = 0
+    warn: bool = False  # ok, but worth fixing (shown as WARN; the exit code stays 0)
 
 
 def _run(name: str, fn: Callable[[], str]) -> Check:
@@ -83,6 +84,40 @@ def check_google(settings: Settings) -> str:
     return f"Gmail {profile.email}; calendars {listed}"
 
 
+def check_sender(settings: Settings) -> Check:
+    """The name and signature drafts will use: settings first, else the Gmail account's."""
+    from agent.cli.runtime import build_services_for
+    from agent.core.ports import SendAs
+    from agent.core.signature import sender_identity
+    from agent.core.text import escaped
+    from agent.google.gmail import Gmail
+
+    note = ""
+    try:
+        got = Gmail(build_services_for(settings)).sender_identity()
+    except FollowupError as exc:
+        got, note = SendAs(), f" (could not read Gmail's: {exc})"
+    who = sender_identity(settings.user, got.display_name, got.signature)
+    where = {"settings": "from settings", "gmail": "from Gmail"}
+    missing = [
+        what for what, value in (("name", who.name), ("signature", who.signature)) if not value
+    ]
+    if missing:
+        what = " and no ".join(missing)
+        return Check(
+            "sender", True,
+            f"drafts would be signed with no {what}: set [user] name / signature in "
+            f"{settings.paths.config_file}, or your name and signature in Gmail's settings{note}",
+            warn=True,
+        )
+    signature = escaped(who.signature.replace("\n", " | "))
+    return Check(
+        "sender", True,
+        f'name "{escaped(who.name)}" ({where[who.name_from]}), signature "{signature}" '
+        f"({where[who.signature_from]}){note}",
+    )
+
+
 def _calendar_zone(services: Services, calendar_id: str) -> str | None:
     """The calendar's time zone ('' if it has none), or None when it answers 404."""
     from googleapiclient.errors import HttpError
@@ -136,6 +171,10 @@ def run_checks(load: Callable[[], Settings]) -> list[Check]:
     checks.append(token)
     if token.ok:
         checks.append(_run("google", lambda: check_google(settings)))
+        try:
+            checks.append(check_sender(settings))
+        except Exception as exc:  # a doctor reports, it does not crash
+            checks.append(Check("sender", True, f"could not check: {exc}", warn=True))
     else:
         checks.append(Check("google", False, "skipped: needs a working token", token.exit_code))
     checks.append(_run("state", lambda: check_state(settings)))

@@ -64,7 +64,8 @@ def tick(obj: Obj, dry_run: bool) -> None:
         templates = TemplateSet(settings.paths.templates_dir)
         opener = scratch_copy if dry_run else opened_store
         with opener(settings) as store:
-            run = run_tick(session_for(settings, store, templates), now, dry_run=dry_run)
+            session = session_for(settings, store, templates, dry_run=dry_run)
+            run = run_tick(session, now, dry_run=dry_run)
     finally:
         lock.release()
     for action in run.actions:
@@ -149,6 +150,7 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     phone, contact, company, role); an empty VALUE clears it. The plan follows at once."""
     from agent.cli.offline import find_interview, offline_context, replan
     from agent.cli.runtime import current_time, opened_store
+    from agent.core.dates import check_follow_up
     from agent.core.errors import SettingsError
     from agent.core.formats import moment
     from agent.core.notes import NOTE_KEYS, notes_from_pairs
@@ -167,10 +169,12 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     now = current_time()
     with opened_store(settings) as store:
         row = find_interview(store, interview_id)
+        ctx = offline_context(settings, store, TemplateSet(settings.paths.templates_dir))
+        if name == "follow-up" and value.strip():
+            check_follow_up(value, row.interview.end, ctx.zone, ctx.business)
         with store.write():
             sequences.set_note(store.conn, row.interview.key, name, value)
             sequences.journal(store.conn, now, row.interview.key, "note", f"{name} = {value!r}")
-        ctx = offline_context(settings, store, TemplateSet(settings.paths.templates_dir))
         replan(ctx, row.interview.key, now)
         steps = sequences.get_steps(store.conn, row.interview.key)
     click.echo(f"{name} set for {row.interview.title!r}; plan:")

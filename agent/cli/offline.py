@@ -48,8 +48,11 @@ def offline_context(settings: Settings, store: Store, templates: TemplateSet) ->
     """A Context for work that makes no API call (the mailbox and calendar refuse any)."""
     from agent.core.business import BusinessCalendar
     from agent.engine.context import Context, Offline
+    from agent.engine.sender import sign
+    from agent.store.key_secret import load_key_secret
 
-    return Context(
+    ctx = Context(
+        key_secret=load_key_secret(settings.paths.state_db, create=False),
         settings=settings,
         store=store,
         mailbox=Offline(),
@@ -61,6 +64,8 @@ def offline_context(settings: Settings, store: Store, templates: TemplateSet) ->
         zone=user_zone(settings, store),
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
     )
+    sign(ctx, fetch=False)
+    return ctx
 
 
 def replan(ctx: Context, key: str, now: datetime) -> None:

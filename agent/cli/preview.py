@@ -15,8 +15,9 @@ from agent.core.model import EMAIL_STEPS, UNSETTLED, StepName
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 from agent.core.text import printable
-from agent.engine.draft_life import draft_key, thread_for
-from agent.engine.step_rows import plan_for
+from agent.engine.draft_life import thread_for
+from agent.engine.keys import draft_key
+from agent.engine.step_rows import plan_for, sent_days
 from agent.store import sequences
 from agent.store.db import Store
 
@@ -75,17 +76,18 @@ def render_preview(
                 interview=row.interview,
                 to=contact,
                 sender=ctx.user_email or "you@example.com",
-                candidate_name=settings.user.name,
+                candidate_name=ctx.settings.user.name,
                 content=settings.content,
-                user=settings.user,
+                user=ctx.settings.user,
                 templates=templates,
-                key=draft_key(fake_row),
+                key=draft_key(ctx, fake_row),
                 thread=thread_for(ctx, row.interview.key, contact.email, step),
                 branch=planned.branch,
                 follow_up_date=day_name(planned.due)
                 if planned.branch == "named"
                 else None,
                 today=now.astimezone(ctx.zone).date(),
+                sent=sent_days(ctx, row.interview.key, contact.email),
             )
         except UnsafeHeader as exc:
             out += [f"no draft: unsafe header: {printable(str(exc))}", ""]

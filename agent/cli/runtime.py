@@ -77,17 +77,27 @@ def build_services_for(settings: Settings):
         endpoint=settings.google.endpoint,
         timeout=settings.google.timeout_seconds,
         policy=policy,
+        unit_budget=settings.google.unit_budget,
     )
 
 
-def session_for(settings: Settings, store: Store, templates: TemplateSet) -> Session:
-    """A tick's long-lived parts: settings, state.db, Gmail and Calendar, templates."""
+def session_for(
+    settings: Settings, store: Store, templates: TemplateSet, *, dry_run: bool = False
+) -> Session:
+    """A tick's long-lived parts: settings, state.db, Gmail and Calendar, templates, key secret.
+
+    The key secret file is made beside state.db on first use (never by a dry run).
+    """
     from agent.engine.tick import Session
     from agent.google.calendar import GoogleCalendar
     from agent.google.gmail import Gmail
+    from agent.store.key_secret import load_key_secret
 
     services = build_services_for(settings)
-    return Session(settings, store, Gmail(services), GoogleCalendar(services), templates)
+    secret = load_key_secret(settings.paths.state_db, create=not dry_run)
+    return Session(
+        settings, store, Gmail(services), GoogleCalendar(services), templates, key_secret=secret
+    )
 
 
 @contextmanager

@@ -75,6 +75,8 @@ def doctor(obj: Obj) -> None:
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = click.style("OK  ", fg="green") if c.ok else click.style("FAIL", fg="red")
+        if c.ok and c.warn:
+            mark = click.style("WARN", fg="yellow")
         click.echo(f"{mark} {c.name:<{width}}  {c.detail}")
     failed = [c for c in checks if not c.ok]
     if failed:
@@ -101,6 +103,7 @@ def run(obj: Obj, interval: float | None) -> None:
 
     settings = obj.settings()
     templates = TemplateSet(settings.paths.templates_dir)
+    templates.check_used()  # at the start of `run`: exit 6 with the file and line
 
     def one_tick(now: datetime) -> TickOutcome:
         lock = RunLock(settings.paths.lock_file)

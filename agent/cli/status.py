@@ -47,6 +47,7 @@ class InterviewView:
     steps: tuple[StepView, ...]
     story: tuple[str, ...]
     ignored_notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # plan warnings told by a tick (unreadable follow-up, ...)
 
 
 def _contact_text(name: str, email: str) -> str:
@@ -71,10 +72,9 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
             )
             for s in sequences.get_steps(conn, iv.key)
         )
-        story = tuple(
-            f"{moment(e.at, zone)}  {e.kind}: {printable(e.detail)}"
-            for e in sequences.read_journal(conn, iv.key)
-        )
+        journal = sequences.read_journal(conn, iv.key)
+        story = tuple(f"{moment(e.at, zone)}  {e.kind}: {printable(e.detail)}" for e in journal)
+        warnings = tuple(printable(e.detail) for e in journal if e.kind == "warning")
         views.append(
             InterviewView(
                 id=short_id(iv.key),
@@ -92,6 +92,7 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
                 steps=steps,
                 story=story,
                 ignored_notes=tuple(printable(n) for n in iv.notes.ignored),
+                warnings=warnings,
             )
         )
     return views
@@ -118,6 +119,7 @@ def to_json(
                 "status_at": v.status_at.isoformat() if v.status_at else None,
                 "contacts": list(v.contacts),
                 "primary": v.primary,
+                "warnings": list(v.warnings),
                 "steps": [
                     {
                         "step": s.step,
@@ -193,7 +195,8 @@ def render_text(
     if not views:
         lines.append("No interviews found yet. Tag calendar events with 'interview' in the title.")
     for v in views:
-        head = f"[{v.id}] {v.title} — {v.company}, {v.role}"
+        about = ", ".join(x for x in (v.company, v.role) if x)
+        head = f"[{v.id}] {v.title}" + (f" — {about}" if about else "")
         lines.append(style(head, bold=True))
         lines.append(
             f"  when:     {moment(v.start, zone)} – {clock(v.end, zone)} ({zone.key})"
@@ -202,6 +205,7 @@ def render_text(
         lines.append(f"  status:   {style(status, fg='red' if v.status != 'active' else 'green')}")
         lines.append(f"  contacts: {', '.join(v.contacts)} (primary {v.primary})")
         lines.extend(f"  notes:    {note}" for note in v.ignored_notes)
+        lines.extend(f"  warning:  {w}" for w in v.warnings)
         pending = [s for s in v.steps if s.state in UNSETTLED]
         next_due = min((s.due for s in pending), default=None)
         timeline = "  ".join(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -49,8 +50,13 @@ def template_context(
     branch: str = "",
     follow_up_date: str | None = None,
     today: date,
+    sent: Mapping[StepName, date] | None = None,
 ) -> dict[str, Any]:
-    """Every template variable (see templates/README.md) for one step and recipient."""
+    """Every template variable (see templates/README.md) for one step and recipient.
+
+    `sent` names the earlier emails this contact actually got, with the day each went out.
+    """
+    sent = sent or {}
     notes = interview.notes
     candidate = as_written(candidate_name or user.name)
     fit = [as_written(p) for p in (notes.fit or content.fit) if as_written(p)]
@@ -74,7 +80,15 @@ def template_context(
         "step": step.value,
         "is_panel": len(interview.contacts) > 1,
         "phone": as_written(notes.phone) or None,
+        "thank_you_sent": _sent_day(sent, StepName.THANK_YOU),
+        "check_in_sent": _sent_day(sent, StepName.CHECK_IN),
     }
+
+
+def _sent_day(sent: Mapping[StepName, date], step: StepName) -> str | None:
+    """The day an earlier email went out, as templates show it, or None when it did not."""
+    day = sent.get(step)
+    return day_name(day) if day is not None else None
 
 
 def reply_subject(thread_subject: str, fallback: str) -> str:
@@ -106,6 +120,7 @@ def compose_draft(
     branch: str = "",
     follow_up_date: str | None = None,
     today: date,
+    sent: Mapping[StepName, date] | None = None,
 ) -> RenderedDraft:
     """The draft (raw RFC 822 bytes) and voicemail script for one step and recipient.
 
@@ -114,7 +129,7 @@ def compose_draft(
     """
     context = template_context(
         step=step, interview=interview, to=to, candidate_name=candidate_name, content=content,
-        user=user, branch=branch, follow_up_date=follow_up_date, today=today,
+        user=user, branch=branch, follow_up_date=follow_up_date, today=today, sent=sent,
     )
     text = templates.render_email(_template_for(step, "email"), context)
     subject = as_written(text.subject, MAX_SUBJECT)
@@ -159,11 +174,12 @@ def render_voicemail(
     branch: str = "",
     follow_up_date: str | None = None,
     today: date,
+    sent: Mapping[StepName, date] | None = None,
 ) -> str:
     """The voicemail script of an email step, carrying the same points as its email."""
     context = template_context(
         step=step, interview=interview, to=to, candidate_name=candidate_name, content=content,
-        user=user, branch=branch, follow_up_date=follow_up_date, today=today,
+        user=user, branch=branch, follow_up_date=follow_up_date, today=today, sent=sent,
     )
     return templates.render(_template_for(step, "voicemail"), context)
 

@@ -47,9 +47,9 @@ TABLE_DOCS: dict[str, str] = {
 
 # key -> (default as written in TOML, one-line doc). The example config is generated from this.
 KEY_DOCS: dict[str, tuple[str, str]] = {
-    "user.name": ('""', "Your name, as signed in drafts and said in voicemail scripts."),
+    "user.name": ('""', "Your name in drafts and voicemails; empty: your Gmail display name."),
     "user.email": ('""', "Your address; empty: the Gmail account's own address."),
-    "user.signature": ('""', "Text under each draft; empty: just your name."),
+    "user.signature": ('""', "Text under each draft; empty: your Gmail signature, else your name."),
     "user.timezone": ('""', 'IANA zone, e.g. "Europe/Berlin"; empty: the first calendar\'s zone.'),
     "user.country": ('"US"', 'Country code for public holidays, e.g. "GB"; "" for none.'),
     "user.subdivision": ('""', 'State or region for holidays, e.g. "CA"; "" for national only.'),
@@ -76,6 +76,9 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "schedule.closed_business_days": (
         "5", "Business days after the reminder until the sequence closes."
     ),
+    "schedule.unsent_close_business_days": (
+        "10", "Business days a draft may wait unsent before the sequence closes as not sent."
+    ),
     "schedule.business_days": ('["mon", "tue", "wed", "thu", "fri"]', "Your working days."),
     "content.strengths": ("[]", 'Your strengths, e.g. ["ten years of Python"].'),
     "content.fit": ("[]", "Reasons you fit the role, used when an interview has no Fit: notes."),
@@ -88,6 +91,9 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "google.timeout_seconds": ("30.0", "Give up on one request after this many seconds."),
     "google.max_retries": ("5", "Retries for rate limits and server errors."),
     "google.retry_base_seconds": ("1.0", "First wait before a retry; doubles each time (max 32)."),
+    "google.unit_budget": (
+        "3000", "Gmail quota units one tick may spend (Gmail allows 6000 a minute per user)."
+    ),
     "daemon.interval_minutes": ("2.0", "How often the loop checks calendar and mail."),
     "daemon.misfire_grace_minutes": ("60.0", "A run this late (e.g. after sleep) still happens."),
 }

@@ -13,6 +13,9 @@ Choices made where common usage is ambiguous:
   planning a year ahead.
 - "at 2" without am/pm means 14:00 for hours 1-7 (nobody calls at 2 in the morning).
 - "in 3 business days" counts Monday-Friday only (this module knows no holidays).
+- Vaguer phrasings ("early January", "mid-December", "first week of January", "a fortnight",
+  "end of the month", "after the holidays", "after Thanksgiving") have the meanings listed in
+  date_phrases.py; "within a week" reads as "in a week".
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from agent.core.business import BusinessCalendar
+from agent.core.date_phrases import vague_day
+from agent.core.errors import SettingsError
 from agent.core.text import one_line
 
 log = logging.getLogger(__name__)
@@ -89,16 +95,45 @@ class _Unreadable(Exception):
     """The text is not a follow-up date this module understands."""
 
 
-def parse_follow_up(text: str, interview_end: datetime, zone: ZoneInfo) -> FollowUp | None:
-    """The follow-up day (and time) in `text`, relative to the interview; None if unreadable."""
+def parse_follow_up(
+    text: str, interview_end: datetime, zone: ZoneInfo, calendar: BusinessCalendar | None = None
+) -> FollowUp | None:
+    """The follow-up day (and time) in `text`, relative to the interview; None if unreadable.
+
+    With the user's business calendar, vague phrases ("early January", "after Thanksgiving",
+    see date_phrases.py) land on business days and holidays can be named.
+    """
     try:
-        return _parse(text, interview_end.astimezone(zone), zone)
+        return _parse(text, interview_end.astimezone(zone), zone, calendar)
     except (_Unreadable, ValueError, OverflowError):
         log.debug("could not read follow-up text %r", text)
         return None
 
 
-def _parse(text: str, end: datetime, zone: ZoneInfo) -> FollowUp:
+FORMS = (
+    '"Dec 3", "2026-12-03", "12/3", "Thursday", "next Tuesday", "tomorrow", "in 3 days", '
+    '"within a week", "a fortnight", "end of next week", "end of the month", "early January", '
+    '"mid-December", "late January", "first week of January", "after the holidays", '
+    '"after Thanksgiving", each optionally with a time ("at 2pm")'
+)
+
+
+def check_follow_up(
+    text: str, interview_end: datetime, zone: ZoneInfo, calendar: BusinessCalendar | None = None
+) -> FollowUp:
+    """The follow-up `text` names; SettingsError saying what was unreadable and what works."""
+    found = parse_follow_up(text, interview_end, zone, calendar)
+    if found is None:
+        raise SettingsError(
+            f"could not read the follow-up date {one_line(text, 60)!r}; nothing was changed. "
+            f"Forms that work: {FORMS}"
+        )
+    return found
+
+
+def _parse(
+    text: str, end: datetime, zone: ZoneInfo, calendar: BusinessCalendar | None = None
+) -> FollowUp:
     """Parse or raise _Unreadable / ValueError / OverflowError."""
     s = one_line(text, MAX_TEXT_CHARS + 1).casefold()
     if not s or len(s) > MAX_TEXT_CHARS:
@@ -111,6 +146,10 @@ def _parse(text: str, end: datetime, zone: ZoneInfo) -> FollowUp:
     s = re.sub(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", s)
     s = re.sub(r"(?<=[a-z])\.", " ", s).replace(",", " ").replace("mid-", "mid ")
     at, s = _take_time(s)
+    s = re.sub(r"^within ", "in ", s.strip())
+    vague = vague_day(s, end.date(), calendar)
+    if vague is not None:
+        return FollowUp(vague, at)
     words = s.split()
     if "afternoon" in words:
         at = at or time(14, 0)

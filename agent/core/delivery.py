@@ -77,13 +77,14 @@ class DeliveryReport:
     failed: tuple[str, ...] = ()
     delayed: bool = False
     challenge: bool = False  # a challenge-response robot ("confirm you are human"), no bounce
+    delivered: bool = False  # a delivery receipt (every recipient delivered or relayed)
     returned_ids: tuple[str, ...] = ()  # Message-ID / References of the returned message
     source: str = ""  # where the address was read: delivery-status, header, text, returned
 
     @property
     def failure(self) -> bool:
         """True when the report says delivery failed for good."""
-        return not self.delayed and not self.challenge
+        return not (self.delayed or self.challenge or self.delivered)
 
 
 def local_part(addr: str) -> str:
@@ -144,11 +145,13 @@ def read_report(raw: bytes) -> DeliveryReport:
     named = " ".join(returned.get(h, "") for h in ("message-id", "in-reply-to", "references"))
     ids = tuple(_MSG_ID.findall(named))
     own |= set(_addresses(returned.get("from", "")))
-    failed, delayed = _dsn_recipients(dsn)
+    failed, delayed, delivered = _dsn_recipients(dsn)
     source = "delivery-status"
     if not failed:
         failed = _unique(_ADDR.findall(str(msg.get("X-Failed-Recipients", ""))))
         source = "header"
+    if delivered and not failed:
+        return DeliveryReport(delivered=True, returned_ids=ids)
     if not failed and not delayed:
         delayed = bool(DELAY_SUBJECT.search(subject) or DELAY_TEXT.search(notice[:3000]))
     if not failed:
@@ -219,10 +222,10 @@ def _raw_text(raw: bytes) -> str:
     return whole[at + 2 :].decode("utf-8", "replace") if at >= 0 else ""
 
 
-def _dsn_recipients(dsn: str) -> tuple[tuple[str, ...], bool]:
-    """(failed recipients, only-delayed) from delivery-status text."""
+def _dsn_recipients(dsn: str) -> tuple[tuple[str, ...], bool, bool]:
+    """(failed recipients, only delayed, only delivered) from delivery-status text."""
     failed: list[str] = []
-    delayed = False
+    delayed = delivered = False
     blocks = re.split(r"\n\s*\n", dsn.replace("\r\n", "\n"))
     for block in blocks:
         fields: dict[str, str] = {}
@@ -240,12 +243,13 @@ def _dsn_recipients(dsn: str) -> tuple[tuple[str, ...], bool]:
             delayed = True
             continue
         if action in ("delivered", "relayed", "expanded"):
+            delivered = True
             continue
         for value in (original, final):
             addr = _dsn_address(value)
             if addr and addr not in failed:
                 failed.append(addr)
-    return tuple(failed), delayed and not failed
+    return tuple(failed), delayed and not failed, delivered and not (failed or delayed)
 
 
 def _site_domain(senders: list[str]) -> str:

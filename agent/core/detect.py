@@ -114,7 +114,7 @@ def _clean_name(name: str, email: str) -> str:
     return "" if cleaned.lower() == email.lower() else cleaned
 
 
-DEFAULT_ROLE = "the role"
+DEFAULT_ROLE = ""  # an unknown role stays empty: the templates read naturally without it
 
 @functools.lru_cache(maxsize=64)
 def _compiled(pattern: str) -> re.Pattern[str]:
@@ -285,7 +285,7 @@ def _company(notes: Notes, contacts: tuple[Contact, ...], from_title: list[str])
 
 
 def _role(notes: Notes, hints: TitleHints, company: str) -> str:
-    """`Role:`/`Position:` note, else the title's role, else "the role"."""
+    """`Role:`/`Position:` note, else the title's role, else '' (unknown)."""
     if notes.role:
         return notes.role
     key = sequence_company_key(company)

@@ -41,6 +41,12 @@ class GoogleRefused(GoogleApiError):
     """Google refused the request itself (HTTP 400/413): sending it again cannot succeed."""
 
 
+class QuotaStop(FollowupError):
+    """Gmail's per-minute quota (429, rate-limit 403) or the tick's unit budget ended the tick."""
+
+    exit_code = 10
+
+
 class TemplateError(FollowupError):
     """A template could not be loaded or rendered; the message names its file and line."""
 
@@ -66,4 +72,4 @@ class NotFound(FollowupError):
 class Busy(FollowupError):
     """A command that must change state found another run holding the lock."""
 
-    exit_code = 10
+    exit_code = 11

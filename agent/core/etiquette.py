@@ -7,6 +7,7 @@ durations ("30 minutes after it ends") are added on the UTC time line.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 from agent.core.business import BusinessCalendar
 from agent.core.dates import parse_follow_up
 from agent.core.formats import short_day
-from agent.core.model import STEP_ORDER, Interview, PlannedStep, StepName
+from agent.core.model import STEP_ORDER, STEPS, Contact, Interview, PlannedStep, StepName
 from agent.core.settings import ScheduleSettings
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,30 @@ class Due:
     act: PlannedStep | None
     skip: tuple[tuple[PlannedStep, str], ...] = ()
     next_due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MailState:
+    """What became of one email step to the main contact, as far as pacing the next goes."""
+
+    sent_at: datetime | None = None  # the candidate sent it (our draft, or their own message)
+    unsent_since: datetime | None = None  # our draft has waited unsent in Gmail since then
+    dismissed_at: datetime | None = None  # the candidate deleted our draft
+
+
+WAITING_PREFIX = "waiting for you to send or delete"
+
+
+def waiting_text(step: StepName, contact: Contact) -> str:
+    """What status and agenda say of a step held back by our unsent draft of `step`."""
+    who = contact.name.strip() or contact.email
+    return f"{WAITING_PREFIX} the {STEPS[step].label} to {who}"
+
+
+def not_sent_text(step: StepName, contact: Contact) -> str:
+    """Why a sequence closes when our draft of `step` was never sent nor deleted."""
+    who = contact.name.strip() or contact.email
+    return f"not sent: the {STEPS[step].label} draft to {who} was neither sent nor deleted"
 
 
 def _at(day: date, t: time, zone: ZoneInfo) -> datetime:
@@ -83,7 +108,7 @@ def _check_in(
     text = (interview.notes.follow_up or "").strip()
     if not text:
         return default
-    named = parse_follow_up(text, interview.end, zone)
+    named = parse_follow_up(text, interview.end, zone, calendar)
     if named is None:
         warnings.append(f'could not read follow-up date "{text}"; using the next business day')
         return default
@@ -143,6 +168,74 @@ def _delay(
     return out
 
 
+_CHAIN = (StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER, StepName.CLOSED)
+
+
+def _from_send(
+    step: PlannedStep, sent_at: datetime, schedule: ScheduleSettings, zone: ZoneInfo,
+    calendar: BusinessCalendar,
+) -> PlannedStep:
+    """The step planned from the moment the previous email was sent, by the table's rule."""
+    sent_day = sent_at.astimezone(zone).date()
+    if step.name == StepName.CHECK_IN:
+        if step.branch == "named" and _utc(step.due) > _utc(sent_at):
+            return step
+        day = calendar.add_business_days(sent_day, schedule.check_in_default_business_days)
+        due = _at(day, schedule.check_in_default_time, zone)
+        if step.branch != "named":
+            due = _later(due, step.due)
+        return replace(step, due=due, branch="next_day")
+    gap = _gaps(schedule)[step.name]
+    due = _at(calendar.add_business_days(sent_day, gap), schedule.reminder_time, zone)
+    return replace(step, due=_later(step.due, due))
+
+
+def _pace(
+    steps: list[PlannedStep],
+    mail: Mapping[StepName, MailState],
+    primary: Contact,
+    schedule: ScheduleSettings,
+    zone: ZoneInfo,
+    calendar: BusinessCalendar,
+) -> list[PlannedStep]:
+    """At most one unsent draft per contact (docs/etiquette.md, "One unsent draft per contact").
+
+    A step whose previous email to the main contact is our unsent draft is held, and so is
+    every later one; `closed` then comes `unsent_close_business_days` after that draft was
+    made, as "not sent". A sent previous email plans the step from the moment of sending; a
+    deleted one lets it come at its time (at once, if that passed). Later steps chain from a
+    moved one and never come earlier.
+    """
+    by_name = {s.name: s for s in steps}
+    gaps = _gaps(schedule)
+    moved: PlannedStep | None = None
+    for before, name in itertools.pairwise(_CHAIN):
+        step = by_name[name]
+        state = mail.get(before, MailState())
+        if state.unsent_since is not None:
+            text = waiting_text(before, primary)
+            for later in _CHAIN[_CHAIN.index(name) :]:
+                by_name[later] = replace(by_name[later], held=True, reason=text)
+            start = state.unsent_since.astimezone(zone).date()
+            day = calendar.add_business_days(start, schedule.unsent_close_business_days)
+            by_name[StepName.CLOSED] = replace(
+                by_name[StepName.CLOSED], due=_at(day, schedule.reminder_time, zone),
+                branch="not_sent", held=False, reason=not_sent_text(before, primary),
+            )
+            break
+        new = step
+        if state.sent_at is not None:
+            new = _from_send(step, state.sent_at, schedule, zone, calendar)
+        elif state.dismissed_at is not None:
+            new = replace(step, due=_later(step.due, state.dismissed_at.astimezone(zone)))
+        if moved is not None and name in gaps:
+            day = calendar.add_business_days(moved.due.date(), gaps[name])
+            new = replace(new, due=_later(new.due, _at(day, step.due.time(), zone)))
+        moved = new if new.due != step.due else None
+        by_name[name] = new
+    return [by_name[s.name] for s in steps]
+
+
 def plan(
     interview: Interview,
     *,
@@ -151,6 +244,7 @@ def plan(
     calendar: BusinessCalendar,
     delay_until: date | None = None,
     settled: Mapping[StepName, bool] | None = None,
+    mail: Mapping[StepName, MailState] | None = None,
 ) -> Plan:
     """The interview's steps and their due times under the etiquette's table.
 
@@ -158,6 +252,7 @@ def plan(
     due on or before it to the first business day after it, at its own time of day; steps
     after a moved one chain from it and never come earlier. `settled` (as for `select_due`)
     names steps already acted on: they are never moved, so later steps do not chain from them.
+    `mail` says what became of each email step to the main contact (see `_pace`).
     """
     start = interview.start.astimezone(zone)
     end = interview.end.astimezone(zone)
@@ -181,6 +276,8 @@ def plan(
     ]
     if delay_until is not None:
         steps = _delay(steps, delay_until, schedule, zone, calendar, settled or {})
+    if mail:
+        steps = _pace(steps, mail, interview.primary, schedule, zone, calendar)
     for warning in warnings:
         log.debug("%s: %s", interview.key, warning)
     return Plan(tuple(steps), tuple(warnings))
@@ -194,7 +291,7 @@ def select_due(plan: Plan, now: datetime, settled: Mapping[StepName, bool]) -> D
     """
     current = _utc(now)
     order = {name: i for i, name in enumerate(STEP_ORDER)}
-    open_steps = [s for s in plan.steps if not settled.get(s.name, False)]
+    open_steps = [s for s in plan.steps if not settled.get(s.name, False) and not s.held]
     passed = [s for s in open_steps if _utc(s.due) <= current]
     upcoming = [s for s in open_steps if _utc(s.due) > current]
     next_due = min(upcoming, key=lambda s: _utc(s.due)).due if upcoming else None

@@ -20,6 +20,8 @@ import base64
 import binascii
 import email
 import email.policy
+import hashlib
+import hmac
 import logging
 import re
 from collections import Counter
@@ -38,13 +40,13 @@ MAX_ADDRESS = 254
 MAX_REFERENCES = 20
 FOLD_WIDTH = 78
 KEY_HEADER = "X-Followup-Key"
-KEY_PREFIX = "b64:"
-MAX_PLAIN_KEY = 500
+KEY_PREFIX = "b64:"  # older versions: a readable key, base64url when not plain
+KEY_VERSION = "k1"
 
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _MSG_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9._@#/+:~!$%&*{}|^-]+")
+_KEY_VALUE = re.compile(r"[a-z0-9]{1,100}")
 _EW_BYTES = 45  # 45 bytes -> 60 base64 characters -> a 72-character encoded word
 
 
@@ -172,17 +174,27 @@ def references_value(previous: str, answered: str) -> str:
     return " ".join([*ids, answered])
 
 
-def key_value(key: str) -> str:
-    """The X-Followup-Key value for a draft key: as is when plain, else `b64:` + base64url."""
-    if len(key) <= MAX_PLAIN_KEY and _PLAIN_KEY.fullmatch(key):
-        return key
-    data = base64.urlsafe_b64encode(key.encode("utf-8", "surrogatepass")).decode("ascii")
-    chunks = [data[i : i + 64] for i in range(0, len(data), 64)]
-    return KEY_PREFIX + " ".join(chunks)
+def draft_key_value(secret: bytes, interview_key: str, step: str, recipient: str) -> str:
+    """The X-Followup-Key value of a draft: an opaque keyed hash of (interview, step, recipient).
+
+    The one place this value is computed. It reveals nothing (no calendar ids, steps or
+    addresses) and is recomputed from the secret file and state.db's rows, or from the
+    calendar after state.db is lost, to recognise our drafts in Gmail.
+    """
+    if not secret:
+        raise ValueError("a draft key needs the secret (see agent/store/key_secret.py)")
+    message = "\x00".join((KEY_VERSION, interview_key, step, recipient.strip().lower()))
+    digest = hmac.new(secret, message.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+    return KEY_VERSION + base64.b32encode(digest[:20]).decode("ascii").lower()
+
+
+def legacy_key(interview_key: str, step: str, recipient: str) -> str:
+    """The readable key older versions wrote (`<calendar>/<event>#<step>#<recipient>`)."""
+    return f"{interview_key}#{step}#{recipient}"
 
 
 def decode_key(value: str) -> str:
-    """The draft key back from an X-Followup-Key header value (see key_value)."""
+    """A header value as found in a draft: older `b64:` values decoded, others stripped."""
     value = value.strip()
     if not value.startswith(KEY_PREFIX):
         return value
@@ -237,7 +249,9 @@ def build_message(
     if in_reply_to is not None:
         msg["In-Reply-To"] = PreparedHeader("In-Reply-To", check_message_id(in_reply_to))
         msg["References"] = PreparedHeader("References", references_value(references, in_reply_to))
-    msg[KEY_HEADER] = PreparedHeader(KEY_HEADER, key_value(key))
+    if not _KEY_VALUE.fullmatch(key):
+        raise UnsafeHeader(f"{KEY_HEADER} value {_show(key)} is not an opaque key")
+    msg[KEY_HEADER] = PreparedHeader(KEY_HEADER, key)
     msg["MIME-Version"] = "1.0"
     plain = body.isascii() and all(len(line) <= 900 for line in body.splitlines())
     cte = "7bit" if plain else "quoted-printable"
@@ -270,7 +284,7 @@ def verify_message(
         if str(parsed["Subject"]) != subject:
             shown = _show(str(parsed["Subject"]))
             raise UnsafeHeader(f"Subject does not read back as written: {shown}")
-        if decode_key(str(parsed[KEY_HEADER])) != key:
+        if str(parsed[KEY_HEADER]) != key:
             raise UnsafeHeader(f"{KEY_HEADER} does not read back as written")
     except UnsafeHeader:
         raise

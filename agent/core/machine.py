@@ -42,6 +42,7 @@ _OOO_WORDS = (
     r"out\s+of\s+(?:the\s+)?office|automatic\s+(?:reply|response|answer)|auto[- ]?reply"
     r"|auto[- ]?respon[sd]e?r?|auto[- ]?answer|on\s+(?:vacation|holiday|leave|annual\s+leave)"
     r"|away\s+from\s+(?:the|my)\s+(?:office|desk)|vacation\s+(?:reply|notice|message)"
+    r"|currently\s+(?:away|unavailable|out)|(?:parental|maternity|paternity|sick)\s+leave"
     r"|annual\s+leave|ooo\b"
     # German
     r"|abwesenheit|automatische\s+(?:antwort|rückantwort|ruckantwort|nachricht)"
@@ -70,36 +71,55 @@ _OOO_WORDS = (
 )
 OOO_SUBJECT = re.compile(rf"(?<!\w)(?:{_OOO_WORDS})", re.IGNORECASE)
 _OOO_LEADING = re.compile(
-    r"^\W*(?:(?:re|aw|sv|antw|vs)\s*:\s*)?(?:away|absent|abwesend|ausente|assente|afwezig"
-    r"|urlop|ledig|semester|borta|autosvar)(?:$|[\s:\]\)!.,-])",
+    r"^\W*(?:(?:re|aw|sv|antw|vs)\s*:\s*)?(?:\[auto\]|auto\s*:|(?:away|absent|abwesend|ausente"
+    r"|assente|afwezig|urlop|ledig|semester|borta|autosvar|urlaub|vacances|cong[ée]s|ferie|vacation"
+    r"|holiday|absence|aus[êe]ncia|ausencia|assenza)(?:$|[\s:\]\)!.,-]))",
     re.IGNORECASE,
 )
-OOO_FIRST_LINE = re.compile(
-    r"^\W*(?:this\s+is\s+an?\s+(?:automatic(?:ally\s+generated)?|auto(?:mated)?[- ]?)\s*"
-    r"(?:reply|response|message|e-?mail)"
-    r"|(?:thank\s+you|thanks)\s+for\s+your\s+(?:e-?mail|message|mail)[.,!]?\s+(?:i\s+am|i['’]m"
-    r"|i\s+will\s+be)\s+(?:currently\s+|now\s+)?(?:out|away|on\s+(?:vacation|holiday|leave)"
-    r"|not\s+in|absent)"
-    r"|(?:i\s+am|i['’]m|i\s+will\s+be)\s+(?:currently\s+|now\s+)?(?:out\s+of\s+(?:the\s+)?office"
-    r"|away\s+(?:from|until|on)|on\s+(?:vacation|holiday|annual\s+leave|leave)|travell?ing)"
-    r"|(?:dies\s+ist\s+eine\s+automatische|ich\s+bin\s+(?:derzeit\s+|zurzeit\s+|bis\s+|vom\s+)?"
-    r".{0,40}(?:nicht\s+im\s+büro|abwesend|im\s+urlaub|nicht\s+erreichbar))"
-    r"|(?:je\s+suis\s+(?:actuellement\s+)?(?:absente?|en\s+cong[ée]s?|en\s+vacances)"
-    r"|ceci\s+est\s+une\s+r[ée]ponse\s+automatique)"
-    r"|(?:estoy\s+(?:actualmente\s+)?(?:fuera|de\s+vacaciones|ausente)"
-    r"|esta\s+es\s+una\s+respuesta\s+autom[áa]tica)"
-    r"|(?:sono\s+(?:attualmente\s+)?(?:fuori|assente|in\s+ferie)"
-    r"|questa\s+[èe]\s+una\s+risposta\s+automatica)"
-    r"|(?:ik\s+ben\s+(?:momenteel\s+|tot\s+en\s+met\s+.{0,20})?(?:afwezig|met\s+vakantie|niet\s+"
-    r"aanwezig)|dit\s+is\s+een\s+automatisch)"
-    r"|(?:estou\s+(?:atualmente\s+)?(?:fora|ausente|de\s+f[ée]rias)"
-    r"|esta\s+[ée]\s+uma\s+resposta\s+autom[áa]tica)"
-    r"|(?:jestem\s+(?:obecnie\s+)?(?:nieobecn|na\s+urlopie|poza\s+biurem)"
-    r"|to\s+jest\s+automatyczna\s+odpowied)"
-    r"|(?:jag\s+(?:är|ar)\s+(?:för\s+närvarande\s+)?(?:ledig|borta|på\s+semester|tjänstledig|"
-    r"frånvarande|inte\s+på\s+kontoret)|detta\s+(?:är|ar)\s+ett\s+automatiskt))",
-    re.IGNORECASE,
+_GREETING = (
+    r"(?:(?:hello|hi|hey|dear\s[^,.!\n]{1,40}|good\s+(?:morning|afternoon|day)|guten\s+tag"
+    r"|hallo|sehr\s+geehrte[^,.!\n]{0,40}|bonjour|hola|buongiorno|goedendag|beste\s[^,.!\n]{1,30}"
+    r"|ol[áa]|bom\s+dia|dzie[ńn]\s+dobry|witam|hej|god\s+dag)[,.!:]?\s+)?"
 )
+_THANKS = (
+    r"(?:(?:thank\s+you|thanks|many\s+thanks|vielen\s+dank|danke|merci|gracias|muchas\s+gracias"
+    r"|grazie|bedankt|dank\s+(?:u|je)|obrigad[oa]|dzi[ęe]kuj[ęe]|tack)[^.!\n]{0,90}[.!]\s*)?"
+)
+_OOO_CLAUSE = (
+    # English
+    r"this\s+is\s+an?\s+(?:automatic(?:ally\s+generated)?|auto(?:mated|-generated)?)[- ]?\s*"
+    r"(?:reply|response|message|e-?mail|notification)"
+    r"|(?:i\s+am|i['’]m|i\s+will\s+be|i['’]ll\s+be)\s+(?:currently\s+|now\s+|presently\s+)?"
+    r"(?:out\s+of\s+(?:the\s+)?office|out\s+(?:until|from|on|of\s+town)|away\b"
+    r"|on\s+(?:vacation|holidays?|sabbatical|a\s+business\s+trip|(?:\w+\s+)?leave)"
+    r"|travell?ing|not\s+in\s+the\s+office|off\s+work|unavailable|not\s+available)"
+    # German
+    r"|dies\s+ist\s+eine\s+automatische|ich\s+(?:bin|befinde\s+mich)\b.{0,60}?(?:nicht\s+im"
+    r"\s+b[üu]ro|abwesend|im\s+urlaub|nicht\s+erreichbar|au(?:ß|ss)er\s+haus|nicht\s+im\s+hause"
+    r"|wieder\s+(?:im\s+b[üu]ro|erreichbar|da))"
+    # French
+    r"|ceci\s+est\s+une\s+r[ée]ponse\s+automatique|je\s+(?:suis|serai)\s+(?:actuellement\s+)?"
+    r"(?:absente?|en\s+cong[ée]s?|en\s+vacances|en\s+d[ée]placement|hors\s+du\s+bureau|de\s+retour)"
+    # Spanish
+    r"|esta\s+es\s+una\s+respuesta\s+autom[áa]tica|(?:estoy|estar[ée]|me\s+encuentro)\s+"
+    r"(?:actualmente\s+)?(?:fuera|de\s+vacaciones|ausente|de\s+viaje)"
+    # Italian
+    r"|questa\s+[èe]\s+una\s+risposta\s+automatica|(?:sono|sar[òo])\s+(?:attualmente\s+)?"
+    r"(?:fuori|assente|in\s+ferie|in\s+vacanza)"
+    # Dutch
+    r"|dit\s+is\s+een\s+automatisch|ik\s+ben\b.{0,40}?(?:afwezig|met\s+vakantie|niet\s+"
+    r"aanwezig|niet\s+op\s+kantoor)"
+    # Portuguese
+    r"|esta\s+[ée]\s+uma\s+resposta\s+autom[áa]tica|(?:estou|estarei|encontro-me)\s+"
+    r"(?:atualmente\s+)?(?:fora|ausente|de\s+f[ée]rias)"
+    # Polish
+    r"|to\s+jest\s+automatyczna\s+odpowied|jestem\s+(?:obecnie\s+)?(?:nieobecn|na\s+urlopie"
+    r"|poza\s+biurem)|przebywam\s+na\s+urlopie"
+    # Swedish
+    r"|detta\s+(?:är|ar)\s+ett\s+automatiskt|jag\s+(?:är|ar)\s+(?:för\s+närvarande\s+)?"
+    r"(?:ledig|borta|på\s+semester|tjänstledig|föräldraledig|frånvarande|inte\s+på\s+kontoret)"
+)
+OOO_FIRST_LINE = re.compile(rf"^\W*{_GREETING}{_THANKS}(?:{_OOO_CLAUSE})", re.IGNORECASE)
 _ROBOT_SENDER = re.compile(
     r"^(?:[\w.+-]*-(?:request|owner|bounces?|admin)|owner-[\w.+-]+|majordomo|listserv|mailman"
     r"|sympa|ecartis|listproc|autorespond(?:er)?|auto-?reply|vacation)(?:\+[^@]*)?@",
@@ -121,6 +141,8 @@ def machine_made(msg: MessageMeta, subject: str, sender: str) -> Machine | None:
     first = " ".join(msg.snippet.split())[:160]
     if CHALLENGE.search(f"{subject}\n{msg.snippet}"):
         return Machine("a challenge-response robot (asks you to confirm you are human)", True)
+    if "multipart/report" in msg.header("Content-Type").lower():
+        return Machine("a receipt or report written by a mail program", True, auto_reply=False)
     auto = msg.header("Auto-Submitted").split(";")[0].split("(")[0].strip().lower()
     if auto == "auto-replied":
         return Machine("an automatic reply (Auto-Submitted)", True)

@@ -219,7 +219,9 @@ class PlannedStep:
     name: StepName
     due: datetime  # timezone-aware, in the user's zone
     recipients: tuple[Contact, ...] = ()  # empty for cues and `closed`
-    branch: str = ""  # check_in: "named" or "next_day"
+    branch: str = ""  # check_in: "named" or "next_day"; closed: "not_sent" when a draft waited
+    held: bool = False  # waits for the candidate to send or delete our previous draft
+    reason: str = ""  # held: what it waits for; closed "not_sent": why it closes
 
     @property
     def is_email(self) -> bool:

@@ -6,6 +6,7 @@ Calendar (another provider would implement the same few methods).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -46,6 +47,14 @@ class DraftRef:
     draft_id: str
     message_id: str
     thread_id: str
+
+
+@dataclass(frozen=True)
+class SendAs:
+    """The account's own name and signature for new mail (Gmail's default send-as address)."""
+
+    display_name: str = ""
+    signature: str = ""  # plain text (the adapter converts Gmail's HTML with core/signature.py)
 
 
 class HistoryExpired(Exception):
@@ -99,6 +108,18 @@ class Mailbox(Protocol):
         """Every message added or deleted since the id; HistoryExpired when it is too old."""
         ...
 
+    def history_pages(self, start_history_id: str) -> Iterator[HistoryChanges]:
+        """The same changes page by page, each with a history id safe to resume from."""
+        ...
+
+    def units_left(self) -> int | None:
+        """Quota units this tick may still spend (None: no budget)."""
+        ...
+
+    def start_tick(self) -> None:
+        """A new tick begins: its unit budget starts full."""
+        ...
+
     def search(self, query: str, *, limit: int = 100) -> list[tuple[str, str]]:
         """(message id, thread id) of messages matching a search, newest first."""
         ...
@@ -133,6 +154,10 @@ class Mailbox(Protocol):
 
     def delete_draft(self, draft_id: str) -> bool:
         """Delete a draft; False when it was already gone."""
+        ...
+
+    def sender_identity(self) -> SendAs:
+        """The display name and plain-text signature the account sends new mail with."""
         ...
 
 

@@ -145,6 +145,8 @@ def _report_verdict(
     """A delivery report: a bounce of this sequence's mail, a delay, or about other mail."""
     if report.delayed:
         return Classification(MessageKind.OTHER, "a delivery delay notice, not a bounce")
+    if report.delivered:
+        return Classification(MessageKind.OTHER, "a delivery receipt, not a bounce")
     failed = [a for a in report.failed if a != user]
     bounced = next((a for a in failed if a in contacts), None) or next(iter(failed), None)
     returned = bool(message_ids & set(report.returned_ids))

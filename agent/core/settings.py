@@ -44,6 +44,7 @@ class ScheduleSettings:
     reminder_time: time = time(10, 0)
     reminder_business_days: int = 3
     closed_business_days: int = 5
+    unsent_close_business_days: int = 10
     business_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday=0
 
 
@@ -80,6 +81,7 @@ class GoogleSettings:
     timeout_seconds: float = 30.0
     max_retries: int = 5
     retry_base_seconds: float = 1.0  # first backoff wait; doubles per try, capped at 32 s
+    unit_budget: int = 3000  # Gmail quota units one tick may spend (Gmail allows 6,000/min)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ TEMPLATE_NAMES = (*EMAIL_TEMPLATES, *VOICEMAIL_TEMPLATES, *CUE_TEMPLATES)
 VARIABLES = (
     "candidate", "signature", "candidate_phone", "contact", "contacts", "company", "role",
     "interview_date", "interview_when", "fit", "strengths", "start", "follow_up_date",
-    "branch", "step", "is_panel", "phone",
+    "branch", "step", "is_panel", "phone", "thank_you_sent", "check_in_sent",
 )
 README_HINT = "check the variable names in templates/README.md"
 
@@ -78,6 +78,27 @@ def sentence(text: object) -> str:
     return value if value[-1] in ".!?…" else value + "."
 
 
+_LOWER_FIRST = frozenset(
+    {"a", "an", "it", "my", "our", "that", "the", "their", "these", "they", "this", "those"}
+    | {"we", "you", "your"}
+)
+
+
+def and_list(items: object) -> str:
+    """A filter: list items joined for speech, 'a, b and c', ready to sit inside a sentence."""
+    parts = [str(p).strip().rstrip(".;,!") for p in (items or ())]  # type: ignore[attr-defined]
+    parts = [p for p in parts if p]
+    out = []
+    for part in parts:
+        first, _, rest = part.partition(" ")
+        if first.lower() in _LOWER_FIRST and first[:1].isupper() and first[1:].islower():
+            part = first.lower() + (" " + rest if rest else "")
+        out.append(part)
+    if len(out) <= 1:
+        return "".join(out)
+    return ", ".join(out[:-1]) + " and " + out[-1]
+
+
 def _user_path(user_dir: Path | None, name: str) -> Path | None:
     """The user's override of `name`, when it exists."""
     if user_dir is None:
@@ -106,6 +127,7 @@ class TemplateSet:
             lstrip_blocks=True,
         )
         self.env.filters["sentence"] = sentence
+        self.env.filters["and_list"] = and_list
 
     def source_path(self, name: str) -> str:
         """The file a template name resolves to: the user's override, else the packaged one."""
@@ -161,6 +183,16 @@ class TemplateSet:
         subject = first[len("Subject:") :].strip()
         body = rest.lstrip("\n").rstrip() + "\n"
         return EmailText(subject=subject, body=body)
+
+    def check_used(self) -> None:
+        """Render every template followup uses with sample data; raise the first TemplateError.
+
+        Cheap (milliseconds): every tick and the start of `followup run` call it, so a broken
+        template is reported (file and line) before any step is due, not when one is.
+        """
+        errors = [e for e in self.check_all() if "not a template followup uses" not in str(e)]
+        if errors:
+            raise errors[0]
 
     def check_all(self, context: Mapping[str, Any] | None = None) -> list[TemplateError]:
         """Render every template with sample data; the problems found (for `followup doctor`)."""
@@ -237,4 +269,6 @@ def sample_context(*, full: bool = True) -> dict[str, Any]:
         "step": "check_in",
         "is_panel": full,
         "phone": "+1 555 0100" if full else None,
+        "thank_you_sent": "Monday, November 30" if full else None,
+        "check_in_sent": "Wednesday, December 2" if full else None,
     }

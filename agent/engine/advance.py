@@ -25,6 +25,7 @@ def advance(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
     for r in sequences.get_steps(conn, key):
         recover_intent(ctx, r, now)
     the_plan = plan_for(ctx, row)
+    _tell_warnings(ctx, key, the_plan.warnings, now)
     sync_rows(ctx, row, the_plan, now)
     rows = sequences.get_steps(conn, key)
     due = select_due(the_plan, now, settled_map(rows))
@@ -38,10 +39,29 @@ def advance(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
         _settle(ctx, key, step.name, rows, StepState.DONE, "cue shown in `followup agenda`", now)
         ctx.run.note("ask", key, "ask when to follow up, and with whom")
     elif step.name == StepName.CLOSED:
-        _settle(ctx, key, step.name, rows, StepState.DONE, "no response: likely moved on", now)
-        close_sequence(ctx, key, "no response: likely moved on", now)
+        why = step.reason if step.branch == "not_sent" else "no response: likely moved on"
+        for held in the_plan.steps:
+            if held.held:
+                _settle(ctx, key, held.name, rows, StepState.STOPPED, f"closed: {why}", now)
+        _settle(ctx, key, step.name, rows, StepState.DONE, why, now)
+        close_sequence(ctx, key, why, now)
     else:
         _act_on_email(ctx, row, step, rows, now)
+
+
+def _tell_warnings(ctx: Context, key: str, warnings: tuple[str, ...], now: datetime) -> None:
+    """Say each plan warning (an unreadable follow-up date, ...) once: journal and tick output."""
+    if not warnings:
+        return
+    told = {e.detail for e in sequences.read_journal(ctx.store.conn, key) if e.kind == "warning"}
+    new = [w for w in dict.fromkeys(warnings) if w not in told]
+    if not new:
+        return
+    with ctx.store.write():
+        for warning in new:
+            sequences.journal(ctx.store.conn, now, key, "warning", warning)
+    for warning in new:
+        ctx.run.note("warning", key, warning)
 
 
 def _settle(

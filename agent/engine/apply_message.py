@@ -23,6 +23,7 @@ from agent.engine.context import Context
 from agent.engine.draft_life import mark_sent, sent_draft_of
 from agent.engine.isolation import guarded
 from agent.engine.keys import message_key
+from agent.engine.mail_index import current_index
 from agent.engine.step_rows import ensure_rows
 from agent.engine.stopping import pause_sequence, stop_sequence
 from agent.store import mail_side, sequences
@@ -46,12 +47,20 @@ def apply_message(
 def _apply(
     ctx: Context, meta: MessageMeta, now: datetime, only: frozenset[str] | None
 ) -> None:
-    """Classify a message against every watched sequence (or `only` those) and apply it."""
+    """Classify a message against the watched sequences it can concern and apply it.
+
+    The tick's index picks those sequences (by thread, address, domain, company), so the
+    cost does not grow with the number of interviews; `only` narrows them further.
+    """
     conn = ctx.store.conn
     report = delivery_report(ctx, meta)
-    for row in sequences.list_interviews(conn, WATCHED):
-        key = row.interview.key
+    index = current_index(ctx)
+    extra = (report.failed, report.returned_ids) if report is not None else ((), ())
+    for key in index.candidates(meta, ctx.user_email, *extra):
         if only is not None and key not in only:
+            continue
+        row = sequences.get_interview(conn, key)
+        if row is None or row.status not in WATCHED:
             continue
         steps = sequences.get_steps(conn, key)
         sent = mail_side.sent_messages(conn, key)
@@ -69,6 +78,7 @@ def _apply(
         )
         if verdict.kind == MessageKind.OWN:
             _own_message(ctx, row, meta, now)
+            index.link(key, meta.thread_id, meta.header("Message-ID"))
         elif verdict.kind == MessageKind.EMPLOYER_REPLY:
             sender = meta.header("From") or "the employer"
             when = moment(meta.internal_date, ctx.zone)

@@ -29,6 +29,8 @@ class Run:
     actions: list[Action] = field(default_factory=list)
     next_due: datetime | None = None
     unknown_drafts: dict[str, DraftRef] | None = None  # key header -> draft, built on demand
+    signed: bool = False  # the drafts' name and signature are in the settings (engine/sender.py)
+    mail_index: object = None  # engine.mail_index.MailIndex, built on first use in a tick
 
     def note(self, kind: str, key: str, detail: str) -> None:
         """Record an action."""
@@ -54,6 +56,7 @@ class Context:
     business: BusinessCalendar
     run: Run = field(default_factory=Run)
     dry_run: bool = False
+    key_secret: bytes = b""  # behind each draft's opaque key header (agent/store/key_secret.py)
 
 
 class Offline:

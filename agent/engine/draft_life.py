@@ -27,9 +27,11 @@ from agent.engine.keys import (
     draft_key,
     find_draft_for,
     find_sent_for,
-    key_header,
     message_key,
+    row_keys,
 )
+from agent.engine.sender import sign
+from agent.engine.step_rows import sent_days
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
@@ -91,13 +93,13 @@ def _made_already(
         return False
     conn = ctx.store.conn
     known = {r.draft_message_id for r in sequences.get_steps(conn, row.interview_key)}
-    wanted = key_header(row)
+    wanted = row_keys(ctx, row)
     query = f"after:{int(interview.start.timestamp())} to:({row.recipient}) {{in:drafts in:sent}}"
     for message_id, _ in ctx.mailbox.search(query, limit=SENT_LOOK_LIMIT):
         if message_id in known or mail_side.message_seen(conn, message_id):
             continue
         meta = ctx.mailbox.metadata(message_id)
-        if meta is None or message_key(meta) != wanted:
+        if meta is None or message_key(meta) not in wanted:
             continue
         if "DRAFT" in meta.label_ids:
             ref = next((d for d in ctx.mailbox.list_drafts() if d.message_id == meta.id), None)
@@ -118,6 +120,7 @@ def draft_step(
     conn = ctx.store.conn
     if recover_intent(ctx, row, now) or _made_already(ctx, interview, row, now):
         return
+    sign(ctx, fetch=True)
     contact = contact_for(interview, row.recipient)
     thread = thread_for(ctx, row.interview_key, row.recipient, row.step)
     try:
@@ -130,11 +133,12 @@ def draft_step(
             content=ctx.settings.content,
             user=ctx.settings.user,
             templates=ctx.templates,
-            key=draft_key(row),  # written as key_header(row)
+            key=draft_key(ctx, row),
             thread=thread,
             branch=planned.branch,
             follow_up_date=_follow_up_text(planned),
             today=now.astimezone(ctx.zone).date(),
+            sent=sent_days(ctx, row.interview_key, row.recipient),
         )
     except UnsafeHeader as exc:
         with ctx.store.write():
@@ -285,7 +289,7 @@ def sent_draft_of(
     """
     carried = message_key(meta)
     if carried:
-        return next((s for s in steps if key_header(s) == carried), None)
+        return next((s for s in steps if carried in row_keys(ctx, s)), None)
     for step in steps:
         ours = step.state == StepState.DRAFTED and step.thread_id == meta.thread_id
         if ours and ctx.mailbox.get_draft(step.draft_id or "") is None:

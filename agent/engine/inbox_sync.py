@@ -1,66 +1,211 @@
-"""Watching the inbox: history sync (404 -> targeted full sync) and what each message means."""
+"""Watching the inbox: history sync page by page, fetching only what can matter.
+
+A history record names a message's thread and labels. A message is read (`messages.get`)
+only when it is in a thread a sequence knows, was sent by the user, or is among the ids of
+one combined search for the employers' senders and for delivery reports; the rest is
+skipped without a request. The history id is stored after each page is applied, and a
+tick that runs out of budget or hits Gmail's quota keeps what it did.
+"""
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
-from agent.core.model import WATCHED, InterviewStatus, MessageMeta
-from agent.core.ports import HistoryExpired
+from agent.core.model import WATCHED, InterviewStatus
+from agent.core.ports import AddedMessage, HistoryChanges, HistoryExpired
 from agent.core.replies import APPLICANT_TRACKING
-from agent.core.text import printable
 from agent.engine.apply_message import apply_message
 from agent.engine.context import Context
 from agent.engine.draft_life import resolve_draft
-from agent.store import mail_side, sequences
+from agent.engine.full_sync import (
+    FULL_SYNC_KEY,
+    HISTORY_KEY,
+    catch_up,
+    company_phrase,
+    finish_full_sync,
+    found_late,
+    full_sync,
+    full_sync_waiting,
+    has_budget,
+    interview_query,
+    mark_caught_up,
+    seen,
+)
+from agent.store import sequences
 
 log = logging.getLogger(__name__)
 
-HISTORY_KEY = "gmail_history_id"
-SEARCH_LIMIT = 500  # one page of messages.list per search in a full sync
 LAST_LOOK_LIMIT = 20
-CAUGHT_UP = "inbox_caught_up:"  # kv key prefix: an interview found late has had its catch-up
+SEARCHED_KEY = "inbox_searched_at"  # kv: when the last combined search ran
+SEARCH_OVERLAP = timedelta(days=1)  # the combined search looks this far before the last one
+QUERY_CHARS = 1500  # a combined search is split into queries of about this length
+COMBINED_LIMIT = 500
+MESSAGE_UNITS = 20  # messages.get
+BOUNCE_CLAUSE = (
+    "{from:(mailer-daemon OR postmaster) subject:(\"delivery status notification\" OR "
+    "undeliverable OR \"undelivered mail\" OR \"mail delivery failed\" OR \"returned mail\" OR "
+    "\"delivery failure\" OR \"failure notice\" OR \"not delivered\" OR \"delivery has failed\" "
+    "OR unzustellbar OR \"non remis\" OR \"no se puede entregar\" OR \"no entregado\")}"
+)
 
 
 def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -> None:
-    """Apply what reached the mailbox since the stored history id, then store the new id."""
+    """Apply what reached the mailbox since the stored history id, storing the id as it goes.
+
+    A third of what the tick may still spend is kept for the drafts due after this.
+    """
     conn = ctx.store.conn
+    left = ctx.mailbox.units_left()
+    reserve = 0 if left is None else left // 3
     start = sequences.get_kv(conn, HISTORY_KEY)
-    if start is None:
-        current = profile_history_id or ctx.mailbox.profile().history_id
-        full_sync(ctx, now)
-        _mark_caught_up(ctx, _found_late(ctx), now)  # nothing was applied before: all covered
-        _save_cursor(ctx, current)
+    if start is None or sequences.get_kv(conn, FULL_SYNC_KEY) is not None:
+        _run_full_sync(ctx, now, start, profile_history_id, reserve)
         return
     try:
-        changes = ctx.mailbox.history_since(start)
+        done = _history_sync(ctx, start, now, reserve)
     except HistoryExpired:
         log.info("Gmail history id %s expired; searching for replies per interview", start)
-        current = ctx.mailbox.profile().history_id
-        full_sync(ctx, now)
-        catch_up(ctx, now)
-        _save_cursor(ctx, current)
+        _run_full_sync(ctx, now, start, None, reserve)
         return
-    watching = sequences.list_interviews(conn, WATCHED)
-    drafted_threads = {
-        r.thread_id
-        for r in sequences.steps_in_state(conn, [sequences.StepState.DRAFTED])
-        if r.thread_id
-    }
-    if watching or drafted_threads:
-        added = [m for m in changes.added if "DRAFT" not in m.label_ids]
-        for message in added:
-            if _seen(ctx, message.message_id):
+    if done:
+        catch_up(ctx, now, reserve=reserve)
+
+
+def waiting_for_inbox(ctx: Context) -> set[str]:
+    """Interviews whose mail has not been searched yet (their drafts wait for it)."""
+    waiting = full_sync_waiting(ctx)
+    return waiting | {row.interview.key for row in found_late(ctx)}
+
+
+def _run_full_sync(
+    ctx: Context, now: datetime, start: str | None, profile_history_id: str | None, reserve: int
+) -> None:
+    """Start or go on with a full sync; at its end store the history id taken at its start."""
+    conn = ctx.store.conn
+    state = sequences.get_kv(conn, FULL_SYNC_KEY)
+    if state is None:
+        current = profile_history_id or ctx.mailbox.profile().history_id
+        state = f"{'first' if start is None else 'expired'}:{current}"
+        with ctx.store.write():
+            sequences.set_kv(conn, FULL_SYNC_KEY, state)
+    kind, _, target = state.partition(":")
+    if not full_sync(ctx, now, reserve=reserve):
+        return
+    if kind == "first":
+        mark_caught_up(ctx, found_late(ctx), now)  # nothing was applied before: all covered
+    elif not catch_up(ctx, now, reserve=reserve):
+        return
+    _save_cursor(ctx, target)
+    finish_full_sync(ctx)
+
+
+def _history_sync(ctx: Context, start: str, now: datetime, reserve: int) -> bool:
+    """Apply the history since `start` page by page; False when the budget stopped it."""
+    pages = list(ctx.mailbox.history_pages(start))
+    conn = ctx.store.conn
+    watching = bool(sequences.list_interviews(conn, WATCHED))
+    if not watching:
+        for page in pages:
+            _resolve_deleted(ctx, page.deleted, now)
+        _save_cursor(ctx, pages[-1].history_id)
+        return True
+    wanted = _worth_reading(ctx, pages, now)
+    for page in pages:
+        for message in page.added:
+            if message.message_id not in wanted or seen(ctx, message.message_id):
                 continue
+            if not has_budget(ctx, reserve + MESSAGE_UNITS):
+                log.info("inbox sync paused at the tick's unit budget; the next tick goes on")
+                return False
             meta = ctx.mailbox.metadata(message.message_id)
-            if meta is not None:
+            if meta is not None and "DRAFT" not in meta.label_ids:
                 apply_message(ctx, meta, now)
-        _resolve_deleted(ctx, changes.deleted, now)
-    catch_up(ctx, now)
-    _save_cursor(ctx, changes.history_id)
+        _resolve_deleted(ctx, page.deleted, now)
+        _save_cursor(ctx, page.history_id)
+    return True
+
+
+def _worth_reading(ctx: Context, pages: list[HistoryChanges], now: datetime) -> set[str]:
+    """Ids of the added messages that can matter: known thread, sent by the user, or found.
+
+    The combined search runs only when some message is not settled by its thread or labels.
+    """
+    from agent.engine.mail_index import current_index
+
+    index = current_index(ctx)
+    wanted: set[str] = set()
+    open_ids: set[str] = set()
+    for page in pages:
+        for message in page.added:
+            if "DRAFT" in message.label_ids:
+                continue
+            if _settled(index.has_thread(message.thread_id), message):
+                wanted.add(message.message_id)
+            else:
+                open_ids.add(message.message_id)
+    if open_ids:
+        wanted |= open_ids & _combined_search(ctx, now)
+    return wanted
+
+
+def _settled(known_thread: bool, message: AddedMessage) -> bool:
+    """A message worth reading for its thread or for being the user's own."""
+    return known_thread or "SENT" in message.label_ids
+
+
+def _combined_search(ctx: Context, now: datetime) -> set[str]:
+    """Ids of recent mail from any watched employer, or a delivery report (a few searches)."""
+    conn = ctx.store.conn
+    last = sequences.get_kv(conn, SEARCHED_KEY)
+    since = datetime.fromisoformat(last) if last else now
+    epoch = int((min(since, now) - SEARCH_OVERLAP).timestamp())
+    found: set[str] = set()
+    for clause in _combined_clauses(ctx):
+        query = f"after:{epoch} -in:drafts {clause}"
+        found |= {m for m, _ in ctx.mailbox.search(query, limit=COMBINED_LIMIT)}
+    with ctx.store.write():
+        sequences.set_kv(conn, SEARCHED_KEY, now.isoformat())
+    return found
+
+
+def _combined_clauses(ctx: Context) -> list[str]:
+    """Queries for the employers' senders, ATS mail naming a company, and delivery reports."""
+    senders: list[str] = []
+    companies: list[str] = []
+    for row in sequences.list_interviews(ctx.store.conn, WATCHED):
+        for contact in (*row.interview.contacts, row.interview.primary):
+            addr = contact.email.strip().lower()
+            domain = addr.rpartition("@")[2]
+            term = domain if domain and domain not in PUBLIC_MAIL_DOMAINS else addr
+            if term and term not in senders:
+                senders.append(term)
+        phrase = company_phrase(row.interview.company)
+        if phrase and f'"{phrase}"' not in companies:
+            companies.append(f'"{phrase}"')
+    ats = f"from:({' OR '.join(APPLICANT_TRACKING)})"
+    pieces = [BOUNCE_CLAUSE]
+    pieces += [f"from:({' OR '.join(c)})" for c in _chunks(senders, QUERY_CHARS // 2)]
+    room = QUERY_CHARS // 2 - len(ats)
+    pieces += [f"({ats} ({' OR '.join(c)}))" for c in _chunks(companies, room)]
+    return ["{" + " ".join(group) + "}" for group in _chunks(pieces, QUERY_CHARS)]
+
+
+def _chunks(terms: list[str], size: int) -> list[list[str]]:
+    """Terms in groups whose joined length stays about `size` characters."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    length = 0
+    for term in terms:
+        if current and length + len(term) + 4 > size:
+            out.append(current)
+            current, length = [], 0
+        current.append(term)
+        length += len(term) + 4
+    if current:
+        out.append(current)
+    return out
 
 
 def _save_cursor(ctx: Context, history_id: str) -> None:
@@ -69,11 +214,6 @@ def _save_cursor(ctx: Context, history_id: str) -> None:
         return
     with ctx.store.write():
         sequences.set_kv(ctx.store.conn, HISTORY_KEY, history_id)
-
-
-def _seen(ctx: Context, message_id: str) -> bool:
-    """True when a message was already applied (it never counts twice)."""
-    return mail_side.message_seen(ctx.store.conn, message_id)
 
 
 def _resolve_deleted(ctx: Context, deleted: tuple[str, ...], now: datetime) -> None:
@@ -86,147 +226,11 @@ def _resolve_deleted(ctx: Context, deleted: tuple[str, ...], now: datetime) -> N
             resolve_draft(ctx, row, now)
 
 
-def interview_query(ctx: Context, row: sequences.InterviewRow, *, since: datetime) -> str:
-    """A Gmail search for mail that may be the employer's, since a moment.
-
-    From a contact or the company's domain, or from an applicant-tracking system and naming
-    the company (a superset of what `classify` takes for the company's answer), so that the
-    system's mail about other companies cannot crowd the reply out of the results.
-    """
-    interview = row.interview
-    senders: list[str] = []
-    for contact in (*interview.contacts, interview.primary):
-        if contact.email and contact.email not in senders:
-            senders.append(contact.email)
-        domain = contact.email.rpartition("@")[2]
-        if domain and domain not in PUBLIC_MAIL_DOMAINS and domain not in senders:
-            senders.append(domain)
-    clauses = [f"from:({' OR '.join(senders)})"] if senders else []
-    company = " ".join(_phrase_safe(interview.company).split())
-    if company:
-        clauses.append(f'(from:({" OR ".join(APPLICANT_TRACKING)}) "{company}")')
-    epoch = int(since.timestamp())
-    return f"after:{epoch} -in:drafts {{{' '.join(clauses)}}}"
-
-
-def _phrase_safe(text: str) -> str:
-    """Event text fit to sit between the quotes of a search phrase."""
-    return printable(text).replace('"', " ")
-
-
-def full_sync(ctx: Context, now: datetime) -> None:
-    """Bounded catch-up: per watched interview that has begun, search since its start.
-
-    The messages found are applied oldest first, so the first reply is the one that stops.
-    """
-    conn = ctx.store.conn
-    found: dict[str, MessageMeta] = {}
-    for row in sequences.list_interviews(conn, WATCHED):
-        if row.interview.start <= now:
-            _gather(ctx, row, found, lambda message_id: not _seen(ctx, message_id))
-    for meta in sorted(found.values(), key=lambda m: (m.internal_date, m.id)):
-        apply_message(ctx, meta, now)
-    for step in sequences.steps_in_state(conn, [sequences.StepState.DRAFTED]):
-            resolve_draft(ctx, step, now)
-
-
-def catch_up(ctx: Context, now: datetime) -> None:
-    """Interviews found after they began: apply to them, once, the mail since their start.
-
-    History sync applied that mail before the agent knew the interview (or never, when
-    nothing was watched); a message applied while the interview was known is not redone.
-    """
-    late = _found_late(ctx)
-    if not late:
-        return
-    found: dict[str, MessageMeta] = {}
-    targets: dict[str, set[str]] = {}
-    for row in late:
-        ids = _gather(
-            ctx, row, found, functools.partial(_applied_before, ctx, moment=row.first_seen)
-        )
-        for message_id in ids:
-            targets.setdefault(message_id, set()).add(row.interview.key)
-    for message_id in sorted(targets, key=lambda m: (found[m].internal_date, m)):
-        apply_message(ctx, found[message_id], now, only=frozenset(targets[message_id]))
-    _mark_caught_up(ctx, late, now)
-
-
-def _found_late(ctx: Context) -> list[sequences.InterviewRow]:
-    """Watched interviews first seen after they began and not caught up yet."""
-    conn = ctx.store.conn
-    return [
-        row
-        for row in sequences.list_interviews(conn, WATCHED)
-        if row.first_seen > row.interview.start
-        and sequences.get_kv(conn, CAUGHT_UP + row.interview.key) is None
-    ]
-
-
-def _applied_before(ctx: Context, message_id: str, moment: datetime) -> bool:
-    """True when a message was never applied, or only before `moment`."""
-    seen = mail_side.seen_at(ctx.store.conn, message_id)
-    return seen is None or seen < moment
-
-
-def _mark_caught_up(ctx: Context, rows: list[sequences.InterviewRow], now: datetime) -> None:
-    """Remember that these interviews' mail since their start has been applied."""
-    if not rows:
-        return
-    with ctx.store.write():
-        for row in rows:
-            sequences.set_kv(ctx.store.conn, CAUGHT_UP + row.interview.key, now.isoformat())
-
-
-def _gather(
-    ctx: Context,
-    row: sequences.InterviewRow,
-    found: dict[str, MessageMeta],
-    wanted: Callable[[str], bool],
-) -> set[str]:
-    """The wanted messages since an interview began: from its people, to them, in its threads.
-
-    Their metadata is added to `found` (read once, shared across interviews); drafts are left out.
-    """
-    since = row.interview.start
-    ids = ctx.mailbox.search(interview_query(ctx, row, since=since), limit=SEARCH_LIMIT)
-    contacts = " OR ".join(sorted({c.email for c in row.interview.contacts}))
-    if contacts:
-        ids += ctx.mailbox.search(
-            f"after:{int(since.timestamp())} in:sent to:({contacts})", limit=SEARCH_LIMIT
-        )
-    mine: set[str] = set()
-    for message_id, _ in ids:
-        if message_id in mine or not wanted(message_id):
-            continue
-        if message_id not in found:
-            meta = ctx.mailbox.metadata(message_id)
-            if meta is None or "DRAFT" in meta.label_ids:
-                continue
-            found[message_id] = meta
-        mine.add(message_id)
-    for thread_id in _sequence_threads(ctx, row.interview.key):
-        for meta in ctx.mailbox.thread_messages(thread_id):
-            if meta.id in mine or "DRAFT" in meta.label_ids or not wanted(meta.id):
-                continue
-            found.setdefault(meta.id, meta)
-            mine.add(meta.id)
-    return mine
-
-
-def _sequence_threads(ctx: Context, key: str) -> set[str]:
-    """Threads of this sequence's drafts and of what the candidate sent."""
-    conn = ctx.store.conn
-    threads = {r.thread_id for r in sequences.get_steps(conn, key) if r.thread_id}
-    threads |= {s.thread_id for s in mail_side.sent_messages(conn, key)}
-    return threads
-
-
 def reply_arrived(ctx: Context, row: sequences.InterviewRow, now: datetime) -> bool:
     """The last look before a draft: did an employer message arrive since the last sync?"""
-    query = interview_query(ctx, row, since=row.interview.start)
+    query = interview_query(row, since=row.interview.start)
     for message_id, _ in ctx.mailbox.search(query, limit=LAST_LOOK_LIMIT):
-        if _seen(ctx, message_id):
+        if seen(ctx, message_id):
             continue
         meta = ctx.mailbox.metadata(message_id)
         if meta is not None and "DRAFT" not in meta.label_ids:

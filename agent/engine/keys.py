@@ -1,16 +1,17 @@
 """Finding what Gmail holds for a step by the key header its draft carries.
 
-Every draft the agent makes carries the key of its (interview, step, recipient) row in an
-`X-Followup-Key` header, and so does the message the candidate sends from it. `key_header`
-is the one place that value is computed; everything that looks for a draft or a sent
-message by its key compares what Gmail holds with it.
+Every draft the agent makes carries an opaque key of its (interview, step, recipient) row in
+an `X-Followup-Key` header (a keyed hash: `core.headers.draft_key_value`), and so does the
+message the candidate sends from it. `draft_key` is the one place the engine computes it;
+everything that looks for a draft or a sent message by its key compares what Gmail holds
+with it (or with the readable key older versions wrote).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from agent.core.headers import KEY_HEADER, key_value
+from agent.core.headers import KEY_HEADER, decode_key, draft_key_value, legacy_key
 from agent.core.model import MessageMeta, StepState
 from agent.core.ports import DraftRef
 from agent.engine.context import Context
@@ -19,22 +20,25 @@ from agent.store import mail_side, sequences
 SENT_LOOK_LIMIT = 50  # messages looked at per search for a key
 
 
-def draft_key(row: sequences.StepRow) -> str:
-    """The natural key of a draft (interview, step, recipient)."""
-    return f"{row.interview_key}#{row.step.value}#{row.recipient}"
+def draft_key(ctx: Context, row: sequences.StepRow) -> str:
+    """The opaque X-Followup-Key value of the draft for one (interview, step, recipient) row."""
+    return draft_key_value(ctx.key_secret, row.interview_key, row.step.value, row.recipient)
 
 
-def key_header(row: sequences.StepRow) -> str:
-    """The X-Followup-Key value this row's draft carries, as `same_key` compares it.
+def key_header(ctx: Context, row: sequences.StepRow) -> str:
+    """The key this row's draft carries, as `same_key` compares it."""
+    return same_key(draft_key(ctx, row))
 
-    The one place it is computed (see the module's docstring).
-    """
-    return same_key(key_value(draft_key(row)))
+
+def row_keys(ctx: Context, row: sequences.StepRow) -> tuple[str, str]:
+    """The keys a draft of this row may carry: the opaque one, and an older readable one."""
+    legacy = same_key(legacy_key(row.interview_key, row.step.value, row.recipient))
+    return key_header(ctx, row), legacy
 
 
 def same_key(value: str | None) -> str:
-    """A key header value as compared: folding whitespace does not count."""
-    return "".join((value or "").split())
+    """A key header value as compared: older encodings decoded, folding whitespace dropped."""
+    return "".join(decode_key("".join((value or "").split())).split())
 
 
 def message_key(meta: MessageMeta) -> str:
@@ -63,7 +67,8 @@ def draft_index(ctx: Context) -> dict[str, DraftRef]:
 
 def find_draft_for(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
     """A draft made for this row that state.db does not know (an interrupted run, a lost file)."""
-    return draft_index(ctx).get(key_header(row))
+    index = draft_index(ctx)
+    return next((index[k] for k in row_keys(ctx, row) if k in index), None)
 
 
 def sent_with_keys(ctx: Context, recipients: list[str], since: datetime) -> list[MessageMeta]:
@@ -87,8 +92,8 @@ def sent_with_keys(ctx: Context, recipients: list[str], since: datetime) -> list
 
 def find_sent_for(ctx: Context, row: sequences.StepRow, since: datetime) -> MessageMeta | None:
     """The candidate sent this row's draft (the key says so) before state.db heard of it."""
-    wanted = key_header(row)
+    wanted = row_keys(ctx, row)
     for meta in sent_with_keys(ctx, [row.recipient], since):
-        if message_key(meta) == wanted:
+        if message_key(meta) in wanted:
             return meta
     return None

@@ -18,7 +18,7 @@ from datetime import datetime
 from agent.core.model import EMAIL_STEPS, StepState
 from agent.engine.context import Context
 from agent.engine.draft_life import adopt_draft, mark_sent, record_sent_message
-from agent.engine.keys import draft_index, key_header, message_key, sent_with_keys
+from agent.engine.keys import draft_index, message_key, row_keys, sent_with_keys
 from agent.engine.step_rows import ensure_rows
 from agent.store import sequences
 
@@ -40,12 +40,12 @@ def reconcile_keys(ctx: Context, row: sequences.InterviewRow, now: datetime) -> 
         return  # nothing of it can have been drafted yet
     if not any(r.state in ADOPTABLE for r in rows):
         return  # every step has its draft or was sent: nothing to adopt, nothing to create
-    by_key = {key_header(r): r for r in rows}
+    by_key = {k: r for r in rows for k in row_keys(ctx, r)}
     index = draft_index(ctx)
-    for header, r in by_key.items():
-        ref = index.get(header)
+    for r in rows:
+        ref = next((index[k] for k in row_keys(ctx, r) if k in index), None)
         if ref is not None and r.state in ADOPTABLE:
-            log.info("adopting draft %s for %s", ref.draft_id, header)
+            log.info("adopting draft %s for %s %s", ref.draft_id, r.step.value, r.recipient)
             adopt_draft(ctx, r, ref, now)
     for meta in sent_with_keys(ctx, [r.recipient for r in rows], row.interview.start):
         r = by_key.get(message_key(meta))

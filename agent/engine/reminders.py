@@ -18,6 +18,7 @@ from agent.core.spoken import cue, voicemail
 from agent.core.text import one_line
 from agent.engine.context import Context
 from agent.engine.draft_life import contact_for
+from agent.engine.sender import sign
 from agent.store import reminder_rows, sequences
 from agent.store.reminder_rows import ReminderRow
 
@@ -78,6 +79,7 @@ def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> Reminder
         scripts = []
         for contact in people:
             day = want.due.astimezone(ctx.zone).date()
+            sign(ctx, fetch=False)
             script = voicemail(ctx.settings, ctx.templates, want.step, interview, contact, day)
             phone = interview.notes.phone or "no number noted (add `Phone:` to the event)"
             scripts.append(f"Call {contact.name or contact.email}: {phone}\n\n{script.strip()}")

@@ -15,7 +15,7 @@ from agent.core.templating import TemplateSet
 from agent.engine.advance import advance
 from agent.engine.calendar_sync import apply_calendar, supersede_passed_rounds, token_key
 from agent.engine.context import Context, Run
-from agent.engine.inbox_sync import sync_inbox
+from agent.engine.inbox_sync import sync_inbox, waiting_for_inbox
 from agent.engine.reminders import sync_reminders
 from agent.store import sequences
 from agent.store.db import Store
@@ -33,14 +33,17 @@ class Session:
     mailbox: Mailbox
     calendar: CalendarSource
     templates: TemplateSet
+    key_secret: bytes = b""  # behind each draft's opaque key header
 
 
 def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
     """One pass: sync the calendar, sync the inbox, then act on each due step."""
     if now.tzinfo is None:
         raise ValueError("tick needs an aware `now`")
+    session.templates.check_used()  # a broken template stops every tick, not only a due step
     settings, conn = session.settings, session.store.conn
     mailbox = session.mailbox
+    mailbox.start_tick()
     user_email = settings.user.email.lower() or sequences.get_kv(conn, USER_EMAIL_KEY)
     profile_history_id = None
     if not user_email:
@@ -73,12 +76,16 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         zone=ZoneInfo(zone_name),
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
         dry_run=dry_run,
+        key_secret=session.key_secret,
     )
     for sync in syncs:
         apply_calendar(ctx, sync, now)
     supersede_passed_rounds(ctx, now)
     sync_inbox(ctx, now, profile_history_id=profile_history_id)
+    waiting = waiting_for_inbox(ctx)  # their mail is not searched yet: drafts wait
     for row in sequences.list_interviews(conn, [InterviewStatus.ACTIVE]):
+        if row.interview.key in waiting:
+            continue
         current = sequences.get_interview(conn, row.interview.key)
         if current is not None and current.status == InterviewStatus.ACTIVE:
             advance(ctx, current, now)

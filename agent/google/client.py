@@ -17,6 +17,7 @@ from agent.core.errors import (
     GoogleRefused,
     GoogleUnavailable,
     OutcomeUnknown,
+    QuotaStop,
 )
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,24 @@ CHANGEABLE_400_REASONS = frozenset({"failedPrecondition", "FAILED_PRECONDITION"}
 # Safe to send twice: their second copy does no second thing (RFC 9110 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 BACKOFF_CAP_SECONDS = 32.0
+QUOTA_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
+# Gmail quota units per call (google-api-notes.md); Calendar calls cost no Gmail units.
+GMAIL_UNITS: dict[str, int] = {
+    "gmail.users.getProfile": 1,
+    "gmail.users.history.list": 2,
+    "gmail.users.labels.list": 1,
+    "gmail.users.settings.sendAs.list": 1,
+    "gmail.users.messages.list": 5,
+    "gmail.users.drafts.list": 5,
+    "gmail.users.messages.get": 20,
+    "gmail.users.messages.attachments.get": 5,
+    "gmail.users.drafts.get": 20,
+    "gmail.users.threads.get": 40,
+    "gmail.users.drafts.create": 10,
+    "gmail.users.drafts.delete": 10,
+    "gmail.users.drafts.update": 15,
+}
+UNKNOWN_GMAIL_UNITS = 5
 
 
 @dataclass(frozen=True)
@@ -112,6 +131,42 @@ def is_retryable(exc: BaseException) -> bool:
     return status == 403 and error_reason(exc) in RETRYABLE_403_REASONS
 
 
+def is_quota_refusal(exc: BaseException) -> bool:
+    """True for Gmail's per-minute quota answer: 429, or 403 with a rate-limit reason."""
+    status = error_status(exc)
+    return status == 429 or (status == 403 and error_reason(exc) in QUOTA_REASONS)
+
+
+def request_units(request: Any) -> int:
+    """The Gmail quota units a request costs (0 for Calendar)."""
+    method = str(getattr(request, "methodId", "") or "")
+    if not method.startswith("gmail."):
+        return 0
+    return GMAIL_UNITS.get(method, UNKNOWN_GMAIL_UNITS)
+
+
+@dataclass
+class UnitMeter:
+    """Gmail units spent in the current tick against its budget (None: no budget)."""
+
+    budget: int | None = None
+    spent: int = 0
+
+    def left(self) -> int | None:
+        """Units this tick may still spend, or None without a budget."""
+        return None if self.budget is None else max(0, self.budget - self.spent)
+
+    def charge(self, units: int, what: str) -> None:
+        """Count a request's units; QuotaStop when it would take the tick past its budget."""
+        if units and self.budget is not None and self.spent + units > self.budget:
+            raise QuotaStop(
+                f"{what}: stopped at this tick's budget of {self.budget} Gmail quota units "
+                f"({self.spent} spent; [google] unit_budget); what was done is kept and "
+                "the next tick continues"
+            )
+        self.spent += units
+
+
 def describe(exc: BaseException) -> str:
     """A short description of an API failure for a one-line message."""
     status = error_status(exc)
@@ -128,9 +183,10 @@ def describe(exc: BaseException) -> str:
 class Api:
     """Runs API requests: reads with backoff, writes exactly once."""
 
-    def __init__(self, policy: RetryPolicy, where: str) -> None:
+    def __init__(self, policy: RetryPolicy, where: str, meter: UnitMeter | None = None) -> None:
         self.policy = policy
         self.where = where
+        self.meter = meter or UnitMeter()
 
     def read(self, request: Any, what: str, *, expect: frozenset[int] = frozenset()) -> Any:
         """Execute an idempotent request, retrying retryable failures with backoff.
@@ -140,11 +196,15 @@ class Api:
         attempt = 0
         while True:
             attempt += 1
+            units = request_units(request)
+            self.meter.charge(units, what)
             try:
                 return request.execute(num_retries=0)
             except Exception as exc:
                 if not is_api_failure(exc) or error_status(exc) in expect:
                     raise
+                if units and is_quota_refusal(exc):
+                    raise quota_stop(exc, what) from exc
                 if not is_retryable(exc) or attempt >= self.policy.max_tries:
                     raise self.fail(exc, what) from exc
                 wait = self.policy.delay(attempt)
@@ -157,6 +217,8 @@ class Api:
         A failure without an HTTP answer (connection closed or reset after sending, timeout)
         is OutcomeUnknown: Google may have done it, so the caller reconciles before retrying.
         """
+        units = request_units(request)
+        self.meter.charge(units, what)
         try:
             return request.execute(num_retries=0)
         except Exception as exc:
@@ -167,6 +229,8 @@ class Api:
                     f"{what}: no answer from {self.where} after sending ({describe(exc)}); "
                     "whether it was done is checked before anything is tried again"
                 ) from exc
+            if units and is_quota_refusal(exc):
+                raise quota_stop(exc, what) from exc
             raise self.fail(exc, what) from exc
 
     def fail(self, exc: BaseException, what: str) -> Exception:
@@ -189,6 +253,14 @@ class Api:
         if status in LASTING_STATUS and reason not in CHANGEABLE_400_REASONS:
             return GoogleRefused(f"{what}: {describe(exc)}")
         return GoogleApiError(f"{what}: {describe(exc)}")
+
+
+def quota_stop(exc: BaseException, what: str) -> QuotaStop:
+    """Gmail refused for its per-minute quota: end the tick, keep what was done."""
+    return QuotaStop(
+        f"{what}: stopped at Gmail's quota ({describe(exc)}); what was done is kept "
+        "and the next tick continues"
+    )
 
 
 def is_api_failure(exc: BaseException) -> bool:
@@ -283,7 +355,12 @@ def write_once_http(timeout: float) -> Any:
 
 
 def build_services(
-    credentials: Any, *, endpoint: str, timeout: float, policy: RetryPolicy
+    credentials: Any,
+    *,
+    endpoint: str,
+    timeout: float,
+    policy: RetryPolicy,
+    unit_budget: int | None = None,
 ) -> Services:
     """Build Gmail v1 and Calendar v3 from the bundled discovery documents (no network)."""
     import google_auth_httplib2
@@ -310,4 +387,5 @@ def build_services(
         cache_discovery=False,
         client_options=cal_opts,
     )
-    return Services(gmail=gmail, calendar=calendar, api=Api(policy, endpoint or "Google"))
+    api = Api(policy, endpoint or "Google", UnitMeter(unit_budget))
+    return Services(gmail=gmail, calendar=calendar, api=api)

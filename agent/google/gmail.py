@@ -5,12 +5,21 @@ from __future__ import annotations
 import base64
 import html
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from agent.core.headers import KEY_HEADER
 from agent.core.model import MessageMeta
-from agent.core.ports import AddedMessage, DraftRef, HistoryChanges, HistoryExpired, Profile
+from agent.core.ports import (
+    AddedMessage,
+    DraftRef,
+    HistoryChanges,
+    HistoryExpired,
+    Profile,
+    SendAs,
+)
+from agent.core.signature import html_to_text
 from agent.core.text import well_formed
 from agent.google.client import Services
 
@@ -63,6 +72,22 @@ class Gmail:
         data = self.api.read(self.users.getProfile(userId="me"), "reading the Gmail profile")
         return Profile(str(data["emailAddress"]).lower(), str(data["historyId"]))
 
+    def sender_identity(self) -> SendAs:
+        """settings.sendAs.list: the default send-as address's name and signature (as text)."""
+        data = self.api.read(
+            self.users.settings().sendAs().list(userId="me"), "reading your Gmail signature"
+        )
+        entries = [e for e in data.get("sendAs") or [] if isinstance(e, dict)]
+        chosen = next((e for e in entries if e.get("isDefault")), None) or next(
+            (e for e in entries if e.get("isPrimary")), None
+        )
+        if chosen is None:
+            return SendAs()
+        return SendAs(
+            display_name=str(chosen.get("displayName") or ""),
+            signature=html_to_text(str(chosen.get("signature") or "")),
+        )
+
     def history_since(self, start_history_id: str) -> HistoryChanges:
         """Every message added/deleted since the id, all pages; HistoryExpired on 404."""
         from googleapiclient.errors import HttpError
@@ -96,6 +121,46 @@ class Gmail:
             page_token = page.get("nextPageToken")
             if not page_token:
                 return HistoryChanges(tuple(added), tuple(deleted), latest)
+
+    def history_pages(self, start_history_id: str) -> Iterator[HistoryChanges]:
+        """history.list page by page; each page's history_id is safe to resume from.
+
+        That is the page's last record id (the mailbox's historyId on the last page), so a
+        caller that stores it after applying the page never reads the page again.
+        """
+        from googleapiclient.errors import HttpError
+
+        page_token: str | None = None
+        while True:
+            request = self.users.history().list(
+                userId="me",
+                startHistoryId=start_history_id,
+                historyTypes=HISTORY_TYPES,
+                maxResults=PAGE_SIZE,
+                pageToken=page_token,
+            )
+            try:
+                page = self.api.read(request, "reading Gmail history", expect=frozenset({404}))
+            except HttpError as exc:
+                raise HistoryExpired() from exc
+            records = page.get("history") or ()
+            added, deleted = _history_records(records)
+            page_token = page.get("nextPageToken")
+            if page_token and records:
+                cursor = str(records[-1].get("id") or start_history_id)
+            else:
+                cursor = str(page.get("historyId") or start_history_id)
+            yield HistoryChanges(tuple(added), tuple(deleted), cursor)
+            if not page_token:
+                return
+
+    def units_left(self) -> int | None:
+        """Gmail quota units this tick may still spend (None: no budget)."""
+        return self.api.meter.left()
+
+    def start_tick(self) -> None:
+        """A new tick: its unit budget starts full."""
+        self.api.meter.spent = 0
 
     def search(self, query: str, *, limit: int = 100) -> list[tuple[str, str]]:
         """(message id, thread id) of messages matching a Gmail query, newest first."""
@@ -213,6 +278,20 @@ class Gmail:
         except HttpError:
             return False
         return True
+
+
+def _history_records(records: Any) -> tuple[list[AddedMessage], list[str]]:
+    """Messages added (id, thread, labels) and ids deleted in a page of history records."""
+    added: list[AddedMessage] = []
+    deleted: list[str] = []
+    for record in records:
+        for entry in record.get("messagesAdded") or ():
+            msg = entry.get("message") or {}
+            labels = tuple(msg.get("labelIds") or ())
+            added.append(AddedMessage(str(msg.get("id")), str(msg.get("threadId", "")), labels))
+        for entry in record.get("messagesDeleted") or ():
+            deleted.append(str((entry.get("message") or {}).get("id")))
+    return added, deleted
 
 
 def to_message_meta(data: dict[str, Any]) -> MessageMeta:

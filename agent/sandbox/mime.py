@@ -44,8 +44,14 @@ class Parsed:
 
     def addresses(self, *names: str) -> list[tuple[str, str]]:
         """(display name, lowercased address) pairs from the named address headers."""
-        values = [v for n in names for v in self.all_headers(n)]
-        return [(name, addr.lower()) for name, addr in getaddresses(values) if addr]
+        values = tuple(v for n in names for v in self.all_headers(n))
+        return list(_address_pairs(values))
+
+
+@lru_cache(maxsize=65536)
+def _address_pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(display name, lowercased address) pairs of header values (cached: searches repeat)."""
+    return tuple((name, addr.lower()) for name, addr in getaddresses(list(values)) if addr)
 
 
 def normalize_subject(subject: str) -> str:
@@ -105,7 +111,7 @@ def _text_of(msg: Message) -> str:
     return plain if plain is not None else (html_text or "")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def parse(raw: bytes) -> Parsed:
     """Parse raw RFC 822 bytes (cached: messages are immutable)."""
     msg = email.message_from_bytes(raw, policy=policy.default)

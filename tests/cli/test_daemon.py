@@ -21,6 +21,7 @@ from agent.core.errors import (
     AuthError,
     GoogleApiError,
     GoogleUnavailable,
+    QuotaStop,
     SettingsError,
     StateError,
 )
@@ -139,6 +140,24 @@ def test_transient_errors_are_retried_with_backoff(caplog: pytest.LogCaptureFixt
     assert any("cannot reach Google" in m and "failure 1 in a row" in m for m in warnings)
     assert any("HTTP 400: bad" in m and "failure 2 in a row" in m for m in warnings)
     assert any("a bug" in m and "failure 3 in a row" in m for m in warnings)
+
+
+def test_a_quota_stop_is_no_failure_and_never_backs_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="agent.cli.daemon")
+    quota = "reading a message: stopped at Gmail's quota (HTTP 429 rateLimitExceeded)"
+    ticks = Ticks(
+        GoogleUnavailable("cannot reach Google"),
+        *(QuotaStop(quota) for _ in range(4)),
+        SettingsError("stop"),
+    )
+    code = run_daemon(ticks, interval=timedelta(seconds=0.05), misfire_grace=GRACE)
+    assert code == 3  # quota stops did not end the loop
+    assert len(ticks.nows) == 6
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("Gmail's quota" in m and "next tick in 0:00:00.05" in m for m in messages) == 4
+    assert not any("Gmail's quota" in m and "in a row" in m for m in messages)
 
 
 def test_fatal_outcome_returns_its_exit_code() -> None:

@@ -22,7 +22,7 @@ from agent.core.compose import (
     template_context,
 )
 from agent.core.errors import TemplateError
-from agent.core.headers import KEY_HEADER, UnsafeHeader, decode_key, intended_names
+from agent.core.headers import KEY_HEADER, UnsafeHeader, draft_key_value, intended_names
 from agent.core.model import Contact, Interview, Notes, RenderedDraft, StepName, ThreadRef
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.templating import VARIABLES, TemplateSet
@@ -99,7 +99,7 @@ def draft(
         content=CONTENT,
         user=USER,
         templates=templates,
-        key=key or f"primary/evt123#{step.value}#{to.email}",
+        key=key or draft_key_value(b"s" * 32, "primary/evt123", step.value, to.email),
         thread=thread,
         branch=branch,
         follow_up_date="Thursday, December 3" if branch == "named" else None,
@@ -145,7 +145,9 @@ def test_thank_you_draft_has_exact_headers_and_body() -> None:
     assert msg["To"].addresses[0].display_name == "Jane Doe"
     assert str(msg["Subject"]) == "Thank you for the Engineer interview at Acme"
     assert rendered.subject == "Thank you for the Engineer interview at Acme"
-    assert msg[KEY_HEADER] == "primary/evt123#thank_you#jane@acme.com"
+    expected = draft_key_value(b"s" * 32, "primary/evt123", "thank_you", "jane@acme.com")
+    assert msg[KEY_HEADER] == expected
+    assert "primary" not in msg[KEY_HEADER] and "jane" not in msg[KEY_HEADER]
     assert msg["MIME-Version"] == "1.0"
     assert msg["Content-Type"] == 'text/plain; charset="utf-8"'
     assert msg["Date"] is None and msg["Message-ID"] is None
@@ -159,7 +161,7 @@ def test_thank_you_draft_has_exact_headers_and_body() -> None:
     assert rendered.body.endswith("Best regards,\nAlex Morgan\n+1 555 0199\n")
     assert rendered.voicemail.count("+1 555 0199") == 2
     assert "(Call Jane Doe at +1 555 0100.)" in rendered.voicemail
-    assert "You ship small changes every day." in rendered.voicemail
+    assert "because you ship small changes every day and on-call is shared." in rendered.voicemail
 
 
 def test_header_names_are_spelled_exactly() -> None:
@@ -210,7 +212,7 @@ def test_empty_names_and_notes_render_sensibly() -> None:
     ]:
         rendered = compose_draft(
             step=step, interview=iv, to=bare, sender="alex@gmail.com", candidate_name="",
-            content=ContentSettings(), user=UserSettings(), templates=DEFAULTS, key="k",
+            content=ContentSettings(), user=UserSettings(), templates=DEFAULTS, key="k1abc",
             thread=None, branch=branch, today=date(2026, 12, 4),
         )
         assert rendered.body.startswith("Hello,\n"), step
@@ -221,7 +223,7 @@ def test_empty_names_and_notes_render_sensibly() -> None:
     late = compose_draft(
         step=StepName.THANK_YOU, interview=iv, to=bare, sender="alex@gmail.com",
         candidate_name="", content=ContentSettings(), user=UserSettings(), templates=DEFAULTS,
-        key="k", thread=None, today=date(2026, 12, 4),
+        key="k1abc", thread=None, today=date(2026, 12, 4),
     )
     assert "meet with me on Tuesday, December 1." in late.body
 
@@ -390,10 +392,10 @@ def test_unsafe_sender_address_raises() -> None:
         draft(sender="alex@gmail.com\nBcc: x@y.com")
 
 
-def test_unusual_key_round_trips_through_compose() -> None:
-    key = "primary/evt\r\nBcc: x@y.com 日本#thank_you#jane@acme.com"
+def test_unusual_event_id_gives_an_opaque_key_through_compose() -> None:
+    key = draft_key_value(b"s" * 32, "primary/evt\r\nBcc: x@y.com 日本", "thank_you", "j@a.com")
     msg = assert_only_intended_headers(draft(key=key).raw, threaded=False)
-    assert decode_key(str(msg[KEY_HEADER])) == key
+    assert str(msg[KEY_HEADER]) == key
 
 
 def test_long_non_ascii_body_is_quoted_printable_and_round_trips() -> None:

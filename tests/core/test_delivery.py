@@ -210,6 +210,14 @@ def test_a_delay_is_not_a_failure(raw: bytes) -> None:
     assert result.delayed and result.failed == ()
 
 
+def test_a_delivery_receipt_is_not_a_bounce() -> None:
+    receipt = POSTFIX.replace(b"Action: failed", b"Action: delivered").replace(
+        b"Status: 5.1.1", b"Status: 2.0.0"
+    )
+    result = read_report(receipt)
+    assert result.delivered and not result.failure and result.failed == ()
+
+
 def test_a_challenge_response_dsn_is_not_a_bounce() -> None:
     result = read_report(BOXBE)
     assert result.challenge and not result.failure

@@ -465,3 +465,42 @@ def test_intermittent_runs_never_act_twice_at_once_and_settle_everything(gap_hou
     assert sorted([*acted, *skipped]) == sorted(S)
     assert acted[-1] == S.CLOSED
     assert acted == sorted(acted, key=list(S).index)
+
+
+# --- one unsent draft per contact (docs/etiquette.md) ------------------------------------------
+
+MON = datetime(2026, 11, 30, 14, tzinfo=NY)  # Thursday Dec 3 is named below
+
+
+def _paced(**mail: object) -> Plan:
+    """The Monday interview's plan with the main contact's mail states."""
+    from agent.core.etiquette import MailState
+
+    states = {StepName(k): MailState(**v) for k, v in mail.items()}  # type: ignore[arg-type]
+    return make_plan(make(MON, follow_up="Thursday"), mail=states)
+
+
+def test_named_date_still_ahead_of_the_send_keeps_it() -> None:
+    p = _paced(thank_you={"sent_at": datetime(2026, 12, 2, 9, tzinfo=NY)})
+    check_in = p.step(S.CHECK_IN)
+    assert (check_in.due, check_in.branch) == (datetime(2026, 12, 3, 10, tzinfo=NY), "named")
+    assert p.step(S.REMINDER).due == datetime(2026, 12, 8, 10, tzinfo=NY)
+
+
+def test_named_date_passed_by_the_send_uses_the_next_business_day_after_it() -> None:
+    p = _paced(thank_you={"sent_at": datetime(2026, 12, 4, 11, tzinfo=NY)})  # a Friday
+    check_in = p.step(S.CHECK_IN)
+    assert (check_in.due, check_in.branch) == (datetime(2026, 12, 7, 16, 30, tzinfo=NY), "next_day")
+    assert p.step(S.REMINDER).due == datetime(2026, 12, 10, 10, tzinfo=NY)
+    assert p.step(S.CLOSED).due == datetime(2026, 12, 17, 10, tzinfo=NY)
+
+
+def test_unsent_draft_holds_later_steps_and_closes_as_not_sent() -> None:
+    p = _paced(thank_you={"unsent_since": datetime(2026, 11, 30, 19, tzinfo=NY)})
+    assert [s.held for s in p.steps] == [False, False, True, True, False]
+    wait = "waiting for you to send or delete the thank-you to Jane Doe"
+    assert p.step(S.CHECK_IN).reason == wait
+    closed = p.step(S.CLOSED)
+    assert (closed.due, closed.branch) == (datetime(2026, 12, 14, 10, tzinfo=NY), "not_sent")
+    due = select_due(p, datetime(2026, 12, 11, 10, tzinfo=NY), {S.ASK: True, S.THANK_YOU: True})
+    assert due.act is None and due.skip == () and due.next_due == closed.due

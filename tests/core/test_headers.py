@@ -17,10 +17,10 @@ from agent.core.headers import (
     check_addr_spec,
     decode_key,
     display_name,
+    draft_key_value,
     encode_words,
     fold_line,
     intended_names,
-    key_value,
     references_value,
     verify_message,
 )
@@ -67,30 +67,44 @@ def test_as_written(text: str, expected: str) -> None:
     assert as_written(text, 10 if len(text) == 50 else 100) == expected
 
 
-def test_plain_key_is_written_as_is() -> None:
-    key = "team@group.calendar.google.com/abc_20261201T150000Z#check_in#jane@acme.com"
-    assert key_value(key) == key
-    assert parse(built(key=key))[KEY_HEADER] == key
+SECRET = bytes(range(32))
 
 
 @pytest.mark.parametrize(
     "key",
     [
-        "primary/evt 1#thank_you#jane@acme.com",
-        "primary/evt\r\nBcc: x@y.com#thank_you#jane@acme.com",
-        "primary/=?UTF-8?Q?=0A?=#thank_you#jane@acme.com",
-        "primary/日本#thank_you#jane@acme.com",
-        "primary/" + "e" * 2000 + "#thank_you#jane@acme.com",
+        "team@group.calendar.google.com/abc_20261201T150000Z",
+        "primary/evt 1",
+        "primary/evt\r\nBcc: x@y.com",
+        "primary/=?UTF-8?Q?=0A?=",
+        "primary/日本",
+        "primary/" + "e" * 2000,
     ],
 )
-def test_unusual_key_is_encoded_and_decodes_back(key: str) -> None:
-    raw = built(key=key)
+def test_draft_key_is_opaque_and_recomputable(key: str) -> None:
+    value = draft_key_value(SECRET, key, "check_in", "Bob@Initrode.example")
+    raw = built(key=value)
     msg = parse(raw)
     assert [k.lower() for k in msg] == [n.lower() for n in intended_names(False)]
-    value = str(msg[KEY_HEADER])
-    assert value.startswith("b64:")
-    assert decode_key(value) == key
-    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert str(msg[KEY_HEADER]) == value
+    assert re.fullmatch(r"k1[a-z2-7]{32}", value)
+    for revealing in ("primary", "check_in", "bob", "initrode", "#", "@", "/", "evt"):
+        assert revealing not in value
+    assert value == draft_key_value(SECRET, key, "check_in", "bob@initrode.example")
+    assert value != draft_key_value(bytes(32), key, "check_in", "bob@initrode.example")
+    assert value != draft_key_value(SECRET, key, "reminder", "bob@initrode.example")
+    assert value != draft_key_value(SECRET, key, "check_in", "jane@initrode.example")
+
+
+def test_draft_key_needs_a_secret() -> None:
+    with pytest.raises(ValueError):
+        draft_key_value(b"", "primary/e", "thank_you", "a@b.com")
+
+
+@pytest.mark.parametrize("value", ["primary/e#thank_you#a@b.com", "k1 x", "K1ABC", "k1\r\nBcc: x"])
+def test_a_readable_or_unsafe_key_value_is_refused(value: str) -> None:
+    with pytest.raises(UnsafeHeader):
+        built(key=value)
 
 
 def test_decode_key_leaves_plain_and_broken_values() -> None:

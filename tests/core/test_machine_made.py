@@ -72,6 +72,8 @@ SIGNALS = [
                  id="bulk-mailer"),
     pytest.param(msg("Acme <news@acme.com>", "Weekly", List_Unsubscribe="<mailto:u@acme.com>"),
                  id="list-unsubscribe"),
+    pytest.param(msg(JANE_FROM, "Read: Thanks", Content_Type="multipart/report; "
+                     "report-type=disposition-notification; boundary=b"), id="read-receipt"),
 ]
 
 
@@ -107,6 +109,18 @@ OUT_OF_OFFICE = [
     ("RE: Obrigado", "Estou fora do escritório até 7 de dezembro."),
     ("Odp: Dziękuję", "Jestem nieobecna do 7 grudnia."),
     ("SV: Tack", "Jag är ledig till och med 7 december."),
+    ("[AUTO] Thanks", ""),
+    ("Urlaub", ""),
+    ("Re: Thanks", "Hello, I am currently on parental leave until March."),
+    ("Re: Thanks", "Dear Sender, thank you for your message. I am out of the office until May."),
+    ("AW: Danke", "Vielen Dank für Ihre Nachricht. Ich bin ab dem 7.12. wieder im Büro."),
+    ("RE: Merci", "Bonjour, merci pour votre message. Je suis en congés jusqu'au 7 décembre."),
+    ("RE: Gracias", "Hola, gracias por su correo. Me encuentro fuera de la oficina."),
+    ("R: Grazie", "Buongiorno, grazie per la sua email. Sarò assente fino al 7 dicembre."),
+    ("Re: Bedankt", "Beste afzender, bedankt voor uw bericht. Ik ben tot 7 december afwezig."),
+    ("RE: Obrigado", "Olá, obrigado pelo seu email. Estarei ausente até 7 de dezembro."),
+    ("Odp: Dzięki", "Dzień dobry, dziękuję za wiadomość. Przebywam na urlopie do 7 grudnia."),
+    ("SV: Tack", "Hej, tack för ditt mejl. Jag är föräldraledig till 7 december."),
 ]
 
 
@@ -123,6 +137,9 @@ def test_out_of_office_in_many_languages_is_an_auto_reply(subject: str, first_li
         ("Re: Thanks", "I was away last week, sorry for the delay. Could you do Tuesday?"),
         ("AW: Vielen Dank", "Hallo Alex, vielen Dank für das Gespräch."),
         ("Re: Your availability", "Are you away from the office in January?"),
+        ("Re: Thanks", "Thank you for your note. I am glad you enjoyed meeting the team."),
+        ("Re: Thanks", "Dear Alex, I was out of the office last week. Can we talk Tuesday?"),
+        ("Re: Thanks", "Hi Alex, I'm available Tuesday at 10."),
     ],
 )
 def test_a_person_still_stops_the_sequence(subject: str, first_line: str) -> None:

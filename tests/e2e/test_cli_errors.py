@@ -124,11 +124,31 @@ def test_template_syntax_error_names_the_line(world: World) -> None:
     templates.mkdir()
     override = templates / "thank_you.email.j2"
     override.write_text("Subject: Thanks\n\nHello\n{% if contact.name %}\nDear you\n")
-    world.tick(at(30, 9))
-    world.at(at(30, 19))
+    world.at(at(30, 9))
     line = one_line(world.cli("tick", expect=None), 6)
     assert str(override) in line and "line" in line
     assert world.drafts() == []
+
+
+def test_a_broken_template_is_reported_by_the_first_tick_not_when_a_draft_is_due(
+    world: World,
+) -> None:
+    world.add_interview(summary="Interview with Acme", start=at(30, 14))
+    world.tick(at(30, 9))
+    templates = world.home / "templates"
+    templates.mkdir()
+    override = templates / "check_in.voicemail.j2"
+    override.write_text("Hello {{ contact.first_name }}.\n{{ strenghts | join(', ') }}\n")
+    world.at(at(30, 9, 2))  # nothing is due for hours, and the check-in not before tomorrow
+    world.sandbox.clear_log()
+    line = one_line(world.cli("tick", expect=None), 6)
+    assert f"{override}, line 2" in line and "strenghts" in line
+    assert world.sandbox.request_log() == [], "found before anything else is done"
+    started = world.cli("run", expect=None)
+    assert started.exit_code == 6
+    assert f"{override}, line 2" in started.output + (started.stderr or "")
+    override.write_text("Hello {{ contact.first_name }}.\n{{ strengths | join(', ') }}\n")
+    world.tick(at(30, 9, 4))
 
 
 def test_state_db_from_the_future_exits_7_and_is_left_alone(world: World) -> None:

@@ -10,16 +10,16 @@ import textwrap
 
 from tests.e2e.world import World
 
-CHECKS = ["settings", "templates", "token", "google", "state", "lock"]
+CHECKS = ["settings", "templates", "token", "google", "sender", "state", "lock"]
 
 
 def doctor(world: World, expect: int) -> dict[str, tuple[str, str]]:
-    """Run `followup doctor`; check its exit code; name -> (OK|FAIL, detail) in printed order."""
+    """Run `followup doctor`; check its exit code; name -> (OK|FAIL|WARN, detail) in order."""
     result = world.cli("doctor", expect=expect)
     lines: dict[str, tuple[str, str]] = {}
     for line in result.output.splitlines():
         mark, name, detail = line.split(maxsplit=2)
-        assert mark in ("OK", "FAIL"), line
+        assert mark in ("OK", "FAIL", "WARN"), line
         lines[name] = (mark, detail)
     return lines
 

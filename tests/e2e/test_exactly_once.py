@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from agent.cli.sandbox_command import write_sandbox_token
-from agent.core.headers import decode_key
 from agent.sandbox import Sandbox, SandboxServer
-from tests.e2e.test_timeline import at, parsed, steps
+from tests.e2e.test_timeline import at, steps
 from tests.e2e.world import CONFIG, USER, World
 
 CREATE = "gmail.users.drafts.create"
@@ -30,7 +29,7 @@ PANEL = (("Jane Doe", "jane@acme.com"), ("Raj Patel", "raj@acme.com"))
 
 def keys(world: World) -> list[str]:
     """The X-Followup-Key of every draft in the mailbox."""
-    return [decode_key(str(parsed(d)["X-Followup-Key"])) for d in world.drafts()]
+    return [world.natural_key(d) for d in world.drafts()]
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
@@ -142,22 +141,38 @@ def test_three_ticks_at_once_through_the_week(world: World) -> None:
         procs = [world.popen("tick") for _ in range(3)]
         results = [finish(p) for p in procs]
         assert [code for code, _, _ in results] == [0, 0, 0], results
-        assert len(world.drafts()) == count, (moment, results)
-        assert max(Counter(keys(world)).values()) == 1
+        made = world.made_keys()
+        assert len(made) == count, (moment, results)
+        assert max(Counter(made).values()) == 1
+        world.at(moment + timedelta(minutes=30))
+        send_known_drafts(world)  # the candidate sends them, so the next step can come
     record = steps(world, "Acme")
-    assert {k[0] for k, s in record.items() if s["state"] == "drafted"} == {
+    assert {k[0] for k, s in record.items() if s["state"] in ("drafted", "sent")} == {
         "thank_you",
         "check_in",
         "reminder",
     }
 
 
-def test_rate_limited_create_exits_5_then_drafts_once(world: World) -> None:
+def send_known_drafts(world: World) -> None:
+    """The candidate sends the drafts state.db knows (an interrupted create's stays unsent)."""
+    known = {
+        s["draft_id"]
+        for item in world.status_json()["interviews"]
+        for s in item["steps"]
+        if s["state"] == "drafted"
+    }
+    for draft in world.drafts():
+        if draft["id"] in known:
+            world.sandbox.user_send_draft(draft["id"])
+
+
+def test_rate_limited_create_exits_10_then_drafts_once(world: World) -> None:
     planned(world)
     world.sandbox.inject_fault(CREATE, 429, count=2)
     world.at(at(30, 19))
     for _ in range(2):
-        failed = world.cli("tick", expect=5)
+        failed = world.cli("tick", expect=10)  # Gmail's quota: the step is not given up
         line = failed.stderr.strip()
         assert "\n" not in line and line.startswith("followup: ")
         assert "Traceback" not in failed.output
@@ -290,24 +305,27 @@ def test_random_faults_for_a_week_still_draft_exactly_once(seeded: World) -> Non
     for moment in week_of_moments():
         world.at(moment)
         codes[world.cli("tick", expect=None).exit_code] += 1
-    assert set(codes) <= {0, 5}, codes
+        send_known_drafts(world)
+    assert set(codes) <= {0, 5, 10}, codes  # 10: a 429 from Gmail ends the tick (its quota)
     create_statuses = Counter(r.status for r in world.sandbox.request_log() if r.method == CREATE)
     assert create_statuses[0] >= 2 and create_statuses[500] and create_statuses[503]
     world.sandbox.clear_faults()
     world.tick(at(14, 9, month=12))
 
-    found = Counter(keys(world))
+    made = world.made_keys()
+    found = Counter(made)
     assert found and max(found.values()) == 1, found
-    by_id = {d["id"]: k for d, k in zip(world.drafts(), keys(world), strict=True)}
     stored = {
         f"{item['key']}#{s['step']}#{s['recipient']}": s
         for item in world.status_json()["interviews"]
         for s in item["steps"]
     }
-    for draft_id, key in by_id.items():
-        assert stored[key]["state"] == "drafted" and stored[key]["draft_id"] == draft_id
-    drafted = {k for k, s in stored.items() if s["state"] == "drafted"}
-    assert drafted == set(by_id.values())
+    names = world.key_names()
+    for draft in world.drafts():
+        key = world.natural_key(draft, names)
+        assert stored[key]["state"] == "drafted" and stored[key]["draft_id"] == draft["id"]
+    drafted = {k for k, s in stored.items() if s["state"] in ("drafted", "sent")}
+    assert drafted == set(made)
     email_steps = {k for k in stored if k.split("#")[1] in ("thank_you", "check_in", "reminder")}
     assert drafted == email_steps, "every email step drafted once, none lost to the faults"
     assert len(drafted) == 7  # Acme: 2 thank-yous, check-in, reminder; Globex: 3
@@ -328,8 +346,10 @@ def test_killed_after_create_and_next_run_only_when_the_check_in_is_due(world: W
     record = steps(world, "Acme")
     assert record[("thank_you", "jane@acme.com")]["state"] == "drafted"
     assert record[("thank_you", "jane@acme.com")]["draft_id"] == thank_you["id"]
-    assert record[("check_in", "jane@acme.com")]["state"] == "drafted"
-    assert sorted(k.split("#")[1] for k in keys(world)) == ["check_in", "thank_you"]
+    check_in = record[("check_in", "jane@acme.com")]
+    assert check_in["state"] == "planned", "it waits for the thank-you found in Gmail"
+    assert check_in["reason"].startswith("waiting for you to send or delete the thank-you")
+    assert sorted(k.split("#")[1] for k in keys(world)) == ["thank_you"]
 
 
 def test_403_rate_limit_is_retried_but_a_400_is_not(world: World) -> None:

@@ -128,15 +128,24 @@ def test_demo_tells_the_whole_story(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "drafted: thank_you for jane@acme.com" in out
+    assert "the thank-you to Jane Doe is ready in your Gmail drafts" in out
     assert "voicemail:" in out
-    assert out.count("drafted: thank_you for") == 4, "one Acme thank-you and three for the panel"
-    assert "ignored 'Interview with Initech {{ 7*7 }}': untrusted" in out
+    assert len([x for x in out.splitlines() if "thank-you to" in x and "is ready" in x]) == 4
+    assert "ignored 'Interview with Initech': untrusted" in out
+    assert "{{" not in out and "auto_reply" not in out and "thank_you" not in out
     assert "ignored 'Mock interview with Sam (practice)': excluded" in out
     assert "(reply in thread)" in out
-    assert "replied:" in out and "removed: check_in draft for jane@acme.com" in out
-    assert "auto_reply:" in out and "is away until" in out
-    assert "Globex  closed: no response" in out
+    assert "You read the thank-you to Jane Doe (Acme), and send it from Gmail." in out
+    wait = "the check-in is waiting for you to send or delete the thank-you to Raj Patel"
+    assert f"Globex  {wait}" in out
+    assert "Raj Patel is away until Mon Dec 7: the check-in moves to Tue Dec 8" in out
+    assert "Jane Doe replied: the sequence stops here" in out
+    lines = out.splitlines()
+    drafted = [i for i, x in enumerate(lines) if "is ready in your Gmail drafts" in x]
+    sent = [i for i, x in enumerate(lines) if "followup sees you sent" in x]
+    assert len(drafted) == len(sent) == 7, "the candidate sends each draft before the next comes"
+    assert "Globex  the sequence ends: no response: likely moved on" in out
+    assert "0 draft(s) left in the sandbox mailbox" in out
     assert "send attempts by followup: 0" in out
     assert not home.exists(), "the demo leaves nothing in the user's folders"
 

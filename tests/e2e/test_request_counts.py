@@ -49,13 +49,13 @@ def test_an_idle_tick_makes_at_most_two_requests(world: World, count: int) -> No
     assert counts == IDLE
 
 
-def test_a_new_message_costs_one_metadata_read(world: World) -> None:
+def test_unrelated_mail_costs_one_search_and_no_read(world: World) -> None:
     seed_interviews(world, 3)
     world.tick(at(30, 13))
     world.sandbox.clear_log()
     message = world.reply(sender="news@example.org", subject="This week", when=at(30, 13, 30))
     world.tick(at(30, 14))
-    assert world.sandbox.counts() == {**IDLE, "gmail.users.messages.get": 1}
+    assert world.sandbox.counts() == {**IDLE, "gmail.users.messages.list": 1}
     world.sandbox.clear_log()
     world.tick(at(30, 14, 5))
     assert world.sandbox.counts() == IDLE, "an applied message is not read again"

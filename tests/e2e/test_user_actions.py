@@ -31,11 +31,6 @@ def steps(world: World, title: str = "Acme") -> dict[tuple[str, str], dict]:
     return {(s["step"], s["recipient"]): s for s in world.interview(title)["steps"]}
 
 
-def step_of(draft: dict) -> str:
-    """The step a sandbox draft was made for (from its X-Followup-Key)."""
-    return str(parsed(draft["raw"])["X-Followup-Key"]).split("#")[1]
-
-
 def interview_with_acme(world: World, **extra) -> None:
     """Jane's interview on the calendar, seen by a first tick at 09:00."""
     world.add_interview(summary=TITLE, start=at(30, 14), **extra)
@@ -84,7 +79,7 @@ def test_user_sends_the_thank_you_by_hand(world: World) -> None:
     assert world.interview("Acme")["status"] == "active"
     world.tick(at(1, 16, 30, month=12))
     [check_in] = world.drafts()
-    assert step_of(check_in) == "check_in"
+    assert world.step_of(check_in) == "check_in"
     assert_answers(world, check_in, world.sandbox.get_message(mine["id"]))
 
 
@@ -93,7 +88,7 @@ def test_a_message_to_someone_else_does_not_count(world: World) -> None:
     world.at(at(30, 17))
     world.sandbox.user_send_message(own_message("mom@example.org", "Interview done"))
     world.tick(at(30, 19))
-    assert [step_of(d) for d in world.drafts()] == ["thank_you"]
+    assert [world.step_of(d) for d in world.drafts()] == ["thank_you"]
     assert steps(world)[("thank_you", "jane@acme.com")]["state"] == "drafted"
 
 
@@ -177,7 +172,7 @@ def test_user_deletes_the_agent_draft(world: World) -> None:
     assert world.interview("Acme")["status"] == "active"
     world.tick(at(1, 16, 30, month=12))
     [check_in] = world.drafts()
-    assert step_of(check_in) == "check_in"
+    assert world.step_of(check_in) == "check_in"
     assert "In-Reply-To" not in parsed(check_in["raw"]), "nothing was sent: a new thread"
 
 
@@ -218,7 +213,7 @@ def test_user_writes_instead_of_the_check_in(world: World) -> None:
     assert "Tue 2026-12-01 11:00" in check_in["reason"]
     world.tick(at(4, 10, month=12))
     [reminder] = world.drafts()
-    assert step_of(reminder) == "reminder"
+    assert world.step_of(reminder) == "reminder"
     assert parsed(reminder["raw"])["In-Reply-To"] is not None
 
 
@@ -234,7 +229,7 @@ def test_user_writes_their_own_thank_you_instead_of_sending_the_draft(world: Wor
     assert "Mon 2026-11-30 19:40" in planned[("thank_you", "jane@acme.com")]["reason"]
     assert planned[("check_in", "jane@acme.com")]["state"] == "planned", "the check-in still comes"
     world.tick(at(1, 16, 30, month=12))
-    check_ins = [d for d in world.drafts() if step_of(d) == "check_in"]
+    check_ins = [d for d in world.drafts() if world.step_of(d) == "check_in"]
     assert len(check_ins) == 1
     assert_answers(world, check_ins[0], world.sandbox.get_message(mine["id"]))
 
@@ -251,7 +246,7 @@ def test_agent_down_and_the_user_wrote_after_the_check_in_time(world: World) -> 
     assert "Tue 2026-12-01 17:00" in planned[("thank_you", "jane@acme.com")]["reason"]
     world.tick(at(4, 10, month=12))
     [reminder] = world.drafts()
-    assert step_of(reminder) == "reminder"
+    assert world.step_of(reminder) == "reminder"
     assert_answers(world, reminder, world.sandbox.get_message(mine["id"]))
 
 

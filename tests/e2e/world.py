@@ -187,6 +187,48 @@ class World:
         msg.set_content(body)
         return self.sandbox.deliver(msg, internal_date=when or self.now)
 
+    def key_names(self) -> dict[str, str]:
+        """Opaque X-Followup-Key value -> readable `<interview>#<step>#<recipient>`."""
+        from agent.core.headers import draft_key_value
+        from agent.store.key_secret import load_key_secret
+
+        secret = load_key_secret(self.home / "state.db", create=False)
+        names = {}
+        for item in self.status_json()["interviews"]:
+            for s in item["steps"]:
+                value = draft_key_value(secret, item["key"], s["step"], s["recipient"])
+                names[value] = f"{item['key']}#{s['step']}#{s['recipient']}"
+        return names
+
+    def natural_key(self, draft: dict, names: dict[str, str] | None = None) -> str:
+        """The readable key of a draft (computed back from its opaque X-Followup-Key)."""
+        import email
+        import email.policy
+
+        value = str(email.message_from_bytes(draft["raw"], policy=email.policy.default)[
+            "X-Followup-Key"
+        ])
+        return (names if names is not None else self.key_names()).get(value, value)
+
+    def step_of(self, draft: dict) -> str:
+        """The step a draft was made for."""
+        return self.natural_key(draft).split("#")[1]
+
+    def send_drafts(self) -> None:
+        """The candidate sends every draft waiting in Gmail, as it is, now."""
+        for draft in self.drafts():
+            self.sandbox.user_send_draft(draft["id"])
+
+    def made_keys(self) -> list[str]:
+        """The readable key of every draft followup made, sent or still waiting."""
+        names = self.key_names()
+        sent = [m for m in self.sandbox.messages() if b"X-Followup-Key" in m["raw"]]
+        return [self.natural_key(d, names) for d in (*self.drafts(), *sent)]
+
+    def made_steps(self) -> list[str]:
+        """The step of every draft followup made, sent or still waiting, sorted."""
+        return sorted(k.split("#")[1] for k in self.made_keys())
+
     def assert_never_sent(self) -> None:
         """The sandbox saw no call to a send endpoint."""
         assert self.sandbox.send_attempts() == []

@@ -1,0 +1,101 @@
+"""The words of the drafts: natural without a role, company or name; true to what was sent."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from datetime import datetime
+
+import pytest
+
+from agent.core.compose import template_context
+from agent.core.model import Contact, Interview, StepName
+from agent.core.settings import ContentSettings, UserSettings
+from agent.core.templating import EMAIL_TEMPLATES, TEMPLATE_NAMES, TemplateSet
+from tests.e2e.world import NY, World
+
+BAD = re.compile(r"\bthe the\b|\brole role\b|  |\s[.,;:]|\[your name\]|\bat \.", re.I)
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    """A New York wall-clock moment in late 2026."""
+    return datetime(2026, month, day, hour, minute, tzinfo=NY)
+
+
+def parsed(draft: dict) -> email.message.EmailMessage:
+    """A sandbox draft's raw message, parsed."""
+    return email.message_from_bytes(draft["raw"], policy=email.policy.default)  # type: ignore[return-value]
+
+
+def test_unknown_role_reads_naturally(world: World) -> None:
+    world.add_interview(summary="Interview with Acme", start=at(30, 14))
+    world.tick(at(30, 9))
+    record = world.interview("Acme")
+    assert (record["company"], record["role"]) == ("Acme", "")
+    assert "the role" not in world.cli("status").output
+    world.tick(at(30, 19))
+    [draft] = world.drafts()
+    message = parsed(draft)
+    assert message["Subject"] == "Thank you for the interview at Acme"
+    body = message.get_content().replace("\r\n", "\n")
+    assert "Thank you for taking the time to meet with me today about the position at Acme." in body
+    assert not BAD.search(body), body
+    preview = world.cli("preview", record["id"], "check_in").output
+    assert "Subject: Following up on our interview at Acme" in preview
+    assert not BAD.search(preview), preview
+
+
+def test_unknown_company_and_role_read_naturally(world: World) -> None:
+    world.add_interview(
+        summary="Interview", start=at(30, 14), interviewers=(("", "jane@gmail.com"),)
+    )
+    world.tick(at(30, 9))
+    record = world.interview("Interview")
+    assert (record["company"], record["role"]) == ("", "")
+    world.tick(at(30, 19))
+    [draft] = world.drafts()
+    message = parsed(draft)
+    assert message["Subject"] == "Thank you for the interview"
+    body = message.get_content().replace("\r\n", "\n")
+    assert body.startswith("Hello,\n\nThank you for taking the time to meet with me today. ")
+    for step in ("check_in", "reminder"):
+        out = world.cli("preview", record["id"], step).output
+        assert not BAD.search(out), out
+        assert "Subject: " in out
+
+
+def _interview(company: str, role: str, name: str) -> Interview:
+    """A one-interviewer interview with some fields missing."""
+    jane = Contact(email="jane@acme.example", name=name)
+    return Interview(
+        key="primary/e1", calendar_id="primary", event_id="e1", title="Interview",
+        start=at(30, 14), end=at(30, 15), contacts=(jane,), primary=jane,
+        company=company, role=role,
+    )
+
+
+@pytest.mark.parametrize("company", ["", "Acme"])
+@pytest.mark.parametrize("role", ["", "Backend Engineer"])
+@pytest.mark.parametrize("name", ["", "Jane Doe"])
+@pytest.mark.parametrize("user_name", ["", "Casey Candidate"])
+@pytest.mark.parametrize("branch", ["named", "next_day"])
+def test_every_default_template_reads_naturally_with_missing_fields(
+    company: str, role: str, name: str, user_name: str, branch: str
+) -> None:
+    templates = TemplateSet(None)
+    interview = _interview(company, role, name)
+    for template in TEMPLATE_NAMES:
+        step = StepName(template.split(".")[0])
+        context = template_context(
+            step=step, interview=interview, to=interview.primary, candidate_name=user_name,
+            content=ContentSettings(), user=UserSettings(), branch=branch,
+            today=at(30, 19).date(),
+        )
+        if template in EMAIL_TEMPLATES:
+            text = templates.render_email(template, context)
+            words = text.subject + "\n" + text.body
+        else:
+            words = templates.render(template, context)
+        assert not BAD.search(words), (template, words)
+        assert "None" not in words, (template, words)
