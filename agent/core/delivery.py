@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from agent.core.machine import OOO_SUBJECT
 from agent.core.model import MessageMeta
 from agent.core.report_text import (
     CHALLENGE,
@@ -106,9 +107,11 @@ def looks_like_report(meta: MessageMeta, sender: str) -> bool:
         name.lower() == "x-ms-exchange-message-is-ndr" for name, _ in meta.headers
     ):
         return True
-    if is_system(sender) or _SYSTEM_FROM.search(meta.header("From")) or not sender:
-        return True
     subject = " ".join(meta.header("Subject").split())
+    if OOO_SUBJECT.search(subject) and not BOUNCE_SUBJECT.search(subject):
+        return False  # an out-of-office reply, even from a system-looking sender
+    if is_system(sender) or _SYSTEM_FROM.search(meta.header("From")):
+        return True
     if BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject):
         return True
     machine = (
