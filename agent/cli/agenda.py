@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
-from agent.core.spoken import cue, voicemail
+from agent.core.spoken import cue
 from agent.core.text import one_line
 from agent.engine.context import Context
 from agent.engine.draft_life import contact_for
+from agent.engine.scripts import call_script
 from agent.store import sequences
 
 
@@ -62,7 +63,7 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
                 )
             waiting = step.state in (*UNSETTLED, StepState.DRAFTED)
             if waiting and day in items:
-                script = voicemail(ctx.settings, ctx.templates, step.step, iv, contact, day)
+                script = call_script(ctx, iv.key, step.step, contact, day)
                 phone = (
                     one_line(iv.notes.phone or "") or "no number noted (followup note ID phone ...)"
                 )

@@ -15,12 +15,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from agent.cli.demo_words import say
-from agent.cli.offline import short_id
+from agent.cli.offline import offline_context, short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import day_name, moment
 from agent.core.model import STEPS, StepName
-from agent.core.spoken import cue, voicemail
+from agent.core.spoken import cue
 from agent.engine.draft_life import contact_for
+from agent.engine.scripts import call_script
 from agent.engine.tick import Session, tick
 from agent.store import calendar_side, sequences
 
@@ -279,7 +280,8 @@ class Demo:
             self.out(f"      | {ln}")
         contact = contact_for(iv.interview, recipient)
         day = row.due.astimezone(ZONE).date()
-        script = voicemail(self.settings, self.templates, row.step, iv.interview, contact, day)
+        ctx = offline_context(self.settings, self.store, self.templates)
+        script = call_script(ctx, key, row.step, contact, day)
         self.out(f"      voicemail: {' '.join(script.split())[:160]}...")
 
     def show_cue(self, key: str) -> None:

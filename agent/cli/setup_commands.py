@@ -68,7 +68,7 @@ def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revo
 @click.command()
 @click.pass_obj
 def doctor(obj: Obj) -> None:
-    """Check settings, templates, token, Google, state.db and the lock; say what to fix."""
+    """Check settings, templates, token, Google, sender, state.db and the lock; say what to fix."""
     from agent.cli.doctor import run_checks
 
     checks = run_checks(obj.settings)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from agent.core.machine import OOO_SUBJECT
 from agent.core.model import MessageMeta
 from agent.core.report_text import (
     CHALLENGE,
@@ -64,6 +65,26 @@ DELAY_SUBJECT = re.compile(
     r"|\bverzögert|retardée?|retrasad|ritardat|vertraagd|atrasad|opóźnion|försenad",
     re.IGNORECASE,
 )
+REPORT_SENDERS = ("mailer-daemon", "postmaster", "post_master", "mdaemon", '"mail delivery"')
+REPORT_SUBJECTS = (
+    '"delivery status notification"', "undeliverable", '"undelivered mail"',
+    '"mail delivery failed"', '"returned mail"', '"delivery failure"', '"failure notice"',
+    '"not delivered"', '"delivery has failed"', '"could not be delivered"', "nondeliverable",
+    '"non-delivery"', '"delivery problem"', '"returned to sender"', '"mail system error"',
+    "unzustellbar", '"nicht zustellbar"', '"non remis"', '"échec de remise"',
+    '"no se puede entregar"', '"no entregado"', '"mancato recapito"', "onbestelbaar",
+    '"niet bezorgd"', '"não entregue"', '"não foi entregue"', '"nao entregue"',
+    "niedostarczona", '"nie dostarczono"', '"kunde inte levereras"', "olevererbart",
+)
+
+
+def report_search() -> str:
+    """A mail search (Gmail syntax) for delivery reports: the senders and subjects above."""
+    senders = " OR ".join(REPORT_SENDERS)
+    subjects = " OR ".join(REPORT_SUBJECTS)
+    return f"{{from:({senders}) subject:({subjects})}}"
+
+
 _ADDR = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
 _REPORT_PARTS = ("message/delivery-status", "message/global-delivery-status")
@@ -106,9 +127,11 @@ def looks_like_report(meta: MessageMeta, sender: str) -> bool:
         name.lower() == "x-ms-exchange-message-is-ndr" for name, _ in meta.headers
     ):
         return True
-    if is_system(sender) or _SYSTEM_FROM.search(meta.header("From")) or not sender:
-        return True
     subject = " ".join(meta.header("Subject").split())
+    if OOO_SUBJECT.search(subject) and not BOUNCE_SUBJECT.search(subject):
+        return False  # an out-of-office reply, even from a system-looking sender
+    if is_system(sender) or _SYSTEM_FROM.search(meta.header("From")):
+        return True
     if BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject):
         return True
     machine = (

@@ -121,7 +121,7 @@ _OOO_CLAUSE = (
 )
 OOO_FIRST_LINE = re.compile(rf"^\W*{_GREETING}{_THANKS}(?:{_OOO_CLAUSE})", re.IGNORECASE)
 _ROBOT_SENDER = re.compile(
-    r"^(?:[\w.+-]*-(?:request|owner|bounces?|admin)|owner-[\w.+-]+|majordomo|listserv|mailman"
+    r"^(?:[\w.+-]*-(?:request|owner|bounces?)|owner-[\w.+-]+|majordomo|listserv|mailman"
     r"|sympa|ecartis|listproc|autorespond(?:er)?|auto-?reply|vacation)(?:\+[^@]*)?@",
     re.IGNORECASE,
 )

@@ -10,7 +10,9 @@ CHALLENGE = re.compile(
     r"|(?:allowed|approved|guest|white|safe)[- ]?(?:senders?[- ]?)?list\b.{0,200}?\b(?:click|link)"
     r"|\b(?:click|link)\b.{0,200}?(?:allowed|approved|guest|white|safe)[- ]?(?:senders?[- ]?)?list"
     r"|\bwaitlisted\b|\bboxbe\b|\bbluebottle\b|\bspam\s?arrest\b|\bmailblocks\b|\bchoicemail\b"
-    r"|protected by .{0,40}spam|verify your (?:e-?mail )?(?:address|message) .{0,80}deliver"
+    r"|protected by .{0,40}spam|verify your (?:e-?mail\s+)?(?:address|message|e-?mail)\b"
+    r"|one[- ]time\s+(?:inconvenience|verification)"
+    r"|(?:sender|e-?mail)\s+(?:verification|authentication)\s+(?:required|request)"
     r"|(?:have|get) your (?:message|e-?mail|address) (?:delivered|approved|added)",
     re.IGNORECASE | re.DOTALL,
 )

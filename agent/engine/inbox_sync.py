@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from agent.core.delivery import report_search
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.model import WATCHED, InterviewStatus
 from agent.core.ports import AddedMessage, HistoryChanges, HistoryExpired
@@ -43,12 +44,7 @@ SEARCH_OVERLAP = timedelta(days=1)  # the combined search looks this far before 
 QUERY_CHARS = 1500  # a combined search is split into queries of about this length
 COMBINED_LIMIT = 500
 MESSAGE_UNITS = 20  # messages.get
-BOUNCE_CLAUSE = (
-    "{from:(mailer-daemon OR postmaster) subject:(\"delivery status notification\" OR "
-    "undeliverable OR \"undelivered mail\" OR \"mail delivery failed\" OR \"returned mail\" OR "
-    "\"delivery failure\" OR \"failure notice\" OR \"not delivered\" OR \"delivery has failed\" "
-    "OR unzustellbar OR \"non remis\" OR \"no se puede entregar\" OR \"no entregado\")}"
-)
+BOUNCE_CLAUSE = report_search()  # delivery reports from any server, several languages
 
 
 def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -> None:

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from agent.core.errors import FollowupError
 from agent.core.model import REMINDED_STEPS, STEPS, Interview, StepName, StepState
 from agent.core.ports import ReminderEvent
-from agent.core.spoken import cue, voicemail
+from agent.core.spoken import cue
 from agent.core.text import one_line
 from agent.engine.context import Context
 from agent.engine.draft_life import contact_for
-from agent.engine.sender import sign
+from agent.engine.scripts import call_script
 from agent.store import reminder_rows, sequences
 from agent.store.reminder_rows import ReminderRow
 
@@ -79,8 +79,7 @@ def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> Reminder
         scripts = []
         for contact in people:
             day = want.due.astimezone(ctx.zone).date()
-            sign(ctx, fetch=False)
-            script = voicemail(ctx.settings, ctx.templates, want.step, interview, contact, day)
+            script = call_script(ctx, interview.key, want.step, contact, day)
             phone = interview.notes.phone or "no number noted (add `Phone:` to the event)"
             scripts.append(f"Call {contact.name or contact.email}: {phone}\n\n{script.strip()}")
         description = "\n\n---\n\n".join(scripts)

@@ -268,6 +268,8 @@ def test_a_null_sender_naming_a_failure_in_its_first_line_looks_like_a_report() 
         ({"From": "Jane <jane@acme.com>", "Subject": "Re: Thank you"}, "Great to meet you."),
         ({"From": "Jane <jane@acme.com>", "Subject": "Re: the delivery date"}, "We failed to"),
         ({"From": "Jane <jane@acme.com>", "Subject": "Out of Office"}, "Back Monday."),
+        ({"From": "Postmaster <postmaster@acme.com>", "Subject": "Automatic reply: Thanks"},
+         "I am out of the office until Monday."),
     ],
 )
 def test_a_persons_mail_is_not_read_in_full(headers: dict[str, str], snippet: str) -> None:

@@ -68,6 +68,8 @@ SIGNALS = [
     pytest.param(msg(JANE_FROM, "Re: Thanks",
                      "Please confirm you are human before your message is delivered."),
                  id="challenge-human"),
+    pytest.param(msg(JANE_FROM, "Re: Thanks [Please verify your email]",
+                     "I apologize for this one-time inconvenience."), id="challenge-verify"),
     pytest.param(msg("Acme <news@acme.com>", "Weekly", X_Mailer="PHPMailer 6.1"),
                  id="bulk-mailer"),
     pytest.param(msg("Acme <news@acme.com>", "Weekly", List_Unsubscribe="<mailto:u@acme.com>"),

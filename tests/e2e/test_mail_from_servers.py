@@ -222,3 +222,29 @@ def test_a_return_date_is_read_relative_to_the_replys_own_date(world: World) -> 
     record = world.interview("Acme")
     assert any("2026-05-05 ignored: already past" in line for line in record["story"])
     assert steps(world)[("check_in", "jane@acme.com")]["due"] == at(1, 16, 30, 12).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject"),
+    [
+        ("Mail Delivery System <MDaemon@relay.hosting.example>", "Mancato recapito: Thank you"),
+        ("Postmaster <pm@relay.hosting.example>", "Onbestelbaar: Thank you"),
+        ("Servidor <mail@relay.hosting.example>", "Não entregue: Thank you"),
+        ("Serwer <mail@relay.hosting.example>", "Wiadomość niedostarczona: Thank you"),
+        ("Server <mail@relay.hosting.example>", "Kunde inte levereras: Thank you"),
+        ("Mail Delivery Subsystem <mailer-daemon@relay.hosting.example>", "Mail delivery problem"),
+    ],
+)
+def test_a_bounce_from_a_third_party_server_in_any_language_is_read(
+    world: World, sender: str, subject: str
+) -> None:
+    interview_with_acme(world)
+    sent = sent_thank_you(world)
+    raw = postfix_dsn(sent).replace(
+        b"From: MAILER-DAEMON@mx1.acme.com (Mail Delivery System)", f"From: {sender}".encode()
+    ).replace(b"Subject: Undelivered Mail Returned to Sender", f"Subject: {subject}".encode())
+    world.sandbox.deliver(raw, internal_date=at(30, 20, 1))
+    world.tick(at(30, 21))
+    record = world.interview("Acme")
+    assert record["status"] == "paused", record["story"]
+    assert "jane@acme.com bounced" in record["status_reason"]

@@ -154,3 +154,17 @@ def test_the_waiting_limit_is_a_setting(world: World) -> None:
     thank_you_drafted(world)
     world.tick(dec(3, 10))
     assert world.interview("Acme")["status"] == "closed"
+
+
+def test_agenda_call_script_carries_the_named_check_in_like_its_draft(world: World) -> None:
+    world.add_interview(
+        summary=TITLE, start=at(30, 14),
+        description="Follow-up: Thursday\nStrengths: Postgres tuning; on-call leadership",
+    )
+    world.tick(at(30, 9))
+    world.tick(at(30, 19))
+    world.send_drafts()
+    world.tick(dec(3, 9))
+    agenda = " ".join(world.cli("agenda").output.split())
+    assert "As you suggested, I am touching base" in agenda
+    assert "I believe I would bring Postgres tuning and on-call leadership." in agenda
