@@ -68,7 +68,7 @@ def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revo
 @click.pass_obj
 def doctor(obj: Obj) -> None:
     """Check settings, templates, token, Google, sender, state.db and the lock; say what to fix."""
-    from agent.cli.doctor import run_checks
+    from agent.cli.doctor import run_checks, summary
 
     checks = run_checks(obj.settings)
     width = max(len(c.name) for c in checks)
@@ -77,6 +77,7 @@ def doctor(obj: Obj) -> None:
         if c.ok and c.warn:
             mark = click.style("WARN", fg="yellow")
         click.echo(f"{mark} {c.name:<{width}}  {c.detail}")
+    click.echo(summary(checks))
     failed = [c for c in checks if not c.ok]
     if failed:
         sys.exit(failed[0].exit_code or 1)
