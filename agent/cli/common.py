@@ -110,7 +110,7 @@ def _os_advice(exc: OSError, path: Path, what: str) -> str:
     """One line: what is wrong with `path` and what to do."""
     if isinstance(exc, IsADirectoryError):
         return f"{path} is a folder, but followup keeps its {what} there; move the folder aside"
-    if isinstance(exc, NotADirectoryError):
+    if isinstance(exc, NotADirectoryError | FileExistsError):
         return (
             f"{path}: a file stands where followup needs a folder for its {what}; move it aside"
         )
