@@ -53,7 +53,7 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
             if step.state == StepState.PLANNED and step.reason.startswith(WAITING_PREFIX):
                 title = f"{label}: the {what} to {who} is {one_line(step.reason)}"
                 hint = "send that draft when it reads right, or delete it to move on"
-                items[today].append(Item(step.due, "waiting", title, hint))
+                items[today].append(Item(step.due, "waiting", title, hint, ident))
                 continue
             if step.state == StepState.DRAFTED:
                 items[today].append(
