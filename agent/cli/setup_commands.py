@@ -13,7 +13,7 @@ import click
 from agent.cli.common import Obj, fail_cleanly
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option(
     "--no-browser",
     is_flag=True,
@@ -36,13 +36,21 @@ from agent.cli.common import Obj, fail_cleanly
 @click.option(
     "--revoke", is_flag=True, help="Revoke the saved grant at Google and delete the token."
 )
-@click.pass_obj
+@click.pass_context
 @fail_cleanly
-def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revoke: bool) -> None:
-    """One-time OAuth setup: let followup read your calendar and write drafts."""
-    from agent.google.auth import required_scopes, run_auth_flow
+def auth(
+    ctx: click.Context, no_browser: bool, port: int, client_secret: Path | None, revoke: bool
+) -> None:
+    """One-time OAuth setup: let followup read your calendar and write drafts.
+
+    `followup auth status` shows the account, the permissions granted and the token file.
+    """
+    from agent.google.auth import allow_loopback_http, required_scopes, run_auth_flow
     from agent.google.auth import revoke as revoke_token
 
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Obj = ctx.obj
     settings = obj.settings()
     token = settings.paths.token_file
     if revoke:
@@ -58,10 +66,28 @@ def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revo
         else settings.paths.config_file.parent / "client_secret.json"
     )
     scopes = required_scopes(settings.reminders.enabled)
+    allow_loopback_http(secret)  # the sandbox's token endpoint is plain http on this machine
     run_auth_flow(
         secret, token, scopes, open_browser=not no_browser, port=port, print_fn=click.echo
     )
     click.echo("Next: `followup doctor`, then `followup tick --dry-run`.")
+
+
+@auth.command("status")
+@click.pass_obj
+@fail_cleanly
+def auth_status(obj: Obj) -> None:
+    """Show the account, the permissions granted, the token file and when the grant ends."""
+    import textwrap
+
+    from agent.cli.auth_status import auth_status_lines
+    from agent.cli.runtime import current_time
+
+    lines, code = auth_status_lines(obj.settings(), current_time())
+    for line in lines:  # file paths stay whole on their line
+        wrap = len(line) > 80 and not line.startswith("token ")
+        click.echo(textwrap.fill(line, 80, subsequent_indent=" " * 10) if wrap else line)
+    sys.exit(code)
 
 
 @click.command()

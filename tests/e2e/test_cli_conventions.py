@@ -216,3 +216,68 @@ def test_os_errors_map_to_the_documented_codes(tmp_path: Path) -> None:
         assert error is not None and error.exit_code == code, path
         assert str(path) in str(error) and "\n" not in str(error)
     assert as_followup_error(ValueError("x"), paths) is None
+
+
+def test_auth_on_a_busy_port_names_the_port_option(world: World, tmp_path: Path) -> None:
+    import socket
+
+    secret = tmp_path / "client_secret.json"
+    secret.write_text(json.dumps({"installed": CLIENT}))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        args = ("auth", "--no-browser", "--port", str(port), "--client-secret", str(secret))
+        line = one_line(world.cli(*args, expect=None), 4)
+    assert f"cannot listen on port {port}" in line and "--port" in line
+
+
+@pytest.mark.parametrize(
+    "content", ['{"web": {"client_id": "x"}}', '{"installed": {"client_id": "x"}}', "{nope"]
+)
+def test_auth_with_a_wrong_client_file_does_not_say_save_it_as_that_file(
+    world: World, tmp_path: Path, content: str
+) -> None:
+    secret = tmp_path / "client_secret.json"
+    secret.write_text(content)
+    args = ("auth", "--no-browser", "--client-secret", str(secret))
+    line = one_line(world.cli(*args, expect=None), 4)
+    assert "save it as" not in line and "Desktop app" in line and "--client-secret" in line
+
+
+def test_auth_status_shows_account_scopes_token_and_expiry(world: World) -> None:
+    text = world.cli("auth", "status").output
+    token = world.home / "token.json"
+    assert f"token     {token}" in text and "(readable only by you)" in text
+    assert "gmail.compose" in text and "gmail.readonly" in text
+    assert "calendar.events.readonly" in text
+    assert "account   candidate@example.com" in text
+    assert "Testing" in text and "missing" not in text
+    assert all(len(x) <= 80 for x in text.splitlines() if str(token) not in x)
+
+
+def test_auth_status_before_auth_says_to_run_it(world: World) -> None:
+    (world.home / "token.json").unlink()
+    line = one_line(world.cli("auth", "status", expect=None), 4)
+    assert "run `followup auth` first" in line
+
+
+def test_auth_against_the_sandbox_needs_no_insecure_transport_variable(
+    world: World, tmp_path: Path
+) -> None:
+    from agent.google.auth import allow_loopback_http
+
+    local = tmp_path / "local.json"
+    local.write_text(json.dumps({"installed": dict(CLIENT, token_uri=world.server.url + "token")}))
+    google = tmp_path / "google.json"
+    google.write_text(json.dumps({"installed": CLIENT}))
+    saved = os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
+    try:
+        assert not allow_loopback_http(google)
+        assert "OAUTHLIB_INSECURE_TRANSPORT" not in os.environ
+        assert allow_loopback_http(local)
+        assert os.environ["OAUTHLIB_INSECURE_TRANSPORT"] == "1"
+    finally:
+        os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
+        if saved is not None:
+            os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = saved
