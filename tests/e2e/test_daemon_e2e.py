@@ -7,6 +7,7 @@ what it leaves behind: drafts in the sandbox, state.db through `followup status`
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
@@ -143,8 +144,9 @@ def test_token_spoiled_while_running_stops_with_code_4(
         spoil(world)
         _, err = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == 4, err
-    [line] = [line for line in err.splitlines() if line.startswith("ERROR")]
-    assert line.startswith("ERROR agent.cli.daemon: ")
+    [line] = [line for line in err.splitlines() if " ERROR " in line]
+    # a timestamp first (not under journald, which stamps lines itself), then level and logger
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} ERROR agent.cli.daemon: ", line), line
     assert message in line
     assert "run `" in line  # says what to do
     assert_one_recorded_draft(world)  # status reads state.db only: no token needed
