@@ -230,3 +230,13 @@ def take_lock(settings):
         click.echo(f"another followup run is active{who}; nothing to do")
         return None
     return lock
+
+
+def stamped(text: str, env: Mapping[str, str] | None = None) -> str:
+    """A log line with the local time first, unless journald (JOURNAL_STREAM) stamps it."""
+    from datetime import datetime
+
+    env = os.environ if env is None else env
+    if env.get("JOURNAL_STREAM"):
+        return text
+    return f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {text}"

@@ -120,7 +120,8 @@ def doctor(obj: Obj) -> None:
 @fail_cleanly
 def run(obj: Obj, interval: float | None) -> None:
     """Run as a daemon: tick on an interval and exactly when the next step is due."""
-    from agent.cli.daemon import TickOutcome, run_daemon
+    from agent.cli.common import stamped
+    from agent.cli.daemon import TickOutcome, run_daemon, start_line
     from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
     from agent.engine.tick import tick
@@ -142,10 +143,12 @@ def run(obj: Obj, interval: float | None) -> None:
         finally:
             lock.release()
         for action in result.actions:
-            click.echo(f"{action.kind}: {action.detail}", err=True)
+            click.echo(stamped(f"{action.kind}: {action.detail}"), err=True)
         return TickOutcome(next_due=result.next_due)
 
     minutes = interval if interval is not None else settings.daemon.interval_minutes
+    with opened_store(settings) as store:
+        click.echo(stamped(start_line(settings, store, minutes, current_time())), err=True)
     code = run_daemon(
         one_tick,
         interval=timedelta(minutes=minutes),
