@@ -314,7 +314,10 @@ def sandbox(
     time_zone: str,
     write_token: bool,
 ) -> None:
-    """Serve the local stand-in for Gmail and Google Calendar (for trying things out)."""
+    """Serve the local stand-in for Gmail and Google Calendar (for trying things out).
+
+    The guide to it (control surface, faults, quota, scopes) is docs/sandbox.md.
+    """
     from agent.cli.sandbox_command import serve_sandbox
 
     serve_sandbox(

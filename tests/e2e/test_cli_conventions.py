@@ -112,7 +112,7 @@ def test_ctrl_c_says_nothing_is_half_done_and_exits_130(world: World, tmp_path: 
         if line.startswith("On a headless machine"):
             break
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=90)
     assert proc.returncode == 130, err
     assert err.strip() == f"followup: {INTERRUPTED}"
     assert "Aborted" not in err and "Traceback" not in err
