@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from agent.cli.offline import short_id
+from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, moment
 from agent.core.model import STEPS, UNSETTLED, Rejection, StepName
 from agent.core.text import printable
@@ -271,6 +272,11 @@ def render_list(
         text = f"{v.id:<7}  {clip(_label(v), 20):<20}  {clip(what, 26):<26}  {clip(waiting, 21)}"
         lines.append((text.rstrip(), {"fg": colour}))
         lines.extend((f"{'':9}warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
+        lines.extend(
+            (f"{'':9}{step_word(s.step)}: {s.reason}", {})
+            for s in v.steps
+            if s.state == "planned" and s.reason.startswith(WAITING_PREFIX)
+        )
     if views:
         lines.append(("", {}))
         lines.append((f"Times in {zone.key}. `followup status ID` shows one interview:", {}))
