@@ -13,8 +13,8 @@ enforces 6,000 units a minute; ticks at 19:05, 19:06, 19:07 (the daemon's pace a
 Cold: `followup tick` in a fresh process on an idle home (median CPU, user+sys, of --runs)
 against `python -c "import googleapiclient.discovery"`.
 
-Daemon: what `followup run` does each interval (session built, tick, store closed) in one
-process for --daemon-ticks idle ticks; resident memory sampled along the way.
+Daemon: a real `followup run` process ticking every 30 ms on an idle home for --daemon-ticks
+ticks; its resident memory (VmRSS) sampled along the way.
 
 Usage: .venv/bin/python bench/volume.py [--runs 7] [--daemon-ticks 10000] [--quick]
 """
@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -108,11 +107,12 @@ def burst(mail: int, folder: Path) -> list[tuple[str, int, int, int]]:
         bench.world.sandbox.set_quota(QUOTA)
         drafted = 0
         for minute in (5, 6, 7):
-            counts, made = bench.tick(at(19, minute))
+            _, made = bench.tick(at(19, minute))
             drafted += made
             log = bench.world.sandbox.request_log()
             refused = sum(1 for r in log if r.refused)
-            rows.append((f"19:{minute:02d}", bench.world.sandbox.units()["total"], refused, drafted))
+            used = bench.world.sandbox.units()["total"]
+            rows.append((f"19:{minute:02d}", used, refused, drafted))
     finally:
         bench.close()
     return rows
@@ -148,37 +148,42 @@ def cold(folder: Path, runs: int) -> tuple[float, float]:
     return statistics.median(ticks), statistics.median(floors)
 
 
-def rss_mb() -> float:
-    """This process's resident memory now, in MB."""
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+def rss_mb(pid: int) -> float:
+    """A process's resident memory now, in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        line = next(x for x in f if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
 def daemon(folder: Path, ticks: int) -> list[tuple[int, float]]:
-    """(ticks done, RSS MB) while running idle ticks as `followup run` does."""
-    from agent.cli.runtime import opened_store, session_for, settings_from_env
-    from agent.core.templating import TemplateSet
-    from agent.engine.tick import tick
-
+    """(ticks done, RSS MB) of a real `followup run` process ticking every 30 ms."""
     folder.mkdir(parents=True)
     world = make_world(folder, MONDAY)
-    samples = [(0, rss_mb())]
+    samples: list[tuple[int, float]] = []
     try:
         for i in range(5):
             world.add_interview(summary=f"Interview with Company{i}", start=WEDNESDAY)
-        settings = settings_from_env(None, {"FOLLOWUP_HOME": str(world.home)})
-        templates = TemplateSet(settings.paths.templates_dir)
-        moment = at(9)
+        world.tick(at(9))
+        world.at(at(12))
+        env = dict(os.environ)
+        env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
+        env.update({k: v for k, v in world.env().items() if v})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "agent.cli.main", "run", "--interval", "0.0005"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        done = 0
         step = max(ticks // 10, 1)
-        for n in range(1, ticks + 1):
-            world.at(moment)
-            with opened_store(settings) as store:
-                tick(session_for(settings, store, templates), moment)
-            moment += timedelta(seconds=1)
-            if n % step == 0:
+        try:
+            while done < ticks and proc.poll() is None:
+                time.sleep(0.5)
+                done += world.sandbox.counts().get("calendar.events.list", 0)
                 world.sandbox.clear_log()
-                samples.append((n, rss_mb()))
+                if not samples or done - samples[-1][0] >= step or done >= ticks:
+                    samples.append((done, rss_mb(proc.pid)))
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=60)
     finally:
         world.server.stop()
     return samples

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -142,6 +143,7 @@ def run(obj: Obj, interval: float | None) -> None:
                 result = tick(session_for(settings, store, templates), now)
         finally:
             lock.release()
+            gc.collect()  # the tick's services and rows are cycles: free them before the wait
         for action in result.actions:
             click.echo(stamped(f"{action.kind}: {action.detail}"), err=True)
         return TickOutcome(next_due=result.next_due)

@@ -15,6 +15,7 @@ from agent.core.templating import TemplateSet
 from agent.engine.advance import advance
 from agent.engine.calendar_sync import apply_calendar, supersede_passed_rounds, token_key
 from agent.engine.context import Context, Run
+from agent.engine.holiday_dates import load_holidays, save_holidays
 from agent.engine.inbox_sync import sync_inbox, waiting_for_inbox
 from agent.engine.reminders import sync_reminders
 from agent.store import sequences
@@ -44,6 +45,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
     settings, conn = session.settings, session.store.conn
     mailbox = session.mailbox
     mailbox.start_tick()
+    load_holidays(session.store, settings.user, now.date())
     user_email = settings.user.email.lower() or sequences.get_kv(conn, USER_EMAIL_KEY)
     profile_history_id = None
     if not user_email:
@@ -91,5 +93,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
             advance(ctx, current, now)
     if settings.reminders.enabled:
         sync_reminders(ctx, now)
+    if not dry_run:
+        save_holidays(session.store)
     log.info("tick done: %d action(s)", len(ctx.run.actions))
     return ctx.run
