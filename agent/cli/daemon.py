@@ -240,3 +240,33 @@ def run_daemon(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def start_line(settings: Any, store: Any, minutes: float, now: datetime) -> str:
+    """What `followup run` says when it starts: account, calendars, interval, next due step."""
+    from agent.cli.offline import user_zone
+    from agent.core.formats import moment
+    from agent.core.model import STEPS, UNSETTLED, InterviewStatus
+    from agent.core.text import one_line
+    from agent.store import sequences
+
+    conn = store.conn
+    account = settings.user.email or sequences.get_kv(conn, sequences.USER_EMAIL_KEY)
+    who = account or "your Gmail account (its address is read on the first pass)"
+    calendars = ", ".join(settings.calendar.watched)
+    every = f"{minutes:g} minute" + ("" if minutes == 1 else "s")
+    due = [
+        (step.due, STEPS[step.step].label, one_line(row.interview.company or row.interview.title))
+        for row in sequences.list_interviews(conn, [InterviewStatus.ACTIVE])
+        for step in sequences.get_steps(conn, row.interview.key)
+        if step.state in UNSETTLED
+    ]
+    if due:
+        at, label, company = min(due)
+        nxt = f"next due: {label} for {company}, {moment(at, user_zone(settings, store))}"
+    else:
+        nxt = "nothing due yet"
+    return (
+        f"followup run: drafting for {who}; calendars {calendars}; a pass every {every}; "
+        f"{nxt}"
+    )

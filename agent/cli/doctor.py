@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agent.cli.common import as_followup_error
 from agent.core.errors import FollowupError, SettingsError
-from agent.core.settings import Settings
+from agent.core.settings import Paths, Settings
 
 if TYPE_CHECKING:
     from agent.google.client import Services
@@ -25,14 +26,17 @@ class Check:
     warn: bool = False  # ok, but worth fixing (shown as WARN; the exit code stays 0)
 
 
-def _run(name: str, fn: Callable[[], str]) -> Check:
+def _run(name: str, fn: Callable[[], str], paths: Paths | None = None) -> Check:
     """Run one check; a FollowupError (or other failure) becomes a FAIL line."""
     try:
         return Check(name, True, fn())
     except FollowupError as exc:
         return Check(name, False, str(exc), exc.exit_code)
     except Exception as exc:  # a doctor reports, it does not crash
-        return Check(name, False, f"{type(exc).__name__}: {exc}", 1)
+        error = as_followup_error(exc, paths)
+        if error is not None:
+            return Check(name, False, str(error), error.exit_code)
+        return Check(name, False, f"unexpected {type(exc).__name__}: {exc}", 1)
 
 
 def check_templates(settings: Settings) -> str:
@@ -62,7 +66,8 @@ def check_token(settings: Settings) -> str:
         required_scopes(settings.reminders.enabled),
         token_uri_override=token_uri(settings.google.endpoint),
     )
-    return f"{settings.paths.token_file} is private, has the scopes, valid={creds.valid}"
+    fresh = "access works" if creds.valid else "access must be renewed at the next run"
+    return f"{settings.paths.token_file} is private, has the scopes, {fresh}"
 
 
 def check_google(settings: Settings) -> str:
@@ -154,7 +159,9 @@ def check_lock(settings: Settings) -> str:
     if lock.acquire():
         lock.release()
         return "no other run is active"
-    return f"a run is active now (pid {lock.holder_pid()}); that is fine while the service runs"
+    pid = lock.holder_pid()
+    who = f" (pid {pid})" if pid else ""
+    return f"a run is active now{who}; that is fine while the service runs"
 
 
 def run_checks(load: Callable[[], Settings]) -> list[Check]:
@@ -164,19 +171,31 @@ def run_checks(load: Callable[[], Settings]) -> list[Check]:
         settings = load()
     except FollowupError as exc:
         return [Check("settings", False, str(exc), exc.exit_code)]
-    where: Path = settings.paths.config_file
+    paths = settings.paths
+    where: Path = paths.config_file
     checks.append(Check("settings", True, f"{where}" + ("" if where.exists() else " (defaults)")))
-    checks.append(_run("templates", lambda: check_templates(settings)))
-    token = _run("token", lambda: check_token(settings))
+    checks.append(_run("templates", lambda: check_templates(settings), paths))
+    token = _run("token", lambda: check_token(settings), paths)
     checks.append(token)
     if token.ok:
-        checks.append(_run("google", lambda: check_google(settings)))
+        checks.append(_run("google", lambda: check_google(settings), paths))
         try:
             checks.append(check_sender(settings))
         except Exception as exc:  # a doctor reports, it does not crash
             checks.append(Check("sender", True, f"could not check: {exc}", warn=True))
     else:
         checks.append(Check("google", False, "skipped: needs a working token", token.exit_code))
-    checks.append(_run("state", lambda: check_state(settings)))
-    checks.append(_run("lock", lambda: check_lock(settings)))
+    checks.append(_run("state", lambda: check_state(settings), paths))
+    checks.append(_run("lock", lambda: check_lock(settings), paths))
     return checks
+
+
+def summary(checks: list[Check]) -> str:
+    """The last line: ready for whom, or how many things to fix."""
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        things = "one thing" if len(failed) == 1 else f"{len(failed)} things"
+        return f"not ready: fix {things} marked FAIL above, then run `followup doctor` again"
+    google = next((c.detail for c in checks if c.name == "google"), "")
+    account = google.removeprefix("Gmail ").split(";", 1)[0] if google else ""
+    return f"ready: followup will draft for {account}" if account else "ready"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly, take_lock
+from agent.cli.common import FollowupGroup, Obj, colour_choice, fail_cleanly, take_lock
 from agent.cli.daily import agenda
 from agent.cli.setup_commands import auth, demo, doctor, run, service
 
@@ -19,7 +20,7 @@ log = logging.getLogger("agent")
 EXIT_LOCKED = 0
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FollowupGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config",
@@ -28,20 +29,35 @@ EXIT_LOCKED = 0
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each run does (INFO).")
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour on or off (default: on for a terminal, off when NO_COLOR is set).",
+)
 @click.version_option(package_name="interview-followup")
 @click.pass_context
-def main(ctx: click.Context, config: Path | None, debug: bool, verbose: bool) -> None:
+def main(
+    ctx: click.Context, config: Path | None, debug: bool, verbose: bool, color: bool | None
+) -> None:
     """Interview follow-up drafts in Gmail, on the etiquette's schedule. Never sends mail.
 
     Files live in $FOLLOWUP_HOME when set, else in the platform's config and data folders.
     """
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    # journald stamps each line itself (it sets JOURNAL_STREAM); anywhere else we do.
+    stamp = "" if os.environ.get("JOURNAL_STREAM") else "%(asctime)s "
     logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=level,
+        format=stamp + "%(levelname)s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S%z",
+        stream=sys.stderr,
     )
     if not debug:
         logging.getLogger("googleapiclient").setLevel(logging.ERROR)
-    ctx.obj = Obj(config, debug)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    ctx.color = colour_choice(color)
+    ctx.obj = Obj(config, debug, ctx.color)
 
 
 @main.command()
@@ -85,34 +101,50 @@ def _short(key: str) -> str:
 
 
 @main.command()
+@click.argument("interview_id", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--color/--no-color", default=None, help="Force colour on or off.")
+@click.option("--color/--no-color", default=None, hidden=True, help="Same as followup --color.")
 @click.pass_obj
 @fail_cleanly
-def status(obj: Obj, as_json: bool, color: bool | None) -> None:
-    """Every interview, its contacts and each step: time, state, draft id, reason."""
-    from agent.cli.offline import user_zone
+def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None) -> None:
+    """One line per interview (what is next, when, waiting on whom); with ID, its details."""
+    from agent.cli.common import wants_colour
+    from agent.cli.offline import find_interview, user_zone
     from agent.cli.runtime import current_time, opened_store
-    from agent.cli.status import collect, render_text, to_json
+    from agent.cli.status import collect, render_detail, render_list, to_json
     from agent.store import calendar_side, set_aside
 
     settings = obj.settings()
     with opened_store(settings) as store:
         zone = user_zone(settings, store)
-        views = collect(store, zone)
-        rejections = calendar_side.list_rejections(store.conn)
-        aside = set_aside.listed(store.conn)
+        key = find_interview(store, interview_id).interview.key if interview_id else None
+        views = [v for v in collect(store, zone) if key is None or v.key == key]
+        rejections = [] if key else calendar_side.list_rejections(store.conn)
+        aside = [] if key else set_aside.listed(store.conn)
     if as_json:
         click.echo(json.dumps(to_json(views, rejections, aside), indent=2, ensure_ascii=False))
         return
-    use_colour = sys.stdout.isatty() if color is None else color
+    use_colour = wants_colour() if color is None else color
 
     def style(text: str, **kw: Any) -> str:
         kw = {k: v for k, v in kw.items() if v is not None}
         return click.style(text, **kw) if use_colour and kw else text
 
-    text = render_text(views, rejections, zone, current_time(), style=style, aside=aside)
-    click.echo(text, color=use_colour)
+    now = current_time()
+    if key is not None:
+        click.echo(render_detail(views[0], zone, now, style=style), nl=False, color=use_colour)
+        return
+    empty = (
+        "No interviews found yet. followup finds calendar events with 'interview' in the "
+        "title once `followup tick` (or the service) has run."
+    )
+    if not settings.paths.token_file.exists():
+        empty = (
+            f"Not set up yet: no token at {settings.paths.token_file}. Run `followup auth` "
+            "first (README: \"Setting up for real\"), then `followup tick`."
+        )
+    text = render_list(views, rejections, zone, now, style=style, empty=empty, aside=aside)
+    click.echo(text, nl=False, color=use_colour)
 
 
 @main.command()
@@ -286,7 +318,10 @@ def sandbox(
     time_zone: str,
     write_token: bool,
 ) -> None:
-    """Serve the local stand-in for Gmail and Google Calendar (for trying things out)."""
+    """Serve the local stand-in for Gmail and Google Calendar (for trying things out).
+
+    The guide to it (control surface, faults, quota, scopes) is docs/sandbox.md.
+    """
     from agent.cli.sandbox_command import serve_sandbox
 
     serve_sandbox(

@@ -197,16 +197,16 @@ def render_cron(
     if config_file is not None:
         words += ["--config", shlex.quote(str(config_file))]
     prefix = "".join(f"{key}={shlex.quote(value)} " for key, value in _passthrough(env))
-    command = (
-        f"{prefix}flock -n ~/.cache/followup-cron.lock {' '.join(words)} tick "
-        ">> ~/.cache/followup.log 2>&1"
+    command = (  # cron's shell may start where ~/.cache does not exist yet: make it first
+        f"mkdir -p ~/.cache && {prefix}flock -n ~/.cache/followup-cron.lock "
+        f"{' '.join(words)} tick >> ~/.cache/followup.log 2>&1"
     )
     command = command.replace("%", "\\%")  # cron turns a bare % into a newline
     return (
         "# followup: interview follow-up drafts in Gmail (never sends mail), for machines\n"
         "# without systemd: one pass every 5 minutes. Add the line below with `crontab -e`.\n"
-        "# flock -n skips a pass while the previous one still runs. Create the log folder\n"
-        "# once with `mkdir -p ~/.cache`; the log grows, so rotate or truncate it now and then.\n"
+        "# flock -n skips a pass while the previous one still runs; the line makes ~/.cache\n"
+        "# if missing. The log grows: rotate or truncate ~/.cache/followup.log now and then.\n"
         f"*/5 * * * * {command}\n"
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import sys
@@ -14,7 +15,7 @@ import click
 from agent.cli.common import Obj, fail_cleanly
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option(
     "--no-browser",
     is_flag=True,
@@ -37,13 +38,21 @@ from agent.cli.common import Obj, fail_cleanly
 @click.option(
     "--revoke", is_flag=True, help="Revoke the saved grant at Google and delete the token."
 )
-@click.pass_obj
+@click.pass_context
 @fail_cleanly
-def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revoke: bool) -> None:
-    """One-time OAuth setup: let followup read your calendar and write drafts."""
-    from agent.google.auth import required_scopes, run_auth_flow
+def auth(
+    ctx: click.Context, no_browser: bool, port: int, client_secret: Path | None, revoke: bool
+) -> None:
+    """One-time OAuth setup: let followup read your calendar and write drafts.
+
+    `followup auth status` shows the account, the permissions granted and the token file.
+    """
+    from agent.google.auth import allow_loopback_http, required_scopes, run_auth_flow
     from agent.google.auth import revoke as revoke_token
 
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Obj = ctx.obj
     settings = obj.settings()
     token = settings.paths.token_file
     if revoke:
@@ -59,17 +68,35 @@ def auth(obj: Obj, no_browser: bool, port: int, client_secret: Path | None, revo
         else settings.paths.config_file.parent / "client_secret.json"
     )
     scopes = required_scopes(settings.reminders.enabled)
+    allow_loopback_http(secret)  # the sandbox's token endpoint is plain http on this machine
     run_auth_flow(
         secret, token, scopes, open_browser=not no_browser, port=port, print_fn=click.echo
     )
     click.echo("Next: `followup doctor`, then `followup tick --dry-run`.")
 
 
+@auth.command("status")
+@click.pass_obj
+@fail_cleanly
+def auth_status(obj: Obj) -> None:
+    """Show the account, the permissions granted, the token file and when the grant ends."""
+    import textwrap
+
+    from agent.cli.auth_status import auth_status_lines
+    from agent.cli.runtime import current_time
+
+    lines, code = auth_status_lines(obj.settings(), current_time())
+    for line in lines:  # file paths stay whole on their line
+        wrap = len(line) > 80 and not line.startswith("token ")
+        click.echo(textwrap.fill(line, 80, subsequent_indent=" " * 10) if wrap else line)
+    sys.exit(code)
+
+
 @click.command()
 @click.pass_obj
 def doctor(obj: Obj) -> None:
     """Check settings, templates, token, Google, sender, state.db and the lock; say what to fix."""
-    from agent.cli.doctor import run_checks
+    from agent.cli.doctor import run_checks, summary
 
     checks = run_checks(obj.settings)
     width = max(len(c.name) for c in checks)
@@ -78,6 +105,7 @@ def doctor(obj: Obj) -> None:
         if c.ok and c.warn:
             mark = click.style("WARN", fg="yellow")
         click.echo(f"{mark} {c.name:<{width}}  {c.detail}")
+    click.echo(summary(checks))
     failed = [c for c in checks if not c.ok]
     if failed:
         sys.exit(failed[0].exit_code or 1)
@@ -94,7 +122,8 @@ def doctor(obj: Obj) -> None:
 @fail_cleanly
 def run(obj: Obj, interval: float | None) -> None:
     """Run as a daemon: tick on an interval and exactly when the next step is due."""
-    from agent.cli.daemon import TickOutcome, run_daemon
+    from agent.cli.common import stamped
+    from agent.cli.daemon import TickOutcome, run_daemon, start_line
     from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
     from agent.engine.tick import tick
@@ -118,11 +147,14 @@ def run(obj: Obj, interval: float | None) -> None:
             raise failed_mid_run(exc, settings.paths.state_db) from exc
         finally:
             lock.release()
+            gc.collect()  # the tick's services and rows are cycles: free them before the wait
         for action in result.actions:
-            click.echo(f"{action.kind}: {action.detail}", err=True)
+            click.echo(stamped(f"{action.kind}: {action.detail}"), err=True)
         return TickOutcome(next_due=result.next_due)
 
     minutes = interval if interval is not None else settings.daemon.interval_minutes
+    with opened_store(settings) as store:
+        click.echo(stamped(start_line(settings, store, minutes, current_time())), err=True)
     code = run_daemon(
         one_tick,
         interval=timedelta(minutes=minutes),

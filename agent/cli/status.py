@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from agent.cli.offline import short_id
+from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, moment
-from agent.core.model import UNSETTLED, Rejection
+from agent.core.model import STEPS, UNSETTLED, Rejection, StepName
 from agent.core.text import printable
 from agent.store import sequences
 from agent.store.db import Store
@@ -26,6 +29,7 @@ class StepView:
     state: str
     draft_id: str | None
     reason: str
+    draft_message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
                 s.state.value,
                 s.draft_id,
                 printable(s.reason),
+                s.draft_message_id,
             )
             for s in sequences.get_steps(conn, iv.key)
         )
@@ -158,16 +163,20 @@ def to_json(
     }
 
 
-MARKS = {
-    "planned": "·",
-    "intent": "…",
-    "drafted": "✉",
-    "sent": "✓",
-    "sent_by_user": "✓",
-    "dismissed": "✗",
-    "skipped": "↷",
-    "stopped": "■",
-    "done": "✓",
+WIDTH = 80
+# Opens the draft in Gmail's compose window: the draft's *message* id, not the draft id
+# (docs/google-api-notes.md). u/0 is the first signed-in account.
+DRAFT_LINK = "https://mail.google.com/mail/u/0/#drafts?compose={}"
+STATE_WORDS = {
+    "planned": "planned",
+    "intent": "drafting",
+    "drafted": "draft in Gmail",
+    "sent": "sent",
+    "sent_by_user": "you wrote",
+    "dismissed": "draft deleted",
+    "skipped": "skipped",
+    "stopped": "stopped",
+    "done": "done",
 }
 COLOURS = {
     "drafted": "cyan",
@@ -179,70 +188,187 @@ COLOURS = {
     "stopped": "red",
     "intent": "magenta",
 }
+Style = Callable[..., str]
+Line = tuple[str, dict]
 
 
-def render_text(
+def draft_link(message_id: str | None) -> str | None:
+    """The address that opens a draft in Gmail, from its message id."""
+    return DRAFT_LINK.format(message_id) if message_id else None
+
+
+def step_word(step: str) -> str:
+    """A step's name in words ("thank-you")."""
+    try:
+        return STEPS[StepName(step)].label
+    except ValueError:
+        return step
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def fit(lines: list[Line], style: Style, width: int = WIDTH) -> str:
+    """Wrap each line to `width` (keeping its indent), then style it."""
+    out: list[str] = []
+    for text, kw in lines:
+        indent = " " * (len(text) - len(text.lstrip(" ")))
+        pieces = (
+            [text]
+            if len(text) <= width
+            else textwrap.wrap(
+                text,
+                width,
+                subsequent_indent=indent + "  ",
+                break_on_hyphens=False,
+                drop_whitespace=True,
+            )
+        )
+        out.extend(style(piece, **kw) for piece in pieces)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _short_when(moment: datetime, zone: ZoneInfo) -> str:
+    """'Tue Dec 1 16:30' in the user's zone."""
+    local = moment.astimezone(zone)
+    return f"{local:%a %b} {local.day} {local:%H:%M}"
+
+
+def next_and_waiting(v: InterviewView, zone: ZoneInfo, now: datetime) -> tuple[str, str]:
+    """What comes next for an interview (and when), and whom it waits on."""
+    if v.status != "active":
+        waiting = "you: answer them" if v.status == "replied" else "nobody"
+        return v.status, waiting
+    drafted = [s for s in v.steps if s.state == "drafted"]
+    if drafted:
+        return f"{step_word(drafted[0].step)} draft in Gmail", "you: send it"
+    pending = sorted((s for s in v.steps if s.state in UNSETTLED), key=lambda s: s.due)
+    if not pending:
+        return "nothing planned", "nobody"
+    if v.start > now:
+        return f"interview {_short_when(v.start, zone)}", "the interview"
+    nxt = pending[0]
+    what = f"{step_word(nxt.step)} {_short_when(nxt.due, zone)}"
+    if any(s.state in ("sent", "sent_by_user") for s in v.steps):
+        contact = next((c for c in v.contacts if _is_primary(v, c)), v.primary)
+        return what, f"{contact.split(' <')[0]}'s reply"
+    return what, "followup (drafts it)"
+
+
+def _is_primary(v: InterviewView, contact: str) -> bool:
+    """Whether a 'Name <email>' contact text is the interview's primary contact."""
+    return contact == v.primary or contact.endswith(f"<{v.primary}>")
+
+
+def _label(v: InterviewView) -> str:
+    """The company (or the title) of an interview."""
+    return v.company or v.title
+
+
+def render_list(
     views: list[InterviewView],
     rejections: list[tuple[Rejection, datetime | None]],
     zone: ZoneInfo,
     now: datetime,
     *,
-    style,
+    style: Style,
+    empty: str,
     aside: Sequence[SetAside] = (),
 ) -> str:
-    """Tables per interview with a small timeline of steps."""
-    lines: list[str] = []
+    """One line per interview: id, company, what is next and when, whom it waits on."""
+    lines: list[Line] = []
     if not views:
-        lines.append("No interviews found yet. Tag calendar events with 'interview' in the title.")
+        lines.append((empty, {}))
+    else:
+        lines.append((f"{'ID':<7}  {'INTERVIEW':<20}  {'NEXT':<26}  WAITING ON", {"bold": True}))
     for v in views:
-        about = ", ".join(x for x in (v.company, v.role) if x)
-        head = f"[{v.id}] {v.title}" + (f" — {about}" if about else "")
-        lines.append(style(head, bold=True))
-        lines.append(
-            f"  when:     {moment(v.start, zone)} – {clock(v.end, zone)} ({zone.key})"
+        what, waiting = next_and_waiting(v, zone, now)
+        colour = "green" if v.status == "active" else "yellow"
+        text = f"{v.id:<7}  {clip(_label(v), 20):<20}  {clip(what, 26):<26}  {clip(waiting, 21)}"
+        lines.append((text.rstrip(), {"fg": colour}))
+        lines.extend((f"{'':9}warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
+        lines.extend((f"{'':9}ignored:  {n}", {"fg": "yellow"}) for n in v.ignored_notes)
+        lines.extend(
+            (f"{'':9}{step_word(s.step)}: {s.reason}", {})
+            for s in v.steps
+            if s.state == "planned" and s.reason.startswith(WAITING_PREFIX)
         )
-        status = v.status + (f": {v.status_reason}" if v.status_reason else "")
-        lines.append(f"  status:   {style(status, fg='red' if v.status != 'active' else 'green')}")
-        lines.append(f"  contacts: {', '.join(v.contacts)} (primary {v.primary})")
-        lines.extend(f"  notes:    {note}" for note in v.ignored_notes)
-        lines.extend(f"  warning:  {w}" for w in v.warnings)
-        pending = [s for s in v.steps if s.state in UNSETTLED]
-        next_due = min((s.due for s in pending), default=None)
-        timeline = "  ".join(
-            style(f"{MARKS.get(s.state, '?')} {s.step}", fg=COLOURS.get(s.state))
-            for s in _one_per_step(v.steps)
-        )
-        lines.append(f"  timeline: {timeline}")
-        for s in v.steps:
-            marker = "→" if next_due is not None and s.due == next_due and s in pending else " "
-            who = s.recipient or "-"
-            draft = f" draft {s.draft_id}" if s.draft_id else ""
-            reason = f" ({s.reason})" if s.reason else ""
-            lines.append(
-                f"   {marker} {s.step:<10} {who:<28} {moment(s.due, zone)}  "
-                f"{style(s.state, fg=COLOURS.get(s.state))}{draft}{reason}"
-            )
-        if v.story:
-            lines.append("  story:")
-            lines.extend(f"    {line}" for line in v.story[-8:])
-        lines.append("")
-    if rejections:
-        lines.append(style("Ignored events:", bold=True))
-        for r, start in rejections:
-            when = moment(start, zone) if start else "-"
-            title, reason = printable(r.title), printable(r.reason)
-            lines.append(f"  {when}  {title!r}: {reason}")
-    if aside:
-        lines.append(style("Set aside (could not be processed; the others went on):", bold=True))
-        for a in aside:
-            title, reason = printable(a.title), printable(a.reason)
-            lines.append(f"  {moment(a.at, zone)}  {a.kind} {title!r}: {reason}")
-    return "\n".join(lines).rstrip() + "\n"
+    if views:
+        lines.append(("", {}))
+        lines.append((f"Times in {zone.key}. `followup status ID` shows one interview:", {}))
+        lines.append(("its steps, a link to each draft in Gmail, and its story.", {}))
+    lines.extend(_ignored(rejections, zone))
+    lines.extend(_set_aside(aside, zone))
+    return fit(lines, style)
 
 
-def _one_per_step(steps: tuple[StepView, ...]) -> list[StepView]:
-    """The first row of each step, for the timeline."""
-    seen: dict[str, StepView] = {}
-    for s in steps:
-        seen.setdefault(s.step, s)
-    return list(seen.values())
+def _set_aside(aside: Sequence[SetAside], zone: ZoneInfo) -> list[Line]:
+    """Items a run could not process and set aside (the others went on), one line each."""
+    if not aside:
+        return []
+    lines: list[Line] = [
+        ("", {}),
+        ("Set aside (could not be processed; the others went on):", {"bold": True}),
+    ]
+    for a in aside:
+        title, reason = printable(a.title), printable(a.reason)
+        lines.append((f"  {_short_when(a.at, zone)}  {a.kind} {title!r}: {reason}", {}))
+    return lines
+
+
+def _ignored(rejections: list[tuple[Rejection, datetime | None]], zone: ZoneInfo) -> list[Line]:
+    """The calendar events followup looked at and left alone, one line each."""
+    if not rejections:
+        return []
+    lines: list[Line] = [("", {}), ("Ignored events:", {"bold": True})]
+    for r, start in rejections:
+        when = _short_when(start, zone) if start else "-"
+        title, reason = printable(r.title), printable(r.reason)
+        lines.append((f"  {when}  {title!r}: {reason}", {}))
+    return lines
+
+
+DRAFT_ID_NOTE = re.compile(r" ?\(draft [^()\s]+\)")
+
+
+def _story_words(line: str) -> str:
+    """A journal line with step names in words and without draft ids (the links are above)."""
+    line = DRAFT_ID_NOTE.sub("", line)
+    for step, info in STEPS.items():
+        line = line.replace(step.value, info.label)
+    return line
+
+
+def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Style) -> str:
+    """Everything about one interview: when, status, contacts, each step with its draft link."""
+    about = ", ".join(x for x in (v.company, v.role) if x)
+    lines: list[Line] = [(f"[{v.id}] {v.title}" + (f" — {about}" if about else ""), {"bold": True})]
+    lines.append((f"  when      {moment(v.start, zone)}–{clock(v.end, zone)} ({zone.key})", {}))
+    status = v.status + (f": {v.status_reason}" if v.status_reason else "")
+    lines.append((f"  status    {status}", {"fg": "green" if v.status == "active" else "red"}))
+    what, waiting = next_and_waiting(v, zone, now)
+    lines.append((f"  next      {what}; waiting on {waiting}", {}))
+    contacts = [c + (" (primary)" if _is_primary(v, c) else "") for c in v.contacts]
+    lines.append((f"  contacts  {', '.join(contacts)}", {}))
+    lines.extend((f"  notes     {note}", {"fg": "yellow"}) for note in v.ignored_notes)
+    lines.extend((f"  warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
+    lines.append(("  steps", {}))
+    pending = [s for s in v.steps if s.state in UNSETTLED]
+    next_due = min((s.due for s in pending), default=None)
+    for s in v.steps:
+        mark = "→" if s in pending and s.due == next_due else " "
+        who = clip(s.recipient or "-", 24)
+        state = STATE_WORDS.get(s.state, s.state)
+        text = f"  {mark} {step_word(s.step):<10} {who:<24} {moment(s.due, zone)}  {state}"
+        lines.append((text, {"fg": COLOURS.get(s.state)}))
+        link = draft_link(s.draft_message_id) if s.state == "drafted" else None
+        if link:
+            lines.append((f"      {link}", {}))
+        if s.reason:
+            lines.append((f"      {s.reason}", {}))
+    if v.story:
+        lines.append(("  story", {}))
+        lines.extend((f"    {_story_words(line)}", {}) for line in v.story[-8:])
+    return fit(lines, style)

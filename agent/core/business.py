@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import functools
+import importlib.util
 import logging
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import holidays
+from pathlib import Path
+from typing import Any
 
 from agent.core.errors import SettingsError
 from agent.core.settings import ScheduleSettings, UserSettings
@@ -18,11 +19,69 @@ log = logging.getLogger(__name__)
 MAX_SEARCH_DAYS = 3660  # no calendar is closed for ten years: stop rather than loop
 
 
-@functools.lru_cache(maxsize=256)
+# (country, subdivision, year) -> {day: name}: given by the caller (state.db's cache) or
+# computed here; computing loads the holidays package and that one country's module.
+_KNOWN: dict[tuple[str, str, int], Mapping[date, str]] = {}
+_COMPUTED: set[tuple[str, str, int]] = set()
+
+
+def remember_holidays(country: str, subdivision: str, year: int, days: Mapping[date, str]) -> None:
+    """Public holidays known already (e.g. cached in state.db): no need to compute them."""
+    _KNOWN[(country, subdivision, year)] = dict(days)
+
+
+def computed_holidays() -> dict[tuple[str, str, int], Mapping[date, str]]:
+    """The years computed in this process (for the caller to cache), and forget that list."""
+    out = {k: _KNOWN[k] for k in _COMPUTED if k in _KNOWN}
+    _COMPUTED.clear()
+    return out
+
+
+def country_holidays(country: str, subdivision: str, year: int | None = None) -> Any:
+    """The holidays package's table for one country, loading that country's module alone.
+
+    `holidays.country_holidays` imports `holidays.countries`, whose __init__ loads all
+    ~250 country modules; the registry names the one module to load instead.
+    NotImplementedError for an unknown country or region.
+    """
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    name = next((m for m, names in COUNTRIES.items() if country in names[1:]), None)
+    if name is None:
+        raise NotImplementedError(f"Country {country} not available")
+    full = f"holidays.countries.{name}"
+    module = sys.modules.get(full)
+    if module is None:
+        path = Path(holidays.__file__).parent / "countries" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(full, path)
+        if spec is None or spec.loader is None:
+            return holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[full] = module
+        spec.loader.exec_module(module)
+    entity = getattr(module, COUNTRIES[name][0])
+    return entity(years=year, subdiv=subdivision or None)
+
+
+def public_holidays(country: str, subdivision: str, year: int) -> Mapping[date, str]:
+    """One year's public holidays of a place (computed once, or as remembered)."""
+    return _public_holidays(country, subdivision, year)
+
+
+def _knows_place(country: str, subdivision: str) -> bool:
+    """True when some year of this place is known (so the place was valid)."""
+    return any(k[:2] == (country, subdivision) for k in _KNOWN)
+
+
 def _public_holidays(country: str, subdivision: str, year: int) -> Mapping[date, str]:
     """The public holidays of one country/region and year, as {day: name}."""
-    table = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-    return {day: str(name) for day, name in table.items()}
+    key = (country, subdivision, year)
+    if key not in _KNOWN:
+        table = country_holidays(country, subdivision, year)
+        _KNOWN[key] = {day: str(name) for day, name in table.items()}
+        _COMPUTED.add(key)
+    return _KNOWN[key]
 
 
 @dataclass(frozen=True)
@@ -41,9 +100,9 @@ class BusinessCalendar:
                 "business_days must list weekdays 0 (Monday) to 6 (Sunday), "
                 f"got {self.business_days}"
             )
-        if self.country:
+        if self.country and not _knows_place(self.country, self.subdivision):
             try:
-                holidays.country_holidays(self.country, subdiv=self.subdivision or None)
+                country_holidays(self.country, self.subdivision)
             except NotImplementedError as exc:
                 raise ValueError(f"no public holidays known for {self._place()}: {exc}") from exc
 

@@ -13,8 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {name: i % 7 for i, name in enumerate((*WEEKDAYS, *_FULL_DAYS))}
@@ -160,8 +158,42 @@ def _zone(value: str) -> str:
 
 
 @cache
-def _countries() -> dict[str, list[str]]:
-    return holidays.list_supported_countries()
+def _countries() -> frozenset[str]:
+    """Country codes the holidays package knows, read from its registry's source.
+
+    Importing the package costs more than a whole idle tick's own work; the registry's
+    COUNTRIES table is plain literals. Falls back to the import if that ever changes.
+    """
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    try:
+        spec = importlib.util.find_spec("holidays")
+        origin = Path(spec.origin or "") if spec else Path()
+        tree = ast.parse((origin.parent / "registry.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+            if getattr(target, "id", "") == "COUNTRIES" and node.value is not None:
+                table = ast.literal_eval(node.value)
+                codes = (c for names in table.values() for c in names[1:])
+                return frozenset(c for c in codes if len(c) <= 3 and c.isupper())
+    except (OSError, ValueError, SyntaxError, TypeError):
+        pass
+    from holidays.registry import EntityLoader
+
+    return frozenset(EntityLoader.get_country_codes(include_aliases=True))
+
+
+@cache
+def _subdivisions(country: str) -> list[str]:
+    """The regions of one country (only that country's module is loaded)."""
+    import holidays
+
+    try:
+        return list(getattr(holidays, country).subdivisions)
+    except AttributeError:
+        return []
 
 
 def _country(value: str) -> str:
@@ -267,7 +299,9 @@ def check_subdivision(country: str, value: str) -> str:
         return value
     if not country:
         raise InvalidValue("a subdivision needs user.country", 'set user.country, e.g. "US"')
-    known = _countries().get(country, [])
+    import holidays
+
+    known = _subdivisions(country)
     value = next((k for k in known if k.upper() == value.strip().upper()), value)
     try:
         holidays.country_holidays(country, subdiv=value)

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 LAST_LOOK_LIMIT = 20
 SEARCHED_KEY = "inbox_searched_at"  # kv: when the last combined search ran
 SEARCH_OVERLAP = timedelta(days=1)  # the combined search looks this far before the last one
-QUERY_CHARS = 1500  # a combined search is split into queries of about this length
+QUERY_CHARS = 4000  # a combined search is split into queries of about this length (URL-safe)
 COMBINED_LIMIT = 500
 MESSAGE_UNITS = 20  # messages.get
 BOUNCE_CLAUSE = report_search()  # delivery reports from any server, several languages

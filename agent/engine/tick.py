@@ -15,6 +15,7 @@ from agent.core.templating import TemplateSet
 from agent.engine.advance import advance
 from agent.engine.calendar_sync import apply_calendar, supersede_passed_rounds, token_key
 from agent.engine.context import Context, Run
+from agent.engine.holiday_dates import load_holidays, save_holidays
 from agent.engine.inbox_sync import sync_inbox, waiting_for_inbox
 from agent.engine.reminders import sync_reminders
 from agent.store import sequences
@@ -42,8 +43,10 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         raise ValueError("tick needs an aware `now`")
     session.templates.check_used()  # a broken template stops every tick, not only a due step
     settings, conn = session.settings, session.store.conn
+    rebuilding = not sequences.has_interviews(conn)  # first run, or state.db was lost
     mailbox = session.mailbox
     mailbox.start_tick()
+    load_holidays(session.store, settings.user, now.date())
     user_email = settings.user.email.lower() or sequences.get_kv(conn, USER_EMAIL_KEY)
     profile_history_id = None
     if not user_email:
@@ -77,6 +80,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
         dry_run=dry_run,
         key_secret=session.key_secret,
+        rebuilding=rebuilding,
     )
     for sync in syncs:
         apply_calendar(ctx, sync, now)
@@ -91,5 +95,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
             advance(ctx, current, now)
     if settings.reminders.enabled:
         sync_reminders(ctx, now)
+    if not dry_run:
+        save_holidays(session.store)
     log.info("tick done: %d action(s)", len(ctx.run.actions))
     return ctx.run

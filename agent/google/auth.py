@@ -40,6 +40,29 @@ CLIENT_HOWTO = (
     "Create credentials > OAuth client ID > Desktop app; download the JSON and save it as {path}"
 )
 
+CLIENT_REPLACE = (
+    "followup needs a Desktop app client: Google Cloud Console > APIs & Services > "
+    "Credentials > Create credentials > OAuth client ID > Desktop app; download its JSON "
+    "and pass it with --client-secret (or put it in place of {path})"
+)
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def allow_loopback_http(client_secret_file: Path) -> bool:
+    """Let oauthlib use plain http when the client's token endpoint is this machine (the
+    sandbox); Google's own endpoints are https and stay required to be."""
+    import os
+
+    try:
+        section = json.loads(client_secret_file.read_text(encoding="utf-8")).get("installed", {})
+        url = urllib.parse.urlsplit(str(section.get("token_uri", "")))
+    except (OSError, ValueError, AttributeError):
+        return False
+    if url.scheme != "http" or url.hostname not in LOOPBACK_HOSTS:
+        return False
+    os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+    return True
+
 
 def required_scopes(reminders_enabled: bool) -> tuple[str, ...]:
     """Least privilege: compose + readonly mail, read events; write events for reminders."""
@@ -174,6 +197,8 @@ def fresh_credentials(
 def _client_config(client_secret_file: Path) -> dict[str, Any]:
     """The 'installed' section of a Desktop OAuth client JSON, or AuthError with the how-to."""
     howto = CLIENT_HOWTO.format(path=client_secret_file)
+    if client_secret_file.exists():  # the wrong file: never advise saving over it blindly
+        howto = CLIENT_REPLACE.format(path=client_secret_file)
     try:
         data = json.loads(client_secret_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -260,7 +285,8 @@ def run_auth_flow(
     except OSError as exc:  # binding the local port, or requests failing to reach Google
         if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             raise AuthError(
-                f"cannot listen on port {port} ({exc.strerror}); choose another port"
+                f"cannot listen on port {port} ({exc.strerror}); choose another port with "
+                f"--port, e.g. `followup auth --port {port + 1 if port else 8081}`"
             ) from None
         raise GoogleUnavailable(
             f"the OAuth exchange failed ({type(exc).__name__}); check the network and try again"

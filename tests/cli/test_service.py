@@ -49,8 +49,8 @@ def test_static_scripts_equal_the_rendering_of_the_example_path() -> None:
         assert (SCRIPTS / name).read_text() == text, f"scripts/{name} drifted from render_units"
     assert "ExecStart=%h/.local/bin/followup run" in rendered[SERVICE]
     assert lines_starting(rendered[CRON], "*/5") == [
-        "*/5 * * * * flock -n ~/.cache/followup-cron.lock $HOME/.local/bin/followup tick "
-        ">> ~/.cache/followup.log 2>&1"
+        "*/5 * * * * mkdir -p ~/.cache && flock -n ~/.cache/followup-cron.lock "
+        "$HOME/.local/bin/followup tick >> ~/.cache/followup.log 2>&1"
     ]
 
 
@@ -96,7 +96,8 @@ def test_followup_home_and_config_are_passed_through(tmp_path: Path) -> None:
     assert f"ExecStart={exe} --config /etc/followup.toml run" in units[SERVICE]
     cron = render_cron(exe, env, config_file=Path("/etc/followup.toml"), home=OTHER_HOME)
     assert (
-        f"*/5 * * * * FOLLOWUP_HOME='/data/job search' flock -n ~/.cache/followup-cron.lock "
+        f"*/5 * * * * mkdir -p ~/.cache && FOLLOWUP_HOME='/data/job search' flock -n "
+        "~/.cache/followup-cron.lock "
         f"{exe} --config /etc/followup.toml tick" in cron
     )
     assert "FOLLOWUP_NOW" not in cron
@@ -223,3 +224,21 @@ def test_default_unit_dir_and_executable(tmp_path: Path) -> None:
     assert default_unit_dir({}) == Path.home() / ".config" / "systemd" / "user"
     exe = executable(tmp_path / "bin")
     assert current_executable(str(exe)) == exe
+
+
+def test_the_cron_line_runs_on_a_home_without_cache(tmp_path: Path) -> None:
+    import subprocess
+
+    home = tmp_path / "home"
+    home.mkdir()
+    exe = tmp_path / "bin" / "followup"
+    exe.parent.mkdir()
+    exe.write_text("#!/bin/sh\necho \"ran $*\"\n")
+    exe.chmod(0o755)
+    [line] = lines_starting(render_cron(exe, {}, home=OTHER_HOME), "*/5")
+    command = line.split(" ", 5)[5]
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert (home / ".cache" / "followup.log").read_text() == "ran tick\n"

@@ -139,17 +139,38 @@ def test_status_text_and_json_show_every_interview_contact_and_step(world: World
     ]
 
     text = world.cli("status").output
-    assert f"[{panel['id']}] Panel interview — Acme" in text
-    assert f"[{globex['id']}] Globex interview — Globex" in text
-    assert (
-        "contacts: Jane Doe <jane@acme.com>, Raj Patel <raj@acme.com> (primary jane@acme.com)"
-        in text
-    )
-    for email, draft_id in drafts.items():
-        assert f"thank_you  {email:<28} Mon 2026-11-30 19:00  drafted draft {draft_id}" in text
-    assert "→ check_in   jane@acme.com" in text and "Tue 2026-12-01 16:30  planned" in text
-    assert "skipped (the interview is over: the thank_you step is already due)" in text
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+    assert f"{panel['id']}  Acme                  thank-you draft in Gmail    you: send it" in text
+    globex_line = f"{globex['id']}  Globex                interview Wed Dec 2 11:00   the interview"
+    assert globex_line in text
     assert "Ignored events:" in text and "untrusted: you have not accepted" in text
+    assert "thank_you" not in text and "r7000" not in text
+
+    detail = world.cli("status", panel["id"]).output
+    assert all(len(line) <= 80 for line in detail.splitlines()), detail
+    assert f"[{panel['id']}] Panel interview — Acme" in detail
+    assert "contacts  Jane Doe <jane@acme.com> (primary), Raj Patel <raj@acme.com>" in detail
+    messages = {d["id"]: d["message_id"] for d in world.sandbox.drafts()}
+    for email, draft_id in drafts.items():
+        assert f"thank-you  {email:<24} Mon 2026-11-30 19:00  draft in Gmail" in detail
+        link = f"https://mail.google.com/mail/u/0/#drafts?compose={messages[draft_id]}"
+        assert f"\n      {link}\n" in detail
+        assert draft_id not in detail
+    assert "→ check-in   jane@acme.com" in detail and "Tue 2026-12-01 16:30  planned" in detail
+    assert "the interview is over: the thank_you step is already due" in detail
+    assert "Ignored events:" not in detail
+
+
+def test_status_before_auth_says_to_run_it(world: World) -> None:
+    (world.home / "token.json").unlink()
+    text = world.cli("status").output
+    assert "Not set up yet" in text and "run `followup auth` first" in text.lower()
+    assert "No interviews found yet" not in text
+
+
+def test_status_of_an_unknown_id_exits_8(world: World) -> None:
+    result = world.cli("status", "0000000", expect=8)
+    assert "Traceback" not in result.output
 
 
 def test_preview_shows_the_draft_and_voicemail_script(world: World) -> None:

@@ -7,12 +7,13 @@ what it leaves behind: drafts in the sandbox, state.db through `followup status`
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -143,8 +144,9 @@ def test_token_spoiled_while_running_stops_with_code_4(
         spoil(world)
         _, err = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == 4, err
-    [line] = [line for line in err.splitlines() if line.startswith("ERROR")]
-    assert line.startswith("ERROR agent.cli.daemon: ")
+    [line] = [line for line in err.splitlines() if " ERROR " in line]
+    # a timestamp first (not under journald, which stamps lines itself), then level and logger
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} ERROR agent.cli.daemon: ", line), line
     assert message in line
     assert "run `" in line  # says what to do
     assert_one_recorded_draft(world)  # status reads state.db only: no token needed
@@ -188,3 +190,32 @@ def test_the_engines_next_due_wakes_the_daemon_before_its_interval(world: World)
     assert code == 0, err
     assert "next step due at 2026-11-30T19:00:00-05:00; waking then" in err
     assert world.drafts() == [], "the pinned clock never reaches 19:00"
+
+
+STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} "
+
+
+def test_run_says_what_it_does_in_one_start_line_without_the_schedulers_chatter(
+    after_interview: World,
+) -> None:
+    world = after_interview
+    world.tick(INTERVIEW - timedelta(hours=5))  # state.db knows the interview and the account
+    world.at(AFTER_THANK_YOU)
+    with daemon(world, "-v", "run", *FAST) as proc:
+        wait_for("the thank-you draft", lambda: len(world.drafts()) == 1, proc)
+        code, err = stop(proc)
+    assert code == 0, err
+    lines = err.splitlines()
+    start = lines[0]
+    assert re.match(STAMP + "followup run: drafting for candidate@example.com; calendars "
+                    "primary; a pass every 0.01 minutes; next due: ask for Acme, ", start), start
+    chatter = [line for line in lines if re.search(r"(INFO|DEBUG) apscheduler", line)]
+    assert chatter == [], "the scheduler's INFO lines show without --debug"  # its WARNINGs may
+    assert all(re.match(STAMP, line) for line in lines if line.strip()), err
+    # under journald (it sets JOURNAL_STREAM) the lines carry no stamp of our own
+    journald = world.popen("run", *FAST, extra_env={"JOURNAL_STREAM": "8:123"})
+    try:
+        wait_for("a tick", lambda: ticks(world) >= 3, journald)
+    finally:
+        code, err = stop(journald)
+    assert err.splitlines()[0].startswith("followup run: drafting for candidate@example.com")

@@ -17,7 +17,9 @@ def doctor(world: World, expect: int) -> dict[str, tuple[str, str]]:
     """Run `followup doctor`; check its exit code; name -> (OK|FAIL|WARN, detail) in order."""
     result = world.cli("doctor", expect=expect)
     lines: dict[str, tuple[str, str]] = {}
-    for line in result.output.splitlines():
+    *checks, last = result.output.splitlines()
+    assert last.startswith("ready" if expect == 0 else "not ready: fix "), last
+    for line in checks:
         mark, name, detail = line.split(maxsplit=2)
         assert mark in ("OK", "FAIL", "WARN"), line
         lines[name] = (mark, detail)

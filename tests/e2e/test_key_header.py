@@ -48,3 +48,17 @@ def test_a_damaged_secret_file_stops_the_tick_with_what_to_do(world: World) -> N
     result = world.cli("tick", expect=7)
     assert "draft-keys.secret" in result.output
     assert "delete it" in result.output
+
+
+def test_a_lost_state_db_is_rebuilt_without_a_second_draft(world: World) -> None:
+    world.add_interview(summary="Interview with Acme", start=at(30, 14))
+    world.tick(at(30, 9))
+    world.tick(at(30, 19))
+    [draft] = world.drafts()
+    (world.home / "state.db").unlink()
+    world.tick(at(30, 19, 30))
+    assert [d["id"] for d in world.drafts()] == [draft["id"]], "recognised by its key"
+    [row] = [s for s in world.interview("Acme")["steps"] if s["step"] == "thank_you"]
+    assert (row["state"], row["draft_id"]) == ("drafted", draft["id"])
+    world.tick(at(1, 16, 30, month=12))
+    assert len(world.drafts()) == 1, "and the check-in waits for it, as before"

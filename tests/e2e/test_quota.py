@@ -187,3 +187,23 @@ def test_a_full_sync_stopped_by_the_quota_goes_on_where_it_stopped(world: World)
     world.sandbox.clear_log()
     world.at(moment).cli("tick")
     assert world.sandbox.counts().get("gmail.users.messages.list", 0) == 0  # history again
+
+
+def test_a_combined_search_longer_than_a_url_still_finds_the_reply(world: World) -> None:
+    for i in range(60):  # 60 long company domains: the query is sent as a POST override
+        domain = f"recruiting-team-{i:02d}.very-long-company-name.example"
+        world.add_interview(
+            summary=f"Interview with Company {i:02d}",
+            start=at(14),
+            interviewers=((f"Lee {i}", f"lee@{domain}"),),
+        )
+    world.tick(at(9))
+    world.reply(
+        sender="Lee 59 <lee@recruiting-team-59.very-long-company-name.example>",
+        subject="Thanks for today",
+        when=at(16),
+    )
+    list_mail(world, 20, at(16, 1), at(16, 30))
+    world.tick(at(16, 45))
+    assert world.interview("Company 59")["status"] == "replied"
+    assert world.sandbox.counts()["gmail.users.messages.get"] == 1

@@ -198,3 +198,32 @@ def test_demo_keep_leaves_the_sandbox_for_followup_status(tmp_path) -> None:
         demo.wait(timeout=20)
     assert demo.returncode == 0
     assert not home.exists(), "Ctrl-C removes the demo's folder"
+
+
+def test_agenda_carried_over_items_read_in_time_order_with_real_ids_and_json(
+    world: World,
+) -> None:
+    import json
+
+    world.add_interview(summary="Interview with Acme", start=at(30, 14))
+    world.add_interview(summary="Interview with Globex", start=at(1, 11, month=12),
+                        interviewers=(("Hank Scorpio", "hank@globex.com"),))
+    world.tick(at(30, 9))
+    world.tick(at(30, 19))  # the Acme thank-you draft, left unsent overnight
+    world.at(at(1, 8, month=12))
+    text = world.cli("agenda").output
+    acme = world.interview("Acme")["id"]
+    assert f"followup note {acme} phone NUMBER" in text
+    assert "followup note ID" not in text
+    lines = [x for x in text.splitlines() if x.startswith("  ") and "[" in x]
+    today = lines[: next(i for i, x in enumerate(lines) if "[" in x and "Tomorrow" in x)] \
+        if any("Tomorrow" in x for x in lines) else lines
+    assert today[0].startswith("  Mon 30 19:00  [draft] Acme: thank-you draft"), today
+    data = json.loads(world.cli("agenda", "--json").output)
+    first = data["days"][0]
+    assert first["date"] == "2026-12-01"
+    moments = [item["at"] for item in first["items"]]
+    assert moments == sorted(moments)
+    assert first["items"][0]["kind"] == "draft" and first["items"][0]["interview"] == acme
+    kinds = {(i["kind"], i["title"].split(":")[0]) for i in first["items"]}
+    assert ("ask", "Globex") in kinds

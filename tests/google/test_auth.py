@@ -284,7 +284,10 @@ def test_flow_explains_how_to_make_the_client_file(
     assert "APIs & Services > Credentials > Create credentials > OAuth client ID > Desktop app" in (
         message
     )
-    assert f"save it as {secret}" in message
+    if content is None:
+        assert f"save it as {secret}" in message
+    else:  # the file there is the wrong one: pass the right one, don't "save it as" this one
+        assert "save it as" not in message and "--client-secret" in message
 
 
 def test_load_missing_token(tmp_path: Path) -> None:

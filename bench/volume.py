@@ -1,0 +1,229 @@
+"""A real inbox's volume: tick CPU and Gmail units with many interviews and much mail, a burst
+under the per-minute quota, the cold idle tick against the client's import floor, and the
+daemon's memory over many ticks; every figure side by side in one run.
+
+Scale: N interviews (all on Wednesday, so nothing is due), a first tick on Monday 09:00, then
+M new messages of which 50 are from interviewers (they matter) and the rest list mail; the
+tick at 12:00 is measured: CPU of the thread running the engine (the sandbox serves from its
+own threads and is not counted), Gmail units, `messages.get` calls.
+
+Burst: five interviews end Monday 15:00; 5,000 list mails arrive before 19:00; the sandbox
+enforces 6,000 units a minute; ticks at 19:05, 19:06, 19:07 (the daemon's pace after a stop).
+
+Cold: `followup tick` in a fresh process on an idle home (median CPU, user+sys, of --runs)
+against `python -c "import googleapiclient.discovery"`.
+
+Daemon: a real `followup run` process ticking every 30 ms on an idle home for --daemon-ticks
+ticks; its resident memory (VmRSS) sampled along the way.
+
+Usage: .venv/bin/python bench/volume.py [--runs 7] [--daemon-ticks 10000] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from email.utils import format_datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.requests_per_tick import MONDAY, WEDNESDAY, Bench, at
+from tests.e2e.world import USER, make_world
+
+MATTER = 50
+QUOTA = 6000
+
+
+def deliver_list_mail(bench: Bench, count: int, start, end) -> None:
+    """`count` list mails spread between two moments (complete, so the sandbox parses once)."""
+    step = (end - start) / max(count, 1)
+    for i in range(count):
+        when = start + step * i
+        raw = (
+            f"From: Digest <digest{i % 7}@lists.example.org>\r\nTo: {USER}\r\n"
+            f"Subject: Digest #{i}\r\nDate: {format_datetime(when)}\r\n"
+            f"Message-ID: <digest-{i}@lists.example.org>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nUnrelated news.\r\n"
+        )
+        bench.world.sandbox.deliver(raw.encode(), internal_date=when)
+
+
+def deliver_mail_that_matters(bench: Bench, count: int, when) -> None:
+    """Messages from `count` interviewers (Company000 ... ) before their interviews."""
+    for i in range(count):
+        raw = (
+            f"From: Person {i} <person{i}@company{i:03d}.com>\r\nTo: {USER}\r\n"
+            f"Subject: Looking forward to Wednesday\r\nDate: {format_datetime(when)}\r\n"
+            f"Message-ID: <matter-{i}@company{i:03d}.com>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nSee you then.\r\n"
+        )
+        bench.world.sandbox.deliver(raw.encode(), internal_date=when)
+
+
+def scale(interviews: int, mail: int, folder: Path) -> dict[str, float]:
+    """One busy tick: N interviews, M new messages of which 50 matter."""
+    bench = Bench(folder, [WEDNESDAY] * interviews)
+    try:
+        bench.tick(at(9))
+        deliver_mail_that_matters(bench, MATTER, at(10))
+        deliver_list_mail(bench, mail - MATTER, at(10), at(11, 50))
+        bench.world.at(at(12))
+        bench.world.sandbox.clear_log()
+        started = time.thread_time()
+        from agent.engine.tick import tick
+
+        tick(bench.session, at(12))
+        cpu = time.thread_time() - started
+        used = bench.world.sandbox.units()
+        gets = sum(1 for r in bench.world.sandbox.request_log()
+                   if r.method == "gmail.users.messages.get")
+        idle_started = time.thread_time()
+        tick(bench.session, at(12, 5))
+        idle_cpu = time.thread_time() - idle_started
+    finally:
+        bench.close()
+    by_method = used["by_method"]
+    unrelated = by_method.get("gmail.users.history.list", 0) + by_method.get(
+        "gmail.users.messages.list", 0
+    )
+    return {"cpu": cpu, "units": used["total"], "gets": gets, "unrelated": unrelated,
+            "idle_cpu": idle_cpu}
+
+
+def burst(mail: int, folder: Path) -> list[tuple[str, int, int, int]]:
+    """(tick, units, refused requests, thank-yous drafted so far) for three ticks."""
+    bench = Bench(folder, [MONDAY] * 5)
+    rows = []
+    try:
+        bench.tick(at(9))
+        deliver_list_mail(bench, mail, at(15, 1), at(18, 50))
+        bench.world.sandbox.set_quota(QUOTA)
+        drafted = 0
+        for minute in (5, 6, 7):
+            _, made = bench.tick(at(19, minute))
+            drafted += made
+            log = bench.world.sandbox.request_log()
+            refused = sum(1 for r in log if r.refused)
+            used = bench.world.sandbox.units()["total"]
+            rows.append((f"19:{minute:02d}", used, refused, drafted))
+    finally:
+        bench.close()
+    return rows
+
+
+def child_cpu(args: list[str], env: dict[str, str]) -> float:
+    """CPU seconds (user + sys) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cold(folder: Path, runs: int) -> tuple[float, float]:
+    """Median CPU of a cold idle `followup tick` and of importing googleapiclient.discovery."""
+    folder.mkdir(parents=True)
+    world = make_world(folder, MONDAY)
+    try:
+        for i in range(5):
+            world.add_interview(summary=f"Interview with Company{i}", start=WEDNESDAY)
+        world.tick(at(9))
+        world.at(at(12))
+        env = dict(os.environ)
+        env.update({k: v for k, v in world.env().items() if v})
+        env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
+        exe = [sys.executable, "-m", "agent.cli.main", "tick"]
+        floor = [sys.executable, "-c", "import googleapiclient.discovery"]
+        child_cpu(exe, env)
+        ticks = [child_cpu(exe, env) for _ in range(runs)]
+        floors = [child_cpu(floor, env) for _ in range(runs)]
+    finally:
+        world.server.stop()
+    return statistics.median(ticks), statistics.median(floors)
+
+
+def rss_mb(pid: int) -> float:
+    """A process's resident memory now, in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        line = next(x for x in f if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def daemon(folder: Path, ticks: int) -> list[tuple[int, float]]:
+    """(ticks done, RSS MB) of a real `followup run` process ticking every 30 ms."""
+    folder.mkdir(parents=True)
+    world = make_world(folder, MONDAY)
+    samples: list[tuple[int, float]] = []
+    try:
+        for i in range(5):
+            world.add_interview(summary=f"Interview with Company{i}", start=WEDNESDAY)
+        world.tick(at(9))
+        world.at(at(12))
+        env = dict(os.environ)
+        env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
+        env.update({k: v for k, v in world.env().items() if v})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "agent.cli.main", "run", "--interval", "0.0005"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        done = 0
+        step = max(ticks // 10, 1)
+        try:
+            while done < ticks and proc.poll() is None:
+                time.sleep(0.5)
+                done += world.sandbox.counts().get("calendar.events.list", 0)
+                world.sandbox.clear_log()
+                if not samples or done - samples[-1][0] >= step or done >= ticks:
+                    samples.append((done, rss_mb(proc.pid)))
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=60)
+    finally:
+        world.server.stop()
+    return samples
+
+
+def main() -> None:
+    """Measure every figure, then print them side by side."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--daemon-ticks", type=int, default=10000)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
+    args = parser.parse_args()
+    sizes = [(100, 500), (100, 5000), (1000, 500), (1000, 5000)]
+    burst_mail = 5000
+    if args.quick:
+        sizes, burst_mail, args.daemon_ticks = [(100, 500), (200, 1000)], 1000, 200
+    with tempfile.TemporaryDirectory(prefix="followup-bench-") as tmp:
+        root = Path(tmp)
+        scaled = {(n, m): scale(n, m, root / f"scale-{n}-{m}") for n, m in sizes}
+        bursts = burst(burst_mail, root / "burst")
+        cold_tick, floor = cold(root / "cold", args.runs)
+        memory = daemon(root / "daemon", args.daemon_ticks)
+
+    print(f"== one busy tick: {MATTER} messages matter, the rest is list mail")
+    print(f"{'interviews':>10} {'new mail':>8} {'tick CPU s':>10} {'units':>6} "
+          f"{'gets':>5} {'units on unrelated':>18} {'idle tick CPU s':>15}")
+    for (n, m), r in scaled.items():
+        print(f"{n:>10} {m:>8} {r['cpu']:>10.3f} {r['units']:>6} {r['gets']:>5} "
+              f"{r['unrelated']:>18} {r['idle_cpu']:>15.3f}")
+    print(f"\n== burst of {burst_mail} list mails, quota {QUOTA}/min, budget 3000/tick")
+    print(f"{'tick':>6} {'units':>6} {'refused':>7} {'thank-yous drafted':>18}")
+    for name, used, refused, drafted in bursts:
+        print(f"{name:>6} {used:>6} {refused:>7} {drafted:>18}")
+    print(f"\n== cold idle `followup tick` (median of {args.runs})")
+    print(f"import googleapiclient.discovery  {floor:.3f} s CPU")
+    print(f"followup tick                     {cold_tick:.3f} s CPU  "
+          f"({cold_tick / floor:.2f}x the floor)")
+    print(f"\n== daemon memory over {args.daemon_ticks} idle ticks")
+    print("  ".join(f"{n}:{mb:.1f}MB" for n, mb in memory))
+
+
+if __name__ == "__main__":
+    main()
