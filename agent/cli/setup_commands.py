@@ -121,7 +121,7 @@ def doctor(obj: Obj) -> None:
 @fail_cleanly
 def run(obj: Obj, interval: float | None) -> None:
     """Run as a daemon: tick on an interval and exactly when the next step is due."""
-    from agent.cli.common import stamped
+    from agent.cli.common import EXIT_INTERRUPTED, INTERRUPTED, stamped
     from agent.cli.daemon import TickOutcome, run_daemon, start_line
     from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
@@ -157,6 +157,8 @@ def run(obj: Obj, interval: float | None) -> None:
         misfire_grace=timedelta(minutes=settings.daemon.misfire_grace_minutes),
         now_fn=current_time,
     )
+    if code == EXIT_INTERRUPTED:
+        click.echo(stamped(f"followup: {INTERRUPTED}"), err=True)
     sys.exit(code)
 
 

@@ -218,3 +218,17 @@ def test_run_says_what_it_does_in_one_start_line_without_the_schedulers_chatter(
     finally:
         code, err = stop(journald)
     assert err.splitlines()[0].startswith("followup run: drafting for candidate@example.com")
+
+
+def test_ctrl_c_stops_run_after_its_tick_with_one_line_and_130(after_interview: World) -> None:
+    world = after_interview
+    with daemon(world, "run", *FAST) as proc:
+        wait_for("the thank-you draft", lambda: len(world.drafts()) == 1, proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1].endswith(
+        "followup: stopped; nothing half-done: the next run picks up where this one stopped"
+    )
+    assert "Traceback" not in err and "Aborted" not in err
+    assert_one_recorded_draft(world)
