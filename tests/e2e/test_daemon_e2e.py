@@ -232,3 +232,14 @@ def test_ctrl_c_stops_run_after_its_tick_with_one_line_and_130(after_interview: 
     )
     assert "Traceback" not in err and "Aborted" not in err
     assert_one_recorded_draft(world)
+
+
+def test_lock_path_that_is_a_folder_stops_run_with_one_line_and_7(world: World) -> None:
+    lock = world.home / "followup.lock"
+    lock.mkdir()
+    with daemon(world, "run", *FAST) as proc:
+        _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 7, err
+    [line] = [x for x in err.splitlines() if " ERROR " in x]
+    assert str(lock) in line and "is a folder" in line
+    assert "Traceback" not in err and "tick crashed" not in err
