@@ -43,12 +43,16 @@ class Obj:
         """Validated settings (raises SettingsError, also for a --config file that is absent)."""
         from agent.cli.runtime import settings_from_env
 
+        return settings_from_env(self.checked_config())
+
+    def checked_config(self) -> Path | None:
+        """The --config path, which must exist when given (SettingsError, exit 3, if not)."""
         if self.config is not None and not self.config.expanduser().exists():
             raise SettingsError(
                 f"{self.config}: no such settings file (given with --config); "
                 "fix the path, or leave --config out to use the default file"
             )
-        return settings_from_env(self.config)
+        return self.config
 
     def paths(self) -> Paths | None:
         """Where the files are, without reading any (None if even that fails)."""

@@ -16,7 +16,8 @@ run_daemon returns the error's exit code.
 
 Stopping: the SIGTERM/SIGINT handler only sets a flag and hands `scheduler.shutdown(wait=False)`
 to a short-lived thread (calling it inside the handler could deadlock on a lock the main thread
-holds). The main loop then ends, run_daemon waits for a running tick to complete, returns 0.
+holds). The main loop then ends, run_daemon waits for a running tick to complete, returns 0
+(130 after SIGINT, the Ctrl-C convention).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from agent.core.errors import (
 log = logging.getLogger(__name__)
 
 TICK_JOB = "followup-tick"
+EXIT_INTERRUPTED = 130
 WAKE_JOB = "followup-wake"
 BACKOFF_CAP = timedelta(minutes=30)
 QUOTA_PAUSE = timedelta(minutes=1)  # Gmail's quota is per minute: the window has moved by then
@@ -124,6 +126,8 @@ class _Loop:
                      signal.Signals(self.stop_signal).name)
         with self.busy:  # a tick in progress completes before we return
             pass
+        if self.stop_signal == signal.SIGINT and self.exit_code == 0:
+            self.exit_code = EXIT_INTERRUPTED  # Ctrl-C: 130, as for every command
         log.info("daemon stopped (exit code %d)", self.exit_code)
         return self.exit_code
 
@@ -223,7 +227,7 @@ def run_daemon(
     now_fn: Callable[[], datetime] = lambda: datetime.now(UTC),
     stop_signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT),
 ) -> int:
-    """Run `tick` until a signal (returns 0) or a fatal FollowupError (returns its exit code).
+    """Run `tick` until a signal (returns 0; 130 for SIGINT) or a fatal FollowupError (its code).
 
     Signal handlers are installed only in the main thread and restored on return.
     """

@@ -122,7 +122,9 @@ def doctor(obj: Obj) -> None:
 @fail_cleanly
 def run(obj: Obj, interval: float | None) -> None:
     """Run as a daemon: tick on an interval and exactly when the next step is due."""
-    from agent.cli.common import stamped
+    import sqlite3
+
+    from agent.cli.common import EXIT_INTERRUPTED, INTERRUPTED, as_followup_error, stamped
     from agent.cli.daemon import TickOutcome, run_daemon, start_line
     from agent.cli.runtime import current_time, opened_store, session_for
     from agent.core.templating import TemplateSet
@@ -135,6 +137,15 @@ def run(obj: Obj, interval: float | None) -> None:
     templates.check_used()  # at the start of `run`: exit 6 with the file and line
 
     def one_tick(now: datetime) -> TickOutcome:
+        try:
+            return locked_tick(now)
+        except (OSError, sqlite3.Error) as exc:  # a lock folder, a read-only state.db, ...
+            error = as_followup_error(exc, settings.paths)
+            if error is None:
+                raise
+            raise error from exc  # StateError stops the daemon (7); network trouble retries
+
+    def locked_tick(now: datetime) -> TickOutcome:
         lock = RunLock(settings.paths.lock_file)
         if not lock.acquire():
             return TickOutcome()
@@ -161,6 +172,8 @@ def run(obj: Obj, interval: float | None) -> None:
         misfire_grace=timedelta(minutes=settings.daemon.misfire_grace_minutes),
         now_fn=current_time,
     )
+    if code == EXIT_INTERRUPTED:
+        click.echo(stamped(f"followup: {INTERRUPTED}"), err=True)
     sys.exit(code)
 
 
@@ -183,13 +196,14 @@ def service_install(obj: Obj, print_only: bool) -> None:
         render_units,
     )
 
+    config = obj.checked_config()
     executable = current_executable()
-    units = render_units(executable, os.environ, config_file=obj.config)
+    units = render_units(executable, os.environ, config_file=config)
     if print_only:
         for name, text in units.items():
             click.echo(f"# --- {default_unit_dir() / name}\n{text}")
         click.echo("# --- or, with cron instead (crontab -e):")
-        click.echo(render_cron(executable, os.environ, config_file=obj.config))
+        click.echo(render_cron(executable, os.environ, config_file=config))
         return
     for line in install_units(default_unit_dir(), units):
         click.echo(line)

@@ -291,7 +291,7 @@ def render_list(
         lines.extend((f"{'':9}warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
         lines.extend((f"{'':9}ignored:  {n}", {"fg": "yellow"}) for n in v.ignored_notes)
         lines.extend(
-            (f"{'':9}{step_word(s.step)}: {s.reason}", {})
+            (f"{'':9}{step_word(s.step)}: {_story_words(s.reason)}", {})
             for s in v.steps
             if s.state == "planned" and s.reason.startswith(WAITING_PREFIX)
         )
@@ -334,7 +334,7 @@ DRAFT_ID_NOTE = re.compile(r" ?\(draft [^()\s]+\)")
 
 
 def _story_words(line: str) -> str:
-    """A journal line with step names in words and without draft ids (the links are above)."""
+    """A journal line or reason with step names in words and without draft ids (see links)."""
     line = DRAFT_ID_NOTE.sub("", line)
     for step, info in STEPS.items():
         line = line.replace(step.value, info.label)
@@ -367,7 +367,7 @@ def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Sty
         if link:
             lines.append((f"      {link}", {}))
         if s.reason:
-            lines.append((f"      {s.reason}", {}))
+            lines.append((f"      {_story_words(s.reason)}", {}))
     if v.story:
         lines.append(("  story", {}))
         lines.extend((f"    {_story_words(line)}", {}) for line in v.story[-8:])

@@ -64,3 +64,20 @@ def test_the_sandbox_help_points_at_its_guide_in_docs() -> None:
 
     text = CliRunner().invoke(main, ["sandbox", "--help"]).output
     assert "docs/sandbox.md" in text and (ROOT / "docs" / "sandbox.md").is_file()
+
+
+def test_shell_completion_as_the_readme_documents_it() -> None:
+    import os
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "_FOLLOWUP_COMPLETE=bash_source followup" in readme
+    followup = Path(sys.executable).parent / "followup"  # the installed entry point
+    env = dict(os.environ, _FOLLOWUP_COMPLETE="bash_source")
+    script = subprocess.run([str(followup)], env=env, capture_output=True, text=True, timeout=60)
+    assert "_followup_completion" in script.stdout
+    env = dict(os.environ, _FOLLOWUP_COMPLETE="bash_complete", COMP_WORDS="followup st",
+               COMP_CWORD="1")
+    words = subprocess.run([str(followup)], env=env, capture_output=True, text=True, timeout=60)
+    assert words.stdout.split() == ["plain,status", "plain,stop"]

@@ -153,9 +153,13 @@ def test_data_folder_below_a_file_is_one_line_exit_7(world: World, tmp_path: Pat
 
 def test_missing_config_file_named_with_config_exits_3(world: World, tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
-    for command in (("config", "check"), ("config", "show"), ("tick",), ("status",)):
+    commands = (("config", "check"), ("config", "show"), ("tick",), ("status",),
+                ("service", "install", "--print"), ("agenda",), ("auth", "status"))
+    for command in commands:
         line = one_line(world.cli("--config", str(missing), *command, expect=None), 3)
         assert str(missing) in line and "--config" in line
+    doctor = world.cli("--config", str(missing), "doctor", expect=3).output
+    assert doctor.startswith("FAIL settings") and str(missing) in doctor
     assert not (world.home / "state.db").exists()
 
 

@@ -157,7 +157,8 @@ def test_status_text_and_json_show_every_interview_contact_and_step(world: World
         assert f"\n      {link}\n" in detail
         assert draft_id not in detail
     assert "→ check-in   jane@acme.com" in detail and "Tue 2026-12-01 16:30  planned" in detail
-    assert "the interview is over: the thank_you step is already due" in detail
+    assert "the interview is over: the thank-you step is already due" in detail
+    assert "thank_you" not in detail and "check_in" not in detail
     assert "Ignored events:" not in detail
 
 

@@ -209,8 +209,8 @@ def test_run_says_what_it_does_in_one_start_line_without_the_schedulers_chatter(
     start = lines[0]
     assert re.match(STAMP + "followup run: drafting for candidate@example.com; calendars "
                     "primary; a pass every 0.01 minutes; next due: ask for Acme, ", start), start
-    chatter = [line for line in lines if re.search(r"(INFO|DEBUG) apscheduler", line)]
-    assert chatter == [], "the scheduler's INFO lines show without --debug"  # its WARNINGs may
+    chatter = [x for x in lines if re.search(r"(INFO|DEBUG) apscheduler", x)]
+    assert chatter == [], "the scheduler's INFO lines show without --debug"
     assert all(re.match(STAMP, line) for line in lines if line.strip()), err
     # under journald (it sets JOURNAL_STREAM) the lines carry no stamp of our own
     journald = world.popen("run", *FAST, extra_env={"JOURNAL_STREAM": "8:123"})
@@ -219,3 +219,28 @@ def test_run_says_what_it_does_in_one_start_line_without_the_schedulers_chatter(
     finally:
         code, err = stop(journald)
     assert err.splitlines()[0].startswith("followup run: drafting for candidate@example.com")
+
+
+def test_ctrl_c_stops_run_after_its_tick_with_one_line_and_130(after_interview: World) -> None:
+    world = after_interview
+    with daemon(world, "run", *FAST) as proc:
+        wait_for("the thank-you draft", lambda: len(world.drafts()) == 1, proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1].endswith(
+        "followup: stopped; nothing half-done: the next run picks up where this one stopped"
+    )
+    assert "Traceback" not in err and "Aborted" not in err
+    assert_one_recorded_draft(world)
+
+
+def test_lock_path_that_is_a_folder_stops_run_with_one_line_and_7(world: World) -> None:
+    lock = world.home / "followup.lock"
+    lock.mkdir()
+    with daemon(world, "run", *FAST) as proc:
+        _, err = proc.communicate(timeout=DEADLINE)
+    assert proc.returncode == 7, err
+    [line] = [x for x in err.splitlines() if " ERROR " in x]
+    assert str(lock) in line and "is a folder" in line
+    assert "Traceback" not in err and "tick crashed" not in err

@@ -43,6 +43,7 @@ def test_healthy_setup_is_all_ok(world: World) -> None:
     assert failures(lines) == []
     assert lines["google"][1] == "Gmail candidate@example.com; calendars primary (America/New_York)"
     assert "private, has the scopes" in lines["token"][1]
+    assert "valid=" not in lines["token"][1] and "None" not in lines["lock"][1]
     db = world.home / "state.db"
     version = sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0]
     assert version >= 1
@@ -52,6 +53,8 @@ def test_healthy_setup_is_all_ok(world: World) -> None:
     assert counts["gmail.users.getProfile"] == 1
     assert counts["calendar.events.list"] == 1
     assert not any(m.startswith("gmail.users.drafts") for m in counts), "doctor writes nothing"
+    last = world.cli("doctor").output.splitlines()[-1]
+    assert last == "ready: followup will draft for candidate@example.com"
 
 
 def test_missing_token(world: World) -> None:
