@@ -244,3 +244,28 @@ def test_lock_path_that_is_a_folder_stops_run_with_one_line_and_7(world: World) 
     [line] = [x for x in err.splitlines() if " ERROR " in x]
     assert str(lock) in line and "is a folder" in line
     assert "Traceback" not in err and "tick crashed" not in err
+
+
+def test_ctrl_c_in_the_middle_of_a_tick_is_one_line_130_and_nothing_half_done(
+    after_interview: World,
+) -> None:
+    world = after_interview
+    method = "gmail.users.messages.list"
+    world.sandbox.inject_fault(method, 503, delay=5.0)  # a slow read: the tick is under way
+    proc = world.popen("tick")
+    try:
+        wait_for("the slow read", lambda: world.sandbox.counts().get(method, 0) >= 1, proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=DEADLINE)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == (
+        "followup: stopped; nothing half-done: the next run picks up where this one stopped"
+    )
+    assert "Traceback" not in err and "Aborted" not in err
+    assert world.drafts() == []
+    world.tick()  # the next run picks up: exactly one thank-you
+    assert len(world.drafts()) == 1
+    assert world.sandbox.counts()["gmail.users.drafts.create"] == 1
