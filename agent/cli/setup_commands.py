@@ -122,7 +122,6 @@ def doctor(obj: Obj) -> None:
 @fail_cleanly
 def run(obj: Obj, interval: float | None) -> None:
     """Run as a daemon: tick on an interval and exactly when the next step is due."""
-    import sqlite3
 
     from agent.cli.common import EXIT_INTERRUPTED, INTERRUPTED, as_followup_error, stamped
     from agent.cli.daemon import TickOutcome, run_daemon, start_line
