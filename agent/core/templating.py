@@ -7,21 +7,23 @@ Every failure becomes one `TemplateError` line naming the template file and line
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.resources
 import logging
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
-
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from agent.core.errors import TemplateError
 from agent.core.model import STEPS, Contact
 from agent.core.text import one_line
+
+if TYPE_CHECKING:
+    import jinja2
 
 log = logging.getLogger(__name__)
 
@@ -44,29 +46,6 @@ class EmailText:
 
     subject: str
     body: str
-
-
-class _PackagedLoader(jinja2.BaseLoader):
-    """Loads the default templates shipped inside the package."""
-
-    def __init__(self, root: Traversable) -> None:
-        """Serve templates from `root` (a package folder)."""
-        self.root = root
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        """The source, file name and an always-fresh check for one packaged template."""
-        if "/" in template or "\\" in template or template.startswith("."):
-            raise jinja2.TemplateNotFound(template)
-        path = self.root / template
-        if not path.is_file():
-            raise jinja2.TemplateNotFound(template)
-        return path.read_text(encoding="utf-8"), str(path), lambda: True
-
-    def list_templates(self) -> list[str]:
-        """Every packaged template name."""
-        return sorted(p.name for p in self.root.iterdir() if p.name.endswith(".j2"))
 
 
 def sentence(text: object) -> str:
@@ -114,20 +93,30 @@ class TemplateSet:
         """Use overrides from `user_dir` (may be None or missing) before the defaults."""
         self.user_dir = Path(user_dir).expanduser() if user_dir is not None else None
         self.packaged: Traversable = importlib.resources.files(PACKAGE)
-        loaders: list[jinja2.BaseLoader] = []
-        if self.user_dir is not None:
-            loaders.append(jinja2.FileSystemLoader(str(self.user_dir), encoding="utf-8"))
-        loaders.append(_PackagedLoader(self.packaged))
-        self.env = SandboxedEnvironment(
-            loader=jinja2.ChoiceLoader(loaders),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["sentence"] = sentence
-        self.env.filters["and_list"] = and_list
+
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        """The sandboxed Jinja2 environment, built (and Jinja2 imported) on first render."""
+        from agent.core.template_loader import environment
+
+        return environment(self.user_dir, self.packaged, {"sentence": sentence,
+                                                          "and_list": and_list})
+
+    def fingerprint(self) -> str:
+        """What `check_used` answers for: every template file's name and content, and the code."""
+        digest = hashlib.sha256(repr((TEMPLATE_NAMES, str(self.user_dir))).encode())
+        digest.update(str(Path(__file__).stat().st_mtime_ns).encode())
+        roots: list[Traversable] = [self.packaged]
+        if self.user_dir is not None and self.user_dir.is_dir():
+            roots.append(self.user_dir)
+        for root in roots:
+            for item in sorted(root.iterdir(), key=lambda t: t.name):
+                if item.is_file():
+                    digest.update(f"\0{root}/{item.name}\0".encode("utf-8", "surrogatepass"))
+                    digest.update(item.read_bytes())
+                elif item.is_dir():
+                    digest.update(f"\0dir {item}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def source_path(self, name: str) -> str:
         """The file a template name resolves to: the user's override, else the packaged one."""
@@ -136,6 +125,8 @@ class TemplateSet:
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render template `name`; any failure is a one-line TemplateError naming file and line."""
+        import jinja2
+
         try:
             template = self.env.get_template(name)
             return template.render(dict(context))

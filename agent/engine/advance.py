@@ -13,7 +13,7 @@ from agent.engine.inbox_sync import reply_arrived
 from agent.engine.reconcile import reconcile_keys
 from agent.engine.step_rows import plan_for, settled_map, sync_rows
 from agent.engine.stopping import close_sequence
-from agent.store import sequences
+from agent.store import sequences, wakeups
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,13 @@ def advance(ctx: Context, row: sequences.InterviewRow, now: datetime) -> None:
     rows = sequences.get_steps(conn, key)
     due = select_due(the_plan, now, settled_map(rows))
     ctx.run.wake_at(due.next_due)
+    ctx.run.plans += 1
     for planned, reason in due.skip:
         _settle(ctx, key, planned.name, rows, StepState.SKIPPED, reason, now)
     if due.act is None:
+        if not due.skip and all(r.state != StepState.INTENT for r in rows):
+            with ctx.store.write():  # nothing to do before next_due unless its inputs change
+                wakeups.remember(conn, key, due.next_due, ctx.plan_inputs)
         return
     step = due.act
     if step.name == StepName.ASK:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from agent.core.detect import detect
 from agent.core.formats import moment, short_day
 from agent.core.model import CalendarEvent, Interview, InterviewStatus, Rejection
-from agent.core.notes import notes_from_pairs
 from agent.core.ports import CalendarSync
-from agent.core.titles import sequence_company_key
 from agent.engine.context import Context
 from agent.engine.isolation import guarded, put_aside
-from agent.engine.stopping import stop_sequence
 from agent.store import calendar_side, sequences, set_aside
 
 log = logging.getLogger(__name__)
@@ -46,6 +42,8 @@ def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
 
 def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:
     """After a full sync, interviews whose events vanished are treated as cancelled."""
+    from agent.engine.stopping import stop_sequence
+
     present = {e.event_id for e in sync.events if e.status != "cancelled"}
     for row in sequences.list_interviews(ctx.store.conn, [InterviewStatus.ACTIVE]):
         interview = row.interview
@@ -68,6 +66,9 @@ def _not_over(interview: Interview, now: datetime) -> bool:
 
 def redetect(ctx: Context, event: CalendarEvent) -> Interview | Rejection:
     """Run detection on an event with the command-line notes of its interview."""
+    from agent.core.detect import detect
+    from agent.core.notes import notes_from_pairs
+
     key = f"{event.calendar_id}/{event.event_id}"
     pairs = sequences.get_notes(ctx.store.conn, key)
     overrides = notes_from_pairs(pairs) if pairs else None
@@ -82,6 +83,8 @@ def redetect(ctx: Context, event: CalendarEvent) -> Interview | Rejection:
 
 def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
     """One changed event: store it, then create, update or end its interview."""
+    from agent.engine.stopping import stop_sequence
+
     conn = ctx.store.conn
     key = f"{event.calendar_id}/{event.event_id}"
     with ctx.store.write():
@@ -117,6 +120,8 @@ def _rejected(
     now: datetime,
 ) -> None:
     """Remember why an interview-looking event is ignored; end a sequence it used to be."""
+    from agent.engine.stopping import stop_sequence
+
     conn = ctx.store.conn
     with ctx.store.write():
         quiet = rejection.reason.startswith(NOT_AN_INTERVIEW) or event.is_agent_reminder
@@ -140,6 +145,8 @@ def save_interview(
 ) -> None:
     """Store a detected interview; a new one supersedes older sequences with the same company."""
     conn = ctx.store.conn
+    from agent.core.titles import sequence_company_key
+
     company = sequence_company_key(interview.company)
     with ctx.store.write():
         calendar_side.clear_rejection(conn, interview.calendar_id, interview.event_id)
@@ -182,12 +189,9 @@ def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) 
 
 def supersede_passed_rounds(ctx: Context, now: datetime) -> None:
     """Level-triggered: once a later round with the same company has begun, earlier ones end."""
-    groups: dict[str, list[Interview]] = {}
-    for row in sequences.list_interviews(ctx.store.conn, [InterviewStatus.ACTIVE]):
-        company = sequence_company_key(row.interview.company)
-        if company:
-            groups.setdefault(company, []).append(row.interview)
-    for interviews in groups.values():
+    for company in sequences.shared_companies(ctx.store.conn):  # two or more active sequences
+        rows = sequences.active_with_company(ctx.store.conn, company)
+        interviews = sorted((r.interview for r in rows), key=lambda iv: (iv.start, iv.key))
         begun = [iv for iv in interviews if iv.start <= now]
         if len(begun) < 2:
             continue
@@ -202,6 +206,8 @@ def _superseded_by(
     ctx: Context, old: sequences.InterviewRow, new: Interview, now: datetime
 ) -> None:
     """End one sequence because a next round with the company took over (drafts stay)."""
+    from agent.engine.stopping import stop_sequence
+
     when = short_day(new.start.astimezone(ctx.zone))
     stop_sequence(
         ctx,

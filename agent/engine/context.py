@@ -31,6 +31,7 @@ class Run:
     unknown_drafts: dict[str, DraftRef] | None = None  # key header -> draft, built on demand
     signed: bool = False  # the drafts' name and signature are in the settings (engine/sender.py)
     mail_index: object = None  # engine.mail_index.MailIndex, built on first use in a tick
+    plans: int = 0  # interviews whose plan this tick computed (idle ones are not: store/wakeups)
 
     def note(self, kind: str, key: str, detail: str) -> None:
         """Record an action."""
@@ -58,6 +59,7 @@ class Context:
     dry_run: bool = False
     key_secret: bytes = b""  # behind each draft's opaque key header (agent/store/key_secret.py)
     rebuilding: bool = False  # state.db held no interview: look for our drafts before making one
+    plan_inputs: str = ""  # fingerprint of what every plan depends on besides its own rows
 
 
 class Offline:

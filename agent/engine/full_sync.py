@@ -11,13 +11,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.model import WATCHED, MessageMeta
-from agent.core.replies import APPLICANT_TRACKING
 from agent.core.text import printable
-from agent.engine.apply_message import apply_message
 from agent.engine.context import Context
-from agent.engine.draft_life import resolve_draft
 from agent.store import mail_side, sequences
 
 log = logging.getLogger(__name__)
@@ -37,6 +33,9 @@ def interview_query(row: sequences.InterviewRow, *, since: datetime) -> str:
     the company (a superset of what `classify` takes for the company's answer), so that the
     system's mail about other companies cannot crowd the reply out of the results.
     """
+    from agent.core.detect import PUBLIC_MAIL_DOMAINS
+    from agent.core.replies import APPLICANT_TRACKING
+
     interview = row.interview
     senders: list[str] = []
     for contact in (*interview.contacts, interview.primary):
@@ -75,6 +74,9 @@ def full_sync(ctx: Context, now: datetime, *, reserve: int) -> bool:
     Each interview's messages are applied oldest first, so the first reply is the one that
     stops; an interview done is recorded, and the next tick skips it.
     """
+    from agent.engine.apply_message import apply_message
+    from agent.engine.draft_life import resolve_draft
+
     conn = ctx.store.conn
     rows = [r for r in sequences.list_interviews(conn, WATCHED) if r.interview.start <= now]
     rows.sort(key=lambda r: r.interview.start, reverse=True)  # the most recent are due first
@@ -124,6 +126,8 @@ def catch_up(ctx: Context, now: datetime, *, reserve: int) -> bool:
     Each interview is marked caught up when done; False when the budget stopped it.
     """
     for row in found_late(ctx):
+        from agent.engine.apply_message import apply_message  # the mail rules, on use
+
         if not has_budget(ctx, reserve + INTERVIEW_RESERVE):
             log.info("inbox catch-up paused at the tick's unit budget; the next tick goes on")
             return False

@@ -12,14 +12,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from agent.core.delivery import report_search
-from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.model import WATCHED, InterviewStatus
 from agent.core.ports import AddedMessage, HistoryChanges, HistoryExpired
-from agent.core.replies import APPLICANT_TRACKING
-from agent.engine.apply_message import apply_message
 from agent.engine.context import Context
-from agent.engine.draft_life import resolve_draft
 from agent.engine.full_sync import (
     FULL_SYNC_KEY,
     HISTORY_KEY,
@@ -44,7 +39,6 @@ SEARCH_OVERLAP = timedelta(days=1)  # the combined search looks this far before 
 QUERY_CHARS = 4000  # a combined search is split into queries of about this length (URL-safe)
 COMBINED_LIMIT = 500
 MESSAGE_UNITS = 20  # messages.get
-BOUNCE_CLAUSE = report_search()  # delivery reports from any server, several languages
 
 
 def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -> None:
@@ -101,7 +95,7 @@ def _history_sync(ctx: Context, start: str, now: datetime, reserve: int) -> bool
     """Apply the history since `start` page by page; False when the budget stopped it."""
     pages = list(ctx.mailbox.history_pages(start))
     conn = ctx.store.conn
-    watching = bool(sequences.list_interviews(conn, WATCHED))
+    watching = sequences.any_with_status(conn, WATCHED)
     if not watching:
         for page in pages:
             _resolve_deleted(ctx, page.deleted, now)
@@ -117,6 +111,8 @@ def _history_sync(ctx: Context, start: str, now: datetime, reserve: int) -> bool
                 return False
             meta = ctx.mailbox.metadata(message.message_id)
             if meta is not None and "DRAFT" not in meta.label_ids:
+                from agent.engine.apply_message import apply_message  # the mail rules, on use
+
                 apply_message(ctx, meta, now)
         _resolve_deleted(ctx, page.deleted, now)
         _save_cursor(ctx, page.history_id)
@@ -128,6 +124,8 @@ def _worth_reading(ctx: Context, pages: list[HistoryChanges], now: datetime) -> 
 
     The combined search runs only when some message is not settled by its thread or labels.
     """
+    if not any(page.added for page in pages):
+        return set()  # nothing new: the index (every watched interview) is not built
     from agent.engine.mail_index import current_index
 
     index = current_index(ctx)
@@ -168,6 +166,10 @@ def _combined_search(ctx: Context, now: datetime) -> set[str]:
 
 def _combined_clauses(ctx: Context) -> list[str]:
     """Queries for the employers' senders, ATS mail naming a company, and delivery reports."""
+    from agent.core.delivery import report_search
+    from agent.core.detect import PUBLIC_MAIL_DOMAINS
+    from agent.core.replies import APPLICANT_TRACKING
+
     senders: list[str] = []
     companies: list[str] = []
     for row in sequences.list_interviews(ctx.store.conn, WATCHED):
@@ -181,7 +183,7 @@ def _combined_clauses(ctx: Context) -> list[str]:
         if phrase and f'"{phrase}"' not in companies:
             companies.append(f'"{phrase}"')
     ats = f"from:({' OR '.join(APPLICANT_TRACKING)})"
-    pieces = [BOUNCE_CLAUSE]
+    pieces = [report_search()]  # delivery reports from any server, several languages
     pieces += [f"from:({' OR '.join(c)})" for c in _chunks(senders, QUERY_CHARS // 2)]
     room = QUERY_CHARS // 2 - len(ats)
     pieces += [f"({ats} ({' OR '.join(c)}))" for c in _chunks(companies, room)]
@@ -216,6 +218,8 @@ def _resolve_deleted(ctx: Context, deleted: tuple[str, ...], now: datetime) -> N
     """A deleted draft message of ours: the draft was edited, sent or thrown away."""
     if not deleted:
         return
+    from agent.engine.draft_life import resolve_draft
+
     gone = set(deleted)
     for row in sequences.steps_in_state(ctx.store.conn, [sequences.StepState.DRAFTED]):
         if row.draft_message_id in gone:
@@ -224,6 +228,8 @@ def _resolve_deleted(ctx: Context, deleted: tuple[str, ...], now: datetime) -> N
 
 def reply_arrived(ctx: Context, row: sequences.InterviewRow, now: datetime) -> bool:
     """The last look before a draft: did an employer message arrive since the last sync?"""
+    from agent.engine.apply_message import apply_message
+
     query = interview_query(row, since=row.interview.start)
     for message_id, _ in ctx.mailbox.search(query, limit=LAST_LOOK_LIMIT):
         if seen(ctx, message_id):

@@ -14,11 +14,8 @@ from datetime import datetime, timedelta
 from agent.core.errors import FollowupError
 from agent.core.model import REMINDED_STEPS, STEPS, Interview, StepName, StepState
 from agent.core.ports import ReminderEvent
-from agent.core.spoken import cue
 from agent.core.text import one_line
 from agent.engine.context import Context
-from agent.engine.draft_life import contact_for
-from agent.engine.scripts import call_script
 from agent.store import reminder_rows, sequences
 from agent.store.reminder_rows import ReminderRow
 
@@ -64,6 +61,10 @@ def wanted_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Wan
 
 def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> ReminderEvent:
     """The reminder event of one step: who to call or ask, with the script to read."""
+    from agent.core.spoken import cue
+    from agent.engine.draft_life import contact_for
+    from agent.engine.scripts import call_script
+
     recipients = [
         r.recipient
         for r in sequences.get_steps(ctx.store.conn, interview.key)

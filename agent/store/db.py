@@ -18,6 +18,21 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
+# Each idle interview's next wake-up (see store/wakeups.py); any write to what its plan is made
+# of (the interview, its notes, steps and sent messages) forgets it, whoever writes.
+_FORGET = "DELETE FROM wakeups WHERE interview_key = {row}.{col};"
+WAKEUPS_SCHEMA = (
+    "CREATE TABLE wakeups (interview_key TEXT PRIMARY KEY, wake_at REAL, inputs TEXT NOT NULL);\n"
+    + "".join(
+        f"CREATE TRIGGER wakeups_{table}_{op.lower()} AFTER {op} ON {table} BEGIN "
+        + "".join(_FORGET.format(row=row, col=col) for row in rows)
+        + " END;\n"
+        for table, col in (("interviews", "key"), ("notes", "interview_key"),
+                           ("steps", "interview_key"), ("sent_messages", "interview_key"))
+        for op, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",)))
+    )
+)
+
 # MIGRATIONS[i] takes the schema from version i to i + 1. Append; never edit a released entry.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -57,6 +72,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE set_aside (kind TEXT NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
       reason TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (kind, item_id));
     """,
+    WAKEUPS_SCHEMA,
 )
 
 def storable(value: object) -> object:

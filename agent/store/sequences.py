@@ -131,6 +131,14 @@ def has_interviews(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM interviews LIMIT 1").fetchone() is not None
 
 
+def any_with_status(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> bool:
+    """True when some interview has one of these statuses (nothing decoded)."""
+    wanted = [s.value for s in statuses]
+    marks = ", ".join("?" * len(wanted))
+    sql = f"SELECT 1 FROM interviews WHERE status IN ({marks}) LIMIT 1"
+    return bool(wanted) and conn.execute(sql, wanted).fetchone() is not None
+
+
 def list_interviews(
     conn: sqlite3.Connection, statuses: Iterable[InterviewStatus] | None = None
 ) -> list[InterviewRow]:
@@ -184,6 +192,16 @@ def active_with_company(conn: sqlite3.Connection, company_key: str) -> list[Inte
         (company_key, InterviewStatus.ACTIVE.value),
     ).fetchall()
     return [_interview_row(r) for r in rows]
+
+
+def shared_companies(conn: sqlite3.Connection) -> list[str]:
+    """Company keys with two or more active sequences (supersession looks only at these)."""
+    rows = conn.execute(
+        "SELECT company FROM interviews WHERE status = ? AND company != '' GROUP BY company"
+        " HAVING COUNT(*) > 1 ORDER BY company",
+        (InterviewStatus.ACTIVE.value,),
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 # --- notes -------------------------------------------------------------------------------------
