@@ -106,16 +106,14 @@ class TemplateSet:
         """What `check_used` answers for: every template file's name and content, and the code."""
         digest = hashlib.sha256(repr((TEMPLATE_NAMES, str(self.user_dir))).encode())
         digest.update(str(Path(__file__).stat().st_mtime_ns).encode())
-        roots: list[Traversable] = [self.packaged]
+        files: list[Traversable] = sorted(
+            (t for t in self.packaged.iterdir() if t.is_file()), key=lambda t: t.name
+        )
         if self.user_dir is not None and self.user_dir.is_dir():
-            roots.append(self.user_dir)
-        for root in roots:
-            for item in sorted(root.iterdir(), key=lambda t: t.name):
-                if item.is_file():
-                    digest.update(f"\0{root}/{item.name}\0".encode("utf-8", "surrogatepass"))
-                    digest.update(item.read_bytes())
-                elif item.is_dir():
-                    digest.update(f"\0dir {item}".encode("utf-8", "surrogatepass"))
+            files += sorted(p for p in self.user_dir.rglob("*") if p.is_file())  # includes too
+        for item in files:
+            digest.update(f"\0{item}\0".encode("utf-8", "surrogatepass"))
+            digest.update(item.read_bytes())
         return digest.hexdigest()
 
     def source_path(self, name: str) -> str:

@@ -16,12 +16,13 @@ from agent.cli.main import main
 try:
     main(["tick"], standalone_mode=False)
 finally:
-    print("MODULES", sorted(m for m in sys.modules if m.startswith(("holidays", "jinja2"))))
+    watched = ("holidays", "jinja2", "agent.")
+    print("MODULES", sorted(m for m in sys.modules if m.startswith(watched)))
 """
 
 
 def cold_tick_modules(world: World) -> list[str]:
-    """The holidays modules a fresh `followup tick` process imported."""
+    """The holidays, Jinja2 and agent modules a fresh `followup tick` process imported."""
     env = dict(os.environ)
     env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
     env.update({k: v for k, v in world.env().items() if v})
@@ -42,3 +43,56 @@ def test_an_idle_tick_after_the_first_loads_no_holidays(world: World) -> None:
     assert not [m for m in later if m.startswith("holidays")], later
     status = world.interview("Acme")
     assert status["status"] == "active"
+
+
+# Loaded only when something happens: a message arrives, a step is due, a template renders.
+LAZY = (
+    "jinja2", "agent.core.template_loader", "agent.core.compose", "agent.core.etiquette",
+    "agent.core.replies", "agent.core.machine", "agent.core.delivery", "agent.core.detect",
+    "agent.core.return_dates", "agent.engine.advance", "agent.engine.step_rows",
+    "agent.engine.draft_life", "agent.engine.apply_message", "agent.engine.mail_index",
+    "agent.engine.stopping", "agent.engine.reconcile", "agent.engine.keys",
+)
+
+
+def lazy_loaded(modules: list[str]) -> list[str]:
+    """The modules of LAZY (or their submodules) that were imported."""
+    return [m for m in modules if any(m == lazy or m.startswith(lazy + ".") for lazy in LAZY)]
+
+
+def test_an_idle_tick_loads_no_template_engine_mail_rules_or_plan_rules(world: World) -> None:
+    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
+    first = cold_tick_modules(world)
+    assert "agent.engine.advance" in first and "jinja2" in first  # planned and checked once
+    world.at(datetime(2026, 11, 30, 10, tzinfo=NY))
+    assert lazy_loaded(cold_tick_modules(world)) == []
+    world.at(datetime(2026, 11, 30, 10, 5, tzinfo=NY))
+    assert lazy_loaded(cold_tick_modules(world)) == []
+
+
+def test_an_edited_template_is_checked_by_the_next_cold_tick(world: World) -> None:
+    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    templates = world.home / "templates"
+    templates.mkdir()
+    override = templates / "check_in.email.j2"
+    good = "Subject: Checking in\n\nHi {{ contact.name }},\n"
+    override.write_text(good)
+    world.at(datetime(2026, 11, 30, 10, tzinfo=NY))
+    assert "jinja2" in cold_tick_modules(world)  # a new file: rendered once
+    world.at(datetime(2026, 11, 30, 10, 5, tzinfo=NY))
+    assert "jinja2" not in cold_tick_modules(world)  # unchanged: not again
+    override.write_text(good.replace("contact.name", "contact.nmae"))  # same size, same second
+    world.at(datetime(2026, 11, 30, 10, 6, tzinfo=NY))
+    broken = world.cli("tick", expect=6)
+    assert f"{override}, line 3" in broken.output + (broken.stderr or "")
+    assert world.cli("tick", expect=6)  # still broken: still refused
+    override.write_text(good)
+    world.tick(datetime(2026, 11, 30, 10, 10, tzinfo=NY))
+    include = templates / "parts" / "greeting.j2"
+    include.parent.mkdir()
+    include.write_text("Hi {{ contact.name }},\n")
+    override.write_text("Subject: Checking in\n\n{% include 'parts/greeting.j2' %}")
+    world.tick(datetime(2026, 11, 30, 10, 15, tzinfo=NY))
+    include.write_text("Hi {{ contact.nmae }},\n")
+    assert world.cli("tick", expect=6)  # a change in an included file counts too
