@@ -143,6 +143,7 @@ def cold(folder: Path, runs: int) -> tuple[float, float]:
         env = dict(os.environ)
         env.update({k: v for k, v in world.env().items() if v})
         env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cached, as pip installs the client
         exe = [sys.executable, "-m", "agent.cli.main", "tick"]
         floor = [sys.executable, "-c", "import googleapiclient.discovery"]
         child_cpu(exe, env)

@@ -144,19 +144,7 @@ def catch_up(ctx: Context, now: datetime, *, reserve: int) -> bool:
 
 def found_late(ctx: Context) -> list[sequences.InterviewRow]:
     """Watched interviews first seen after they began and not caught up yet."""
-    conn = ctx.store.conn
-    late = [
-        row
-        for row in sequences.list_interviews(conn, WATCHED)
-        if row.first_seen > row.interview.start
-    ]
-    if not late:
-        return []
-    marked = {
-        r[0][len(CAUGHT_UP):]
-        for r in conn.execute("SELECT key FROM kv WHERE key LIKE ?", (CAUGHT_UP + "%",))
-    }
-    return [row for row in late if row.interview.key not in marked]
+    return sequences.late_candidates(ctx.store.conn, WATCHED, CAUGHT_UP)
 
 
 def _applied_before(ctx: Context, message_id: str, moment: datetime) -> bool:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -352,6 +350,9 @@ def revoke(
             f"{token_path} was not a usable token; deleted it. Check {PERMISSIONS_PAGE} for access "
             "left behind",
         )
+    import urllib.error
+    import urllib.request  # only revoking needs it (a tick refreshes through google.auth)
+
     body = urllib.parse.urlencode({"token": info["refresh_token"]}).encode()
     req = urllib.request.Request(
         revoke_uri, data=body, method="POST",

@@ -194,6 +194,28 @@ def active_with_company(conn: sqlite3.Connection, company_key: str) -> list[Inte
     return [_interview_row(r) for r in rows]
 
 
+def late_candidates(
+    conn: sqlite3.Connection, statuses: Iterable[InterviewStatus], mark_prefix: str
+) -> list[InterviewRow]:
+    """Interviews first seen after they began and not marked (kv `mark_prefix` + key) yet.
+
+    Compared without decoding every interview: an idle tick reads only two fields of each.
+    """
+    wanted = [s.value for s in statuses]
+    marks = ", ".join("?" * len(wanted))
+    rows = conn.execute(
+        "SELECT key, first_seen, json_extract(data, '$.start.\"$dt\"') FROM interviews i"
+        f" WHERE status IN ({marks}) AND NOT EXISTS"
+        " (SELECT 1 FROM kv WHERE kv.key = ? || i.key)",
+        (*wanted, mark_prefix),
+    ).fetchall()
+    parse = datetime.fromisoformat
+    keys = [k for k, seen, at in rows if not at or parse(seen) > parse(at)]
+    found = [r for r in map(functools.partial(get_interview, conn), keys) if r is not None]
+    late = [r for r in found if r.first_seen > r.interview.start]
+    return sorted(late, key=lambda r: (r.interview.start, r.interview.key))
+
+
 def shared_companies(conn: sqlite3.Connection) -> list[str]:
     """Company keys with two or more active sequences (supersession looks only at these)."""
     rows = conn.execute(
