@@ -43,7 +43,6 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         raise ValueError("tick needs an aware `now`")
     session.templates.check_used()  # a broken template stops every tick, not only a due step
     settings, conn = session.settings, session.store.conn
-    rebuilding = not sequences.has_interviews(conn)  # first run, or state.db was lost
     mailbox = session.mailbox
     mailbox.start_tick()
     load_holidays(session.store, settings.user, now.date())
@@ -80,7 +79,6 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
         dry_run=dry_run,
         key_secret=session.key_secret,
-        rebuilding=rebuilding,
     )
     for sync in syncs:
         apply_calendar(ctx, sync, now)

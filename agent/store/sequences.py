@@ -126,11 +126,6 @@ def get_interview(conn: sqlite3.Connection, key: str) -> InterviewRow | None:
     return None if row is None else _interview_row(row)
 
 
-def has_interviews(conn: sqlite3.Connection) -> bool:
-    """True once state.db holds any interview (False: a first run, or a lost state.db)."""
-    return conn.execute("SELECT 1 FROM interviews LIMIT 1").fetchone() is not None
-
-
 def list_interviews(
     conn: sqlite3.Connection, statuses: Iterable[InterviewStatus] | None = None
 ) -> list[InterviewRow]:
