@@ -319,7 +319,7 @@ def short(key: str) -> str:
 
 
 def run_demo(
-    monday: date, out: Callable[[str], None], *, pause: float, keep: bool, days: int = 19
+    monday: date, out: Callable[[str], None], *, pause: float, keep: bool, days: int = 24
 ) -> Demo:
     """Play two weeks and a bit: tick at every due time and every happening, print the story."""
     demo = Demo(monday, out, pause)

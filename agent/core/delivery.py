@@ -20,22 +20,11 @@ from agent.core.report_text import (
     CHALLENGE,
     DELAY_TEXT,
     FAILURE_TEXT,
+    SYSTEM_LOCALS,
     cut_returned_copy,
     notice_addresses,
 )
 
-SYSTEM_LOCALS = frozenset(
-    {
-        "mailer-daemon",
-        "postmaster",
-        "post_master",
-        "mail-daemon",
-        "maildaemon",
-        "mailerdaemon",
-        "daemon",
-        "mdaemon",
-    }
-)
 _SYSTEM_FROM = re.compile(
     r"mailer[-_ ]?daemon|post[-_ ]?master|mail\s+delivery|delivery\s+(?:subsystem|system)"
     r"|\bmdaemon\b|<\s*>",

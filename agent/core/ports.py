@@ -104,10 +104,6 @@ class Mailbox(Protocol):
         """The mailbox address and its current history id."""
         ...
 
-    def history_since(self, start_history_id: str) -> HistoryChanges:
-        """Every message added or deleted since the id; HistoryExpired when it is too old."""
-        ...
-
     def history_pages(self, start_history_id: str) -> Iterator[HistoryChanges]:
         """The same changes page by page, each with a history id safe to resume from."""
         ...

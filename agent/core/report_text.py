@@ -62,14 +62,17 @@ _BARE_NAME = re.compile(
     r"([A-Za-z0-9][A-Za-z0-9._+-]{1,63})(?=[ \t]*(?:\n|$)|[ \t]{2,})",
     re.IGNORECASE,
 )
-_SYSTEM = (
-    "mailer-daemon",
-    "postmaster",
-    "post_master",
-    "mail-daemon",
-    "maildaemon",
-    "mailerdaemon",
-    "mdaemon",
+SYSTEM_LOCALS = frozenset(  # the local parts mail systems write reports from
+    {
+        "mailer-daemon",
+        "postmaster",
+        "post_master",
+        "mail-daemon",
+        "maildaemon",
+        "mailerdaemon",
+        "daemon",
+        "mdaemon",
+    }
 )
 NEAR = 600
 
@@ -96,7 +99,7 @@ def notice_addresses(notice: str, own: set[str], domain: str = "") -> tuple[str,
     ranked: list[tuple[int, int, str]] = []
     for m in _ADDR.finditer(text):
         addr = _X400_PREFIX.sub("", m.group(0).lower().strip(".'"))
-        if addr.partition("@")[0] in _SYSTEM or "." not in addr.partition("@")[2]:
+        if addr.partition("@")[0] in SYSTEM_LOCALS or "." not in addr.partition("@")[2]:
             continue
         if _RCPT.search(text[max(0, m.start() - 12) : m.start()]):
             rank = 0

@@ -58,7 +58,6 @@ class Context:
     run: Run = field(default_factory=Run)
     dry_run: bool = False
     key_secret: bytes = b""  # behind each draft's opaque key header (agent/store/key_secret.py)
-    rebuilding: bool = False  # state.db held no interview: look for our drafts before making one
     plan_inputs: str = ""  # fingerprint of what every plan depends on besides its own rows
 
 

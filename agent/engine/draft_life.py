@@ -120,11 +120,6 @@ def draft_step(
     conn = ctx.store.conn
     if recover_intent(ctx, row, now) or _made_already(ctx, interview, row, now):
         return
-    if ctx.rebuilding and not ctx.dry_run:  # a lost state.db: our draft may be in Gmail already
-        found = find_draft_for(ctx, row)
-        if found is not None:
-            _store_draft(ctx, row, found, now, recovered=True)
-            return
     sign(ctx, fetch=True)
     contact = contact_for(interview, row.recipient)
     thread = thread_for(ctx, row.interview_key, row.recipient, row.step)

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 HISTORY_KEY = "gmail_history_id"
 FULL_SYNC_KEY = "inbox_full_sync"  # kv: "<first|expired>:<history id to store when done>"
 FULL_SYNC_DONE = "inbox_full_sync_done:"  # kv key prefix: this interview's search is applied
+REPORTS_DONE = FULL_SYNC_DONE + "#delivery-reports"  # the one search for bounces is applied
 CAUGHT_UP = "inbox_caught_up:"  # kv key prefix: an interview found late has had its catch-up
 SEARCH_LIMIT = 500  # one page of messages.list per search in a full sync
 INTERVIEW_RESERVE = 100  # units an interview's searches take before its messages are read
@@ -93,8 +94,41 @@ def full_sync(ctx: Context, now: datetime, *, reserve: int) -> bool:
             apply_message(ctx, meta, now)
         with ctx.store.write():
             sequences.set_kv(conn, done_key, now.isoformat())
+    if rows and not _delivery_reports(ctx, rows, now, reserve=reserve):
+        return False
     for step in sequences.steps_in_state(conn, [sequences.StepState.DRAFTED]):
         resolve_draft(ctx, step, now)
+    return True
+
+
+def _delivery_reports(
+    ctx: Context, rows: list[sequences.InterviewRow], now: datetime, *, reserve: int
+) -> bool:
+    """Bounces since the earliest interview began, found by one search: a report often comes
+    from a server that is neither the employer's nor in a follow-up's thread. False when the
+    budget stopped it (the next tick goes on)."""
+    conn = ctx.store.conn
+    if sequences.get_kv(conn, REPORTS_DONE) is not None:
+        return True
+    if not has_budget(ctx, reserve + INTERVIEW_RESERVE):
+        log.info("full inbox sync paused at the tick's unit budget; the next tick goes on")
+        return False
+    from agent.core.delivery import report_search
+    from agent.engine.apply_message import apply_message
+
+    since = min(r.interview.start for r in rows)
+    query = f"after:{int(since.timestamp())} -in:drafts {report_search()}"
+    found: list[MessageMeta] = []
+    for message_id, _ in ctx.mailbox.search(query, limit=SEARCH_LIMIT):
+        if seen(ctx, message_id):
+            continue
+        meta = ctx.mailbox.metadata(message_id)
+        if meta is not None and "DRAFT" not in meta.label_ids:
+            found.append(meta)
+    for meta in sorted(found, key=lambda m: (m.internal_date, m.id)):
+        apply_message(ctx, meta, now)
+    with ctx.store.write():
+        sequences.set_kv(conn, REPORTS_DONE, now.isoformat())
     return True
 
 

@@ -47,7 +47,6 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         raise ValueError("tick needs an aware `now`")
     settings, conn = session.settings, session.store.conn
     _check_templates(session)
-    rebuilding = not sequences.has_interviews(conn)  # first run, or state.db was lost
     mailbox = session.mailbox
     mailbox.start_tick()
     load_holidays(session.store, settings.user, now.date())
@@ -84,7 +83,6 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
         dry_run=dry_run,
         key_secret=session.key_secret,
-        rebuilding=rebuilding,
         plan_inputs=plan_inputs(settings, zone_name),
     )
     for sync in syncs:

@@ -88,40 +88,6 @@ class Gmail:
             signature=html_to_text(str(chosen.get("signature") or "")),
         )
 
-    def history_since(self, start_history_id: str) -> HistoryChanges:
-        """Every message added/deleted since the id, all pages; HistoryExpired on 404."""
-        from googleapiclient.errors import HttpError
-
-        added: list[AddedMessage] = []
-        deleted: list[str] = []
-        page_token: str | None = None
-        latest = start_history_id
-        while True:
-            request = self.users.history().list(
-                userId="me",
-                startHistoryId=start_history_id,
-                historyTypes=HISTORY_TYPES,
-                maxResults=PAGE_SIZE,
-                pageToken=page_token,
-            )
-            try:
-                page = self.api.read(request, "reading Gmail history", expect=frozenset({404}))
-            except HttpError as exc:
-                raise HistoryExpired() from exc
-            for record in page.get("history") or ():
-                for entry in record.get("messagesAdded") or ():
-                    msg = entry.get("message") or {}
-                    labels = tuple(msg.get("labelIds") or ())
-                    added.append(
-                        AddedMessage(str(msg.get("id")), str(msg.get("threadId", "")), labels)
-                    )
-                for entry in record.get("messagesDeleted") or ():
-                    deleted.append(str((entry.get("message") or {}).get("id")))
-            latest = str(page.get("historyId") or latest)
-            page_token = page.get("nextPageToken")
-            if not page_token:
-                return HistoryChanges(tuple(added), tuple(deleted), latest)
-
     def history_pages(self, start_history_id: str) -> Iterator[HistoryChanges]:
         """history.list page by page; each page's history_id is safe to resume from.
 

@@ -126,11 +126,6 @@ def get_interview(conn: sqlite3.Connection, key: str) -> InterviewRow | None:
     return None if row is None else _interview_row(row)
 
 
-def has_interviews(conn: sqlite3.Connection) -> bool:
-    """True once state.db holds any interview (False: a first run, or a lost state.db)."""
-    return conn.execute("SELECT 1 FROM interviews LIMIT 1").fetchone() is not None
-
-
 def any_with_status(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> bool:
     """True when some interview has one of these statuses (nothing decoded)."""
     wanted = [s.value for s in statuses]

@@ -72,7 +72,7 @@ def assert_clean_status(world: World) -> None:
     """`followup status` prints no raw control characters (terminal escapes, CR)."""
     text = world.cli("status").output
     assert "\x1b" not in text and "\r" not in text and "\x00" not in text and "\x07" not in text
-    data = json.loads(world.cli("status", "--json").output)
+    data = json.loads(world.cli("status", "--json").stdout)
     assert data["interviews"]
 
 

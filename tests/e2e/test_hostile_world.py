@@ -470,7 +470,7 @@ def test_a_contact_line_with_a_second_address_is_ignored_with_a_reason(
 
 def test_status_json_lists_set_aside_items(world: World) -> None:
     planned(world)
-    data = json.loads(world.cli("status", "--json").output)
+    data = json.loads(world.cli("status", "--json").stdout)
     assert data["set_aside"] == []
 
 

@@ -248,3 +248,20 @@ def test_a_bounce_from_a_third_party_server_in_any_language_is_read(
     record = world.interview("Acme")
     assert record["status"] == "paused", record["story"]
     assert "jane@acme.com bounced" in record["status_reason"]
+
+
+def test_a_third_party_bounce_inside_a_history_gap_is_found(world: World) -> None:
+    """A full sync (the history id expired) searches for delivery reports too: a report from a
+    relay that is neither Acme's nor in the thank-you's thread still pauses the sequence."""
+    interview_with_acme(world)
+    sent = sent_thank_you(world)
+    raw = postfix_dsn(sent).replace(
+        b"From: MAILER-DAEMON@mx1.acme.com (Mail Delivery System)",
+        b"From: Mail Delivery Subsystem <mailer-daemon@relay.hosting.example>",
+    )
+    world.sandbox.deliver(raw, internal_date=at(30, 20, 1))
+    world.sandbox.expire_history()
+    world.tick(at(30, 21))
+    record = world.interview("Acme")
+    assert record["status"] == "paused", record["story"]
+    assert "jane@acme.com bounced" in record["status_reason"]

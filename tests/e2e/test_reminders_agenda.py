@@ -219,7 +219,7 @@ def test_agenda_carried_over_items_read_in_time_order_with_real_ids_and_json(
     today = lines[: next(i for i, x in enumerate(lines) if "[" in x and "Tomorrow" in x)] \
         if any("Tomorrow" in x for x in lines) else lines
     assert today[0].startswith("  Mon 30 19:00  [draft] Acme: thank-you draft"), today
-    data = json.loads(world.cli("agenda", "--json").output)
+    data = json.loads(world.cli("agenda", "--json").stdout)
     first = data["days"][0]
     assert first["date"] == "2026-12-01"
     moments = [item["at"] for item in first["items"]]

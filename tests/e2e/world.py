@@ -107,7 +107,7 @@ class World:
         """`followup status --json`, parsed."""
         import json
 
-        return json.loads(self.cli("status", "--json").output)
+        return json.loads(self.cli("status", "--json").stdout)  # stderr may carry a warning
 
     def interview(self, title_part: str) -> dict:
         """The status record of the interview whose title contains a text."""
