@@ -147,8 +147,10 @@ def cold(folder: Path, runs: int) -> tuple[float, float]:
         exe = [sys.executable, "-m", "agent.cli.main", "tick"]
         floor = [sys.executable, "-c", "import googleapiclient.discovery"]
         child_cpu(exe, env)
-        ticks = [child_cpu(exe, env) for _ in range(runs)]
-        floors = [child_cpu(floor, env) for _ in range(runs)]
+        ticks, floors = [], []
+        for _ in range(runs):  # interleaved: a change in the machine's load hits both alike
+            ticks.append(child_cpu(exe, env))
+            floors.append(child_cpu(floor, env))
     finally:
         world.server.stop()
     return statistics.median(ticks), statistics.median(floors)
