@@ -54,6 +54,20 @@ def kill(proc: subprocess.Popen) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
+def killed_after_create(world: World) -> None:
+    """At 19:00 a tick is killed after Gmail made its first draft, before the id was stored.
+
+    The sandbox performs the create, then holds the answer back (and would drop it).
+    """
+    world.at(at(30, 19))
+    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
+    proc = world.popen("tick")
+    try:
+        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
+    finally:
+        kill(proc)
+
+
 def creates(world: World) -> list[int]:
     """Positions of drafts.create calls in the request log."""
     return [i for i, r in enumerate(world.sandbox.request_log()) if r.method == CREATE]
@@ -67,14 +81,7 @@ def planned(world: World) -> None:
 
 def test_killed_after_create_before_the_id_is_stored(world: World) -> None:
     planned(world)
-    world.at(at(30, 19))
-    # the sandbox performs the create, then holds the answer back (and would drop it)
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
-    finally:
-        kill(proc)
+    killed_after_create(world)
     [made] = world.drafts()
     row = steps(world, "Acme")[("thank_you", "jane@acme.com")]
     assert row["state"] == "intent", "killed between drafts.create and the commit of its id"
@@ -334,13 +341,7 @@ def test_random_faults_for_a_week_still_draft_exactly_once(seeded: World) -> Non
 
 def test_killed_after_create_and_next_run_only_when_the_check_in_is_due(world: World) -> None:
     planned(world)
-    world.at(at(30, 19))
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
-    finally:
-        kill(proc)
+    killed_after_create(world)
     [thank_you] = world.drafts()
     world.tick(at(1, 16, 30, month=12))
     record = steps(world, "Acme")
@@ -370,13 +371,7 @@ def test_403_rate_limit_is_retried_but_a_400_is_not(world: World) -> None:
 
 def test_killed_after_create_then_stopped_removes_the_orphan_draft(world: World) -> None:
     planned(world)
-    world.at(at(30, 19))
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
-    finally:
-        kill(proc)
+    killed_after_create(world)
     out = world.cli("stop", world.interview("Acme")["id"]).output
     assert out.strip().endswith("; 1 unsent draft(s) removed")
     assert world.drafts() == []

@@ -14,19 +14,23 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_exactly_once import CREATE, LIST, creates, kill, planned, wait_for
+from tests.e2e.test_exactly_once import (
+    CREATE,
+    LIST,
+    creates,
+    kill,
+    killed_after_create,
+    planned,
+    wait_for,
+)
 from tests.e2e.test_timeline import at, parsed, steps
-from tests.e2e.world import World, make_world
+from tests.e2e.world import World
 
 PANEL = (("Jane Doe", "jane@acme.com"), ("Raj Patel", "raj@acme.com"))
-REMINDERS_ON = "\n[reminders]\nenabled = true\npopup_minutes = 5\n"
-
-
 def keys(world: World) -> Counter[str]:
     """How many drafts carry each X-Followup-Key (by the readable key it stands for)."""
     names = world.key_names()
@@ -42,17 +46,6 @@ def lose_state(world: World, how: str) -> None:
         db.unlink()
     else:
         db.write_bytes(b"")
-
-
-def killed_after_create(world: World) -> None:
-    """At 19:00 a tick is killed after Gmail made its first draft, before the id was stored."""
-    world.at(at(30, 19))
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
-    finally:
-        kill(proc)
 
 
 def panel_interview(world: World) -> None:
@@ -99,26 +92,23 @@ def test_connection_closed_on_every_create_never_doubles(world: World) -> None:
     assert {record[("thank_you", e)]["draft_id"] for _, e in PANEL} == drafted
 
 
-def test_connection_closed_on_a_calendar_insert_is_not_resent(tmp_path: Path) -> None:
-    world = make_world(tmp_path, at(30, 9), REMINDERS_ON, reminders=True)
-    try:
-        world.add_interview(summary="Interview with Acme", start=at(30, 14), event_id="acme1")
-        world.sandbox.inject_fault(
-            "calendar.events.insert", 0, count=1, after=True, mode="close"
-        )
-        world.cli("tick", expect=None)
-        world.tick(at(30, 9, 5))
-        inserts = [r for r in world.sandbox.request_log() if r.method == "calendar.events.insert"]
-        assert inserts[0].fault == "close"
-        live = [
-            e
-            for e in world.sandbox.list_events("primary")
-            if "followupReminder" in ((e.get("extendedProperties") or {}).get("private") or {})
-            and e.get("status") != "cancelled"
-        ]
-        assert len(live) == 4 and len({e["id"] for e in live}) == 4
-    finally:
-        world.server.stop()
+def test_connection_closed_on_a_calendar_insert_is_not_resent(rworld: World) -> None:
+    world = rworld
+    world.add_interview(summary="Interview with Acme", start=at(30, 14), event_id="acme1")
+    world.sandbox.inject_fault(
+        "calendar.events.insert", 0, count=1, after=True, mode="close"
+    )
+    world.cli("tick", expect=None)
+    world.tick(at(30, 9, 5))
+    inserts = [r for r in world.sandbox.request_log() if r.method == "calendar.events.insert"]
+    assert inserts[0].fault == "close"
+    live = [
+        e
+        for e in world.sandbox.list_events("primary")
+        if "followupReminder" in ((e.get("extendedProperties") or {}).get("private") or {})
+        and e.get("status") != "cancelled"
+    ]
+    assert len(live) == 4 and len({e["id"] for e in live}) == 4
 
 
 # --- 2. killed after Gmail made the draft; the candidate sent it before the next tick --------
@@ -372,17 +362,6 @@ def test_a_bad_request_skips_the_step_and_says_it_cannot_change(world: World) ->
 
 
 # --- 7. reminder events the user deleted ------------------------------------------------------
-
-
-@pytest.fixture
-def rworld(tmp_path: Path) -> Iterator[World]:
-    """A world with calendar reminders on."""
-    w = make_world(tmp_path, at(30, 9), REMINDERS_ON, reminders=True)
-    try:
-        yield w
-    finally:
-        w.server.stop()
-        w.assert_never_sent()
 
 
 def _reminder_events(world: World) -> dict[str, dict]:

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
-
-from tests.e2e.world import NY, World, make_world
-
-REMINDERS_ON = "\n[reminders]\nenabled = true\npopup_minutes = 5\n"
+from tests.e2e.world import NY, World
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
     """A New York wall-clock moment in late 2026."""
     return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-@pytest.fixture
-def rworld(tmp_path) -> Iterator[World]:
-    """A world with calendar reminders on (token carries calendar.events)."""
-    w = make_world(tmp_path, at(30, 9), REMINDERS_ON, reminders=True)
-    try:
-        yield w
-    finally:
-        w.server.stop()
-        w.assert_never_sent()
 
 
 def reminders(world: World) -> dict[str, dict]:
