@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from agent.cli.demo_words import say
-from agent.cli.offline import offline_context, short_id
+from agent.cli.offline import offline_context
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import day_name, moment
 from agent.core.model import STEPS, StepName
@@ -311,11 +311,6 @@ def interview_labels(store) -> dict[str, str]:
         r.interview.key: r.interview.company or r.interview.title
         for r in sequences.list_interviews(store.conn)
     }
-
-
-def short(key: str) -> str:
-    """An interview's short id."""
-    return short_id(key)
 
 
 def run_demo(

@@ -6,9 +6,8 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import fields, replace
-from html.parser import HTMLParser
-from urllib.parse import unquote
 
+from agent.core.html_text import html_to_text
 from agent.core.model import Contact, Notes
 from agent.core.text import one_line
 
@@ -117,63 +116,14 @@ def contact_line(value: str) -> tuple[Contact | None, str]:
     return found[0], ""
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, one line per block, mailto links as addresses."""
-
-    _BREAKS = frozenset(
-        {"br", "p", "div", "li", "tr", "ul", "ol", "table", "blockquote", "pre",
-         "h1", "h2", "h3", "h4", "h5", "h6"}
-    )
-    _SKIP = frozenset({"script", "style"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._links: list[tuple[str, int]] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Open a block, a link, or a skipped element."""
-        if tag in self._SKIP:
-            self._skipping += 1
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-        if tag == "a":
-            href = dict(attrs).get("href") or ""
-            address = ""
-            if href.lower().startswith("mailto:"):
-                address = unquote(href[7:].split("?", 1)[0]).strip()
-            self._links.append((address, len(self.parts)))
-
-    def handle_endtag(self, tag: str) -> None:
-        """Close a block or a link (a mailto link keeps its address next to its text)."""
-        if tag in self._SKIP and self._skipping:
-            self._skipping -= 1
-        if tag == "a" and self._links:
-            address, start = self._links.pop()
-            text = "".join(self.parts[start:])
-            if address and is_valid_email(address) and address.lower() not in text.lower():
-                self.parts[start:] = [f"{text} <{address}>" if text.strip() else address]
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        """Keep text outside script and style."""
-        if not self._skipping:
-            self.parts.append(data)
-
-
 def _html_to_text(description: str) -> str:
     """The text of an HTML description, one line per block."""
     protected = _BRACKETED_ADDRESS.sub(r"&lt;\1&gt;", description)
-    parser = _TextExtractor()
     try:
-        parser.feed(protected)
-        parser.close()
+        return html_to_text(protected, accept_address=is_valid_email)
     except (AssertionError, ValueError):  # malformed markup: fall back to dropping tags
         log.debug("description is not parseable HTML; stripping tags")
         return re.sub(r"<[^>]*>", "\n", description)
-    return "".join(parser.parts)
 
 
 def description_lines(description: str) -> tuple[str, ...]:

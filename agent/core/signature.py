@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 
+from agent.core.html_text import html_to_text
 from agent.core.settings import UserSettings
 from agent.core.text import as_written
 
-_BLOCKS = frozenset(
-    {"p", "div", "li", "tr", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-     "blockquote", "pre", "section", "article", "header", "footer"}
-)
-_SKIP = frozenset({"script", "style", "head", "title"})
 MAX_SIGNATURE_LINES = 12
 MAX_SIGNATURE_LINE = 200
 
@@ -28,41 +23,9 @@ class SenderIdentity:
     signature_from: str = ""
 
 
-class _Text(HTMLParser):
-    """Collects the text of an HTML fragment, with line breaks where blocks and <br> are."""
-
-    def __init__(self) -> None:
-        """Start empty."""
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Blocks and <br> break the line; script/style are skipped."""
-        if tag in _SKIP:
-            self.skipping += 1
-        elif tag == "br" or tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        """A block's end breaks the line too."""
-        if tag in _SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        """Text outside skipped elements, its own line breaks counting as spaces (as in HTML)."""
-        if not self.skipping:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(html: str) -> str:
+def signature_text(html: str) -> str:
     """A Gmail signature's HTML as plain text: one line per line, no tags, entities decoded."""
-    parser = _Text()
-    parser.feed(html or "")
-    parser.close()
-    raw_lines = "".join(parser.parts).split("\n")
+    raw_lines = html_to_text(html, collapse_whitespace=True).split("\n")
     lines = [as_written(line, MAX_SIGNATURE_LINE).strip() for line in raw_lines]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")

@@ -165,12 +165,6 @@ def _list_all(
     return CalendarSync(calendar_id, tuple(events), token, zone_name, full, tuple(unreadable))
 
 
-def calendar_time_zone(services: Services, calendar_id: str) -> str:
-    """The calendar's time zone, from an events.list page (calendars.get needs more scope)."""
-    request = services.calendar.events().list(calendarId=calendar_id, maxResults=1)
-    return str(services.api.read(request, f"reading calendar {calendar_id!r}").get("timeZone", ""))
-
-
 class GoogleCalendar:
     """The Calendar calls the engine makes (the engine's CalendarSource)."""
 

@@ -19,7 +19,7 @@ from agent.core.ports import (
     Profile,
     SendAs,
 )
-from agent.core.signature import html_to_text
+from agent.core.signature import signature_text
 from agent.core.text import well_formed
 from agent.google.client import Services
 
@@ -85,7 +85,7 @@ class Gmail:
             return SendAs()
         return SendAs(
             display_name=str(chosen.get("displayName") or ""),
-            signature=html_to_text(str(chosen.get("signature") or "")),
+            signature=signature_text(str(chosen.get("signature") or "")),
         )
 
     def history_pages(self, start_history_id: str) -> Iterator[HistoryChanges]:

@@ -16,18 +16,6 @@ from agent.core.model import (
 )
 from agent.store import codec
 
-SETTLED_STATES = frozenset(
-    {
-        StepState.DRAFTED,
-        StepState.SENT,
-        StepState.SENT_BY_USER,
-        StepState.DISMISSED,
-        StepState.SKIPPED,
-        StepState.STOPPED,
-        StepState.DONE,
-    }
-)
-
 
 @dataclass(frozen=True)
 class InterviewRow:

@@ -36,8 +36,3 @@ def remember(conn: sqlite3.Connection, key: str, wake_at: datetime | None, input
         "INSERT OR REPLACE INTO wakeups (interview_key, wake_at, inputs) VALUES (?, ?, ?)",
         (key, None if wake_at is None else wake_at.timestamp(), inputs),
     )
-
-
-def planned_count(conn: sqlite3.Connection) -> int:
-    """How many interviews hold a wake-up (for tests and doctor-like views)."""
-    return int(conn.execute("SELECT COUNT(*) FROM wakeups").fetchone()[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.core.settings import UserSettings
-from agent.core.signature import html_to_text, sender_identity
+from agent.core.signature import sender_identity, signature_text
 
 
 @pytest.mark.parametrize(
@@ -24,8 +24,8 @@ from agent.core.signature import html_to_text, sender_identity
         ("line\u202eevil<br>\x00x", "line evil\nx"),
     ],
 )
-def test_html_to_text(html: str, text: str) -> None:
-    assert html_to_text(html) == text
+def test_signature_text(html: str, text: str) -> None:
+    assert signature_text(html) == text
 
 
 def test_settings_override_gmail_each_on_its_own() -> None:
