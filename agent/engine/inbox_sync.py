@@ -44,6 +44,8 @@ MESSAGE_UNITS = 20  # messages.get
 # again by the next ticks' searches until it has been in the mailbox this long; after that it
 # is taken for mail of no interview (no messages.get is ever spent on it).
 INDEX_LAG = timedelta(minutes=30)
+FULL_SYNC_STARTED = "inbox_full_sync_started"  # kv: when the running full sync began
+RECHECK_KEY = "inbox_recheck_at"  # kv: when to search again behind a finished full sync
 
 
 def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -> None:
@@ -64,7 +66,7 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
         log.info("Gmail history id %s expired; searching for replies per interview", start)
         _run_full_sync(ctx, now, start, None, reserve)
         return
-    if done:
+    if done and _recheck(ctx, now, reserve):
         catch_up(ctx, now, reserve=reserve)
 
 
@@ -85,6 +87,7 @@ def _run_full_sync(
         state = f"{'first' if start is None else 'expired'}:{current}"
         with ctx.store.write():
             sequences.set_kv(conn, FULL_SYNC_KEY, state)
+            sequences.set_kv(conn, FULL_SYNC_STARTED, now.isoformat())
     kind, _, target = state.partition(":")
     if not full_sync(ctx, now, reserve=reserve):
         return
@@ -94,6 +97,33 @@ def _run_full_sync(
         return
     _save_cursor(ctx, target)
     finish_full_sync(ctx)
+    with ctx.store.write():  # what arrived just before the searches may not have been indexed
+        sequences.set_kv(conn, RECHECK_KEY, (now + INDEX_LAG).isoformat())
+
+
+def _recheck(ctx: Context, now: datetime, reserve: int) -> bool:
+    """Once the index has caught up with a finished full sync, search again for the mail that
+    reached Gmail shortly before its searches (before the history id it stored); apply what
+    was not applied yet. False when the budget stopped it (the next tick goes on)."""
+    conn = ctx.store.conn
+    due = sequences.get_kv(conn, RECHECK_KEY)
+    if due is None or datetime.fromisoformat(due) > now:
+        return True
+    started = sequences.get_kv(conn, FULL_SYNC_STARTED)
+    since = (datetime.fromisoformat(started) if started else now) - INDEX_LAG
+    if sequences.any_with_status(conn, WATCHED):
+        epoch = int(since.timestamp())
+        found: set[str] = set()
+        for clause in _combined_clauses(ctx):
+            query = f"after:{epoch} -in:drafts {clause}"
+            found |= {m for m, _ in ctx.mailbox.search(query, limit=COMBINED_LIMIT)}
+        for message_id in sorted(found, key=lambda m: (len(m), m)):  # ids grow: oldest first
+            if not seen(ctx, message_id) and not _read(ctx, message_id, reserve, now):
+                return False
+    with ctx.store.write():
+        sequences.delete_kv(conn, RECHECK_KEY)
+        sequences.delete_kv(conn, FULL_SYNC_STARTED)
+    return True
 
 
 def _history_sync(ctx: Context, start: str, now: datetime, reserve: int) -> bool:

@@ -126,3 +126,33 @@ def test_state_restored_seconds_after_a_draft_never_drafts_twice(world: World) -
     assert record[("thank_you", "jane@acme.com")]["state"] == "sent"
     assert record[("check_in", "jane@acme.com")]["state"] == "drafted"
     assert record[("check_in", "jane@acme.com")]["draft_id"] == check_in["id"]
+
+
+def test_a_reply_just_before_a_full_sync_is_found_when_the_index_has_caught_up(
+    world: World,
+) -> None:
+    """The history id expired: the full sync's searches miss a reply that came seconds before
+    and the history id it stores is past it; a search once the index caught up finds it."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(1, 10, month=12))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    world.sandbox.expire_history()
+    world.tick(at(1, 10, month=12) + timedelta(seconds=10))
+    assert world.interview("Acme")["status"] == "active"
+    world.tick(at(1, 10, 5, month=12))
+    assert world.interview("Acme")["status"] == "active", "not before the window is over"
+    world.sandbox.clear_log()
+    world.tick(at(1, 10, 31, month=12))
+    record = world.interview("Acme")
+    assert record["status"] == "replied", record["story"]
+    assert world.sandbox.counts()["gmail.users.messages.get"] == 1, "only the reply is read"
+    world.sandbox.clear_log()
+    world.tick(at(1, 10, 40, month=12))
+    assert world.sandbox.counts() == {
+        "calendar.events.list": 1,
+        "gmail.users.history.list": 1,
+    }, "searched again once"
+    no_more_drafts(world, LATER)

@@ -56,7 +56,9 @@ def test_the_lag_counts_from_arrival_not_from_the_date_header(client: SandboxCli
     assert _ids(gmail, "from:acme.com") == {backdated}
 
 
-def test_lag_control_route_and_saved_state(sandbox: Sandbox, client: SandboxClient, tmp_path) -> None:
+def test_lag_control_route_and_saved_state(
+    sandbox: Sandbox, client: SandboxClient, tmp_path
+) -> None:
     client.set_search_lag(30)
     assert client.search_lag() == 30.0
     msg_id = client.deliver(message())["id"]
