@@ -109,10 +109,10 @@ def _recheck(ctx: Context, now: datetime, reserve: int) -> bool:
     due = sequences.get_kv(conn, RECHECK_KEY)
     if due is None or datetime.fromisoformat(due) > now:
         return True
-    started = sequences.get_kv(conn, FULL_SYNC_STARTED)
-    since = (datetime.fromisoformat(started) if started else now) - INDEX_LAG
-    if sequences.any_with_status(conn, WATCHED):
-        epoch = int(since.timestamp())
+    started = datetime.fromisoformat(sequences.get_kv(conn, FULL_SYNC_STARTED) or due)
+    watched = sequences.list_interviews(conn, WATCHED)
+    if any(r.interview.start <= started for r in watched):  # else nothing was searched
+        epoch = int((started - INDEX_LAG).timestamp())
         found: set[str] = set()
         for clause in _combined_clauses(ctx):
             query = f"after:{epoch} -in:drafts {clause}"
@@ -199,11 +199,14 @@ def _worth_reading(
             else:
                 open_ones[message.message_id] = message
     kept = [p for p in kept if p.message_id not in open_ones and p.message_id not in wanted]
-    expired = [p.message_id for p in kept if p.first_seen <= now - INDEX_LAG]
-    kept = [p for p in kept if p.first_seen > now - INDEX_LAG]
     found = _combined_search(ctx, now) if open_ones or kept else set()
     wanted |= open_ones.keys() & found
     earlier = [p.message_id for p in kept if p.message_id in found or index.has_thread(p.thread_id)]
+    expired = [  # this search was the last look: it ran after the window (ticks can be far apart)
+        p.message_id
+        for p in kept
+        if p.message_id not in earlier and p.first_seen <= now - INDEX_LAG
+    ]
     missing = [
         pending_mail.Pending(m.message_id, m.thread_id, now)
         for m in open_ones.values()

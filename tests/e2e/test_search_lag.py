@@ -75,8 +75,28 @@ def test_mail_the_index_never_finds_is_dropped_after_the_window(world: World) ->
         world.tick(at(30, 20, minute))
         assert world.sandbox.counts().get("gmail.users.messages.list") == 1
         world.sandbox.clear_log()
-    world.tick(at(30, 21, 1))  # over 30 minutes since it was first seen: no more searches
+    world.tick(at(30, 21, 1))  # over 30 minutes since it was first seen: the last look
+    assert world.sandbox.counts().get("gmail.users.messages.list") == 1
+    world.sandbox.clear_log()
+    world.tick(at(30, 21, 10))
     assert "gmail.users.messages.list" not in world.sandbox.counts()
+    assert world.interview("Acme")["status"] == "active"
+
+
+def test_a_reply_kept_for_the_index_is_found_after_a_long_pause_between_ticks(
+    world: World,
+) -> None:
+    """Ticks an hour apart (cron, a long interval): the one after the window still looks."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(1, 10, month=12))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    world.tick(at(1, 10, month=12) + timedelta(seconds=10))
+    assert world.interview("Acme")["status"] == "active"
+    world.tick(at(1, 11, month=12))
+    assert world.interview("Acme")["status"] == "replied"
 
 
 def test_unrelated_mail_with_the_index_lagging_stays_within_the_unit_limit(
