@@ -3,8 +3,11 @@
 A history record names a message's thread and labels. A message is read (`messages.get`)
 only when it is in a thread a sequence knows, was sent by the user, or is among the ids of
 one combined search for the employers' senders and for delivery reports; the rest is
-skipped without a request. The history id is stored after each page is applied, and a
-tick that runs out of budget or hits Gmail's quota keeps what it did.
+skipped without a request. Gmail's search index lags behind history, so what the search
+did not return is kept and looked for again by the next ticks' searches (`INDEX_LAG`), and
+a finished full sync is followed by one more search once the index has caught up. The
+history id is stored after each page is applied, and a tick that runs out of budget or hits
+Gmail's quota keeps what it did.
 """
 
 from __future__ import annotations
