@@ -61,7 +61,7 @@ def test_dates_cached_under_another_release_are_computed_again(world: World) -> 
 
 def test_dates_cached_under_this_release_are_used_as_they_are(world: World) -> None:
     world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    assert holidays_loaded(world, datetime(2026, 11, 30, 9, tzinfo=NY))  # a fresh process
     rewrite(world, lambda row: {**row, "days": [*row["days"], MADE_UP]})
     assert not holidays_loaded(world, datetime(2026, 11, 30, 10, tzinfo=NY))
     assert MADE_UP in cached(world)["holidays:US::2026"]["days"]  # not computed again
@@ -69,7 +69,7 @@ def test_dates_cached_under_this_release_are_used_as_they_are(world: World) -> N
 
 def test_dates_cached_before_releases_were_noted_are_computed_once(world: World) -> None:
     world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    assert holidays_loaded(world, datetime(2026, 11, 30, 9, tzinfo=NY))  # a fresh process
     rewrite(world, lambda row: row["days"])  # the old format: the bare list of days
     assert holidays_loaded(world, datetime(2026, 11, 30, 10, tzinfo=NY))
     assert all(row["release"] == release_marker() for row in cached(world).values())
