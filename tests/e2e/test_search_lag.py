@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from tests.e2e.test_exactly_once import killed_after_create
 from tests.e2e.test_mail_from_servers import postfix_dsn
 from tests.e2e.test_replies import (
     LATER,
@@ -201,3 +202,20 @@ def test_the_last_look_before_a_create_does_not_read_the_candidates_own_drafts(
     ours = [d for d in world.drafts() if b"X-Followup-Key" in d["raw"]]
     assert [world.step_of(d) for d in ours] == ["check_in"]
     assert world.sandbox.counts().get("gmail.users.drafts.get", 0) <= 1, "the fresh one at most"
+
+
+def test_a_lost_create_answer_then_the_candidate_sends_the_draft_at_once(world: World) -> None:
+    """The intent's draft is gone (sent) and search does not return the sent message yet: the
+    history (never behind) settles the step before anything could be created again."""
+    world.add_interview(summary="Interview with Acme - Backend Engineer", start=at(30, 14))
+    world.tick(at(30, 9))
+    world.sandbox.set_search_lag(1800)
+    killed_after_create(world)
+    [made] = world.drafts()
+    world.at(at(30, 19) + timedelta(seconds=20))
+    world.sandbox.user_send_draft(made["id"])
+    world.sandbox.clear_log()
+    world.tick(at(30, 19) + timedelta(seconds=40))
+    assert world.sandbox.counts().get("gmail.users.drafts.create", 0) == 0
+    assert world.drafts() == []
+    assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "sent"
