@@ -219,3 +219,23 @@ def test_a_lost_create_answer_then_the_candidate_sends_the_draft_at_once(world: 
     assert world.sandbox.counts().get("gmail.users.drafts.create", 0) == 0
     assert world.drafts() == []
     assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "sent"
+
+
+def test_a_draft_made_while_the_reply_was_not_indexed_is_removed_when_it_is_found(
+    world: World,
+) -> None:
+    """The reply came seconds before the check-in was due: the search and the last look both
+    miss it, so the check-in is drafted; the next tick finds the reply and removes it."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(1, 16, 30, month=12) - timedelta(seconds=10))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    world.tick(at(1, 16, 30, month=12))
+    assert [world.step_of(d) for d in world.drafts()] == ["check_in"]
+    world.tick(at(1, 16, 35, month=12))
+    record = world.interview("Acme")
+    assert record["status"] == "replied", record["story"]
+    assert world.drafts() == []
+    no_more_drafts(world, LATER[1:])
