@@ -8,6 +8,7 @@ seconds ago (history, messages.get and drafts see it at once). Interview: Monday
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 from tests.e2e.test_exactly_once import killed_after_create
@@ -239,3 +240,26 @@ def test_a_draft_made_while_the_reply_was_not_indexed_is_removed_when_it_is_foun
     assert record["status"] == "replied", record["story"]
     assert world.drafts() == []
     no_more_drafts(world, LATER[1:])
+
+
+def test_the_candidates_own_thank_you_just_before_a_full_sync_is_found_after_it(
+    world: World,
+) -> None:
+    """The candidate thanked Jane themselves seconds before a full sync whose search missed
+    it: the search once the index caught up finds it, and no thank-you is drafted."""
+    interview_with_acme(world)
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(30, 17))
+    own = EmailMessage()
+    own["From"] = "Casey Candidate <candidate@example.com>"
+    own["To"] = "jane@acme.com"
+    own["Subject"] = "Thank you for today"
+    own.set_content("Thanks for your time today.")
+    world.sandbox.user_send_message(own)
+    world.sandbox.expire_history()
+    world.tick(at(30, 17) + timedelta(seconds=10))
+    assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "planned"
+    world.tick(at(30, 17, 31))
+    assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "sent_by_user"
+    world.tick(at(30, 19))
+    assert world.drafts() == []
