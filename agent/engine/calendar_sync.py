@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from agent.core.formats import moment, short_day
-from agent.core.model import CalendarEvent, Interview, InterviewStatus, Rejection
+from agent.core.model import InterviewStatus
 from agent.core.ports import CalendarSync
 from agent.engine.context import Context
 from agent.engine.isolation import guarded, put_aside
 from agent.store import calendar_side, sequences, set_aside
+
+if TYPE_CHECKING:
+    from agent.core.events import CalendarEvent, Rejection
+    from agent.core.interviews import Interview
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +110,8 @@ def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
                 remove_drafts=True,
             )
         return
+    from agent.core.events import Rejection  # records load when an event changed
+
     result = redetect(ctx, event)
     if isinstance(result, Rejection):
         _rejected(ctx, event, result, existing, now)

@@ -10,11 +10,15 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from agent.core.model import WATCHED, MessageMeta
+from agent.core.model import WATCHED
 from agent.core.text import printable
 from agent.engine.context import Context
 from agent.store import mail_side, sequences
+
+if TYPE_CHECKING:
+    from agent.core.messages import MessageMeta
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,9 @@ import html
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.core.headers import KEY_HEADER
-from agent.core.model import MessageMeta
 from agent.core.ports import (
     AddedMessage,
     DraftRef,
@@ -22,6 +21,9 @@ from agent.core.ports import (
 from agent.core.signature import signature_text
 from agent.core.text import well_formed
 from agent.google.client import Services
+
+if TYPE_CHECKING:
+    from agent.core.messages import MessageMeta
 
 log = logging.getLogger(__name__)
 
@@ -262,6 +264,8 @@ def _history_records(records: Any) -> tuple[list[AddedMessage], list[str]]:
 
 def to_message_meta(data: dict[str, Any]) -> MessageMeta:
     """Convert a messages resource (metadata format) into MessageMeta."""
+    from agent.core.messages import MessageMeta  # on the first message only
+
     payload = data.get("payload") or {}
     headers = tuple(
         (well_formed(str(h.get("name", ""))), well_formed(str(h.get("value", ""))))

@@ -7,14 +7,13 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from agent.core.model import (
-    Interview,
-    InterviewStatus,
-    StepName,
-    StepState,
-)
+from agent.core.model import InterviewStatus, StepName, StepState
 from agent.store import codec
+
+if TYPE_CHECKING:
+    from agent.core.interviews import Interview
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,8 @@ def delete_kv(conn: sqlite3.Connection, key: str) -> None:
 @functools.lru_cache(maxsize=4096)
 def _decode_interview(data: str) -> Interview:
     """An Interview from its stored JSON (frozen, so one decoded copy can be shared)."""
+    from agent.core.interviews import Interview  # not loaded by a tick that decodes none
+
     return codec.loads(Interview, data)
 
 

@@ -23,7 +23,9 @@ from agent.core.compose import (
 )
 from agent.core.errors import TemplateError
 from agent.core.headers import KEY_HEADER, UnsafeHeader, draft_key_value, intended_names
-from agent.core.model import Contact, Interview, Notes, RenderedDraft, StepName, ThreadRef
+from agent.core.interviews import Contact, Interview, Notes
+from agent.core.messages import RenderedDraft, ThreadRef
+from agent.core.model import StepName
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.templating import VARIABLES, TemplateSet
 
