@@ -73,6 +73,9 @@ STEP_ORDER: tuple[StepName, ...] = tuple(STEPS)  # the order the steps happen in
 EMAIL_STEPS: tuple[StepName, ...] = tuple(s for s, info in STEPS.items() if info.is_email)
 REMINDED_STEPS: tuple[StepName, ...] = tuple(s for s, i in STEPS.items() if i.reminder_title)
 
+# The header on each of our drafts naming its step (opaque value: core/headers.draft_key_value).
+KEY_HEADER = "X-Followup-Key"
+
 
 class StepState(enum.StrEnum):
     """Where one (step, recipient) stands."""

@@ -10,7 +10,6 @@ from agent.core.formats import moment, short_day
 from agent.core.model import InterviewStatus
 from agent.core.ports import CalendarSync
 from agent.engine.context import Context
-from agent.engine.isolation import guarded, put_aside
 from agent.store import calendar_side, sequences, set_aside
 
 if TYPE_CHECKING:
@@ -34,15 +33,23 @@ def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
     """
     if sync.full:
         _forget_missing(ctx, sync, now)
+    if sync.events or sync.unreadable:  # an idle tick has none
+        _apply_items(ctx, sync, now)
+    key = token_key(sync.calendar_id)
+    if sequences.get_kv(ctx.store.conn, key) != sync.next_sync_token:
+        with ctx.store.write():
+            sequences.set_kv(ctx.store.conn, key, sync.next_sync_token)
+
+
+def _apply_items(ctx: Context, sync: CalendarSync, now: datetime) -> None:
+    """Apply each changed event; one that fails, or cannot be read, is set aside."""
+    from agent.engine.isolation import guarded, put_aside
+
     for event in sync.events:
         item = f"{event.calendar_id}/{event.event_id}"
         guarded(ctx, "event", item, event.summary, now, lambda e=event: apply_event(ctx, e, now))
     for bad in sync.unreadable:
         put_aside(ctx, "event", bad.item_id, bad.title, bad.reason, now)
-    key = token_key(sync.calendar_id)
-    if sequences.get_kv(ctx.store.conn, key) != sync.next_sync_token:
-        with ctx.store.write():
-            sequences.set_kv(ctx.store.conn, key, sync.next_sync_token)
 
 
 def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:
@@ -197,6 +204,9 @@ def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) 
 def supersede_passed_rounds(ctx: Context, now: datetime) -> None:
     """Level-triggered: once a later round with the same company has begun, earlier ones end."""
     for company in sequences.shared_companies(ctx.store.conn):  # two or more active sequences
+        starts = sequences.active_starts(ctx.store.conn, company)
+        if sum(1 for _, start in starts if start <= now) < 2:
+            continue  # nothing to supersede: no interview decoded
         rows = sequences.active_with_company(ctx.store.conn, company)
         interviews = sorted((r.interview for r in rows), key=lambda iv: (iv.start, iv.key))
         begun = [iv for iv in interviews if iv.start <= now]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from agent.core.headers import KEY_HEADER
+from agent.core.model import KEY_HEADER
 from agent.core.ports import (
     AddedMessage,
     DraftRef,
@@ -18,7 +18,6 @@ from agent.core.ports import (
     Profile,
     SendAs,
 )
-from agent.core.signature import signature_text
 from agent.core.text import well_formed
 from agent.google.client import Services
 
@@ -76,6 +75,8 @@ class Gmail:
 
     def sender_identity(self) -> SendAs:
         """settings.sendAs.list: the default send-as address's name and signature (as text)."""
+        from agent.core.signature import signature_text  # HTML parsing, on this call only
+
         data = self.api.read(
             self.users.settings().sendAs().list(userId="me"), "reading your Gmail signature"
         )

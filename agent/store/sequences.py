@@ -200,6 +200,16 @@ def late_candidates(
     return sorted(late, key=lambda r: (r.interview.start, r.interview.key))
 
 
+def active_starts(conn: sqlite3.Connection, company_key: str) -> list[tuple[str, datetime]]:
+    """(key, start) of the active sequences with a company, read without decoding them."""
+    rows = conn.execute(
+        "SELECT key, json_extract(data, '$.start.\"$dt\"') FROM interviews"
+        " WHERE company = ? AND status = ?",
+        (company_key, InterviewStatus.ACTIVE.value),
+    ).fetchall()
+    return [(key, datetime.fromisoformat(start)) for key, start in rows]
+
+
 def shared_companies(conn: sqlite3.Connection) -> list[str]:
     """Company keys with two or more active sequences (supersession looks only at these)."""
     rows = conn.execute(

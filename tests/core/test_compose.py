@@ -22,10 +22,10 @@ from agent.core.compose import (
     template_context,
 )
 from agent.core.errors import TemplateError
-from agent.core.headers import KEY_HEADER, UnsafeHeader, draft_key_value, intended_names
+from agent.core.headers import UnsafeHeader, draft_key_value, intended_names
 from agent.core.interviews import Contact, Interview, Notes
 from agent.core.messages import RenderedDraft, ThreadRef
-from agent.core.model import StepName
+from agent.core.model import KEY_HEADER, StepName
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.templating import VARIABLES, TemplateSet
 
