@@ -81,27 +81,31 @@ def _made_already(
     ctx: Context, interview: Interview, row: sequences.StepRow, now: datetime
 ) -> bool:
     """The last look before a create: a draft or a sent message to this recipient that carries
-    this row's key and state.db does not know (it was restored from an older copy). Adopted."""
+    this row's key and state.db does not know (it was restored from an older copy). Adopted.
+
+    Drafts are looked for in drafts.list (`find_draft_for`), never by search: Gmail's search
+    index can lag minutes behind a draft made moments ago. A message sent from our draft is
+    found by search, and also through history, which a restored state.db replays from its
+    older cursor before any step is drafted.
+    """
     if ctx.dry_run or row.state != StepState.PLANNED:
         return False
+    found = find_draft_for(ctx, row)
+    if found is not None:
+        adopt_draft(ctx, row, found, now)
+        return True
     conn = ctx.store.conn
-    known = {r.draft_message_id for r in sequences.get_steps(conn, row.interview_key)}
+    known = {r.sent_message_id for r in sequences.get_steps(conn, row.interview_key)}
     wanted = row_keys(ctx, row)
-    query = f"after:{int(interview.start.timestamp())} to:({row.recipient}) {{in:drafts in:sent}}"
+    query = f"after:{int(interview.start.timestamp())} in:sent to:({row.recipient})"
     for message_id, _ in ctx.mailbox.search(query, limit=SENT_LOOK_LIMIT):
         if message_id in known or mail_side.message_seen(conn, message_id):
             continue
         meta = ctx.mailbox.metadata(message_id)
-        if meta is None or message_key(meta) not in wanted:
+        if meta is None or "SENT" not in meta.label_ids or message_key(meta) not in wanted:
             continue
-        if "DRAFT" in meta.label_ids:
-            ref = next((d for d in ctx.mailbox.list_drafts() if d.message_id == meta.id), None)
-            if ref is None:
-                continue
-            adopt_draft(ctx, row, ref, now)
-        else:
-            record_sent_message(ctx, row, meta)
-            mark_sent(ctx, row, meta, now)
+        record_sent_message(ctx, row, meta)
+        mark_sent(ctx, row, meta, now)
         return True
     return False
 

@@ -3,8 +3,11 @@
 A history record names a message's thread and labels. A message is read (`messages.get`)
 only when it is in a thread a sequence knows, was sent by the user, or is among the ids of
 one combined search for the employers' senders and for delivery reports; the rest is
-skipped without a request. The history id is stored after each page is applied, and a
-tick that runs out of budget or hits Gmail's quota keeps what it did.
+skipped without a request. Gmail's search index lags behind history, so what the search
+did not return is kept and looked for again by the next ticks' searches (`INDEX_LAG`), and
+a finished full sync is followed by one more search once the index has caught up. The
+history id is stored after each page is applied, and a tick that runs out of budget or hits
+Gmail's quota keeps what it did.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from agent.engine.full_sync import (
     mark_caught_up,
     seen,
 )
-from agent.store import sequences
+from agent.store import pending_mail, sequences
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,13 @@ SEARCH_OVERLAP = timedelta(days=1)  # the combined search looks this far before 
 QUERY_CHARS = 4000  # a combined search is split into queries of about this length (URL-safe)
 COMBINED_LIMIT = 500
 MESSAGE_UNITS = 20  # messages.get
+# Gmail's search index is eventually consistent: a message history already names can be missing
+# from search for seconds to minutes. One the combined search did not return is looked for
+# again by the next ticks' searches until it has been in the mailbox this long; after that it
+# is taken for mail of no interview (no messages.get is ever spent on it).
+INDEX_LAG = timedelta(minutes=30)
+FULL_SYNC_STARTED = "inbox_full_sync_started"  # kv: when the running full sync began
+RECHECK_KEY = "inbox_recheck_at"  # kv: when to search again behind a finished full sync
 
 
 def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -> None:
@@ -59,7 +69,7 @@ def sync_inbox(ctx: Context, now: datetime, *, profile_history_id: str | None) -
         log.info("Gmail history id %s expired; searching for replies per interview", start)
         _run_full_sync(ctx, now, start, None, reserve)
         return
-    if done:
+    if done and _recheck(ctx, now, reserve):
         catch_up(ctx, now, reserve=reserve)
 
 
@@ -80,6 +90,7 @@ def _run_full_sync(
         state = f"{'first' if start is None else 'expired'}:{current}"
         with ctx.store.write():
             sequences.set_kv(conn, FULL_SYNC_KEY, state)
+            sequences.set_kv(conn, FULL_SYNC_STARTED, now.isoformat())
     kind, _, target = state.partition(":")
     if not full_sync(ctx, now, reserve=reserve):
         return
@@ -89,6 +100,33 @@ def _run_full_sync(
         return
     _save_cursor(ctx, target)
     finish_full_sync(ctx)
+    with ctx.store.write():  # what arrived just before the searches may not have been indexed
+        sequences.set_kv(conn, RECHECK_KEY, (now + INDEX_LAG).isoformat())
+
+
+def _recheck(ctx: Context, now: datetime, reserve: int) -> bool:
+    """Once the index has caught up with a finished full sync, search again for the mail that
+    reached Gmail shortly before its searches (before the history id it stored); apply what
+    was not applied yet. False when the budget stopped it (the next tick goes on)."""
+    conn = ctx.store.conn
+    due = sequences.get_kv(conn, RECHECK_KEY)
+    if due is None or datetime.fromisoformat(due) > now:
+        return True
+    started = datetime.fromisoformat(sequences.get_kv(conn, FULL_SYNC_STARTED) or due)
+    watched = sequences.list_interviews(conn, WATCHED)
+    if any(r.interview.start <= started for r in watched):  # else nothing was searched
+        epoch = int((started - INDEX_LAG).timestamp())
+        found: set[str] = set()
+        for clause in _combined_clauses(ctx):
+            query = f"after:{epoch} -in:drafts {clause}"
+            found |= {m for m, _ in ctx.mailbox.search(query, limit=COMBINED_LIMIT)}
+        for message_id in sorted(found, key=lambda m: (len(m), m)):  # ids grow: oldest first
+            if not seen(ctx, message_id) and not _read(ctx, message_id, reserve, now):
+                return False
+    with ctx.store.write():
+        sequences.delete_kv(conn, RECHECK_KEY)
+        sequences.delete_kv(conn, FULL_SYNC_STARTED)
+    return True
 
 
 def _history_sync(ctx: Context, start: str, now: datetime, reserve: int) -> bool:
@@ -99,38 +137,62 @@ def _history_sync(ctx: Context, start: str, now: datetime, reserve: int) -> bool
     if not watching:
         for page in pages:
             _resolve_deleted(ctx, page.deleted, now)
+        if pending_mail.waiting(conn):
+            with ctx.store.write():
+                pending_mail.clear(conn)  # nothing is watched: none of it can matter
         _save_cursor(ctx, pages[-1].history_id)
         return True
-    wanted = _worth_reading(ctx, pages, now)
+    wanted, earlier = _worth_reading(ctx, pages, now)
+    for done, message_id in enumerate(earlier):  # arrived before this history, found only now
+        if not seen(ctx, message_id) and not _read(ctx, message_id, reserve, now):
+            with ctx.store.write():  # found: kept past the window until it is read
+                pending_mail.renew(conn, earlier[done:], now)
+            return False
+        with ctx.store.write():
+            pending_mail.drop(conn, [message_id])
     for page in pages:
         for message in page.added:
             if message.message_id not in wanted or seen(ctx, message.message_id):
                 continue
-            if not has_budget(ctx, reserve + MESSAGE_UNITS):
-                log.info("inbox sync paused at the tick's unit budget; the next tick goes on")
+            if not _read(ctx, message.message_id, reserve, now):
                 return False
-            meta = ctx.mailbox.metadata(message.message_id)
-            if meta is not None and "DRAFT" not in meta.label_ids:
-                from agent.engine.apply_message import apply_message  # the mail rules, on use
-
-                apply_message(ctx, meta, now)
         _resolve_deleted(ctx, page.deleted, now)
         _save_cursor(ctx, page.history_id)
     return True
 
 
-def _worth_reading(ctx: Context, pages: list[HistoryChanges], now: datetime) -> set[str]:
-    """Ids of the added messages that can matter: known thread, sent by the user, or found.
+def _read(ctx: Context, message_id: str, reserve: int, now: datetime) -> bool:
+    """Read one message and apply it; False (nothing read) when the budget is spent."""
+    if not has_budget(ctx, reserve + MESSAGE_UNITS):
+        log.info("inbox sync paused at the tick's unit budget; the next tick goes on")
+        return False
+    meta = ctx.mailbox.metadata(message_id)
+    if meta is not None and "DRAFT" not in meta.label_ids:
+        from agent.engine.apply_message import apply_message  # the mail rules, on use
+
+        apply_message(ctx, meta, now)
+    return True
+
+
+def _worth_reading(
+    ctx: Context, pages: list[HistoryChanges], now: datetime
+) -> tuple[set[str], list[str]]:
+    """Ids of the added messages that can matter (known thread, sent by the user, or found),
+    and the ids kept from earlier ticks that the search (or a thread now known) finds now.
 
     The combined search runs only when some message is not settled by its thread or labels.
+    One it does not return may not be indexed yet: it is kept (`store/pending_mail.py`) and
+    looked for by the next ticks' searches until it is older than `INDEX_LAG`.
     """
-    if not any(page.added for page in pages):
-        return set()  # nothing new: the index (every watched interview) is not built
+    conn = ctx.store.conn
+    kept = pending_mail.waiting(conn)
+    if not kept and not any(page.added for page in pages):
+        return set(), []  # nothing new: the index (every watched interview) is not built
     from agent.engine.mail_index import current_index
 
     index = current_index(ctx)
     wanted: set[str] = set()
-    open_ids: set[str] = set()
+    open_ones: dict[str, AddedMessage] = {}
     for page in pages:
         for message in page.added:
             if "DRAFT" in message.label_ids:
@@ -138,10 +200,27 @@ def _worth_reading(ctx: Context, pages: list[HistoryChanges], now: datetime) -> 
             if _settled(index.has_thread(message.thread_id), message):
                 wanted.add(message.message_id)
             else:
-                open_ids.add(message.message_id)
-    if open_ids:
-        wanted |= open_ids & _combined_search(ctx, now)
-    return wanted
+                open_ones[message.message_id] = message
+    kept = [p for p in kept if p.message_id not in open_ones and p.message_id not in wanted]
+    found = _combined_search(ctx, now) if open_ones or kept else set()
+    wanted |= open_ones.keys() & found
+    earlier = [p.message_id for p in kept if p.message_id in found or index.has_thread(p.thread_id)]
+    expired = [  # this search was the last look: it ran after the window (ticks can be far apart)
+        p.message_id
+        for p in kept
+        if p.message_id not in earlier and p.first_seen <= now - INDEX_LAG
+    ]
+    missing = [
+        pending_mail.Pending(m.message_id, m.thread_id, now)
+        for m in open_ones.values()
+        if m.message_id not in found
+    ]
+    settled_now = [p.message_id for p in pending_mail.waiting(conn) if p.message_id in wanted]
+    if missing or expired or settled_now:
+        with ctx.store.write():
+            pending_mail.keep(conn, missing)
+            pending_mail.drop(conn, [*expired, *settled_now])
+    return wanted, earlier
 
 
 def _settled(known_thread: bool, message: AddedMessage) -> bool:

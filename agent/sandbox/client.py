@@ -299,6 +299,14 @@ class SandboxClient:
         """Refuse (429) Gmail requests past this many units per minute (None: no limit)."""
         self._call("POST", "quota", {"per_minute": per_minute})
 
+    def set_search_lag(self, seconds: float) -> None:
+        """q= searches miss mail that arrived less than `seconds` of sandbox clock ago (0: off)."""
+        self._call("POST", "search_lag", {"seconds": seconds})
+
+    def search_lag(self) -> float:
+        """The search index's lag in seconds (0: off)."""
+        return float(self._call("GET", "search_lag")["seconds"])
+
     def set_send_as(self, display_name: str | None = None, signature: str | None = None) -> None:
         """The primary send-as address's display name and HTML signature (None: unchanged)."""
         self._call("POST", "send_as", {"display_name": display_name, "signature": signature})

@@ -138,6 +138,7 @@ POST: dict[str, Route] = {
         lambda: sb.set_token_scopes(b["token"], b["scopes"])
     ),
     "/_sandbox/quota": lambda sb, b, m: _ok(lambda: sb.set_quota(b.get("per_minute"))),
+    "/_sandbox/search_lag": lambda sb, b, m: _ok(lambda: sb.set_search_lag(b["seconds"])),
     "/_sandbox/send_as": lambda sb, b, m: _ok(
         lambda: sb.set_send_as(b.get("display_name"), b.get("signature"))
     ),
@@ -160,6 +161,7 @@ GET: dict[str, Route] = {
     "/_sandbox/history_id": lambda sb, q, m: {"historyId": sb.history_id()},
     "/_sandbox/units": lambda sb, q, m: sb.units(),
     "/_sandbox/quota": lambda sb, q, m: {"per_minute": sb.quota.per_minute},
+    "/_sandbox/search_lag": lambda sb, q, m: {"seconds": sb.search_lag},
     "/_sandbox/tokens/scopes": lambda sb, q, m: {"scopes": sb.token_scopes(q["token"])},
     "/_sandbox/send_as": lambda sb, q, m: dict(sb.send_as),
 }

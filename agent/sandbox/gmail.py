@@ -115,6 +115,8 @@ def messages_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None
         bool(params.get("includeSpamTrash")),
         sb.now(),
     )
+    if params.get("q") and sb.search_lag:
+        found = [m for m in found if sb.indexed(m.arrived_ms)]  # the index is catching up
     page, next_token, _ = page_window(
         found, params.get("pageToken"), params.get("maxResults"), 100, 500
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ class StoredMessage:
     label_ids: list[str]
     internal_ms: int
     history_id: int
+    arrived_ms: int = 0  # sandbox clock when it reached the mailbox (the search index's lag)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Mailbox:
 
     def __init__(self, user_email: str) -> None:
         self.user = user_email
+        self.clock_ms: Callable[[], int] | None = None  # set by the World: its sandbox clock
         self.messages: dict[str, StoredMessage] = {}
         self.threads: dict[str, list[str]] = {}
         self.thread_subjects: dict[str, str] = {}
@@ -157,7 +160,9 @@ class Mailbox:
         self.ensure_labels(label_ids)
         msg_id = self.new_message_id()
         thread = thread_id or msg_id
-        msg = StoredMessage(msg_id, thread, raw, list(dict.fromkeys(label_ids)), internal_ms, 0)
+        arrived = self.clock_ms() if self.clock_ms is not None else internal_ms
+        labels = list(dict.fromkeys(label_ids))
+        msg = StoredMessage(msg_id, thread, raw, labels, internal_ms, 0, arrived)
         self.messages[msg_id] = msg
         if thread not in self.threads:
             self.threads[thread] = []

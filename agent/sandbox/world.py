@@ -23,7 +23,7 @@ from agent.sandbox.mailbox import Mailbox
 from agent.sandbox.mailctl import MailControls
 from agent.sandbox.oauth import AuthBook
 from agent.sandbox.units import QuotaMeter
-from agent.sandbox.wire import parse_datetime, require_aware
+from agent.sandbox.wire import parse_datetime, require_aware, to_ms
 
 log = logging.getLogger(__name__)
 STATE_VERSION = 1
@@ -45,6 +45,8 @@ class World(MailControls, CalendarControls):
         self.time_zone = time_zone
         self._pinned = require_aware(now, "now") if now is not None else None
         self.mail = Mailbox(user_email)
+        self.mail.clock_ms = self._clock_ms
+        self.search_lag = 0.0  # seconds: q= searches miss mail younger than this (0: none)
         self.calendar = CalendarStore(user_email, time_zone)
         self.auth = AuthBook()
         self.seed = seed
@@ -64,6 +66,21 @@ class World(MailControls, CalendarControls):
         """The pinned time, else the real current time (UTC)."""
         with self._lock:
             return self._pinned if self._pinned is not None else datetime.now(UTC)
+
+    def _clock_ms(self) -> int:
+        return to_ms(self.now())
+
+    def set_search_lag(self, seconds: float) -> None:
+        """messages.list with `q` misses mail that arrived less than `seconds` ago (0: off)."""
+        if float(seconds) < 0:
+            raise ValueError(f"seconds must be 0 or more, not {seconds}")
+        with self._lock:
+            self.search_lag = float(seconds)
+
+    def indexed(self, arrived_ms: int) -> bool:
+        """Whether mail that arrived at this sandbox-clock moment is in the search index yet."""
+        with self._lock:
+            return arrived_ms <= to_ms(self.now()) - int(self.search_lag * 1000)
 
     # -- faults and log --------------------------------------------------------------------
 
@@ -256,6 +273,7 @@ class World(MailControls, CalendarControls):
             data.get("seed"),
         )
         sb.mail = Mailbox.from_dict(data["mail"])
+        sb.mail.clock_ms = sb._clock_ms
         sb.calendar = CalendarStore.from_dict(data["calendar"])
         sb.auth = AuthBook.from_dict(data["auth"])
         sb.send_as.update(data.get("send_as") or {})

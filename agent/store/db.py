@@ -73,6 +73,10 @@ MIGRATIONS: tuple[str, ...] = (
       reason TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (kind, item_id));
     """,
     WAKEUPS_SCHEMA,
+    """
+    CREATE TABLE pending_mail (message_id TEXT PRIMARY KEY, thread_id TEXT NOT NULL,
+      first_seen TEXT NOT NULL);
+    """,
 )
 
 def storable(value: object) -> object:

@@ -19,7 +19,7 @@ from agent.store.lock import LockBusy, RunLock
 REPO = Path(__file__).resolve().parents[2]
 TABLES = {
     "kv", "events", "interviews", "rejections", "notes", "steps", "journal",
-    "sent_messages", "seen_messages", "reminders", "set_aside", "wakeups",
+    "sent_messages", "seen_messages", "reminders", "set_aside", "wakeups", "pending_mail",
 }
 
 
@@ -44,7 +44,7 @@ def add_interview(conn: sqlite3.Connection, key: str = "k1") -> None:
 
 
 def test_fresh_db_is_at_the_latest_version_with_wal_and_full_sync(db: Path, store: Store) -> None:
-    assert store.schema_version == len(MIGRATIONS) == 4
+    assert store.schema_version == len(MIGRATIONS) == 5
     conn = store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # FULL (2); also SQLite's usual build default, so the pragma guards other builds

@@ -1,0 +1,57 @@
+"""Mail history named that no search has found yet: looked for again while the index catches up.
+
+Gmail's search index lags behind history. A message history reports that is neither in a
+known thread nor the candidate's own is read only when the combined search finds it; one the
+search did not return is kept here, with when it was first seen, and looked for again by the
+next ticks' searches until it is read or older than the index's lag can be.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One message not found by a search yet."""
+
+    message_id: str
+    thread_id: str
+    first_seen: datetime
+
+
+def keep(conn: sqlite3.Connection, items: Iterable[Pending]) -> None:
+    """Remember messages not found yet (one first seen earlier keeps its moment)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO pending_mail(message_id, thread_id, first_seen) VALUES(?, ?, ?)",
+        [(p.message_id, p.thread_id, p.first_seen.isoformat()) for p in items],
+    )
+
+
+def waiting(conn: sqlite3.Connection) -> list[Pending]:
+    """Every message still looked for, oldest first."""
+    rows = conn.execute(
+        "SELECT message_id, thread_id, first_seen FROM pending_mail ORDER BY first_seen, message_id"
+    ).fetchall()
+    return [Pending(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
+
+
+def renew(conn: sqlite3.Connection, message_ids: Iterable[str], now: datetime) -> None:
+    """Found but not read yet (the budget ran out): look for them a full window from now."""
+    conn.executemany(
+        "UPDATE pending_mail SET first_seen = ? WHERE message_id = ?",
+        [(now.isoformat(), m) for m in message_ids],
+    )
+
+
+def drop(conn: sqlite3.Connection, message_ids: Iterable[str]) -> None:
+    """Stop looking for these messages (read, or too old to be missing for the index's lag)."""
+    conn.executemany("DELETE FROM pending_mail WHERE message_id = ?", [(m,) for m in message_ids])
+
+
+def clear(conn: sqlite3.Connection) -> None:
+    """Forget every message looked for (nothing is watched: none of them can matter)."""
+    conn.execute("DELETE FROM pending_mail")

@@ -1,0 +1,178 @@
+"""Gmail's search index lags behind history: mail a tick's search misses is acted on later.
+
+The sandbox leaves out of `q=` searches whatever reached the mailbox less than a set number of
+seconds ago (history, messages.get and drafts see it at once). Interview: Monday 2026-11-30
+14:00 New York with Jane Doe <jane@acme.com>; the thank-you is sent at 20:00.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from tests.e2e.test_mail_from_servers import postfix_dsn
+from tests.e2e.test_replies import (
+    LATER,
+    at,
+    interview_with_acme,
+    no_more_drafts,
+    sent_thank_you,
+    steps,
+)
+from tests.e2e.world import World
+
+LAG = 120  # seconds the index is behind in these tests
+
+
+def test_an_employer_reply_in_a_new_thread_missed_by_the_search_stops_later(
+    world: World,
+) -> None:
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(1, 10, month=12))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    world.tick(at(1, 10, month=12) + timedelta(seconds=10))  # the search does not see it yet
+    assert world.interview("Acme")["status"] == "active"
+    world.tick(at(1, 10, 5, month=12))  # indexed now: the next tick's search finds it
+    record = world.interview("Acme")
+    assert record["status"] == "replied", record["story"]
+    assert "jane@acme.com" in record["status_reason"]
+    no_more_drafts(world, LATER)
+
+
+def test_a_bounce_from_a_relay_missed_by_the_search_pauses_later(world: World) -> None:
+    interview_with_acme(world)
+    sent = sent_thank_you(world)
+    world.sandbox.set_search_lag(LAG)
+    raw = postfix_dsn(sent).replace(
+        b"From: MAILER-DAEMON@mx1.acme.com (Mail Delivery System)",
+        b"From: Mail Delivery Subsystem <mailer-daemon@relay.hosting.example>",
+    )
+    world.at(at(30, 20, 1))
+    world.sandbox.deliver(raw)
+    world.tick(at(30, 20, 1) + timedelta(seconds=30))
+    assert world.interview("Acme")["status"] == "active"
+    world.tick(at(30, 20, 10))
+    record = world.interview("Acme")
+    assert record["status"] == "paused", record["story"]
+    assert "jane@acme.com bounced" in record["status_reason"]
+    for moment in LATER:
+        world.tick(moment)
+    assert world.drafts() == [], "a paused sequence drafts nothing"
+
+
+def test_mail_the_index_never_finds_is_dropped_after_the_window(world: World) -> None:
+    """A message kept for the index to catch up is not looked for past INDEX_LAG."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.sandbox.set_search_lag(3600)  # longer than the agent waits
+    world.at(at(30, 20, 30))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Following up", body="Call me")
+    world.sandbox.clear_log()
+    for minute in (31, 40, 50, 59):
+        world.tick(at(30, 20, minute))
+        assert world.sandbox.counts().get("gmail.users.messages.list") == 1
+        world.sandbox.clear_log()
+    world.tick(at(30, 21, 1))  # over 30 minutes since it was first seen: the last look
+    assert world.sandbox.counts().get("gmail.users.messages.list") == 1
+    world.sandbox.clear_log()
+    world.tick(at(30, 21, 10))
+    assert "gmail.users.messages.list" not in world.sandbox.counts()
+    assert world.interview("Acme")["status"] == "active"
+
+
+def test_a_reply_kept_for_the_index_is_found_after_a_long_pause_between_ticks(
+    world: World,
+) -> None:
+    """Ticks an hour apart (cron, a long interval): the one after the window still looks."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(1, 10, month=12))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    world.tick(at(1, 10, month=12) + timedelta(seconds=10))
+    assert world.interview("Acme")["status"] == "active"
+    world.tick(at(1, 11, month=12))
+    assert world.interview("Acme")["status"] == "replied"
+
+
+def test_unrelated_mail_with_the_index_lagging_stays_within_the_unit_limit(
+    world: World,
+) -> None:
+    """300 newsletters arriving just before a tick, never indexed while the agent looks: each
+    tick spends at most 100 units on them and reads none of them."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(3600)
+    world.at(at(1, 9, month=12))
+    for i in range(300):
+        world.reply(sender=f"news{i}@list.example", subject=f"Issue {i}")
+    spent = []
+    for minute in (1, 5, 15, 29, 45):
+        world.sandbox.clear_log()
+        world.tick(at(1, 9, minute, month=12))
+        units = world.sandbox.units()
+        assert "gmail.users.messages.get" not in units["by_method"], units
+        spent.append(units["total"])
+    assert max(spent) <= 100, spent
+    assert world.interview("Acme")["status"] == "active"
+
+
+def test_state_restored_seconds_after_a_draft_never_drafts_twice(world: World) -> None:
+    """The last look before a create finds a draft made moments ago although the search index
+    does not return it yet: drafts are looked for in drafts.list, which is never behind."""
+    interview_with_acme(world)
+    world.tick(at(30, 19))
+    [thank_you] = world.drafts()
+    db = world.home / "state.db"
+    backup = db.read_bytes()  # a copy: the thank-you drafted (its keys checked), nothing more
+    world.at(at(30, 21))
+    world.sandbox.user_send_draft(thank_you["id"])
+    world.sandbox.set_search_lag(1800)
+    world.tick(at(1, 16, 30, month=12))
+    assert [world.step_of(d) for d in world.drafts()] == ["check_in"]
+    for extra in (Path(f"{db}-wal"), Path(f"{db}-shm")):
+        extra.unlink(missing_ok=True)
+    db.write_bytes(backup)  # the user restores the copy a minute later
+    world.sandbox.clear_log()
+    world.tick(at(1, 16, 31, month=12))
+    assert world.sandbox.counts().get("gmail.users.drafts.create", 0) == 0
+    [check_in] = world.drafts()
+    record = steps(world, "Acme")
+    assert record[("thank_you", "jane@acme.com")]["state"] == "sent"
+    assert record[("check_in", "jane@acme.com")]["state"] == "drafted"
+    assert record[("check_in", "jane@acme.com")]["draft_id"] == check_in["id"]
+
+
+def test_a_reply_just_before_a_full_sync_is_found_when_the_index_has_caught_up(
+    world: World,
+) -> None:
+    """The history id expired: the full sync's searches miss a reply that came seconds before
+    and the history id it stores is past it; a search once the index caught up finds it."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(1, 10, month=12))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    world.sandbox.expire_history()
+    world.tick(at(1, 10, month=12) + timedelta(seconds=10))
+    assert world.interview("Acme")["status"] == "active"
+    world.tick(at(1, 10, 5, month=12))
+    assert world.interview("Acme")["status"] == "active", "not before the window is over"
+    world.sandbox.clear_log()
+    world.tick(at(1, 10, 31, month=12))
+    record = world.interview("Acme")
+    assert record["status"] == "replied", record["story"]
+    assert world.sandbox.counts()["gmail.users.messages.get"] == 1, "only the reply is read"
+    world.sandbox.clear_log()
+    world.tick(at(1, 10, 40, month=12))
+    assert world.sandbox.counts() == {
+        "calendar.events.list": 1,
+        "gmail.users.history.list": 1,
+    }, "searched again once"
+    no_more_drafts(world, LATER)
