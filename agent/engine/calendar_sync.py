@@ -10,7 +10,7 @@ from agent.core.formats import moment, short_day
 from agent.core.model import InterviewStatus
 from agent.core.ports import CalendarSync
 from agent.engine.context import Context
-from agent.store import calendar_side, sequences, set_aside
+from agent.store import calendar_side, sequences
 
 if TYPE_CHECKING:
     from agent.core.events import CalendarEvent, Rejection
@@ -96,6 +96,7 @@ def redetect(ctx: Context, event: CalendarEvent) -> Interview | Rejection:
 def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
     """One changed event: store it, then create, update or end its interview."""
     from agent.engine.stopping import stop_sequence
+    from agent.store import set_aside
 
     conn = ctx.store.conn
     key = f"{event.calendar_id}/{event.event_id}"
