@@ -10,13 +10,15 @@ own threads and is not counted), Gmail units, `messages.get` calls.
 Burst: five interviews end Monday 15:00; 5,000 list mails arrive before 19:00; the sandbox
 enforces 6,000 units a minute; ticks at 19:05, 19:06, 19:07 (the daemon's pace after a stop).
 
-Cold: `followup tick` in a fresh process on an idle home (median CPU, user+sys, of --runs)
-against `python -c "import googleapiclient.discovery"`.
+Cold: `followup tick` as cron and the systemd unit run it (the installed `followup` console
+script beside this interpreter, else `python -m agent.cli.main`), a fresh process on an idle
+home, against `python -c "import googleapiclient.discovery"`: CPU (user+sys) of --runs runs
+each, interleaved; the median, the spread (lowest to highest) and the per-run ratios.
 
 Daemon: a real `followup run` process ticking every 30 ms on an idle home for --daemon-ticks
 ticks; its resident memory (VmRSS) sampled along the way.
 
-Usage: .venv/bin/python bench/volume.py [--runs 7] [--daemon-ticks 10000] [--quick]
+Usage: .venv/bin/python bench/volume.py [--runs 15] [--daemon-ticks 10000] [--quick] [--cold]
 """
 
 from __future__ import annotations
@@ -123,16 +125,24 @@ def burst(mail: int, folder: Path) -> list[tuple[str, int, int, int]]:
     return rows
 
 
-def child_cpu(args: list[str], env: dict[str, str]) -> float:
-    """CPU seconds (user + sys) of one child process."""
+def child_cpu(args: list[str], env: dict[str, str], expect: str = "") -> float:
+    """CPU seconds (user + sys) of one child process (whose output must contain `expect`)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(args, env=env, check=True, stdout=subprocess.PIPE, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if expect not in done.stdout:
+        raise SystemExit(f"{' '.join(args)} printed {done.stdout!r}, not {expect!r}")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def cold(folder: Path, runs: int) -> tuple[float, float]:
-    """Median CPU of a cold idle `followup tick` and of importing googleapiclient.discovery."""
+def followup_command() -> list[str]:
+    """What cron and the systemd unit run: the console script beside this interpreter."""
+    script = Path(sys.executable).with_name("followup")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "agent.cli.main"]
+
+
+def cold(folder: Path, runs: int) -> tuple[list[float], list[float]]:
+    """CPU of cold idle `followup tick` runs and of importing googleapiclient.discovery."""
     folder.mkdir(parents=True)
     world = make_world(folder, MONDAY)
     try:
@@ -144,16 +154,32 @@ def cold(folder: Path, runs: int) -> tuple[float, float]:
         env.update({k: v for k, v in world.env().items() if v})
         env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cached, as pip installs the client
-        exe = [sys.executable, "-m", "agent.cli.main", "tick"]
+        exe = [*followup_command(), "tick"]
         floor = [sys.executable, "-c", "import googleapiclient.discovery"]
-        child_cpu(exe, env)
+        child_cpu(exe, env, "nothing to do")
         ticks, floors = [], []
         for _ in range(runs):  # interleaved: a change in the machine's load hits both alike
-            ticks.append(child_cpu(exe, env))
+            ticks.append(child_cpu(exe, env, "nothing to do"))  # idle, or it is not measured
             floors.append(child_cpu(floor, env))
     finally:
         world.server.stop()
-    return statistics.median(ticks), statistics.median(floors)
+    return ticks, floors
+
+
+def cold_lines(ticks: list[float], floors: list[float]) -> list[str]:
+    """The cold figures: median and spread of each, and the tick over the floor."""
+    tick, floor = statistics.median(ticks), statistics.median(floors)
+    ratios = sorted(t / f for t, f in zip(ticks, floors, strict=True))
+    quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    return [
+        f"import googleapiclient.discovery  {floor:.3f} s CPU  "
+        f"(spread {min(floors):.3f}-{max(floors):.3f})",
+        f"followup tick                     {tick:.3f} s CPU  "
+        f"(spread {min(ticks):.3f}-{max(ticks):.3f})",
+        f"followup tick / floor             {tick / floor:.2f}x (median over median); "
+        f"per run {ratios[0]:.2f}-{ratios[-1]:.2f}x, middle half "
+        f"{quartiles[0]:.2f}-{quartiles[2]:.2f}x",
+    ]
 
 
 def rss_mb(pid: int) -> float:
@@ -177,7 +203,7 @@ def daemon(folder: Path, ticks: int) -> list[tuple[int, float]]:
         env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
         env.update({k: v for k, v in world.env().items() if v})
         proc = subprocess.Popen(
-            [sys.executable, "-m", "agent.cli.main", "run", "--interval", "0.0005"],
+            [*followup_command(), "run", "--interval", "0.0005"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         done = 0
@@ -200,10 +226,17 @@ def daemon(folder: Path, ticks: int) -> list[tuple[int, float]]:
 def main() -> None:
     """Measure every figure, then print them side by side."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15, help="cold runs of each (interleaved)")
     parser.add_argument("--daemon-ticks", type=int, default=10000)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
+    parser.add_argument("--cold", action="store_true", help="only the cold tick and its floor")
     args = parser.parse_args()
+    if args.cold:
+        with tempfile.TemporaryDirectory(prefix="followup-bench-") as tmp:
+            ticks, floors = cold(Path(tmp) / "cold", args.runs)
+        print(f"== cold idle `{' '.join(followup_command())} tick` ({args.runs} runs each)")
+        print("\n".join(cold_lines(ticks, floors)))
+        return
     sizes = [(100, 500), (100, 5000), (1000, 500), (1000, 5000)]
     burst_mail = 5000
     if args.quick:
@@ -212,7 +245,7 @@ def main() -> None:
         root = Path(tmp)
         scaled = {(n, m): scale(n, m, root / f"scale-{n}-{m}") for n, m in sizes}
         bursts = burst(burst_mail, root / "burst")
-        cold_tick, floor = cold(root / "cold", args.runs)
+        ticks, floors = cold(root / "cold", args.runs)
         memory = daemon(root / "daemon", args.daemon_ticks)
 
     print(f"== one busy tick: {MATTER} messages matter, the rest is list mail")
@@ -225,10 +258,8 @@ def main() -> None:
     print(f"{'tick':>6} {'units':>6} {'refused':>7} {'thank-yous drafted':>18}")
     for name, used, refused, drafted in bursts:
         print(f"{name:>6} {used:>6} {refused:>7} {drafted:>18}")
-    print(f"\n== cold idle `followup tick` (median of {args.runs})")
-    print(f"import googleapiclient.discovery  {floor:.3f} s CPU")
-    print(f"followup tick                     {cold_tick:.3f} s CPU  "
-          f"({cold_tick / floor:.2f}x the floor)")
+    print(f"\n== cold idle `{' '.join(followup_command())} tick` ({args.runs} runs each)")
+    print("\n".join(cold_lines(ticks, floors)))
     print(f"\n== daemon memory over {args.daemon_ticks} idle ticks")
     print("  ".join(f"{n}:{mb:.1f}MB" for n, mb in memory))
 

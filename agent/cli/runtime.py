@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -113,13 +111,15 @@ def opened_store(settings: Settings) -> Iterator[Store]:
 @contextmanager
 def scratch_copy(settings: Settings) -> Iterator[Store]:
     """A throwaway copy of state.db for a dry run: the real file is never written."""
+    import shutil  # here, not at the top: only a dry run needs these two
+    import sqlite3
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="followup-dry-") as tmp:
         target = Path(tmp) / "state.db"
         if settings.paths.state_db.exists():
             source = open_store(settings.paths.state_db)
             try:
-                import sqlite3
-
                 dest = sqlite3.connect(target)
                 source.conn.backup(dest)
                 dest.close()

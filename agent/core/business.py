@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
+from agent.core import holiday_package
 from agent.core.errors import SettingsError
 from agent.core.settings import ScheduleSettings, UserSettings
 
@@ -40,28 +38,26 @@ def computed_holidays() -> dict[tuple[str, str, int], Mapping[date, str]]:
 def country_holidays(country: str, subdivision: str, year: int | None = None) -> Any:
     """The holidays package's table for one country, loading that country's module alone.
 
-    `holidays.country_holidays` imports `holidays.countries`, whose __init__ loads all
-    ~250 country modules; the registry names the one module to load instead.
     NotImplementedError for an unknown country or region.
     """
-    import holidays
-    from holidays.registry import COUNTRIES
-
-    name = next((m for m, names in COUNTRIES.items() if country in names[1:]), None)
-    if name is None:
-        raise NotImplementedError(f"Country {country} not available")
-    full = f"holidays.countries.{name}"
-    module = sys.modules.get(full)
-    if module is None:
-        path = Path(holidays.__file__).parent / "countries" / f"{name}.py"
-        spec = importlib.util.spec_from_file_location(full, path)
-        if spec is None or spec.loader is None:
-            return holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[full] = module
-        spec.loader.exec_module(module)
-    entity = getattr(module, COUNTRIES[name][0])
+    entity = holiday_package.entity_class(country)
     return entity(years=year, subdiv=subdivision or None)
+
+
+def place_of(user: UserSettings) -> tuple[str, str]:
+    """(country, subdivision) of the settings in the holidays package's spelling.
+
+    Loaded settings are spelled so already; a region the package does not know is kept
+    upper-cased, for the calendar to reject in its own words.
+    """
+    country, subdivision = user.country.strip().upper(), user.subdivision.strip()
+    if not country or not subdivision:
+        return country, subdivision.upper()
+    try:
+        spelled = holiday_package.subdivisions(country).spelling(subdivision)
+    except NotImplementedError:
+        spelled = None
+    return country, spelled or subdivision.upper()
 
 
 def public_holidays(country: str, subdivision: str, year: int) -> Mapping[date, str]:
@@ -114,10 +110,11 @@ class BusinessCalendar:
     def from_settings(cls, user: UserSettings, schedule: ScheduleSettings) -> BusinessCalendar:
         """The calendar the settings describe; SettingsError when they name no valid one."""
         try:
+            country, subdivision = place_of(user)
             return cls(
                 business_days=tuple(schedule.business_days),
-                country=user.country.strip().upper(),
-                subdivision=user.subdivision.strip().upper(),
+                country=country,
+                subdivision=subdivision,
                 extra_holidays=tuple(user.extra_holidays),
             )
         except ValueError as exc:

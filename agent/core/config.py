@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import os
@@ -10,8 +9,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from datetime import date, time
-from typing import Any, get_type_hints
+from typing import Any
 
+from agent.core import settings as settings_types
 from agent.core.config_values import (
     KEY_CHECKS,
     KIND_PARSERS,
@@ -29,9 +29,10 @@ log = logging.getLogger(__name__)
 
 ENDPOINT_ENV = "FOLLOWUP_GOOGLE_ENDPOINT"
 
-# table name -> its settings dataclass, in file order (every field of Settings but paths)
+# table name -> its settings dataclass, in file order (every field of Settings but paths);
+# the annotations are text (`from __future__ import annotations`): named in settings.py
 SECTIONS: dict[str, type] = {
-    f.name: get_type_hints(Settings)[f.name] for f in fields(Settings) if f.name != "paths"
+    f.name: getattr(settings_types, str(f.type)) for f in fields(Settings) if f.name != "paths"
 }
 
 TABLE_DOCS: dict[str, str] = {
@@ -111,6 +112,8 @@ def _fail(source: str, key: str, problem: str, fix: str = "") -> SettingsError:
 
 
 def _suggest(name: str, known: list[str]) -> str:
+    import difflib  # only to suggest a fix
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f"did you mean {close[0]}?" if close else f"known: {', '.join(known)}"
 
@@ -124,6 +127,8 @@ def _check_tables(raw: dict[str, Any], source: str) -> None:
                 raise _fail(source, name, f"expected a table, got {show(value)}",
                             f"write [{name}] on its own line with the keys below it")
         elif isinstance(value, dict):
+            import difflib  # only to suggest a fix
+
             close = difflib.get_close_matches(name, list(SECTIONS), n=1)
             fix = f"did you mean [{close[0]}]?" if close else f"known: {', '.join(SECTIONS)}"
             raise _fail(source, name, "unknown table", fix)
@@ -138,8 +143,8 @@ def _check_tables(raw: dict[str, Any], source: str) -> None:
 def _build_section(name: str, table: dict[str, Any], source: str) -> Any:
     """One table -> its settings dataclass, every value parsed and checked."""
     cls = SECTIONS[name]
-    hints = get_type_hints(cls)
-    known = [f.name for f in fields(cls)]
+    kinds = {f.name: str(f.type) for f in fields(cls)}
+    known = list(kinds)
     for leaf in table:
         if leaf not in known:
             home = [k for k in KEY_DOCS if k.endswith(f".{leaf}")]
@@ -151,7 +156,7 @@ def _build_section(name: str, table: dict[str, Any], source: str) -> Any:
     for leaf, value in table.items():
         key = f"{name}.{leaf}"
         try:
-            parsed = KIND_PARSERS[hints[leaf]](value)
+            parsed = KIND_PARSERS[kinds[leaf]](value)
             values[leaf] = KEY_CHECKS.get(key, lambda v: v)(parsed)
         except InvalidValue as exc:
             default = KEY_DOCS[key][0]

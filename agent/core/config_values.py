@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from agent.core import holiday_package
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -123,6 +123,8 @@ def _weekdays(value: object) -> tuple[int, ...]:
     for item in value:
         day = _WEEKDAY_NAMES.get(item.strip().lower())
         if day is None:
+            import difflib  # only to suggest a fix
+
             close = difflib.get_close_matches(item.strip().lower(), list(_WEEKDAY_NAMES), n=1)
             hint = f'did you mean "{WEEKDAYS[_WEEKDAY_NAMES[close[0]]]}"? ' if close else ""
             raise InvalidValue(f"{show(item)} is not a weekday", f"{hint}use mon, tue, ... sun")
@@ -132,9 +134,11 @@ def _weekdays(value: object) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-KIND_PARSERS: dict[object, Callable[[Any], Any]] = {
-    str: _text, bool: _bool, int: _int, float: _float, time: _time_of_day,
-    tuple[str, ...]: _text_list, tuple[date, ...]: _date_list, tuple[int, ...]: _weekdays,
+# a settings field's annotation, as written in settings.py -> its parser. The annotations are
+# text there (`from __future__ import annotations`), so a load resolves no type hints.
+KIND_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "str": _text, "bool": _bool, "int": _int, "float": _float, "time": _time_of_day,
+    "tuple[str, ...]": _text_list, "tuple[date, ...]": _date_list, "tuple[int, ...]": _weekdays,
 }
 
 
@@ -157,49 +161,10 @@ def _zone(value: str) -> str:
     return value
 
 
-@cache
-def _countries() -> frozenset[str]:
-    """Country codes the holidays package knows, read from its registry's source.
-
-    Importing the package costs more than a whole idle tick's own work; the registry's
-    COUNTRIES table is plain literals. Falls back to the import if that ever changes.
-    """
-    import ast
-    import importlib.util
-    from pathlib import Path
-
-    try:
-        spec = importlib.util.find_spec("holidays")
-        origin = Path(spec.origin or "") if spec else Path()
-        tree = ast.parse((origin.parent / "registry.py").read_text(encoding="utf-8"))
-        for node in tree.body:
-            target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
-            if getattr(target, "id", "") == "COUNTRIES" and node.value is not None:
-                table = ast.literal_eval(node.value)
-                codes = (c for names in table.values() for c in names[1:])
-                return frozenset(c for c in codes if len(c) <= 3 and c.isupper())
-    except (OSError, ValueError, SyntaxError, TypeError):
-        pass
-    from holidays.registry import EntityLoader
-
-    return frozenset(EntityLoader.get_country_codes(include_aliases=True))
-
-
-@cache
-def _subdivisions(country: str) -> list[str]:
-    """The regions of one country (only that country's module is loaded)."""
-    import holidays
-
-    try:
-        return list(getattr(holidays, country).subdivisions)
-    except AttributeError:
-        return []
-
-
 def _country(value: str) -> str:
     if not value:
         return value
-    known = _countries()
+    known = holiday_package.country_codes()
     code = value if value in known else value.strip().upper()
     if code not in known:
         raise InvalidValue(
@@ -294,19 +259,16 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
 
 
 def check_subdivision(country: str, value: str) -> str:
-    """A region of `country` the holidays package knows (normalized to its spelling)."""
+    """A region of `country` the holidays package knows, in its spelling (an alias: the code)."""
     if not value:
         return value
     if not country:
         raise InvalidValue("a subdivision needs user.country", 'set user.country, e.g. "US"')
-    import holidays
-
-    known = _subdivisions(country)
-    value = next((k for k in known if k.upper() == value.strip().upper()), value)
-    try:
-        holidays.country_holidays(country, subdiv=value)
-    except NotImplementedError:
-        sample = ", ".join(f'"{k}"' for k in known[:4])
-        fix = f"use one of {sample} ..." if known else f'{country} has none; use ""'
-        raise InvalidValue(f"{show(value)} is not a subdivision of {country}", fix) from None
-    return value
+    regions = holiday_package.subdivisions(country)
+    spelled = regions.spelling(value)
+    if spelled is None:
+        names = regions.codes or regions.others
+        sample = ", ".join(f'"{k}"' for k in names[:4])
+        fix = f"use one of {sample} ..." if names else f'{country} has none; use ""'
+        raise InvalidValue(f"{show(value)} is not a subdivision of {country}", fix)
+    return spelled

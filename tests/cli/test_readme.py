@@ -108,7 +108,7 @@ def problems(invocation: str) -> list[str]:
                 skip_value = "=" not in word and not (param.is_flag or param.count)
             continue
         if isinstance(command, click.Group):
-            sub = command.commands.get(word)
+            sub = command.get_command(click.Context(command), word)  # loads it if lazy
             if sub is None:
                 errors.append(f"`{' '.join(path)}` has no subcommand {word!r}")
                 break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -131,3 +133,17 @@ def test_from_settings_bad_country_is_a_settings_error() -> None:
 def test_calendar_is_hashable_and_comparable() -> None:
     assert hash(BusinessCalendar(country="US")) == hash(US)
     assert BusinessCalendar(country="US") == US
+
+
+def test_a_country_whose_module_imports_another_works_in_a_fresh_process() -> None:
+    """Reunion's module imports France's: loading it alone once failed with an ImportError."""
+    probe = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from agent.core.business import BusinessCalendar\n"
+        "for country in ('RE', 'PR', 'US'):\n"
+        "    print(BusinessCalendar(country=country).holiday_name(date(2026, 12, 25)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-300:]
+    assert out.stdout.split("\n")[:3] == ["Christmas Day"] * 3

@@ -105,3 +105,21 @@ def test_an_edited_template_is_checked_by_the_next_cold_tick(world: World) -> No
     world.tick(datetime(2026, 11, 30, 10, 15, tzinfo=NY))
     include.write_text("Hi {{ contact.nmae }},\n")
     assert world.cli("tick", expect=6)  # a change in an included file counts too
+
+
+# What an idle `followup tick` may load of the command line: the group, the shared pieces, the
+# run's wiring and the tick's own module; every other command's module loads only when it runs.
+TICK_CLI = ["agent.cli", "agent.cli.common", "agent.cli.main", "agent.cli.runtime",
+            "agent.cli.tick_command"]
+
+
+def test_an_idle_tick_loads_no_other_command(world: World) -> None:
+    from agent.cli.main import COMMANDS
+
+    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    world.at(datetime(2026, 11, 30, 10, tzinfo=NY))
+    modules = cold_tick_modules(world)
+    assert [m for m in modules if m.startswith("agent.cli")] == TICK_CLI
+    others = {where.split(":")[0] for name, where in COMMANDS.items() if name != "tick"}
+    assert others.isdisjoint(modules)

@@ -1,0 +1,117 @@
+"""[user] country and subdivision: checked cheaply, stored as the holidays package spells them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+from typing import get_type_hints
+
+import pytest
+from holidays.registry import EntityLoader
+
+from agent.core import settings as settings_types
+from agent.core.business import BusinessCalendar
+from agent.core.config import SECTIONS, load_settings
+from agent.core.config_values import KEY_CHECKS, KIND_PARSERS
+from agent.core.errors import SettingsError
+from agent.core.paths import resolve_paths
+from agent.core.settings import Paths, ScheduleSettings, Settings
+
+COUNTRY_FIX = '(use an ISO code such as "US", "GB", "DE", or "" for no public holidays)'
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return resolve_paths(env={"FOLLOWUP_HOME": str(tmp_path)})
+
+
+def load_user(paths: Paths, country: str, subdivision: str = "") -> Settings:
+    text = f'[user]\ncountry = "{country}"\nsubdivision = "{subdivision}"\n'
+    paths.config_file.write_text(text, encoding="utf-8")
+    return load_settings(paths, {})
+
+
+def test_every_country_code_the_package_knows_is_accepted() -> None:
+    check = KEY_CHECKS["user.country"]
+    for code in EntityLoader.get_country_codes(include_aliases=True):
+        assert check(code) == code
+        assert check(f" {code.lower()} ") == code
+
+
+@pytest.mark.parametrize("country", ["XX", "usx", "ZZZ", "U S", "Germany", "HolidaysGU"])
+def test_an_unknown_country_is_one_clear_line(paths: Paths, country: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_user(paths, country)
+    expected = f'user.country: "{country}" is not a country the holidays package knows'
+    assert str(caught.value) == f"{paths.config_file}: {expected} {COUNTRY_FIX}"
+    assert caught.value.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    ("country", "written", "stored", "holiday"),
+    [
+        ("US", "California", "CA", date(2026, 3, 31)),  # an alias: its code (Cesar Chavez Day)
+        ("US", "new york", "NY", date(2026, 2, 12)),  # an alias in other case (Lincoln's Birthday)
+        ("us", " ca ", "CA", date(2026, 3, 31)),
+        ("DE", "augsburg", "Augsburg", date(2026, 8, 8)),  # a region not in capitals
+        ("CH", "stadt zurich", "Stadt Zurich", None),
+    ],
+)
+def test_a_region_is_stored_as_the_package_spells_it_and_the_calendar_takes_it(
+    paths: Paths, country: str, written: str, stored: str, holiday: date | None
+) -> None:
+    settings = load_user(paths, country, written)
+    assert settings.user.subdivision == stored
+    calendar = BusinessCalendar.from_settings(settings.user, ScheduleSettings())
+    assert calendar.subdivision == stored
+    if holiday is not None:
+        assert calendar.holiday_name(holiday) is not None
+        national = BusinessCalendar(country=country.upper())
+        assert national.holiday_name(holiday) is None
+
+
+def test_a_region_of_a_country_with_a_parent_is_checked_by_the_package(paths: Paths) -> None:
+    assert load_user(paths, "RE", "974").user.subdivision == "974"  # Reunion takes France's
+    with pytest.raises(SettingsError) as caught:
+        load_user(paths, "RE", "ZZ")
+    assert str(caught.value).endswith(
+        'user.subdivision: "ZZ" is not a subdivision of RE (use one of "Alsace-Moselle", "GES",'
+        ' "Métropole", "Saint-Barthélémy" ...)'
+    )
+
+
+def test_an_unknown_region_is_one_clear_line(paths: Paths) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_user(paths, "US", "Californa")
+    assert str(caught.value) == (
+        f'{paths.config_file}: user.subdivision: "Californa" is not a subdivision of US'
+        ' (use one of "AK", "AL", "AR", "AS" ...)'
+    )
+
+
+def test_loading_settings_imports_neither_holidays_nor_difflib(paths: Paths) -> None:
+    paths.config_file.write_text('[user]\ncountry = "US"\nsubdivision = "ca"\n')
+    probe = (
+        "import sys\n"
+        "from agent.core.config import load_settings\n"
+        "from agent.core.paths import resolve_paths\n"
+        f"paths = resolve_paths(env={{'FOLLOWUP_HOME': {str(paths.config_file.parent)!r}}})\n"
+        "assert load_settings(paths, {}).user.subdivision == 'CA'\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('holidays', 'difflib'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_settings_field_has_the_parser_of_its_type() -> None:
+    """The parsers are keyed by annotation text: each key names the field's resolved type."""
+    namespace = vars(settings_types)
+    for name, section in SECTIONS.items():
+        assert get_type_hints(settings_types.Settings)[name] is section
+        hints = get_type_hints(section)
+        for f in fields(section):
+            assert f.type in KIND_PARSERS, f"{name}.{f.name}: {f.type}"
+            assert eval(f.type, namespace) == hints[f.name]  # our own annotations
