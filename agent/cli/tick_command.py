@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly, take_lock
+from agent.cli.common import Obj, fail_cleanly, pause_gc_for_start_up, start_up_done, take_lock
 
 EXIT_LOCKED = 0
 
@@ -17,6 +17,7 @@ EXIT_LOCKED = 0
 @fail_cleanly
 def tick(obj: Obj, dry_run: bool) -> None:
     """Run one pass: sync calendar and inbox, draft what is due (for cron)."""
+    paused = pause_gc_for_start_up()  # the process ends after the command, whatever happens
     from agent.cli.runtime import current_time, opened_store, scratch_copy, session_for
     from agent.core.templating import TemplateSet
     from agent.core.text import printable
@@ -32,6 +33,7 @@ def tick(obj: Obj, dry_run: bool) -> None:
         opener = scratch_copy if dry_run else opened_store
         with opener(settings) as store:
             session = session_for(settings, store, templates, dry_run=dry_run)
+            start_up_done(paused)  # the pass itself runs with the GC on
             run = run_tick(session, now, dry_run=dry_run)
     finally:
         lock.release()

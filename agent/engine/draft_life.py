@@ -22,6 +22,7 @@ from agent.engine.keys import (
     find_sent_for,
     message_key,
     row_keys,
+    same_key,
 )
 from agent.engine.sender import sign
 from agent.engine.step_rows import sent_days
@@ -83,14 +84,15 @@ def _made_already(
     """The last look before a create: a draft or a sent message to this recipient that carries
     this row's key and state.db does not know (it was restored from an older copy). Adopted.
 
-    Drafts are looked for in drafts.list (`find_draft_for`), never by search: Gmail's search
-    index can lag minutes behind a draft made moments ago. A message sent from our draft is
-    found by search, and also through history, which a restored state.db replays from its
-    older cursor before any step is drafted.
+    Drafts are listed with drafts.list, which is never behind: Gmail's search index can miss a
+    draft made moments ago. Search only rules drafts out (those it indexed, to someone else),
+    so a drafts.get is spent on a draft to this recipient or one too new for the index, not on
+    each of the candidate's own drafts. A message sent from our draft is found by search, and
+    also through history, which a restored state.db replays from its older cursor first.
     """
     if ctx.dry_run or row.state != StepState.PLANNED:
         return False
-    found = find_draft_for(ctx, row)
+    found = _fresh_or_theirs(ctx, row)
     if found is not None:
         adopt_draft(ctx, row, found, now)
         return True
@@ -108,6 +110,23 @@ def _made_already(
         mark_sent(ctx, row, meta, now)
         return True
     return False
+
+
+def _fresh_or_theirs(ctx: Context, row: sequences.StepRow) -> DraftRef | None:
+    """A draft state.db does not know that carries this row's key, from drafts.list."""
+    known = {
+        r.draft_id for r in sequences.steps_in_state(ctx.store.conn, list(StepState)) if r.draft_id
+    }
+    unknown = [d for d in ctx.mailbox.list_drafts() if d.draft_id not in known]
+    if not unknown:
+        return None
+    query = f"in:drafts -to:({row.recipient})"  # indexed drafts to someone else
+    others = {m for m, _ in ctx.mailbox.search(query, limit=len(unknown) + len(known) + 1)}
+    wanted = row_keys(ctx, row)
+    for ref in unknown:
+        if ref.message_id not in others and same_key(ctx.mailbox.draft_key(ref.draft_id)) in wanted:
+            return ref
+    return None
 
 
 def draft_step(

@@ -11,6 +11,7 @@ from datetime import datetime
 from tests.e2e.world import NY, World
 
 PROBE = """
+import gc
 import sys
 from agent.cli.main import main
 try:
@@ -18,18 +19,23 @@ try:
 finally:
     watched = ("holidays", "jinja2", "agent.")
     print("MODULES", sorted(m for m in sys.modules if m.startswith(watched)))
+    print("GC", gc.isenabled(), gc.get_freeze_count())
 """
+
+
+def cold_tick(world: World) -> str:
+    """The output of a fresh `followup tick` process, with what it imported and its GC state."""
+    env = dict(os.environ)
+    env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
+    env.update({k: v for k, v in world.env().items() if v})
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def cold_tick_modules(world: World) -> list[str]:
     """The holidays, Jinja2 and agent modules a fresh `followup tick` process imported."""
-    env = dict(os.environ)
-    env.pop("FOLLOWUP_GOOGLE_ENDPOINT", None)
-    env.update({k: v for k, v in world.env().items() if v})
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
-    ).stdout
-    line = next(x for x in out.splitlines() if x.startswith("MODULES "))
+    line = next(x for x in cold_tick(world).splitlines() if x.startswith("MODULES "))
     return json.loads(line.removeprefix("MODULES ").replace("'", '"'))
 
 
@@ -123,3 +129,25 @@ def test_an_idle_tick_loads_no_other_command(world: World) -> None:
     assert [m for m in modules if m.startswith("agent.cli")] == TICK_CLI
     others = {where.split(":")[0] for name, where in COMMANDS.items() if name != "tick"}
     assert others.isdisjoint(modules)
+
+
+def test_a_cold_tick_freezes_what_start_up_made_and_runs_the_pass_with_the_gc_on(
+    world: World,
+) -> None:
+    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    world.at(datetime(2026, 11, 30, 10, tzinfo=NY))
+    out = cold_tick(world)
+    assert "nothing to do" in out
+    enabled, frozen = next(x for x in out.splitlines() if x.startswith("GC ")).split()[1:]
+    assert enabled == "True" and int(frozen) > 10_000, out  # modules, classes, clients
+
+
+def test_a_tick_inside_another_program_leaves_its_gc_alone(world: World) -> None:
+    import gc
+
+    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
+    frozen = gc.get_freeze_count()
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    assert "nothing to do" in world.tick(datetime(2026, 11, 30, 10, tzinfo=NY)).output
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -20,6 +20,7 @@ from tests.e2e.test_replies import (
     steps,
 )
 from tests.e2e.world import World
+from tests.sandbox.helpers import create_draft, message, services
 
 LAG = 120  # seconds the index is behind in these tests
 
@@ -176,3 +177,27 @@ def test_a_reply_just_before_a_full_sync_is_found_when_the_index_has_caught_up(
         "gmail.users.history.list": 1,
     }, "searched again once"
     no_more_drafts(world, LATER)
+
+
+def test_the_last_look_before_a_create_does_not_read_the_candidates_own_drafts(
+    world: World,
+) -> None:
+    """Looking for a draft of ours that the index may not have yet costs a drafts.list and a
+    search, not a drafts.get per draft the candidate keeps for other people."""
+    interview_with_acme(world)
+    world.tick(at(30, 19))
+    [thank_you] = world.drafts()
+    world.at(at(30, 21))
+    world.sandbox.user_send_draft(thank_you["id"])
+    world.tick(at(30, 21, 5))
+    world.sandbox.set_search_lag(LAG)
+    gmail = services(world.server.url)[0]
+    for i in range(12):  # the candidate's own drafts
+        create_draft(gmail, message(f"Plans {i}", to=f"friend{i}@example.org"))
+    world.at(at(1, 16, 30, month=12) - timedelta(seconds=10))
+    create_draft(gmail, message("Just now", to="friend@example.org"))  # not indexed yet
+    world.sandbox.clear_log()
+    world.tick(at(1, 16, 30, month=12))
+    ours = [d for d in world.drafts() if b"X-Followup-Key" in d["raw"]]
+    assert [world.step_of(d) for d in ours] == ["check_in"]
+    assert world.sandbox.counts().get("gmail.users.drafts.get", 0) <= 1, "the fresh one at most"
