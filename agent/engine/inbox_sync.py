@@ -113,12 +113,17 @@ def _recheck(ctx: Context, now: datetime, reserve: int) -> bool:
     if due is None or datetime.fromisoformat(due) > now:
         return True
     started = datetime.fromisoformat(sequences.get_kv(conn, FULL_SYNC_STARTED) or due)
-    watched = sequences.list_interviews(conn, WATCHED)
-    if any(r.interview.start <= started for r in watched):  # else nothing was searched
+    begun = [r for r in sequences.list_interviews(conn, WATCHED) if r.interview.start <= started]
+    if begun:  # else nothing was searched
         epoch = int((started - INDEX_LAG).timestamp())
+        contacts = sorted({c.email for r in begun for c in r.interview.contacts if c.email})
+        queries = [f"after:{epoch} -in:drafts {clause}" for clause in _combined_clauses(ctx)]
+        queries += [  # and what the candidate wrote to them (their own mail settles steps)
+            f"after:{epoch} in:sent to:({' OR '.join(group)})"
+            for group in _chunks(contacts, QUERY_CHARS)
+        ]
         found: set[str] = set()
-        for clause in _combined_clauses(ctx):
-            query = f"after:{epoch} -in:drafts {clause}"
+        for query in queries:
             found |= {m for m, _ in ctx.mailbox.search(query, limit=COMBINED_LIMIT)}
         for message_id in sorted(found, key=lambda m: (len(m), m)):  # ids grow: oldest first
             if not seen(ctx, message_id) and not _read(ctx, message_id, reserve, now):

@@ -8,8 +8,10 @@ seconds ago (history, messages.get and drafts see it at once). Interview: Monday
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
+from tests.e2e.test_exactly_once import killed_after_create
 from tests.e2e.test_mail_from_servers import postfix_dsn
 from tests.e2e.test_replies import (
     LATER,
@@ -201,3 +203,63 @@ def test_the_last_look_before_a_create_does_not_read_the_candidates_own_drafts(
     ours = [d for d in world.drafts() if b"X-Followup-Key" in d["raw"]]
     assert [world.step_of(d) for d in ours] == ["check_in"]
     assert world.sandbox.counts().get("gmail.users.drafts.get", 0) <= 1, "the fresh one at most"
+
+
+def test_a_lost_create_answer_then_the_candidate_sends_the_draft_at_once(world: World) -> None:
+    """The intent's draft is gone (sent) and search does not return the sent message yet: the
+    history (never behind) settles the step before anything could be created again."""
+    world.add_interview(summary="Interview with Acme - Backend Engineer", start=at(30, 14))
+    world.tick(at(30, 9))
+    world.sandbox.set_search_lag(1800)
+    killed_after_create(world)
+    [made] = world.drafts()
+    world.at(at(30, 19) + timedelta(seconds=20))
+    world.sandbox.user_send_draft(made["id"])
+    world.sandbox.clear_log()
+    world.tick(at(30, 19) + timedelta(seconds=40))
+    assert world.sandbox.counts().get("gmail.users.drafts.create", 0) == 0
+    assert world.drafts() == []
+    assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "sent"
+
+
+def test_a_draft_made_while_the_reply_was_not_indexed_is_removed_when_it_is_found(
+    world: World,
+) -> None:
+    """The reply came seconds before the check-in was due: the search and the last look both
+    miss it, so the check-in is drafted; the next tick finds the reply and removes it."""
+    interview_with_acme(world)
+    sent_thank_you(world)
+    world.tick(at(30, 21))
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(1, 16, 30, month=12) - timedelta(seconds=10))
+    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    world.tick(at(1, 16, 30, month=12))
+    assert [world.step_of(d) for d in world.drafts()] == ["check_in"]
+    world.tick(at(1, 16, 35, month=12))
+    record = world.interview("Acme")
+    assert record["status"] == "replied", record["story"]
+    assert world.drafts() == []
+    no_more_drafts(world, LATER[1:])
+
+
+def test_the_candidates_own_thank_you_just_before_a_full_sync_is_found_after_it(
+    world: World,
+) -> None:
+    """The candidate thanked Jane themselves seconds before a full sync whose search missed
+    it: the search once the index caught up finds it, and no thank-you is drafted."""
+    interview_with_acme(world)
+    world.sandbox.set_search_lag(LAG)
+    world.at(at(30, 17))
+    own = EmailMessage()
+    own["From"] = "Casey Candidate <candidate@example.com>"
+    own["To"] = "jane@acme.com"
+    own["Subject"] = "Thank you for today"
+    own.set_content("Thanks for your time today.")
+    world.sandbox.user_send_message(own)
+    world.sandbox.expire_history()
+    world.tick(at(30, 17) + timedelta(seconds=10))
+    assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "planned"
+    world.tick(at(30, 17, 31))
+    assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "sent_by_user"
+    world.tick(at(30, 19))
+    assert world.drafts() == []
