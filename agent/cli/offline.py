@@ -70,7 +70,7 @@ def offline_context(settings: Settings, store: Store, templates: TemplateSet) ->
 
 def replan(ctx: Context, key: str, now: datetime) -> None:
     """Re-detect an interview from its stored event and current notes, and move its steps."""
-    from agent.core.model import Interview
+    from agent.core.interviews import Interview
     from agent.engine.calendar_sync import redetect, save_interview
     from agent.engine.step_rows import plan_for, sync_rows
 

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from agent.cli.offline import short_id
 from agent.core.etiquette import WAITING_PREFIX
+from agent.core.events import Rejection
 from agent.core.formats import clock, moment
-from agent.core.model import STEPS, UNSETTLED, Rejection, StepName
+from agent.core.model import STEPS, UNSETTLED, StepName
 from agent.core.text import printable
 from agent.store import sequences
 from agent.store.db import Store

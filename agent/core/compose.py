@@ -15,7 +15,9 @@ from typing import Any
 
 from agent.core.formats import day_name
 from agent.core.headers import MAX_SUBJECT, build_message, display_name, verify_message
-from agent.core.model import STEPS, Contact, Interview, RenderedDraft, StepName, ThreadRef
+from agent.core.interviews import Contact, Interview
+from agent.core.messages import RenderedDraft, ThreadRef
+from agent.core.model import STEPS, StepName
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.templating import TemplateSet
 from agent.core.text import as_written

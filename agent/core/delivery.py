@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from email.message import Message
 
 from agent.core.machine import OOO_SUBJECT
-from agent.core.model import MessageMeta
+from agent.core.messages import MessageMeta
 from agent.core.report_text import (
     CHALLENGE,
     DELAY_TEXT,

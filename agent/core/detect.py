@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from agent.core.model import CalendarEvent, Contact, Interview, Notes, Rejection, domain_of
+from agent.core.events import CalendarEvent, Rejection
+from agent.core.interviews import Contact, Interview, Notes
+from agent.core.model import domain_of
 from agent.core.notes import (
     MAX_NAME_CHARS,
     MAX_VALUE_CHARS,

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from agent.core.business import BusinessCalendar
 from agent.core.dates import parse_follow_up
 from agent.core.formats import short_day
-from agent.core.model import STEP_ORDER, STEPS, Contact, Interview, PlannedStep, StepName
+from agent.core.interviews import Contact, Interview, PlannedStep
+from agent.core.model import STEP_ORDER, STEPS, StepName
 from agent.core.settings import ScheduleSettings
 
 log = logging.getLogger(__name__)

@@ -30,6 +30,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import Policy
 
+from agent.core.model import KEY_HEADER
 from agent.core.text import as_written
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ MAX_NAME = 100
 MAX_ADDRESS = 254
 MAX_REFERENCES = 20
 FOLD_WIDTH = 78
-KEY_HEADER = "X-Followup-Key"
 KEY_PREFIX = "b64:"  # older versions: a readable key, base64url when not plain
 KEY_VERSION = "k1"
 

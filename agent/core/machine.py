@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from email.utils import getaddresses
 
-from agent.core.model import MessageMeta
+from agent.core.messages import MessageMeta
 from agent.core.report_text import CHALLENGE
 
 AUTO_HEADERS = (

@@ -1,10 +1,13 @@
-"""Value objects shared across the agent's boundaries."""
+"""The shared vocabulary: the steps of a sequence, the states of steps and interviews.
+
+The records that cross the boundaries live beside it: core/events.py (calendar side),
+core/interviews.py (an interview and its plan), core/messages.py (mail side).
+"""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 
 
 class StepName(enum.StrEnum):
@@ -70,6 +73,9 @@ STEP_ORDER: tuple[StepName, ...] = tuple(STEPS)  # the order the steps happen in
 EMAIL_STEPS: tuple[StepName, ...] = tuple(s for s, info in STEPS.items() if info.is_email)
 REMINDED_STEPS: tuple[StepName, ...] = tuple(s for s, i in STEPS.items() if i.reminder_title)
 
+# The header on each of our drafts naming its step (opaque value: core/headers.draft_key_value).
+KEY_HEADER = "X-Followup-Key"
+
 
 class StepState(enum.StrEnum):
     """Where one (step, recipient) stands."""
@@ -109,184 +115,3 @@ def domain_of(address: str) -> str:
     if "@" not in address:
         return ""
     return address.rpartition("@")[2].strip().lower().strip(".")
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone named on a calendar event."""
-
-    email: str
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class Attendee:
-    """One attendee entry of a calendar event."""
-
-    email: str
-    name: str = ""
-    response_status: str = "needsAction"  # needsAction | declined | tentative | accepted
-    is_self: bool = False
-    is_resource: bool = False
-    is_organizer: bool = False
-
-
-@dataclass(frozen=True)
-class CalendarEvent:
-    """A calendar event as the agent sees it (converted at the API boundary)."""
-
-    calendar_id: str
-    event_id: str
-    status: str  # confirmed | tentative | cancelled
-    summary: str = ""
-    description: str = ""
-    location: str = ""
-    start: datetime | None = None  # timezone-aware; None when all-day or cancelled stub
-    end: datetime | None = None
-    all_day: bool = False
-    start_date: date | None = None  # all-day events only
-    organizer: Person | None = None
-    organizer_is_self: bool = False
-    attendees: tuple[Attendee, ...] = ()
-    recurring_event_id: str | None = None
-    original_start: datetime | None = None
-    updated: datetime | None = None
-    event_type: str = "default"  # default | outOfOffice | focusTime | workingLocation ...
-    is_agent_reminder: bool = False  # created by this agent (extendedProperties.private)
-
-
-@dataclass(frozen=True)
-class Contact:
-    """An interviewer the candidate follows up with."""
-
-    email: str
-    name: str = ""
-
-    @property
-    def first_name(self) -> str:
-        """The first word of the name, else the mailbox's local part."""
-        if self.name.strip():
-            return self.name.split()[0]
-        return self.email.split("@", 1)[0]
-
-
-@dataclass(frozen=True)
-class Notes:
-    """The candidate's notes for one interview (description lines or `followup note`)."""
-
-    follow_up: str | None = None  # raw text the interviewer named: "Thursday", "2026-12-03 14:00"
-    fit: tuple[str, ...] = ()
-    strengths: tuple[str, ...] = ()
-    start: str | None = None  # start date discussed, as written
-    phone: str | None = None
-    contacts: tuple[Contact, ...] = ()
-    company: str | None = None
-    role: str | None = None
-    ignored: tuple[str, ...] = ()  # note lines not taken, each with the reason (for `status`)
-
-
-@dataclass(frozen=True)
-class Interview:
-    """A calendar event that is a trusted job interview, with what the agent needs."""
-
-    key: str  # stable: "<calendar_id>/<event_id>"
-    calendar_id: str
-    event_id: str
-    title: str
-    start: datetime
-    end: datetime
-    contacts: tuple[Contact, ...]  # one thank-you each
-    primary: Contact  # check-in and reminder go here
-    company: str
-    role: str
-    notes: Notes = field(default_factory=Notes)
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """Why an event is not acted on as an interview (shown in status and the demo)."""
-
-    calendar_id: str
-    event_id: str
-    title: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class PlannedStep:
-    """One step of the plan: when it is due and who it goes to."""
-
-    name: StepName
-    due: datetime  # timezone-aware, in the user's zone
-    recipients: tuple[Contact, ...] = ()  # empty for cues and `closed`
-    branch: str = ""  # check_in: "named" or "next_day"; closed: "not_sent" when a draft waited
-    held: bool = False  # waits for the candidate to send or delete our previous draft
-    reason: str = ""  # held: what it waits for; closed "not_sent": why it closes
-
-    @property
-    def is_email(self) -> bool:
-        """True for the steps that become drafts."""
-        return self.name in EMAIL_STEPS
-
-
-@dataclass(frozen=True)
-class ThreadRef:
-    """The message a reply draft answers."""
-
-    thread_id: str
-    message_id_header: str  # the RFC 822 Message-ID of the answered message, with <>
-    references: str = ""  # its References header, if any
-    subject: str = ""
-
-
-@dataclass(frozen=True)
-class MessageMeta:
-    """Metadata of one Gmail message (converted at the API boundary)."""
-
-    id: str
-    thread_id: str
-    internal_date: datetime
-    label_ids: tuple[str, ...] = ()
-    headers: tuple[tuple[str, str], ...] = ()  # (name, value) in order, names as sent
-    snippet: str = ""  # Gmail's plain-text snippet of the body
-
-    def header(self, name: str) -> str:
-        """The first header of that name (case-insensitive), or ''."""
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return ""
-
-
-class MessageKind(enum.StrEnum):
-    """What an incoming message means for a sequence."""
-
-    EMPLOYER_REPLY = "employer_reply"
-    AUTO_REPLY = "auto_reply"
-    BOUNCE = "bounce"
-    OWN = "own"  # sent by the user
-    OTHER = "other"
-
-
-@dataclass(frozen=True)
-class Classification:
-    """The verdict on one message for one interview."""
-
-    kind: MessageKind
-    reason: str = ""
-    return_date: date | None = None  # out-of-office: when they are back (as written)
-    bounced_address: str | None = None
-    message_day: date | None = None  # out-of-office: the day of its own Date header
-
-
-@dataclass(frozen=True)
-class RenderedDraft:
-    """A composed email ready for drafts.create, plus its voicemail script."""
-
-    to: Contact
-    subject: str
-    body: str
-    raw: bytes  # the serialized RFC 822 message
-    thread_id: str | None = None
-    voicemail: str = ""

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from agent.core.model import CalendarEvent, MessageMeta
+if TYPE_CHECKING:
+    from agent.core.events import CalendarEvent
+    from agent.core.messages import MessageMeta
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ from email.utils import getaddresses
 
 from agent.core.delivery import DeliveryReport, looks_like_report, report_from_meta
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
+from agent.core.interviews import Interview
 from agent.core.machine import Machine, machine_made
-from agent.core.model import Classification, Interview, MessageKind, MessageMeta, domain_of
+from agent.core.messages import Classification, MessageKind, MessageMeta
+from agent.core.model import domain_of
 from agent.core.return_dates import message_date, return_date
 from agent.core.text import one_line
 

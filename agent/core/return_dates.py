@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from agent.core.model import MessageMeta
+from agent.core.messages import MessageMeta
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.core.compose import render_cue
-from agent.core.model import Interview
+from agent.core.interviews import Interview
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 

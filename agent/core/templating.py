@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.core.errors import TemplateError
-from agent.core.model import STEPS, Contact
+from agent.core.model import STEPS
 from agent.core.text import one_line
+
+if TYPE_CHECKING:
+    pass
 
 if TYPE_CHECKING:
     import jinja2
@@ -234,6 +237,8 @@ class TemplateSet:
 
 def sample_context(*, full: bool = True) -> dict[str, Any]:
     """Realistic values for every template variable (sparse: empty lists, no names, no dates)."""
+    from agent.core.interviews import Contact
+
     jane = Contact(email="jane.doe@example.com", name="Jane Doe" if full else "")
     sam = Contact(email="sam.lee@example.com", name="Sam Lee")
     return {

@@ -6,7 +6,8 @@ import logging
 from datetime import datetime
 
 from agent.core.etiquette import select_due
-from agent.core.model import UNSETTLED, PlannedStep, StepName, StepState
+from agent.core.interviews import PlannedStep
+from agent.core.model import UNSETTLED, StepName, StepState
 from agent.engine.context import Context
 from agent.engine.draft_life import draft_step, recover_intent
 from agent.engine.inbox_sync import reply_arrived

@@ -7,15 +7,8 @@ from datetime import datetime
 
 from agent.core.delivery import DeliveryReport, looks_like_report, read_report
 from agent.core.formats import moment
-from agent.core.model import (
-    EMAIL_STEPS,
-    WATCHED,
-    Classification,
-    InterviewStatus,
-    MessageKind,
-    MessageMeta,
-    StepState,
-)
+from agent.core.messages import Classification, MessageKind, MessageMeta
+from agent.core.model import EMAIL_STEPS, WATCHED, InterviewStatus, StepState
 from agent.core.replies import classify, parse_address, recipient_addresses
 from agent.core.return_dates import judge_return
 from agent.core.text import printable

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from agent.core.formats import moment, short_day
-from agent.core.model import CalendarEvent, Interview, InterviewStatus, Rejection
+from agent.core.model import InterviewStatus
 from agent.core.ports import CalendarSync
 from agent.engine.context import Context
-from agent.engine.isolation import guarded, put_aside
-from agent.store import calendar_side, sequences, set_aside
+from agent.store import calendar_side, sequences
+
+if TYPE_CHECKING:
+    from agent.core.events import CalendarEvent, Rejection
+    from agent.core.interviews import Interview
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +33,23 @@ def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
     """
     if sync.full:
         _forget_missing(ctx, sync, now)
+    if sync.events or sync.unreadable:  # an idle tick has none
+        _apply_items(ctx, sync, now)
+    key = token_key(sync.calendar_id)
+    if sequences.get_kv(ctx.store.conn, key) != sync.next_sync_token:
+        with ctx.store.write():
+            sequences.set_kv(ctx.store.conn, key, sync.next_sync_token)
+
+
+def _apply_items(ctx: Context, sync: CalendarSync, now: datetime) -> None:
+    """Apply each changed event; one that fails, or cannot be read, is set aside."""
+    from agent.engine.isolation import guarded, put_aside
+
     for event in sync.events:
         item = f"{event.calendar_id}/{event.event_id}"
         guarded(ctx, "event", item, event.summary, now, lambda e=event: apply_event(ctx, e, now))
     for bad in sync.unreadable:
         put_aside(ctx, "event", bad.item_id, bad.title, bad.reason, now)
-    key = token_key(sync.calendar_id)
-    if sequences.get_kv(ctx.store.conn, key) != sync.next_sync_token:
-        with ctx.store.write():
-            sequences.set_kv(ctx.store.conn, key, sync.next_sync_token)
 
 
 def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:
@@ -84,6 +96,7 @@ def redetect(ctx: Context, event: CalendarEvent) -> Interview | Rejection:
 def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
     """One changed event: store it, then create, update or end its interview."""
     from agent.engine.stopping import stop_sequence
+    from agent.store import set_aside
 
     conn = ctx.store.conn
     key = f"{event.calendar_id}/{event.event_id}"
@@ -105,6 +118,8 @@ def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
                 remove_drafts=True,
             )
         return
+    from agent.core.events import Rejection  # records load when an event changed
+
     result = redetect(ctx, event)
     if isinstance(result, Rejection):
         _rejected(ctx, event, result, existing, now)
@@ -190,6 +205,9 @@ def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) 
 def supersede_passed_rounds(ctx: Context, now: datetime) -> None:
     """Level-triggered: once a later round with the same company has begun, earlier ones end."""
     for company in sequences.shared_companies(ctx.store.conn):  # two or more active sequences
+        starts = sequences.active_starts(ctx.store.conn, company)
+        if sum(1 for _, start in starts if start <= now) < 2:
+            continue  # nothing to supersede: no interview decoded
         rows = sequences.active_with_company(ctx.store.conn, company)
         interviews = sorted((r.interview for r in rows), key=lambda iv: (iv.start, iv.key))
         begun = [iv for iv in interviews if iv.start <= now]

@@ -9,16 +9,9 @@ from agent.core.compose import compose_draft
 from agent.core.errors import AuthError, FollowupError, GoogleRefused, GoogleUnavailable
 from agent.core.formats import day_name, moment
 from agent.core.headers import UnsafeHeader
-from agent.core.model import (
-    UNSETTLED,
-    Contact,
-    Interview,
-    MessageMeta,
-    PlannedStep,
-    StepName,
-    StepState,
-    ThreadRef,
-)
+from agent.core.interviews import Contact, Interview, PlannedStep
+from agent.core.messages import MessageMeta, ThreadRef
+from agent.core.model import UNSETTLED, StepName, StepState
 from agent.core.ports import DraftRef
 from agent.core.replies import recipient_addresses
 from agent.engine.context import Context

@@ -10,11 +10,15 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from agent.core.model import WATCHED, MessageMeta
+from agent.core.model import WATCHED
 from agent.core.text import printable
 from agent.engine.context import Context
-from agent.store import mail_side, sequences
+from agent.store import sequences
+
+if TYPE_CHECKING:
+    from agent.core.messages import MessageMeta
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,8 @@ def has_budget(ctx: Context, reserve: int) -> bool:
 
 def seen(ctx: Context, message_id: str) -> bool:
     """True when a message was already applied (it never counts twice)."""
+    from agent.store import mail_side  # the mail rows load with the first message
+
     return mail_side.message_seen(ctx.store.conn, message_id)
 
 
@@ -183,6 +189,8 @@ def found_late(ctx: Context) -> list[sequences.InterviewRow]:
 
 def _applied_before(ctx: Context, message_id: str, moment: datetime) -> bool:
     """True when a message was never applied, or only before `moment`."""
+    from agent.store import mail_side
+
     seen_at = mail_side.seen_at(ctx.store.conn, message_id)
     return seen_at is None or seen_at < moment
 
@@ -234,6 +242,8 @@ def gather(
 
 def _sequence_threads(ctx: Context, key: str) -> set[str]:
     """Threads of this sequence's drafts and of what the candidate sent."""
+    from agent.store import mail_side
+
     conn = ctx.store.conn
     threads = {r.thread_id for r in sequences.get_steps(conn, key) if r.thread_id}
     threads |= {s.thread_id for s in mail_side.sent_messages(conn, key)}

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from agent.core.headers import KEY_HEADER, decode_key, draft_key_value, legacy_key
-from agent.core.model import MessageMeta, StepState
+from agent.core.headers import decode_key, draft_key_value, legacy_key
+from agent.core.messages import MessageMeta
+from agent.core.model import KEY_HEADER, StepState
 from agent.core.ports import DraftRef
 from agent.engine.context import Context
 from agent.store import mail_side, sequences

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
-from agent.core.model import WATCHED, MessageMeta
+from agent.core.messages import MessageMeta
+from agent.core.model import WATCHED
 from agent.core.replies import APPLICANT_TRACKING, domain_of, parse_address, recipient_addresses
 from agent.core.text import printable
 from agent.engine.context import Context

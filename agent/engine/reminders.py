@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from agent.core.errors import FollowupError
-from agent.core.model import REMINDED_STEPS, STEPS, Interview, StepName, StepState
+from agent.core.interviews import Interview
+from agent.core.model import REMINDED_STEPS, STEPS, StepName, StepState
 from agent.core.ports import ReminderEvent
 from agent.core.text import one_line
 from agent.engine.context import Context

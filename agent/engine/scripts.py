@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from agent.core.compose import render_voicemail
-from agent.core.model import Contact, StepName
+from agent.core.interviews import Contact
+from agent.core.model import StepName
 from agent.engine.context import Context
 from agent.engine.sender import sign
 from agent.engine.step_rows import plan_for, sent_days

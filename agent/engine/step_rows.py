@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from agent.core.etiquette import WAITING_PREFIX, MailState, Plan, plan
-from agent.core.model import EMAIL_STEPS, UNSETTLED, PlannedStep, StepName, StepState
+from agent.core.interviews import PlannedStep
+from agent.core.model import EMAIL_STEPS, UNSETTLED, StepName, StepState
 from agent.engine.context import Context
 from agent.store import mail_side, sequences
 

@@ -19,7 +19,6 @@ from agent.engine.calendar_sync import apply_calendar, supersede_passed_rounds, 
 from agent.engine.context import Context, Run
 from agent.engine.holiday_dates import load_holidays, save_holidays
 from agent.engine.inbox_sync import sync_inbox, waiting_for_inbox
-from agent.engine.reminders import sync_reminders
 from agent.store import sequences, wakeups
 from agent.store.db import Store
 from agent.store.sequences import USER_EMAIL_KEY, ZONE_KEY
@@ -103,6 +102,8 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         if current is not None and current.status == InterviewStatus.ACTIVE:
             advance(ctx, current, now)
     if settings.reminders.enabled:
+        from agent.engine.reminders import sync_reminders  # only for those who want them
+
         sync_reminders(ctx, now)
     if not dry_run:
         save_holidays(session.store)

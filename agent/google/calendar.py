@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from agent.core.model import Attendee, CalendarEvent, Person
 from agent.core.ports import CalendarSync, ReminderEvent, Unreadable
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status
+
+if TYPE_CHECKING:
+    from agent.core.events import CalendarEvent
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ def _text(value: Any) -> str:
 
 def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) -> CalendarEvent:
     """Convert one events resource into a CalendarEvent (tolerant of odd input)."""
+    from agent.core.events import Attendee, CalendarEvent, Person  # on the first event only
+
     start, start_date = _when(item.get("start"), zone)
     end, _ = _when(item.get("end"), zone)
     original, _ = _when(item.get("originalStartTime"), zone)

@@ -7,10 +7,9 @@ import html
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agent.core.headers import KEY_HEADER
-from agent.core.model import MessageMeta
+from agent.core.model import KEY_HEADER
 from agent.core.ports import (
     AddedMessage,
     DraftRef,
@@ -19,9 +18,11 @@ from agent.core.ports import (
     Profile,
     SendAs,
 )
-from agent.core.signature import signature_text
 from agent.core.text import well_formed
 from agent.google.client import Services
+
+if TYPE_CHECKING:
+    from agent.core.messages import MessageMeta
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ class Gmail:
 
     def sender_identity(self) -> SendAs:
         """settings.sendAs.list: the default send-as address's name and signature (as text)."""
+        from agent.core.signature import signature_text  # HTML parsing, on this call only
+
         data = self.api.read(
             self.users.settings().sendAs().list(userId="me"), "reading your Gmail signature"
         )
@@ -262,6 +265,8 @@ def _history_records(records: Any) -> tuple[list[AddedMessage], list[str]]:
 
 def to_message_meta(data: dict[str, Any]) -> MessageMeta:
     """Convert a messages resource (metadata format) into MessageMeta."""
+    from agent.core.messages import MessageMeta  # on the first message only
+
     payload = data.get("payload") or {}
     headers = tuple(
         (well_formed(str(h.get("name", ""))), well_formed(str(h.get("value", ""))))

@@ -6,6 +6,7 @@ import json
 import logging
 import socket
 import struct
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -188,6 +189,18 @@ class _Server(ThreadingHTTPServer):
         self._save_lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer is routine (debug); anything else is logged.
+
+        socketserver's default prints a traceback on stderr, which ends up inside whatever
+        command output shares the process (a CLI test's captured output, say).
+        """
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            log.debug("client %s went away: %r", client_address, exc)
+            return
+        log.error("request from %s failed", client_address, exc_info=True)
 
     def track(self, conn: socket.socket, is_open: bool) -> None:
         """Remember open client connections so stop() can close kept-alive ones."""

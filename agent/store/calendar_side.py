@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from agent.core.model import CalendarEvent, Rejection
 from agent.store import codec
+
+if TYPE_CHECKING:
+    from agent.core.events import CalendarEvent, Rejection
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -28,6 +31,8 @@ def get_event(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> Cale
     row = conn.execute(
         "SELECT data FROM events WHERE calendar_id = ? AND event_id = ?", (calendar_id, event_id)
     ).fetchone()
+    from agent.core.events import CalendarEvent
+
     return None if row is None else codec.loads(CalendarEvent, row[0])
 
 
@@ -56,6 +61,8 @@ def clear_rejection(conn: sqlite3.Connection, calendar_id: str, event_id: str) -
 
 def list_rejections(conn: sqlite3.Connection) -> list[tuple[Rejection, datetime | None]]:
     """Every rejected event with its start."""
+    from agent.core.events import Rejection
+
     rows = conn.execute(
         "SELECT calendar_id, event_id, title, reason, start FROM rejections ORDER BY start"
     ).fetchall()

@@ -7,14 +7,13 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from agent.core.model import (
-    Interview,
-    InterviewStatus,
-    StepName,
-    StepState,
-)
+from agent.core.model import InterviewStatus, StepName, StepState
 from agent.store import codec
+
+if TYPE_CHECKING:
+    from agent.core.interviews import Interview
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,8 @@ def delete_kv(conn: sqlite3.Connection, key: str) -> None:
 @functools.lru_cache(maxsize=4096)
 def _decode_interview(data: str) -> Interview:
     """An Interview from its stored JSON (frozen, so one decoded copy can be shared)."""
+    from agent.core.interviews import Interview  # not loaded by a tick that decodes none
+
     return codec.loads(Interview, data)
 
 
@@ -197,6 +198,16 @@ def late_candidates(
     found = [r for r in map(functools.partial(get_interview, conn), keys) if r is not None]
     late = [r for r in found if r.first_seen > r.interview.start]
     return sorted(late, key=lambda r: (r.interview.start, r.interview.key))
+
+
+def active_starts(conn: sqlite3.Connection, company_key: str) -> list[tuple[str, datetime]]:
+    """(key, start) of the active sequences with a company, read without decoding them."""
+    rows = conn.execute(
+        "SELECT key, json_extract(data, '$.start.\"$dt\"') FROM interviews"
+        " WHERE company = ? AND status = ?",
+        (company_key, InterviewStatus.ACTIVE.value),
+    ).fetchall()
+    return [(key, datetime.fromisoformat(start)) for key, start in rows]
 
 
 def shared_companies(conn: sqlite3.Connection) -> list[str]:

@@ -22,8 +22,10 @@ from agent.core.compose import (
     template_context,
 )
 from agent.core.errors import TemplateError
-from agent.core.headers import KEY_HEADER, UnsafeHeader, draft_key_value, intended_names
-from agent.core.model import Contact, Interview, Notes, RenderedDraft, StepName, ThreadRef
+from agent.core.headers import UnsafeHeader, draft_key_value, intended_names
+from agent.core.interviews import Contact, Interview, Notes
+from agent.core.messages import RenderedDraft, ThreadRef
+from agent.core.model import KEY_HEADER, StepName
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.templating import VARIABLES, TemplateSet
 

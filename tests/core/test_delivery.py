@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from agent.core.delivery import looks_like_report, read_report
-from agent.core.model import MessageMeta
+from agent.core.messages import MessageMeta
 from agent.core.replies import parse_address
 
 USER = "alex@example.org"

@@ -16,7 +16,8 @@ from agent.core.detect import (
     detect,
     sequence_company_key,
 )
-from agent.core.model import Attendee, CalendarEvent, Contact, Interview, Notes, Person, Rejection
+from agent.core.events import Attendee, CalendarEvent, Person, Rejection
+from agent.core.interviews import Contact, Interview, Notes
 from agent.core.settings import CalendarSettings
 
 NY = ZoneInfo("America/New_York")

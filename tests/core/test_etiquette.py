@@ -9,7 +9,8 @@ import pytest
 
 from agent.core.business import BusinessCalendar
 from agent.core.etiquette import Due, Plan, plan, select_due
-from agent.core.model import Contact, Interview, Notes, StepName
+from agent.core.interviews import Contact, Interview, Notes
+from agent.core.model import StepName
 from agent.core.settings import ScheduleSettings
 
 NY = ZoneInfo("America/New_York")

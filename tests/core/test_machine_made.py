@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.core.model import Contact, Interview, MessageKind, MessageMeta
+from agent.core.interviews import Contact, Interview
+from agent.core.messages import MessageKind, MessageMeta
 from agent.core.replies import classify
 from agent.core.return_dates import judge_return, message_date
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.core.model import Contact, Notes
+from agent.core.interviews import Contact, Notes
 from agent.core.notes import (
     MAX_VALUE_CHARS,
     NOTE_KEYS,

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.core.model import Contact, Interview, MessageKind, MessageMeta, domain_of
+from agent.core.interviews import Contact, Interview
+from agent.core.messages import MessageKind, MessageMeta
+from agent.core.model import domain_of
 from agent.core.replies import classify, parse_address
 from agent.core.return_dates import return_date
 

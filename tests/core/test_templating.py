@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.core.errors import TemplateError
-from agent.core.model import Contact
+from agent.core.interviews import Contact
 from agent.core.templating import (
     EMAIL_TEMPLATES,
     TEMPLATE_NAMES,

@@ -10,7 +10,8 @@ from datetime import datetime
 import pytest
 
 from agent.core.compose import template_context
-from agent.core.model import Contact, Interview, StepName
+from agent.core.interviews import Contact, Interview
+from agent.core.model import StepName
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.templating import EMAIL_TEMPLATES, TEMPLATE_NAMES, TemplateSet
 from tests.e2e.world import NY, World

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from agent.core.model import MessageMeta
+from agent.core.messages import MessageMeta
 from agent.engine.mail_index import MailIndex
 
 WHEN = datetime(2026, 11, 30, 20, tzinfo=UTC)

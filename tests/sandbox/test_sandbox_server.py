@@ -6,11 +6,14 @@ import json
 import os
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httplib2
 import pytest
@@ -109,3 +112,23 @@ def test_cli_serves_another_process(tmp_path: Path) -> None:
             proc.stderr.close()
     assert proc.returncode == 0
     assert len(Sandbox.load(state).messages()) == 1
+
+
+def test_a_client_gone_mid_answer_prints_nothing_and_the_server_goes_on(
+    server: SandboxServer, sandbox: Sandbox, capfd: pytest.CaptureFixture[str]
+) -> None:
+    msg_id = sandbox.deliver(message(body="x" * 4_000_000))["id"]  # more than socket buffers hold
+    host = urlsplit(server.url)
+    for _ in range(3):
+        client = socket.create_connection((host.hostname, host.port))
+        client.sendall(
+            f"GET /gmail/v1/users/me/messages/{msg_id}?format=raw HTTP/1.1\r\n"
+            f"Host: {host.netloc}\r\nAuthorization: Bearer sandbox-token\r\n\r\n".encode()
+        )
+        client.recv(1024)  # the answer has begun
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # reset: the server's next write fails
+    resp, _ = httplib2.Http().request(server.url + "gmail/v1/users/me/profile", headers=AUTH)
+    assert resp.status == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "ConnectionReset" not in err
