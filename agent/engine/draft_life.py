@@ -274,6 +274,7 @@ def _settle_refused(
 def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: datetime) -> None:
     """The candidate sent the agent's draft for this step (its id, thread or key says so)."""
     when = moment(meta.internal_date, ctx.zone)
+    _drop_second_copy(ctx, step, now)
     with ctx.store.write():
         current = sequences.get_step(ctx.store.conn, step.interview_key, step.step, step.recipient)
         if current is None or current.state in SETTLED_BY_SENDING:
@@ -295,6 +296,27 @@ def mark_sent(ctx: Context, step: sequences.StepRow, meta: MessageMeta, now: dat
             f"{step.step.value} to {step.recipient} sent by you {when}",
         )
     ctx.run.note("sent", step.interview_key, f"{step.step.value} to {step.recipient}")
+
+
+def _drop_second_copy(ctx: Context, step: sequences.StepRow, now: datetime) -> None:
+    """The step was sent from an earlier copy of its draft while the one state.db holds is
+    still in Gmail: a state.db lost moments after the candidate sent it, when the search
+    that would have found the sent message did not return it yet. That second copy goes."""
+    conn = ctx.store.conn
+    current = sequences.get_step(conn, step.interview_key, step.step, step.recipient)
+    if ctx.dry_run or current is None or current.state != StepState.DRAFTED:
+        return
+    if not current.draft_id or ctx.mailbox.get_draft(current.draft_id) is None:
+        return  # the draft state.db holds is the one that was sent
+    ctx.mailbox.delete_draft(current.draft_id)
+    with ctx.store.write():
+        sequences.journal(
+            conn,
+            now,
+            step.interview_key,
+            "removed",
+            f"a second draft of {step.step.value} for {step.recipient} (it was already sent)",
+        )
 
 
 def sent_draft_of(

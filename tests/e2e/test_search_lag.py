@@ -263,3 +263,29 @@ def test_the_candidates_own_thank_you_just_before_a_full_sync_is_found_after_it(
     assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "sent_by_user"
     world.tick(at(30, 19))
     assert world.drafts() == []
+
+
+def test_state_lost_seconds_after_the_candidate_sent_a_draft_leaves_no_second_copy(
+    world: World,
+) -> None:
+    """state.db is lost moments after the candidate sent the thank-you, which search does not
+    return yet: the thank-you is drafted again, and once the index has caught up the search
+    behind the full sync finds the sent one, settles the step and removes the second copy."""
+    interview_with_acme(world)
+    world.tick(at(30, 19))
+    [thank_you] = world.drafts()
+    world.sandbox.set_search_lag(1800)
+    world.at(at(30, 20))
+    world.sandbox.user_send_draft(thank_you["id"])
+    db = world.home / "state.db"
+    for extra in (Path(f"{db}-wal"), Path(f"{db}-shm")):
+        extra.unlink(missing_ok=True)
+    db.unlink()
+    world.tick(at(30, 20) + timedelta(seconds=30))
+    world.tick(at(30, 20, 31))
+    record = steps(world, "Acme")[("thank_you", "jane@acme.com")]
+    assert record["state"] == "sent"
+    assert world.drafts() == []
+    for moment in LATER:
+        world.tick(moment)
+    assert [world.step_of(d) for d in world.drafts()] == ["check_in"]
