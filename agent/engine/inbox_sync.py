@@ -254,23 +254,23 @@ def _combined_clauses(ctx: Context) -> list[str]:
     from agent.core.detect import PUBLIC_MAIL_DOMAINS
     from agent.core.replies import APPLICANT_TRACKING
 
-    senders: list[str] = []
-    companies: list[str] = []
+    senders: dict[str, None] = {}  # in order, each once (a set would reorder the queries)
+    companies: dict[str, None] = {}
     for row in sequences.list_interviews(ctx.store.conn, WATCHED):
         for contact in (*row.interview.contacts, row.interview.primary):
             addr = contact.email.strip().lower()
             domain = addr.rpartition("@")[2]
             term = domain if domain and domain not in PUBLIC_MAIL_DOMAINS else addr
-            if term and term not in senders:
-                senders.append(term)
+            if term:
+                senders[term] = None
         phrase = company_phrase(row.interview.company)
-        if phrase and f'"{phrase}"' not in companies:
-            companies.append(f'"{phrase}"')
+        if phrase:
+            companies[f'"{phrase}"'] = None
     ats = f"from:({' OR '.join(APPLICANT_TRACKING)})"
     pieces = [report_search()]  # delivery reports from any server, several languages
-    pieces += [f"from:({' OR '.join(c)})" for c in _chunks(senders, QUERY_CHARS // 2)]
+    pieces += [f"from:({' OR '.join(c)})" for c in _chunks(list(senders), QUERY_CHARS // 2)]
     room = QUERY_CHARS // 2 - len(ats)
-    pieces += [f"({ats} ({' OR '.join(c)}))" for c in _chunks(companies, room)]
+    pieces += [f"({ats} ({' OR '.join(c)}))" for c in _chunks(list(companies), room)]
     return ["{" + " ".join(group) + "}" for group in _chunks(pieces, QUERY_CHARS)]
 
 

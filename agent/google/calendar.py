@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -175,6 +176,11 @@ class GoogleCalendar:
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    @functools.cached_property
+    def _events(self) -> Any:
+        """events, built once (the client builds all its methods each time it is asked for)."""
+        return self.services.calendar.events()
+
     def sync(
         self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str
     ) -> CalendarSync:
@@ -192,7 +198,7 @@ class GoogleCalendar:
         from googleapiclient.errors import HttpError
 
         what = "adding a calendar reminder"
-        request = self.services.calendar.events().insert(
+        request = self._events.insert(
             calendarId=event.calendar_id, body=reminder_body(event)
         )
         try:
@@ -210,7 +216,7 @@ class GoogleCalendar:
         from googleapiclient.errors import HttpError
 
         what = "moving a calendar reminder"
-        request = self.services.calendar.events().patch(
+        request = self._events.patch(
             calendarId=event.calendar_id, eventId=event.event_id, body=_times(event)
         )
         try:
@@ -227,7 +233,7 @@ class GoogleCalendar:
         """True when the event exists and was not deleted (deleted ones stay, cancelled)."""
         from googleapiclient.errors import HttpError
 
-        request = self.services.calendar.events().get(calendarId=calendar_id, eventId=event_id)
+        request = self._events.get(calendarId=calendar_id, eventId=event_id)
         try:
             data = self.services.api.read(
                 request, "reading a calendar reminder", expect=frozenset({404, 410})
@@ -240,7 +246,7 @@ class GoogleCalendar:
         """Delete the reminder; False when it was already gone."""
         from googleapiclient.errors import HttpError
 
-        request = self.services.calendar.events().delete(calendarId=calendar_id, eventId=event_id)
+        request = self._events.delete(calendarId=calendar_id, eventId=event_id)
         try:
             self.services.api.read(
                 request, "removing a calendar reminder", expect=frozenset({404, 410})

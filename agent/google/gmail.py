@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import logging
 from collections.abc import Iterator
@@ -68,6 +69,29 @@ class Gmail:
         self.users = services.gmail.users()
         self.api = services.api
 
+    # Each resource is built once: the client builds every one of its methods (with their
+    # docs) each time a resource is asked for, a few ms per messages.get otherwise.
+
+    @functools.cached_property
+    def _messages(self) -> Any:
+        """users.messages."""
+        return self.users.messages()
+
+    @functools.cached_property
+    def _drafts(self) -> Any:
+        """users.drafts."""
+        return self.users.drafts()
+
+    @functools.cached_property
+    def _history(self) -> Any:
+        """users.history."""
+        return self.users.history()
+
+    @functools.cached_property
+    def _threads(self) -> Any:
+        """users.threads."""
+        return self.users.threads()
+
     def profile(self) -> Profile:
         """getProfile: the mailbox address and its current historyId."""
         data = self.api.read(self.users.getProfile(userId="me"), "reading the Gmail profile")
@@ -101,7 +125,7 @@ class Gmail:
 
         page_token: str | None = None
         while True:
-            request = self.users.history().list(
+            request = self._history.list(
                 userId="me",
                 startHistoryId=start_history_id,
                 historyTypes=HISTORY_TYPES,
@@ -136,7 +160,7 @@ class Gmail:
         found: list[tuple[str, str]] = []
         page_token: str | None = None
         while len(found) < limit:
-            request = self.users.messages().list(
+            request = self._messages.list(
                 userId="me", q=query, maxResults=min(PAGE_SIZE, limit), pageToken=page_token
             )
             page = self.api.read(request, "searching Gmail")
@@ -152,7 +176,7 @@ class Gmail:
         """A message's headers, labels, snippet and date; None if it is gone."""
         from googleapiclient.errors import HttpError
 
-        request = self.users.messages().get(
+        request = self._messages.get(
             userId="me", id=message_id, format="metadata", metadataHeaders=list(METADATA_HEADERS)
         )
         try:
@@ -165,7 +189,7 @@ class Gmail:
         """Metadata of every message in a thread, oldest first; [] if the thread is gone."""
         from googleapiclient.errors import HttpError
 
-        request = self.users.threads().get(
+        request = self._threads.get(
             userId="me", id=thread_id, format="metadata", metadataHeaders=list(METADATA_HEADERS)
         )
         try:
@@ -178,7 +202,7 @@ class Gmail:
         """One messages.get (format=raw) of a likely bounce: the report as the server wrote it."""
         from googleapiclient.errors import HttpError
 
-        request = self.users.messages().get(userId="me", id=message_id, format="raw")
+        request = self._messages.get(userId="me", id=message_id, format="raw")
         try:
             data = self.api.read(request, "reading a delivery report", expect=frozenset({404}))
         except HttpError:
@@ -191,7 +215,7 @@ class Gmail:
         message: dict[str, Any] = {"raw": base64.urlsafe_b64encode(raw).decode("ascii")}
         if thread_id:
             message["threadId"] = thread_id
-        request = self.users.drafts().create(userId="me", body={"message": message})
+        request = self._drafts.create(userId="me", body={"message": message})
         data = self.api.write_once(request, "creating a draft")  # raises a FollowupError
         inner = data.get("message") or {}
         return DraftRef(str(data["id"]), str(inner.get("id", "")), str(inner.get("threadId", "")))
@@ -200,7 +224,7 @@ class Gmail:
         """The draft now, or None when it is gone (sent or deleted)."""
         from googleapiclient.errors import HttpError
 
-        request = self.users.drafts().get(userId="me", id=draft_id, format="minimal")
+        request = self._drafts.get(userId="me", id=draft_id, format="minimal")
         try:
             data = self.api.read(request, "reading a draft", expect=frozenset({404}))
         except HttpError:
@@ -212,7 +236,7 @@ class Gmail:
         """The X-Followup-Key header value of a draft, as written; None if the draft is gone."""
         from googleapiclient.errors import HttpError
 
-        request = self.users.drafts().get(userId="me", id=draft_id, format="metadata")
+        request = self._drafts.get(userId="me", id=draft_id, format="metadata")
         try:
             data = self.api.read(request, "reading a draft", expect=frozenset({404}))
         except HttpError:
@@ -224,7 +248,7 @@ class Gmail:
         refs: list[DraftRef] = []
         page_token: str | None = None
         while True:
-            request = self.users.drafts().list(
+            request = self._drafts.list(
                 userId="me", maxResults=PAGE_SIZE, pageToken=page_token
             )
             page = self.api.read(request, "listing drafts")
@@ -241,7 +265,7 @@ class Gmail:
         """drafts.delete; False when it was already gone. Safe to retry (idempotent outcome)."""
         from googleapiclient.errors import HttpError
 
-        request = self.users.drafts().delete(userId="me", id=draft_id)
+        request = self._drafts.delete(userId="me", id=draft_id)
         try:
             self.api.read(request, "deleting a draft", expect=frozenset({404}))
         except HttpError:
