@@ -10,7 +10,8 @@ Ticks measured, for N interviews:
                rest are on Wednesday)
   idle after   Monday 19:05, after that draft
   all N due    Monday 19:00 in a second world where all N interviews were that day: N
-               thank-you drafts in one tick
+               thank-you drafts due at once (summed over the ticks, a minute apart, that
+               the per-tick unit budget takes)
 
 Usage: .venv/bin/python bench/requests_per_tick.py [--sizes 1 10 100]
 """
@@ -18,6 +19,7 @@ Usage: .venv/bin/python bench/requests_per_tick.py [--sizes 1 10 100]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 from collections import Counter
@@ -27,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent.cli.runtime import session_for, settings_from_env
+from agent.core.errors import QuotaStop
 from agent.core.templating import TemplateSet
 from agent.engine.tick import tick
 from agent.store.db import open_store
@@ -87,7 +90,8 @@ class Bench:
         """One tick at a moment: requests by method, and how many drafts it made."""
         self.world.at(moment)
         self.world.sandbox.clear_log()
-        tick(self.session, moment)
+        with contextlib.suppress(QuotaStop):  # the unit budget: work is kept, the next goes on
+            tick(self.session, moment)
         counts = Counter(r.method for r in self.world.sandbox.request_log())
         return counts, counts.get("gmail.users.drafts.create", 0)
 
@@ -96,6 +100,10 @@ class Bench:
         self.store.close()
         self.world.server.stop()
         assert self.world.sandbox.send_attempts() == [], "a send endpoint was called"
+
+
+MAX_TICKS = 5
+TICKS_FOR_ALL: dict[int, int] = {}  # N -> ticks (one a minute) it took to draft all N
 
 
 def measure(n: int, folder: Path) -> dict[str, tuple[Counter[str], int]]:
@@ -112,7 +120,13 @@ def measure(n: int, folder: Path) -> dict[str, tuple[Counter[str], int]]:
     every = Bench(folder / "all", [MONDAY] * n)
     try:
         every.tick(at(9))
-        ticks[f"all {n} due"] = every.tick(at(19))
+        counts, made = every.tick(at(19))
+        spent = 1
+        while made < n and spent < MAX_TICKS:  # a tick stops at its unit budget
+            more, also = every.tick(at(19, spent))
+            counts, made, spent = counts + more, made + also, spent + 1
+        ticks[f"all {n} due"] = (counts, made)
+        TICKS_FOR_ALL[n] = spent
     finally:
         every.close()
     return ticks
@@ -161,8 +175,8 @@ def main() -> None:
             burst = units(ticks[f"all {n} due"][0]) or 0
             summary.append(
                 f"{n:>4} interview(s): first tick {first} units, idle tick {idle} units, "
-                f"{n} thank-you draft(s) in one tick {burst} units "
-                f"({burst / GMAIL_UNITS_PER_MINUTE:.1%} of a minute's quota)"
+                f"{n} thank-you draft(s) due at once {burst} units in {TICKS_FOR_ALL[n]} "
+                f"tick(s) a minute apart ({burst / n:.1f} units a draft)"
             )
     print("\n".join(summary))
     print(
