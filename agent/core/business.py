@@ -38,10 +38,13 @@ def computed_holidays() -> dict[tuple[str, str, int], Mapping[date, str]]:
 def country_holidays(country: str, subdivision: str, year: int | None = None) -> Any:
     """The holidays package's table for one country, loading that country's module alone.
 
-    NotImplementedError for an unknown country or region.
+    UnknownPlace for an unknown country or region.
     """
     entity = holiday_package.entity_class(country)
-    return entity(years=year, subdiv=subdivision or None)
+    try:
+        return entity(years=year, subdiv=subdivision or None)
+    except NotImplementedError as exc:  # the package's word for an unknown region
+        raise holiday_package.UnknownPlace(str(exc)) from exc
 
 
 def place_of(user: UserSettings) -> tuple[str, str]:
@@ -55,7 +58,7 @@ def place_of(user: UserSettings) -> tuple[str, str]:
         return country, subdivision.upper()
     try:
         spelled = holiday_package.subdivisions(country).spelling(subdivision)
-    except NotImplementedError:
+    except holiday_package.UnknownPlace:
         spelled = None
     return country, spelled or subdivision.upper()
 
@@ -99,7 +102,7 @@ class BusinessCalendar:
         if self.country and not _knows_place(self.country, self.subdivision):
             try:
                 country_holidays(self.country, self.subdivision)
-            except NotImplementedError as exc:
+            except holiday_package.UnknownPlace as exc:
                 raise ValueError(f"no public holidays known for {self._place()}: {exc}") from exc
 
     def _place(self) -> str:

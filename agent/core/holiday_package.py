@@ -30,6 +30,13 @@ _SUBDIV_ATTR = re.compile(r"\n    (\w*subdivision\w*|parent_entity\w*)[ \t]*(?::
 _FORMS = {"subdivisions": _TUPLE, "_deprecated_subdivisions": _TUPLE, "subdivisions_aliases": _DICT}
 
 
+class UnknownPlace(NotImplementedError):
+    """A country or region the installed holidays package does not know.
+
+    A subclass of the error the package itself raises for one, so callers catch one thing.
+    """
+
+
 def _strings(text: str) -> list[str]:
     """The string literals of a matched tuple or dict body, in order (comments skipped)."""
     return [t[1:-1] for t in re.findall(rf"{_STR}|#[^\n]*", text) if t.startswith('"')]
@@ -181,7 +188,7 @@ def loaded_subdivisions(country: str) -> Subdivisions:
 
 @cache
 def subdivisions(country: str) -> Subdivisions:
-    """A country's regions, from the text or else the class; NotImplementedError if unknown."""
+    """A country's regions, from the text or else the class; UnknownPlace if unknown."""
     return read_subdivisions(country) or loaded_subdivisions(country)
 
 
@@ -190,13 +197,13 @@ def entity_class(country: str) -> Any:
 
     `holidays.country_holidays` imports `holidays.countries`, whose __init__ loads all
     ~250 country modules; a module that imports another country's (e.g. Reunion: France's)
-    is loaded that way, the others alone. NotImplementedError for an unknown country.
+    is loaded that way, the others alone. UnknownPlace for an unknown country.
     """
     import holidays
 
     where = module_of(country)
     if where is None:
-        raise NotImplementedError(f"Country {country} not available")
+        raise UnknownPlace(f"Country {country} not available")
     full = f"holidays.countries.{where[0]}"
     module = sys.modules.get(full)
     if module is None:

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from agent.core.business import computed_holidays, place_of, public_holidays, remember_holidays
-from agent.core.holiday_package import release_marker
+from agent.core.holiday_package import UnknownPlace, release_marker
 from agent.core.settings import UserSettings
 from agent.store import sequences
 from agent.store.db import Store
@@ -43,7 +43,7 @@ def load_holidays(store: Store, user: UserSettings, today: date) -> None:
     for year in (today.year, today.year + 1):
         try:
             public_holidays(country, subdivision, year)
-        except (NotImplementedError, KeyError, ValueError):
+        except (UnknownPlace, KeyError, ValueError):
             return  # an unknown place: the business calendar says so in its own words
     save_holidays(store)
 
