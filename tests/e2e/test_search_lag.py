@@ -7,7 +7,7 @@ seconds ago (history, messages.get and drafts see it at once). Interview: Monday
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -27,15 +27,20 @@ from tests.sandbox.helpers import create_draft, message, services
 LAG = 120  # seconds the index is behind in these tests
 
 
-def test_an_employer_reply_in_a_new_thread_missed_by_the_search_stops_later(
-    world: World,
-) -> None:
+def reply_behind_the_index(world: World, when: datetime) -> None:
+    """The thank-you was sent; the index lags LAG seconds; Jane replies at `when`."""
     interview_with_acme(world)
     sent_thank_you(world)
     world.tick(at(30, 21))
     world.sandbox.set_search_lag(LAG)
-    world.at(at(1, 10, month=12))
+    world.at(when)
     world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+
+
+def test_an_employer_reply_in_a_new_thread_missed_by_the_search_stops_later(
+    world: World,
+) -> None:
+    reply_behind_the_index(world, at(1, 10, month=12))
     world.tick(at(1, 10, month=12) + timedelta(seconds=10))  # the search does not see it yet
     assert world.interview("Acme")["status"] == "active"
     world.tick(at(1, 10, 5, month=12))  # indexed now: the next tick's search finds it
@@ -90,12 +95,7 @@ def test_a_reply_kept_for_the_index_is_found_after_a_long_pause_between_ticks(
     world: World,
 ) -> None:
     """Ticks an hour apart (cron, a long interval): the one after the window still looks."""
-    interview_with_acme(world)
-    sent_thank_you(world)
-    world.tick(at(30, 21))
-    world.sandbox.set_search_lag(LAG)
-    world.at(at(1, 10, month=12))
-    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    reply_behind_the_index(world, at(1, 10, month=12))
     world.tick(at(1, 10, month=12) + timedelta(seconds=10))
     assert world.interview("Acme")["status"] == "active"
     world.tick(at(1, 11, month=12))
@@ -156,12 +156,7 @@ def test_a_reply_just_before_a_full_sync_is_found_when_the_index_has_caught_up(
 ) -> None:
     """The history id expired: the full sync's searches miss a reply that came seconds before
     and the history id it stores is past it; a search once the index caught up finds it."""
-    interview_with_acme(world)
-    sent_thank_you(world)
-    world.tick(at(30, 21))
-    world.sandbox.set_search_lag(LAG)
-    world.at(at(1, 10, month=12))
-    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    reply_behind_the_index(world, at(1, 10, month=12))
     world.sandbox.expire_history()
     world.tick(at(1, 10, month=12) + timedelta(seconds=10))
     assert world.interview("Acme")["status"] == "active"
@@ -227,12 +222,7 @@ def test_a_draft_made_while_the_reply_was_not_indexed_is_removed_when_it_is_foun
 ) -> None:
     """The reply came seconds before the check-in was due: the search and the last look both
     miss it, so the check-in is drafted; the next tick finds the reply and removes it."""
-    interview_with_acme(world)
-    sent_thank_you(world)
-    world.tick(at(30, 21))
-    world.sandbox.set_search_lag(LAG)
-    world.at(at(1, 16, 30, month=12) - timedelta(seconds=10))
-    world.reply(sender="Jane Doe <jane@acme.com>", subject="Next steps", body="Can we talk?")
+    reply_behind_the_index(world, at(1, 16, 30, month=12) - timedelta(seconds=10))
     world.tick(at(1, 16, 30, month=12))
     assert [world.step_of(d) for d in world.drafts()] == ["check_in"]
     world.tick(at(1, 16, 35, month=12))
