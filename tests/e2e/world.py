@@ -18,6 +18,7 @@ from agent.cli.sandbox_command import write_sandbox_token
 from agent.sandbox import Sandbox, SandboxServer
 
 USER = "candidate@example.com"
+SEARCH_LAG = 5.0  # seconds Gmail's search index is behind history in every e2e world
 NY = ZoneInfo("America/New_York")
 
 CONFIG = """\
@@ -239,6 +240,7 @@ def make_world(
 ) -> World:
     """Start a sandbox and a followup home with a sandbox token and test settings."""
     sandbox = Sandbox(user_email=USER, time_zone="America/New_York", now=now)
+    sandbox.set_search_lag(SEARCH_LAG)  # as Gmail: search is a little behind the inbox
     server = SandboxServer(sandbox)
     server.start()
     home = tmp_path / "home"
