@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from agent.cli.offline import short_id
+import click
+
+from agent.cli.common import Obj, fail_cleanly
+from agent.cli.offline import offline_pass, short_id
+from agent.cli.runtime import current_time, opened_store
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
-from agent.core.spoken import cue
+from agent.core.templating import TemplateSet
 from agent.core.text import one_line
-from agent.engine.context import Context
-from agent.engine.draft_life import contact_for
-from agent.engine.scripts import call_script
-from agent.store import sequences
+from agent.engine.sequence import planned_step
+from agent.engine.wording import cue, voicemail
+from agent.engine.work import Pass
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+@fail_cleanly
+def agenda(obj: Obj, as_json: bool) -> None:
+    """What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls to make."""
+    settings = obj.settings()
+    with opened_store(settings) as store:
+        p = offline_pass(settings, store, TemplateSet(settings.paths.templates_dir))
+        if as_json:
+            click.echo(json.dumps(agenda_json(p, current_time()), indent=2, ensure_ascii=False))
+        else:
+            click.echo(render_agenda(p, current_time()), nl=False)
 
 
 @dataclass(frozen=True)
@@ -28,26 +47,25 @@ class Item:
     interview: str = ""  # the short id `followup status` shows
 
 
-def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
+def todo(p: Pass, now: datetime) -> dict[date, list[Item]]:
     """Today's and tomorrow's cues, waiting drafts and calls, by day, in time order."""
-    today = now.astimezone(ctx.zone).date()
+    today = now.astimezone(p.zone).date()
     days = (today, today + timedelta(days=1))
     items: dict[date, list[Item]] = {d: [] for d in days}
-    conn = ctx.store.conn
-    for row in sequences.list_interviews(conn, [InterviewStatus.ACTIVE]):
-        iv = row.interview
+    for seq in p.watched((InterviewStatus.ACTIVE,)):
+        iv = seq.interview
         label = one_line(iv.company or iv.title)
         ident = short_id(iv.key)
-        for step in sequences.get_steps(conn, iv.key):
-            day = step.due.astimezone(ctx.zone).date()
+        for step in seq.steps:
+            day = step.due.astimezone(p.zone).date()
             if step.step == StepName.ASK and day in items and step.state == StepState.PLANNED:
                 who = one_line(iv.primary.name or iv.primary.email)
-                question = cue(ctx.settings, ctx.templates, iv)
+                question = cue(p, iv)
                 title = f"{label}: before it ends, ask {who}"
                 items[day].append(Item(step.due, "ask", title, question, ident))
             if step.step not in EMAIL_STEPS:
                 continue
-            contact = contact_for(iv, step.recipient)
+            contact = seq.contact(step.recipient)
             who = one_line(contact.name or contact.email)
             what = STEPS[step.step].label
             if step.state == StepState.PLANNED and step.reason.startswith(WAITING_PREFIX):
@@ -66,8 +84,9 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
                     )
                 )
             waiting = step.state in (*UNSETTLED, StepState.DRAFTED)
-            if waiting and day in items:
-                script = call_script(ctx, iv.key, step.step, contact, day)
+            planned = planned_step(seq, step.step) if waiting and day in items else None
+            if planned is not None:
+                script = voicemail(seq, planned, contact, day)
                 phone = one_line(iv.notes.phone or "") or (
                     f"no number noted (followup note {ident} phone NUMBER)"
                 )
@@ -76,19 +95,19 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
     return {d: sorted(v, key=lambda i: (i.at, i.kind, i.title)) for d, v in items.items()}
 
 
-def render_agenda(ctx: Context, now: datetime) -> str:
+def render_agenda(p: Pass, now: datetime) -> str:
     """The agenda as text."""
-    today = now.astimezone(ctx.zone).date()
+    today = now.astimezone(p.zone).date()
     lines: list[str] = []
-    for day, items in agenda(ctx, now).items():
+    for day, items in todo(p, now).items():
         name = "Today" if day == today else "Tomorrow"
         lines.append(f"{name}, {day_heading(day)}:")
         if not items:
             lines.append("  nothing to do")
         for item in items:
-            local = item.at.astimezone(ctx.zone)
+            local = item.at.astimezone(p.zone)
             # carried over from an earlier day: say which, so the order reads right
-            when = clock(item.at, ctx.zone)
+            when = clock(item.at, p.zone)
             if local.date() != day:
                 when = f"{local:%a} {local.day} {when}"
             lines.append(f"  {when}  [{item.kind}] {item.title}")
@@ -98,7 +117,7 @@ def render_agenda(ctx: Context, now: datetime) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def agenda_json(ctx: Context, now: datetime) -> dict:
+def agenda_json(p: Pass, now: datetime) -> dict:
     """The agenda as data: each day with its items in time order."""
     return {
         "days": [
@@ -115,6 +134,6 @@ def agenda_json(ctx: Context, now: datetime) -> dict:
                     for item in items
                 ],
             }
-            for day, items in agenda(ctx, now).items()
+            for day, items in todo(p, now).items()
         ]
     }

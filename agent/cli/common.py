@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import gc
 import os
 import sqlite3
 import sys
@@ -291,27 +290,3 @@ def stamped(text: str, env: Mapping[str, str] | None = None) -> str:
     if env.get("JOURNAL_STREAM"):
         return text
     return f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {text}"
-
-
-def pause_gc_for_start_up() -> bool:
-    """In a `followup` process of its own, no cyclic GC while a run's modules and clients load.
-
-    What start-up makes (modules, classes, settings, the API clients) lives until the process
-    ends, so collecting it meanwhile (and scanning it at exit) only costs CPU: about 8% of the
-    instructions of a cold idle tick. Inside another program (tests, CliRunner) its GC is left
-    alone.
-    Returns whether the GC was paused (then call `start_up_done`).
-    """
-    ctx = click.get_current_context(silent=True)
-    entry = getattr(sys.modules.get("__main__"), "main", None)  # the console script's, or -m's
-    if ctx is None or ctx.find_root().command is not entry or not gc.isenabled():
-        return False
-    gc.disable()
-    return True
-
-
-def start_up_done(paused: bool) -> None:
-    """Freeze what start-up made (the GC never scans it again, nor at exit); the GC runs again."""
-    if paused:
-        gc.freeze()
-        gc.enable()

@@ -252,10 +252,11 @@ def start_line(settings: Any, store: Any, minutes: float, now: datetime) -> str:
     from agent.core.formats import moment
     from agent.core.model import STEPS, UNSETTLED, InterviewStatus
     from agent.core.text import one_line
-    from agent.store import sequences
+    from agent.store import kv, sequences
 
     conn = store.conn
-    account = settings.user.email or sequences.get_kv(conn, sequences.USER_EMAIL_KEY)
+    known = kv.account(conn)
+    account = settings.user.email or (known.address if known else "")
     who = account or "your Gmail account (its address is read on the first pass)"
     calendars = ", ".join(settings.calendar.watched)
     every = f"{minutes:g} minute" + ("" if minutes == 1 else "s")

@@ -15,15 +15,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from agent.cli.demo_words import say
-from agent.cli.offline import offline_context
+from agent.cli.offline import offline_pass
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import day_name, moment
 from agent.core.model import STEPS, StepName
-from agent.core.spoken import cue
-from agent.engine.draft_life import contact_for
-from agent.engine.scripts import call_script
-from agent.engine.tick import Session, tick
-from agent.store import calendar_side, sequences
+from agent.engine.sequence import planned_step
+from agent.engine.tick import tick
+from agent.engine.wording import cue, voicemail
+from agent.engine.work import Sequence, Session
+from agent.store import events, sequences
+from agent.store.sequences import StepRow
 
 USER = "casey@example.com"
 ZONE = ZoneInfo("America/New_York")
@@ -226,12 +227,11 @@ class Demo:
     def sending(self, key: str, detail: str, drafted_at: datetime) -> Happening | None:
         """When the candidate sends a new draft: within the hour or two, as people do, except
         the thank-you to Raj, left until Thursday morning (so the Globex check-in waits)."""
-        step_name, _, recipient = detail.partition(" for ")
-        row = sequences.get_step(self.store.conn, key, StepName(step_name), recipient)
-        iv = sequences.get_interview(self.store.conn, key)
-        if row is None or iv is None or not row.draft_id:
+        seq, row = self.step_row(key, detail)
+        if seq is None or row is None or not row.draft_id:
             return None
-        contact = contact_for(iv.interview, recipient)
+        iv, recipient = seq.row, row.recipient
+        contact = seq.contact(recipient)
         late = row.step == StepName.THANK_YOU and recipient == "raj@globex.com"
         when = self.day(3, 8, 30) if late else drafted_at + timedelta(minutes=90)
         label = STEPS[row.step].label
@@ -257,16 +257,21 @@ class Demo:
             if r.reason.startswith(WAITING_PREFIX)
         }
 
+    def step_row(self, key: str, detail: str) -> tuple[Sequence | None, StepRow | None]:
+        """The interview and step row a "<step> for <recipient>" action names."""
+        step_name, _, recipient = detail.partition(" for ")
+        seq = offline_pass(self.settings, self.store, self.templates).sequence(key)
+        rows = seq.rows(StepName(step_name), recipient=recipient) if seq is not None else []
+        return seq, rows[0] if rows else None
+
     def say(self, kind: str, key: str, detail: str) -> str:
         """One thing the tick did, in words."""
         return say(self.store, kind, key, detail)
 
     def show_draft(self, key: str, detail: str) -> None:
         """Print a new draft: recipient, subject, first lines, voicemail script."""
-        step_name, _, recipient = detail.partition(" for ")
-        row = sequences.get_step(self.store.conn, key, StepName(step_name), recipient)
-        iv = sequences.get_interview(self.store.conn, key)
-        if row is None or iv is None or not row.draft_id:
+        seq, row = self.step_row(key, detail)
+        if seq is None or row is None or not row.draft_id:
             return
         raw = next((d["raw"] for d in self.sandbox.drafts() if d["id"] == row.draft_id), None)
         if raw is None:
@@ -278,17 +283,17 @@ class Demo:
         self.out(f"      subject: {msg['Subject']}{threaded}")
         for ln in lines:
             self.out(f"      | {ln}")
-        contact = contact_for(iv.interview, recipient)
-        day = row.due.astimezone(ZONE).date()
-        ctx = offline_context(self.settings, self.store, self.templates)
-        script = call_script(ctx, key, row.step, contact, day)
+        planned = planned_step(seq, row.step)
+        if planned is None:
+            return
+        script = voicemail(seq, planned, seq.contact(row.recipient), row.due.astimezone(ZONE).date())
         self.out(f"      voicemail: {' '.join(script.split())[:160]}...")
 
     def show_cue(self, key: str) -> None:
         """Print the question to ask at the end of an interview."""
         iv = sequences.get_interview(self.store.conn, key)
         if iv is not None:
-            question = cue(self.settings, self.templates, iv.interview)
+            question = cue(offline_pass(self.settings, self.store, self.templates), iv.interview)
             self.out(f"      ask: {' '.join(question.split())}")
 
     def close(self, keep: bool) -> None:
@@ -354,7 +359,7 @@ def run_demo(
                     out(f"{moment(now, ZONE)}  {labels.get(key, ''):<7} the {step} is {reason}")
             waiting = now_waiting
             if first:
-                for rejection, _start in calendar_side.list_rejections(demo.store.conn):
+                for rejection, _start in events.list_rejections(demo.store.conn):
                     out(f"{moment(now, ZONE)}  ignored {rejection.title!r}: {rejection.reason}")
                 first = False
             demo.sleep()

@@ -6,7 +6,6 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from agent.core.model import STEPS, StepName
-from agent.engine.draft_life import contact_for
 from agent.store import sequences
 from agent.store.db import Store
 
@@ -20,7 +19,9 @@ def say(store: Store, kind: str, key: str, detail: str) -> str:
     if kind in ("drafted", "sent") and iv is not None:
         if kind == "sent":
             step_name, _, who = detail.partition(" to ")
-        name = contact_for(iv.interview, who).name or who
+        name = next(
+            (c.name for c in (*iv.interview.contacts, iv.interview.primary) if c.email == who), ""
+        ) or who
         label = STEPS[StepName(step_name)].label
         if kind == "drafted":
             return f"the {label} to {name} is ready in your Gmail drafts"

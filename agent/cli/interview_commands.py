@@ -22,14 +22,14 @@ def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None
     from agent.cli.offline import find_interview, user_zone
     from agent.cli.runtime import current_time, opened_store
     from agent.cli.status import collect, render_detail, render_list, to_json
-    from agent.store import calendar_side, set_aside
+    from agent.store import events, set_aside
 
     settings = obj.settings()
     with opened_store(settings) as store:
         zone = user_zone(settings, store)
         key = find_interview(store, interview_id).interview.key if interview_id else None
         views = [v for v in collect(store, zone) if key is None or v.key == key]
-        rejections = [] if key else calendar_side.list_rejections(store.conn)
+        rejections = [] if key else events.list_rejections(store.conn)
         aside = [] if key else set_aside.listed(store.conn)
     if as_json:
         click.echo(json.dumps(to_json(views, rejections, aside), indent=2, ensure_ascii=False))
@@ -90,7 +90,7 @@ def preview(obj: Obj, interview_id: str, step: str | None) -> None:
 def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     """Set a note as the event description would (KEY: follow-up, fit, strengths, start,
     phone, contact, company, role); an empty VALUE clears it. The plan follows at once."""
-    from agent.cli.offline import find_interview, offline_context, replan
+    from agent.cli.offline import find_interview, offline_pass, replan
     from agent.cli.runtime import current_time, opened_store
     from agent.core.dates import check_follow_up
     from agent.core.errors import SettingsError
@@ -111,17 +111,17 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     now = current_time()
     with opened_store(settings) as store:
         row = find_interview(store, interview_id)
-        ctx = offline_context(settings, store, TemplateSet(settings.paths.templates_dir))
+        p = offline_pass(settings, store, TemplateSet(settings.paths.templates_dir))
         if name == "follow-up" and value.strip():
-            check_follow_up(value, row.interview.end, ctx.zone, ctx.business)
+            check_follow_up(value, row.interview.end, p.zone, p.business)
         with store.write():
             sequences.set_note(store.conn, row.interview.key, name, value)
             sequences.journal(store.conn, now, row.interview.key, "note", f"{name} = {value!r}")
-        replan(ctx, row.interview.key, now)
+        replan(p, row.interview.key)
         steps = sequences.get_steps(store.conn, row.interview.key)
     click.echo(f"{name} set for {row.interview.title!r}; plan:")
     for s in steps:
-        when = moment(s.due, ctx.zone)
+        when = moment(s.due, p.zone)
         who = printable(s.recipient) or "-"
         click.echo(f"  {s.step.value:<10} {who:<28} {when}  {s.state.value}")
 

@@ -16,7 +16,7 @@ log = logging.getLogger("agent")
 # Every command and where it is defined ("module:name"). A command's module is imported only
 # when that command runs (or to show its help), so `followup tick` loads no other command.
 COMMANDS = {
-    "agenda": "agent.cli.daily:agenda",
+    "agenda": "agent.cli.agenda:agenda",
     "auth": "agent.cli.setup_commands:auth",
     "config": "agent.cli.config_commands:config",
     "demo": "agent.cli.setup_commands:demo",

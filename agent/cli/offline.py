@@ -1,21 +1,23 @@
-"""Work from state.db alone: finding an interview by its short id, the zone, re-planning."""
+"""Work from state.db alone: finding an interview by its short id, a pass without Google, re-planning."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from agent.cli.runtime import current_time
 from agent.core.errors import NotFound
+from agent.core.events import CalendarEvent
+from agent.core.interviews import Interview
 from agent.core.model import InterviewStatus
 from agent.core.settings import Settings
-from agent.store import calendar_side, sequences
+from agent.core.templating import TemplateSet
+from agent.engine.calendar_sync import redetect, save_interview
+from agent.engine.sequence import sync_rows
+from agent.engine.work import Offline, Pass, Session, open_pass, zone_of
+from agent.store import events, sequences
 from agent.store.db import Store
-
-if TYPE_CHECKING:  # the engine, holidays and Jinja2 load only for commands that need them
-    from agent.core.templating import TemplateSet
-    from agent.engine.context import Context
+from agent.store.key_secret import load_key_secret
 
 
 def short_id(key: str) -> str:
@@ -39,51 +41,32 @@ def find_interview(store: Store, ident: str) -> sequences.InterviewRow:
 
 def user_zone(settings: Settings, store: Store) -> ZoneInfo:
     """The user's zone: the setting, else the calendar's as last seen, else UTC."""
-    return ZoneInfo(
-        settings.user.timezone or sequences.get_kv(store.conn, sequences.ZONE_KEY) or "UTC"
-    )
+    return zone_of(settings, store.conn)
 
 
-def offline_context(settings: Settings, store: Store, templates: TemplateSet) -> Context:
-    """A Context for work that makes no API call (the mailbox and calendar refuse any)."""
-    from agent.core.business import BusinessCalendar
-    from agent.engine.context import Context, Offline
-    from agent.engine.sender import sign
-    from agent.store.key_secret import load_key_secret
-
-    ctx = Context(
+def offline_pass(
+    settings: Settings, store: Store, templates: TemplateSet, session: Session | None = None
+) -> Pass:
+    """A pass over state.db that makes no API call (the mailbox and calendar refuse any),
+    unless a session with real ones is given."""
+    session = session or Session(
+        settings, store, Offline(), Offline(), templates,
         key_secret=load_key_secret(settings.paths.state_db, create=False),
-        settings=settings,
-        store=store,
-        mailbox=Offline(),
-        calendar=Offline(),
-        templates=templates,
-        user_email=settings.user.email.lower()
-        or sequences.get_kv(store.conn, sequences.USER_EMAIL_KEY)
-        or "",
-        zone=user_zone(settings, store),
-        business=BusinessCalendar.from_settings(settings.user, settings.schedule),
     )
-    sign(ctx, fetch=False)
-    return ctx
+    return open_pass(session, current_time(), online=False)
 
 
-def replan(ctx: Context, key: str, now: datetime) -> None:
+def replan(p: Pass, key: str) -> None:
     """Re-detect an interview from its stored event and current notes, and move its steps."""
-    from agent.core.interviews import Interview
-    from agent.engine.calendar_sync import redetect, save_interview
-    from agent.engine.step_rows import plan_for, sync_rows
-
-    row = sequences.get_interview(ctx.store.conn, key)
-    if row is None:
+    seq = p.sequence(key)
+    if seq is None:
         return
-    event = calendar_side.get_event(
-        ctx.store.conn, row.interview.calendar_id, row.interview.event_id
+    event: CalendarEvent | None = events.get_event(
+        p.conn, seq.interview.calendar_id, seq.interview.event_id
     )
     if event is not None:
-        result = redetect(ctx, event)
+        result = redetect(p, event)
         if isinstance(result, Interview):
-            save_interview(ctx, result, row, now)
-    row = sequences.get_interview(ctx.store.conn, key)
-    if row is not None and row.status == InterviewStatus.ACTIVE:
-        sync_rows(ctx, row, plan_for(ctx, row), now)
+            save_interview(p, result, seq)
+    if seq.status == InterviewStatus.ACTIVE:
+        sync_rows(seq)

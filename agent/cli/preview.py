@@ -6,18 +6,17 @@ import email
 import email.policy
 from datetime import datetime
 
-from agent.cli.offline import find_interview, offline_context
+from agent.cli.offline import find_interview, offline_pass
 from agent.core.compose import compose_draft
 from agent.core.errors import NotFound
-from agent.core.formats import day_name, moment
+from agent.core.formats import moment
 from agent.core.headers import UnsafeHeader
 from agent.core.model import EMAIL_STEPS, UNSETTLED, StepName
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
 from agent.core.text import printable
-from agent.engine.draft_life import thread_for
-from agent.engine.keys import draft_key
-from agent.engine.step_rows import plan_for, sent_days
+from agent.engine.sequence import planned_step
+from agent.engine.wording import draft_key, step_text, thread_for
 from agent.store import sequences
 from agent.store.db import Store
 
@@ -48,46 +47,22 @@ def render_preview(
     now: datetime,
 ) -> str:
     """The drafts one step would make (or made), as text, with the voicemail scripts."""
-    ctx = offline_context(settings, store, templates)
-    row = find_interview(store, ident)
-    rows = sequences.get_steps(store.conn, row.interview.key)
-    step = _pick_step(step_name, rows)
-    planned = next(p for p in plan_for(ctx, row).steps if p.name == step)
+    p = offline_pass(settings, store, templates)
+    seq = p.sequence(find_interview(store, ident).interview.key)
+    assert seq is not None
+    step = _pick_step(step_name, seq.steps)
+    planned = planned_step(seq, step)
+    assert planned is not None
     out: list[str] = []
     for contact in planned.recipients:
-        fake_row = sequences.StepRow(
-            row.interview.key,
-            step,
-            contact.email,
-            planned.due,
-            sequences.StepState.PLANNED,
-            None,
-            None,
-            None,
-            None,
-            "",
-            now,
-        )
-        when = moment(planned.due, ctx.zone)
+        when = moment(planned.due, p.zone)
         out.append(f"=== {step.value} to {printable(contact.email)} (due {when}) ===")
         try:
             rendered = compose_draft(
-                step=step,
-                interview=row.interview,
-                to=contact,
-                sender=ctx.user_email or "you@example.com",
-                candidate_name=ctx.settings.user.name,
-                content=settings.content,
-                user=ctx.settings.user,
-                templates=templates,
-                key=draft_key(ctx, fake_row),
-                thread=thread_for(ctx, row.interview.key, contact.email, step),
-                branch=planned.branch,
-                follow_up_date=day_name(planned.due)
-                if planned.branch == "named"
-                else None,
-                today=now.astimezone(ctx.zone).date(),
-                sent=sent_days(ctx, row.interview.key, contact.email),
+                step_text(seq, planned, contact, now.astimezone(p.zone).date()),
+                templates,
+                key=draft_key(p, seq.key, step, contact.email),
+                thread=thread_for(seq, contact.email, step),
             )
         except UnsafeHeader as exc:
             out += [f"no draft: unsafe header: {printable(str(exc))}", ""]

@@ -18,7 +18,7 @@ from agent.store.db import Store, open_store
 
 if TYPE_CHECKING:
     from agent.core.templating import TemplateSet
-    from agent.engine.tick import Session
+    from agent.engine.work import Session
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def session_for(
 
     The key secret file is made beside state.db on first use (never by a dry run).
     """
-    from agent.engine.tick import Session
+    from agent.engine.work import Session
     from agent.google.calendar import GoogleCalendar
     from agent.google.gmail import Gmail
     from agent.store.key_secret import load_key_secret

@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from agent.cli.offline import find_interview, offline_context
-from agent.cli.runtime import build_services_for, current_time, opened_store
+from agent.cli.offline import find_interview, offline_pass
+from agent.cli.runtime import opened_store, session_for
 from agent.core.errors import NotFound
 from agent.core.model import WATCHED, InterviewStatus
 from agent.core.settings import Settings
 from agent.core.templating import TemplateSet
-from agent.engine.stopping import stop_sequence
-from agent.google.calendar import GoogleCalendar
-from agent.google.gmail import Gmail
-from agent.store import sequences
+from agent.engine import sequence
 
 
 def stop_interview(settings: Settings, ident: str, *, keep_drafts: bool) -> str:
     """Stop a sequence by the user's word; its unsent drafts go unless kept."""
-    now = current_time()
     with opened_store(settings) as store:
         row = find_interview(store, ident)
         if row.status not in WATCHED:
             return f"{row.interview.title!r} is already {row.status.value}; nothing to stop"
-        services = build_services_for(settings)
-        ctx = replace(
-            offline_context(settings, store, TemplateSet(settings.paths.templates_dir)),
-            mailbox=Gmail(services),
-            calendar=GoogleCalendar(services),
-        )
-        removed = stop_sequence(
-            ctx,
-            row.interview.key,
-            InterviewStatus.STOPPED,
-            "stopped by you",
-            now,
-            remove_drafts=not keep_drafts,
+        templates = TemplateSet(settings.paths.templates_dir)
+        p = offline_pass(settings, store, templates, session_for(settings, store, templates))
+        seq = p.sequence(row.interview.key)
+        assert seq is not None
+        removed = sequence.stop(
+            seq, InterviewStatus.STOPPED, "stopped by you", remove_drafts=not keep_drafts
         )
     drafts = f"; {removed} unsent draft(s) removed" if removed else ""
     return f"stopped {row.interview.title!r}{drafts}"
@@ -43,7 +30,6 @@ def stop_interview(settings: Settings, ident: str, *, keep_drafts: bool) -> str:
 
 def resume_interview(settings: Settings, ident: str) -> str:
     """Resume a paused or user-stopped sequence; missed steps are skipped, not sent in a burst."""
-    now = current_time()
     with opened_store(settings) as store:
         row = find_interview(store, ident)
         if row.status not in (InterviewStatus.PAUSED, InterviewStatus.STOPPED):
@@ -51,8 +37,8 @@ def resume_interview(settings: Settings, ident: str) -> str:
                 f"{row.interview.title!r} is {row.status.value}; only paused or stopped "
                 "sequences can be resumed"
             )
-        with store.write():
-            sequences.set_status(store.conn, row.interview.key, InterviewStatus.ACTIVE, "", now)
-            sequences.reopen_stopped(store.conn, row.interview.key, now)
-            sequences.journal(store.conn, now, row.interview.key, "resumed", "resumed by you")
+        p = offline_pass(settings, store, TemplateSet(settings.paths.templates_dir))
+        seq = p.sequence(row.interview.key)
+        assert seq is not None
+        sequence.resume(seq)
     return f"resumed {row.interview.title!r}; the next `followup tick` picks it up"

@@ -6,7 +6,12 @@ import sys
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly, pause_gc_for_start_up, start_up_done, take_lock
+from agent.cli.common import Obj, fail_cleanly, take_lock
+from agent.cli.offline import short_id
+from agent.cli.runtime import current_time, opened_store, scratch_copy, session_for
+from agent.core.templating import TemplateSet
+from agent.core.text import printable
+from agent.engine.tick import tick as run_tick
 
 EXIT_LOCKED = 0
 
@@ -17,12 +22,6 @@ EXIT_LOCKED = 0
 @fail_cleanly
 def tick(obj: Obj, dry_run: bool) -> None:
     """Run one pass: sync calendar and inbox, draft what is due (for cron)."""
-    paused = pause_gc_for_start_up()  # the process ends after the command, whatever happens
-    from agent.cli.runtime import current_time, opened_store, scratch_copy, session_for
-    from agent.core.templating import TemplateSet
-    from agent.core.text import printable
-    from agent.engine.tick import tick as run_tick
-
     settings = obj.settings()
     now = current_time()
     lock = take_lock(settings)
@@ -33,21 +32,12 @@ def tick(obj: Obj, dry_run: bool) -> None:
         opener = scratch_copy if dry_run else opened_store
         with opener(settings) as store:
             session = session_for(settings, store, templates, dry_run=dry_run)
-            start_up_done(paused)  # the pass itself runs with the GC on
             run = run_tick(session, now, dry_run=dry_run)
     finally:
         lock.release()
     for action in run.actions:
-        detail = printable(action.detail)
-        click.echo(f"{action.kind}: {detail} [{_short(action.interview_key)}]")
+        click.echo(f"{action.kind}: {printable(action.detail)} [{short_id(action.interview_key)}]")
     if dry_run:
         click.echo("dry run: nothing was written to Gmail, Calendar or state.db")
     elif not run.actions:
         click.echo("nothing to do")
-
-
-def _short(key: str) -> str:
-    """The short id of an interview key."""
-    from agent.cli.offline import short_id
-
-    return short_id(key)

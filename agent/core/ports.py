@@ -1,7 +1,8 @@
-"""What the engine needs of a mailbox and a calendar, and the values they hand it.
+"""What the engine needs of a mailbox and a calendar, in its own words, and the values they hand it.
 
 The engine knows only these protocols; `agent/google` implements them for Gmail and Google
-Calendar (another provider would implement the same few methods).
+Calendar, with Gmail's search syntax, quota units and the pass's budget kept there. Another
+provider would implement the same methods; `tests/engine/memory.py` is a small one in memory.
 """
 
 from __future__ import annotations
@@ -9,58 +10,72 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from agent.core.events import CalendarEvent
-    from agent.core.messages import MessageMeta
-
-
-@dataclass(frozen=True)
-class Profile:
-    """The mailbox's address and current history id."""
-
-    email: str
-    history_id: str
+from agent.core.events import CalendarEvent
+from agent.core.messages import MessageMeta
 
 
 @dataclass(frozen=True)
-class AddedMessage:
-    """A message that reached the mailbox, as a history record names it."""
+class Account:
+    """Whose mailbox it is, where its history stands, and who new mail is from."""
+
+    address: str  # the primary address, lowercased
+    cursor: str  # the mailbox's current history position
+    own_addresses: tuple[str, ...] = ()  # every address the account sends from, lowercased
+    from_address: str = ""  # the default send-as address: what the composer puts in From
+    name: str = ""  # that address's display name
+    signature: str = ""  # its signature, as plain text
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message as a history record or a search names it."""
 
     message_id: str
     thread_id: str
-    label_ids: tuple[str, ...]
+    label_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class HistoryChanges:
-    """Messages added and deleted since a history id, and the id to store after applying."""
+class MailChanges:
+    """One page of what changed in the mailbox since a cursor.
 
-    added: tuple[AddedMessage, ...]
+    `cursor` is where to resume once this page is applied; None when the page does not say
+    (a page without records): the stored cursor then stays where it was.
+    """
+
+    added: tuple[MessageRef, ...]
     deleted: tuple[str, ...]
-    history_id: str
+    cursor: str | None
+
+
+class CursorExpired(Exception):
+    """The stored cursor is too old: the mailbox needs a search per interview instead."""
 
 
 @dataclass(frozen=True)
-class DraftRef:
-    """A draft's stable id and the id of the message currently inside it."""
+class MailQuery:
+    """Mail the engine looks for: the union of what each field names, since a moment."""
+
+    since: datetime
+    from_addresses: tuple[str, ...] = ()  # from these people
+    from_domains: tuple[str, ...] = ()  # from anyone at these domains (and their subdomains)
+    companies: tuple[str, ...] = ()  # from an applicant-tracking system, naming one of these
+    delivery_reports: bool = False  # delivery reports from any mail system
+    sent_to: tuple[str, ...] = ()  # the candidate's own sent mail to these people
+    limit: int = 500  # at most this many, newest first
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft: its stable id, the message inside it now, and what the engine recognises it by."""
 
     draft_id: str
     message_id: str
     thread_id: str
-
-
-@dataclass(frozen=True)
-class SendAs:
-    """The account's own name and signature for new mail (Gmail's default send-as address)."""
-
-    display_name: str = ""
-    signature: str = ""  # plain text (the adapter converts Gmail's HTML with core/signature.py)
-
-
-class HistoryExpired(Exception):
-    """The stored history id is too old: the mailbox needs a full sync."""
+    key: str = ""  # the X-Followup-Key header it carries ('' for none or not read)
+    to: tuple[str, ...] = ()  # its recipients, lowercased ('' when not read)
 
 
 @dataclass(frozen=True)
@@ -100,67 +115,55 @@ class ReminderEvent:
 
 
 class Mailbox(Protocol):
-    """The mailbox calls a tick makes; drafts only, never a send."""
+    """The mailbox a pass works with: reading, and drafts only, never a send."""
 
-    def profile(self) -> Profile:
-        """The mailbox address and its current history id."""
+    def account(self) -> Account:
+        """The account's addresses, its current cursor and its default sender."""
         ...
 
-    def history_pages(self, start_history_id: str) -> Iterator[HistoryChanges]:
-        """The same changes page by page, each with a history id safe to resume from."""
+    def changes(self, cursor: str) -> Iterator[MailChanges]:
+        """What changed since the cursor, page by page; CursorExpired when it is too old."""
         ...
 
-    def units_left(self) -> int | None:
-        """Quota units this tick may still spend (None: no budget)."""
+    def find(self, query: MailQuery) -> list[MessageRef]:
+        """Mail matching a query, newest first (search may lag a little behind the inbox)."""
         ...
 
-    def start_tick(self) -> None:
-        """A new tick begins: its unit budget starts full."""
-        ...
-
-    def search(self, query: str, *, limit: int = 100) -> list[tuple[str, str]]:
-        """(message id, thread id) of messages matching a search, newest first."""
-        ...
-
-    def metadata(self, message_id: str) -> MessageMeta | None:
+    def message(self, message_id: str) -> MessageMeta | None:
         """A message's headers, labels, snippet and date; None if it is gone."""
         ...
 
-    def thread_messages(self, thread_id: str) -> list[MessageMeta]:
+    def thread(self, thread_id: str) -> list[MessageMeta]:
         """Every message of a thread, oldest first; [] if the thread is gone."""
         ...
 
-    def delivery_report(self, message_id: str) -> bytes | None:
-        """The whole message (raw RFC 822) of a likely bounce; None if it is gone."""
+    def full_message(self, message_id: str) -> bytes | None:
+        """The whole message as raw RFC 822 (for a delivery report); None if it is gone."""
         ...
 
-    def create_draft(self, raw: bytes, thread_id: str | None) -> DraftRef:
+    def drafts_to(self, recipients: tuple[str, ...]) -> list[Draft]:
+        """Drafts that may be to these people (also any made moments ago); keys not read."""
+        ...
+
+    def draft(self, draft_id: str) -> Draft | None:
+        """One draft with its key and recipients, or None when it is gone (sent or deleted)."""
+        ...
+
+    def create_draft(self, raw: bytes, thread_id: str | None) -> Draft:
         """Create one draft, one attempt; a FollowupError says why it failed."""
-        ...
-
-    def get_draft(self, draft_id: str) -> DraftRef | None:
-        """The draft now, or None when it is gone (sent or deleted)."""
-        ...
-
-    def draft_key(self, draft_id: str) -> str | None:
-        """The key header value a draft carries, or None if it carries none or is gone."""
-        ...
-
-    def list_drafts(self) -> list[DraftRef]:
-        """Every draft in the mailbox."""
         ...
 
     def delete_draft(self, draft_id: str) -> bool:
         """Delete a draft; False when it was already gone."""
         ...
 
-    def sender_identity(self) -> SendAs:
-        """The display name and plain-text signature the account sends new mail with."""
+    def can_read_more(self) -> bool:
+        """True while reading more mail leaves enough of this pass's allowance for drafts."""
         ...
 
 
 class CalendarSource(Protocol):
-    """The calendar calls a tick makes: reading events, and the optional reminder events."""
+    """The calendar calls a pass makes: reading events, and the optional reminder events."""
 
     def sync(
         self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str

@@ -58,6 +58,11 @@ APPLICANT_TRACKING: dict[str, str] = {
 _ADDR = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _ANGLE = re.compile(r"<\s*(" + _ADDR.pattern + r")\s*>?")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
+def addresses_in(text: str) -> list[str]:
+    """Every address written in a text (placeholder until the parsers helper's linear one)."""
+    return _ADDR.findall(text[:10_000])
+
+
 def parse_address(header_value: str) -> tuple[str, str]:
     """The first (display name, lowercased address) in a header value; ('', '') if none.
 

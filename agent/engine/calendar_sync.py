@@ -1,194 +1,145 @@
-"""Applying calendar changes: new, moved, retitled and cancelled interviews."""
+"""Applying calendar changes: new, moved, retitled and cancelled interviews, and next rounds."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import TYPE_CHECKING
 
+from agent.core.detect import detect
+from agent.core.events import CalendarEvent, Rejection
 from agent.core.formats import moment, short_day
+from agent.core.interviews import Interview
 from agent.core.model import InterviewStatus
+from agent.core.notes import notes_from_pairs
 from agent.core.ports import CalendarSync
-from agent.engine.context import Context
-from agent.store import calendar_side, sequences
-
-if TYPE_CHECKING:
-    from agent.core.events import CalendarEvent, Rejection
-    from agent.core.interviews import Interview
+from agent.core.titles import sequence_company_key
+from agent.engine import sequence
+from agent.engine.work import Pass, Sequence, guarded, put_aside
+from agent.store import events, kv, sequences, set_aside
 
 log = logging.getLogger(__name__)
 
 NOT_AN_INTERVIEW = "not an interview"
 
 
-def token_key(calendar_id: str) -> str:
-    """The kv key of a calendar's sync token."""
-    return f"calendar_sync_token:{calendar_id}"
+def sync_calendars(p: Pass) -> None:
+    """Read each watched calendar's changes, learn the zone, then apply them and store each
+    calendar's new sync token (an event that cannot be processed is set aside: the token moves)."""
+    settings = p.settings
+    syncs = [
+        p.session.calendar.sync(
+            calendar_id, kv.calendar_token(p.conn, calendar_id), now=p.now,
+            fallback_zone=p.zone.key,
+        )
+        for calendar_id in settings.calendar.watched
+    ]
+    zone_name = settings.user.timezone or (syncs[0].time_zone if syncs else "") or p.zone.key
+    if zone_name != kv.zone(p.conn):
+        with p.write():
+            kv.set_zone(p.conn, zone_name)
+    if zone_name != p.zone.key:
+        p.zone = type(p.zone)(zone_name)
+    for sync in syncs:
+        _apply_sync(p, sync)
+    supersede_passed_rounds(p)
 
 
-def apply_calendar(ctx: Context, sync: CalendarSync, now: datetime) -> None:
-    """Apply one calendar's changes, then store its new sync token.
-
-    An event that cannot be processed is set aside (see `isolation`): the token moves on.
-    """
+def _apply_sync(p: Pass, sync: CalendarSync) -> None:
+    """One calendar's changes, then its token."""
     if sync.full:
-        _forget_missing(ctx, sync, now)
-    if sync.events or sync.unreadable:  # an idle tick has none
-        _apply_items(ctx, sync, now)
-    key = token_key(sync.calendar_id)
-    if sequences.get_kv(ctx.store.conn, key) != sync.next_sync_token:
-        with ctx.store.write():
-            sequences.set_kv(ctx.store.conn, key, sync.next_sync_token)
-
-
-def _apply_items(ctx: Context, sync: CalendarSync, now: datetime) -> None:
-    """Apply each changed event; one that fails, or cannot be read, is set aside."""
-    from agent.engine.isolation import guarded, put_aside
-
+        _forget_missing(p, sync)
     for event in sync.events:
         item = f"{event.calendar_id}/{event.event_id}"
-        guarded(ctx, "event", item, event.summary, now, lambda e=event: apply_event(ctx, e, now))
+        guarded(p, "event", item, event.summary, lambda e=event: apply_event(p, e))
     for bad in sync.unreadable:
-        put_aside(ctx, "event", bad.item_id, bad.title, bad.reason, now)
+        put_aside(p, "event", bad.item_id, bad.title, bad.reason)
+    with p.write():
+        kv.set_calendar_token(p.conn, sync.calendar_id, sync.next_sync_token)
 
 
-def _forget_missing(ctx: Context, sync: CalendarSync, now: datetime) -> None:
+def _forget_missing(p: Pass, sync: CalendarSync) -> None:
     """After a full sync, interviews whose events vanished are treated as cancelled."""
-    from agent.engine.stopping import stop_sequence
-
     present = {e.event_id for e in sync.events if e.status != "cancelled"}
-    for row in sequences.list_interviews(ctx.store.conn, [InterviewStatus.ACTIVE]):
-        interview = row.interview
+    for seq in p.watched((InterviewStatus.ACTIVE,)):
+        interview = seq.interview
         vanished = interview.calendar_id == sync.calendar_id and interview.event_id not in present
-        if vanished and _not_over(interview, now):
-            stop_sequence(
-                ctx,
-                interview.key,
-                InterviewStatus.CANCELLED,
-                "the event is no longer on the calendar",
-                now,
-                remove_drafts=True,
-            )
+        if vanished and interview.end > p.now:
+            sequence.stop(seq, InterviewStatus.CANCELLED, "the event is no longer on the calendar",
+                          remove_drafts=True)
 
 
-def _not_over(interview: Interview, now: datetime) -> bool:
-    """True until the interview has ended: cancelled by then, it did not happen."""
-    return interview.end > now
-
-
-def redetect(ctx: Context, event: CalendarEvent) -> Interview | Rejection:
-    """Run detection on an event with the command-line notes of its interview."""
-    from agent.core.detect import detect
-    from agent.core.notes import notes_from_pairs
-
-    key = f"{event.calendar_id}/{event.event_id}"
-    pairs = sequences.get_notes(ctx.store.conn, key)
-    overrides = notes_from_pairs(pairs) if pairs else None
+def redetect(p: Pass, event: CalendarEvent) -> Interview | Rejection:
+    """Detection on an event, with the command-line notes of its interview."""
+    pairs = sequences.get_notes(p.conn, f"{event.calendar_id}/{event.event_id}")
     return detect(
-        event,
-        user_email=ctx.user_email,
-        settings=ctx.settings.calendar,
-        zone=ctx.zone,
-        overrides=overrides,
+        event, user_email=p.user, settings=p.settings.calendar, zone=p.zone,
+        overrides=notes_from_pairs(pairs) if pairs else None,
     )
 
 
-def apply_event(ctx: Context, event: CalendarEvent, now: datetime) -> None:
-    """One changed event: store it, then create, update or end its interview."""
-    from agent.engine.stopping import stop_sequence
-    from agent.store import set_aside
-
-    conn = ctx.store.conn
+def apply_event(p: Pass, event: CalendarEvent) -> None:
+    """One changed event: create, update or end its interview (only interviews are kept)."""
     key = f"{event.calendar_id}/{event.event_id}"
-    with ctx.store.write():
-        calendar_side.put_event(conn, event)
-        set_aside.clear(conn, "event", key)
-    existing = sequences.get_interview(conn, key)
+    seq = p.sequence(key)
+    with p.write():
+        set_aside.clear(p.conn, "event", key)
     if event.status == "cancelled":
-        with ctx.store.write():
-            calendar_side.clear_rejection(conn, event.calendar_id, event.event_id)
-        active = existing is not None and existing.status == InterviewStatus.ACTIVE
-        if active and existing is not None and _not_over(existing.interview, now):
-            stop_sequence(
-                ctx,
-                key,
-                InterviewStatus.CANCELLED,
-                "the interview was cancelled",
-                now,
-                remove_drafts=True,
-            )
+        with p.write():
+            events.clear_rejection(p.conn, event.calendar_id, event.event_id)
+            events.forget_event(p.conn, event.calendar_id, event.event_id)
+        if seq is not None and seq.status == InterviewStatus.ACTIVE and seq.interview.end > p.now:
+            sequence.stop(seq, InterviewStatus.CANCELLED, "the interview was cancelled",
+                          remove_drafts=True)
         return
-    from agent.core.events import Rejection  # records load when an event changed
-
-    result = redetect(ctx, event)
+    result = redetect(p, event)
     if isinstance(result, Rejection):
-        _rejected(ctx, event, result, existing, now)
+        _rejected(p, event, result, seq)
         return
-    save_interview(ctx, result, existing, now)
+    with p.write():
+        events.put_event(p.conn, event)
+    save_interview(p, result, seq)
 
 
-def _rejected(
-    ctx: Context,
-    event: CalendarEvent,
-    rejection: Rejection,
-    existing: sequences.InterviewRow | None,
-    now: datetime,
-) -> None:
+def _rejected(p: Pass, event: CalendarEvent, rejection: Rejection, seq: Sequence | None) -> None:
     """Remember why an interview-looking event is ignored; end a sequence it used to be."""
-    from agent.engine.stopping import stop_sequence
-
-    conn = ctx.store.conn
-    with ctx.store.write():
+    with p.write():
+        events.forget_event(p.conn, event.calendar_id, event.event_id)
         quiet = rejection.reason.startswith(NOT_AN_INTERVIEW) or event.is_agent_reminder
-        if quiet and existing is None:
-            calendar_side.clear_rejection(conn, event.calendar_id, event.event_id)
+        if quiet and seq is None:
+            events.clear_rejection(p.conn, event.calendar_id, event.event_id)
         else:
-            calendar_side.put_rejection(conn, rejection, event.start)
-    if existing is not None and existing.status == InterviewStatus.ACTIVE:
-        stop_sequence(
-            ctx,
-            existing.interview.key,
-            InterviewStatus.GONE,
-            f"no longer followed: {rejection.reason}",
-            now,
-            remove_drafts=True,
-        )
+            events.put_rejection(p.conn, rejection, event.start)
+    if seq is not None and seq.status == InterviewStatus.ACTIVE:
+        sequence.stop(seq, InterviewStatus.GONE, f"no longer followed: {rejection.reason}",
+                      remove_drafts=True)
 
 
-def save_interview(
-    ctx: Context, interview: Interview, existing: sequences.InterviewRow | None, now: datetime
-) -> None:
+def save_interview(p: Pass, interview: Interview, seq: Sequence | None) -> None:
     """Store a detected interview; a new one supersedes older sequences with the same company."""
-    conn = ctx.store.conn
-    from agent.core.titles import sequence_company_key
-
     company = sequence_company_key(interview.company)
-    with ctx.store.write():
-        calendar_side.clear_rejection(conn, interview.calendar_id, interview.event_id)
-        sequences.put_interview(conn, interview, company, now)
-        if existing is None:
-            when = moment(interview.start, ctx.zone)
-            detail = f"{interview.title!r} with {interview.company} on {when}"
-            sequences.journal(conn, now, interview.key, "found", detail)
-        elif existing.interview.start != interview.start:
-            when = moment(interview.start, ctx.zone)
-            sequences.journal(
-                conn, now, interview.key, "moved", f"moved to {when}; pending steps follow"
-            )
-        if existing is not None and existing.status == InterviewStatus.GONE:
-            sequences.set_status(conn, interview.key, InterviewStatus.ACTIVE, "", now)
-            sequences.reopen_stopped(conn, interview.key, now)
-            sequences.journal(
-                conn, now, interview.key, "found", "an interview again; sequence resumes"
-            )
-    if existing is None:
-        ctx.run.note("found", interview.key, f"{interview.company}: {interview.title}")
-        _supersede(ctx, interview, company, now)
-    elif existing.interview.start != interview.start:
-        ctx.run.note("moved", interview.key, interview.title)
+    when = moment(interview.start, p.zone)
+    with p.write():
+        events.clear_rejection(p.conn, interview.calendar_id, interview.event_id)
+        if seq is None:
+            sequences.put_interview(p.conn, interview, company, p.now)
+            new = p.sequence(interview.key)
+            assert new is not None
+            new.tell("found", f"{interview.title!r} with {interview.company} on {when}",
+                     note=f"{interview.company}: {interview.title}")
+        else:
+            moved = seq.interview.start != interview.start
+            seq.set_interview(interview, company)
+            if moved:
+                seq.tell("moved", f"moved to {when}; pending steps follow", note=interview.title)
+            if seq.status == InterviewStatus.GONE:
+                seq.set_status(InterviewStatus.ACTIVE, "",
+                               tell=("found", "an interview again; sequence resumes"))
+                sequences.reopen_stopped(p.conn, interview.key, p.now)
+                seq.steps = sequences.get_steps(p.conn, interview.key)
+    if seq is None:
+        _supersede(p, interview, company)
 
 
-def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) -> None:
+def _supersede(p: Pass, interview: Interview, company: str) -> None:
     """A newly found next round ends the older sequences with the same company that have begun.
 
     One still ahead (another instance of a recurring series, or a round booked together with
@@ -196,42 +147,29 @@ def _supersede(ctx: Context, interview: Interview, company: str, now: datetime) 
     """
     if not company:
         return
-    for other in sequences.active_with_company(ctx.store.conn, company):
-        earlier = other.interview.start < interview.start and other.interview.start <= now
-        if other.interview.key != interview.key and earlier:
-            _superseded_by(ctx, other, interview, now)
-
-
-def supersede_passed_rounds(ctx: Context, now: datetime) -> None:
-    """Level-triggered: once a later round with the same company has begun, earlier ones end."""
-    for company in sequences.shared_companies(ctx.store.conn):  # two or more active sequences
-        starts = sequences.active_starts(ctx.store.conn, company)
-        if sum(1 for _, start in starts if start <= now) < 2:
-            continue  # nothing to supersede: no interview decoded
-        rows = sequences.active_with_company(ctx.store.conn, company)
-        interviews = sorted((r.interview for r in rows), key=lambda iv: (iv.start, iv.key))
-        begun = [iv for iv in interviews if iv.start <= now]
-        if len(begun) < 2:
+    for key in sequences.active_with_company(p.conn, company):
+        other = p.sequence(key)
+        if other is None or key == interview.key:
             continue
-        latest = max(begun, key=lambda iv: iv.start)
-        for earlier in begun:
-            current = sequences.get_interview(ctx.store.conn, earlier.key)
-            if earlier.start < latest.start and current is not None:
-                _superseded_by(ctx, current, latest, now)
+        if other.interview.start < interview.start and other.interview.start <= p.now:
+            _superseded_by(other, interview)
 
 
-def _superseded_by(
-    ctx: Context, old: sequences.InterviewRow, new: Interview, now: datetime
-) -> None:
+def supersede_passed_rounds(p: Pass) -> None:
+    """Level-triggered: once a later round with the same company has begun, earlier ones end."""
+    for starts in sequences.active_starts(p.conn).values():
+        begun = sorted((start, key) for key, start in starts if start <= p.now)
+        if len(begun) < 2:
+            continue  # nothing to supersede: no interview decoded
+        latest = p.sequence(begun[-1][1])
+        for start, key in begun[:-1]:
+            earlier = p.sequence(key)
+            if latest is not None and earlier is not None and start < begun[-1][0]:
+                _superseded_by(earlier, latest.interview)
+
+
+def _superseded_by(old: Sequence, new: Interview) -> None:
     """End one sequence because a next round with the company took over (drafts stay)."""
-    from agent.engine.stopping import stop_sequence
-
-    when = short_day(new.start.astimezone(ctx.zone))
-    stop_sequence(
-        ctx,
-        old.interview.key,
-        InterviewStatus.SUPERSEDED,
-        f"next round with {new.company} on {when}",
-        now,
-        remove_drafts=False,
-    )
+    when = short_day(new.start.astimezone(old.p.zone))
+    sequence.stop(old, InterviewStatus.SUPERSEDED, f"next round with {new.company} on {when}",
+                  remove_drafts=False)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from agent.core.errors import FollowupError
-from agent.core.interviews import Interview
 from agent.core.model import REMINDED_STEPS, STEPS, StepName, StepState
 from agent.core.ports import ReminderEvent
 from agent.core.text import one_line
-from agent.engine.context import Context
-from agent.store import reminder_rows, sequences
-from agent.store.reminder_rows import ReminderRow
+from agent.engine.sequence import planned_step
+from agent.engine.wording import cue, voicemail
+from agent.engine.work import Pass, Sequence
+from agent.store import reminders, sequences
+from agent.store.reminders import ReminderRow
 
 log = logging.getLogger(__name__)
 
@@ -60,129 +61,119 @@ def wanted_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Wan
     return wanted
 
 
-def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> ReminderEvent:
+def reminder_event(seq: Sequence, want: Wanted) -> ReminderEvent:
     """The reminder event of one step: who to call or ask, with the script to read."""
-    from agent.core.spoken import cue
-    from agent.engine.draft_life import contact_for
-    from agent.engine.scripts import call_script
-
-    recipients = [
-        r.recipient
-        for r in sequences.get_steps(ctx.store.conn, interview.key)
-        if r.step == want.step and r.recipient
-    ]
-    people = [contact_for(interview, r) for r in recipients] or [interview.primary]
+    p, interview = seq.p, seq.interview
+    people = [seq.contact(r.recipient) for r in seq.rows(want.step) if r.recipient]
+    people = people or [interview.primary]
     who = ", ".join(c.name or c.email for c in people)
     company = interview.company or interview.title
     summary = one_line(TITLES[want.step].format(who=who, company=company), 200)
-    if want.step == StepName.ASK:
-        description = cue(ctx.settings, ctx.templates, interview)
+    planned = planned_step(seq, want.step)
+    if want.step == StepName.ASK or planned is None:
+        description = cue(p, interview)
     else:
         scripts = []
         for contact in people:
-            day = want.due.astimezone(ctx.zone).date()
-            script = call_script(ctx, interview.key, want.step, contact, day)
+            script = voicemail(seq, planned, contact, want.due.astimezone(p.zone).date())
             phone = interview.notes.phone or "no number noted (add `Phone:` to the event)"
             scripts.append(f"Call {contact.name or contact.email}: {phone}\n\n{script.strip()}")
         description = "\n\n---\n\n".join(scripts)
-    start = want.due.astimezone(ctx.zone)
+    start = want.due.astimezone(p.zone)
     return ReminderEvent(
-        calendar_id=ctx.settings.reminders.calendar,
+        calendar_id=p.settings.reminders.calendar,
         event_id=reminder_event_id(want.interview_key, want.step),
         summary=summary,
         description=description,
         start=start,
         end=start + LENGTH,
-        zone=ctx.zone.key,
-        popup_minutes=ctx.settings.reminders.popup_minutes,
+        zone=p.zone.key,
+        popup_minutes=p.settings.reminders.popup_minutes,
         step=want.step.value,
     )
 
 
-def sync_reminders(ctx: Context, now: datetime) -> None:
+def sync_reminders(p: Pass) -> None:
     """Create, move and remove reminder events so the calendar matches the steps (API calls only
-    for differences, so an idle tick costs nothing here).
+    for differences, so an idle pass costs nothing here).
 
     A reminder the user deleted is their choice: never made again. Reminders are a help, not
-    the product: one that fails is logged and tried again next run, and never ends a tick.
+    the product: one that fails is logged and tried again next pass, and never ends a pass.
     """
-    conn = ctx.store.conn
-    wanted = wanted_reminders(conn)
-    have = reminder_rows.created_reminders(conn)
-    dismissed = reminder_rows.dismissed_reminders(conn)
+    wanted = wanted_reminders(p.conn)
+    have = reminders.created_reminders(p.conn)
+    dismissed = reminders.dismissed_reminders(p.conn)
     for key, want in wanted.items():
         existing = have.get(key)
         if key in dismissed:
             continue
         if existing is None:
-            _attempt(ctx, want.interview_key, lambda w=want: _create(ctx, w))
+            _attempt(p, want.interview_key, lambda w=want: _create(p, w))
         elif existing.due != want.due:
-            _attempt(ctx, want.interview_key, lambda w=want, e=existing: _move(ctx, w, e))
+            _attempt(p, want.interview_key, lambda w=want, e=existing: _move(p, w, e))
     for key, existing in have.items():
-        if key not in wanted and existing.due > now:
-            _attempt(ctx, existing.interview_key, lambda e=existing: _remove(ctx, e))
+        if key not in wanted and existing.due > p.now:
+            _attempt(p, existing.interview_key, lambda e=existing: _remove(p, e))
 
 
-def _attempt(ctx: Context, key: str, change: Callable[[], None]) -> None:
+def _attempt(p: Pass, key: str, change: Callable[[], None]) -> None:
     """One reminder change; a failure (Google's, the token's) is reported, not raised."""
     try:
         change()
     except FollowupError as exc:
         log.warning("calendar reminder not updated, tried again next run: %s", exc)
-        ctx.run.note("reminder-failed", key, f"{exc}; tried again next run")
+        p.note("reminder-failed", key, f"{exc}; tried again next run")
 
 
-def _create(ctx: Context, want: Wanted) -> None:
-    """Put a reminder on the calendar (an earlier run may have made it; the user may have
+def _create(p: Pass, want: Wanted) -> None:
+    """Put a reminder on the calendar (an earlier pass may have made it; the user may have
     deleted it)."""
-    row = sequences.get_interview(ctx.store.conn, want.interview_key)
-    if row is None:
+    seq = p.sequence(want.interview_key)
+    if seq is None:
         return
-    if ctx.dry_run:
-        ctx.run.note("would-remind", want.interview_key, f"{want.step.value} reminder")
+    if p.dry_run:
+        p.note("would-remind", want.interview_key, f"{want.step.value} reminder")
         return
-    event = reminder_event(ctx, row.interview, want)
+    event = reminder_event(seq, want)
     made = ReminderRow(want.interview_key, want.step, event.calendar_id, event.event_id, want.due)
-    if not ctx.calendar.add_reminder(event):
-        _dismissed(ctx, made)
+    if not p.session.calendar.add_reminder(event):
+        _dismissed(p, made)
         return
-    with ctx.store.write():
-        reminder_rows.record_created(ctx.store.conn, made)
-    ctx.run.note("reminder", want.interview_key, f"{want.step.value} reminder on the calendar")
+    with p.write():
+        reminders.record_created(p.conn, made)
+        p.note("reminder", want.interview_key, f"{want.step.value} reminder on the calendar")
 
 
-def _move(ctx: Context, want: Wanted, existing: ReminderRow) -> None:
+def _move(p: Pass, want: Wanted, existing: ReminderRow) -> None:
     """Move a reminder with its step."""
-    if ctx.dry_run:
+    seq = p.sequence(want.interview_key)
+    if p.dry_run or seq is None:
         return
-    row = sequences.get_interview(ctx.store.conn, want.interview_key)
-    if row is None:
+    event = dataclasses.replace(
+        reminder_event(seq, want), calendar_id=existing.calendar_id, event_id=existing.event_id
+    )
+    if not p.session.calendar.move_reminder(event):
+        _dismissed(p, existing)
         return
-    event = reminder_event(ctx, row.interview, want)
-    event = dataclasses.replace(event, calendar_id=existing.calendar_id, event_id=existing.event_id)
-    if not ctx.calendar.move_reminder(event):
-        _dismissed(ctx, existing)
-        return
-    with ctx.store.write():
-        reminder_rows.record_moved(ctx.store.conn, want.interview_key, want.step, want.due)
-    ctx.run.note("reminder", want.interview_key, f"{want.step.value} reminder moved")
+    with p.write():
+        reminders.record_moved(p.conn, want.interview_key, want.step, want.due)
+        p.note("reminder", want.interview_key, f"{want.step.value} reminder moved")
 
 
-def _dismissed(ctx: Context, row: ReminderRow) -> None:
+def _dismissed(p: Pass, row: ReminderRow) -> None:
     """The user deleted this reminder from the calendar: remember it, never make it again."""
     log.info("reminder %s was deleted by the user; not made again", row.event_id)
-    with ctx.store.write():
-        reminder_rows.record_dismissed(ctx.store.conn, row)
-    ctx.run.note(
-        "reminder", row.interview_key, f"{row.step.value} reminder deleted by you; not made again"
-    )
+    with p.write():
+        reminders.record_dismissed(p.conn, row)
+        p.note("reminder", row.interview_key,
+               f"{row.step.value} reminder deleted by you; not made again")
 
 
-def _remove(ctx: Context, existing: ReminderRow) -> None:
+def _remove(p: Pass, existing: ReminderRow) -> None:
     """Delete a reminder whose step no longer happens (already gone: the user deleted it)."""
-    if ctx.dry_run:
+    if p.dry_run:
         return
-    ctx.calendar.remove_reminder(existing.calendar_id, existing.event_id)
-    with ctx.store.write():
-        reminder_rows.record_removed(ctx.store.conn, existing.interview_key, existing.step)
-    ctx.run.note("reminder", existing.interview_key, f"{existing.step.value} reminder removed")
+    p.session.calendar.remove_reminder(existing.calendar_id, existing.event_id)
+    with p.write():
+        reminders.record_removed(p.conn, existing.interview_key, existing.step)
+        p.note("reminder", existing.interview_key, f"{existing.step.value} reminder removed")

@@ -77,6 +77,33 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE pending_mail (message_id TEXT PRIMARY KEY, thread_id TEXT NOT NULL,
       first_seen TEXT NOT NULL);
     """,
+    # Per-interview marks become columns; the kv values get one shape each (store/kv.py);
+    # events that are not interviews are no longer kept (their text is private).
+    """
+    ALTER TABLE interviews ADD COLUMN keys_checked_at TEXT;
+    ALTER TABLE interviews ADD COLUMN searched_at TEXT;
+    ALTER TABLE interviews ADD COLUMN caught_up_at TEXT;
+    UPDATE interviews SET
+      keys_checked_at = (SELECT value FROM kv WHERE kv.key = 'keys_checked:' || interviews.key),
+      searched_at = (SELECT value FROM kv WHERE kv.key = 'inbox_full_sync_done:' || interviews.key),
+      caught_up_at = (SELECT value FROM kv WHERE kv.key = 'inbox_caught_up:' || interviews.key);
+    UPDATE kv SET value = json_object(
+      'first', json(CASE WHEN value LIKE 'first:%' THEN 'true' ELSE 'false' END),
+      'target', substr(value, instr(value, ':') + 1),
+      'started', coalesce((SELECT value FROM kv k WHERE k.key = 'inbox_full_sync_started'),
+                          '1970-01-01T00:00:00+00:00'),
+      'reports_done', json(CASE WHEN EXISTS (SELECT 1 FROM kv k
+        WHERE k.key = 'inbox_full_sync_done:#delivery-reports') THEN 'true' ELSE 'false' END))
+      WHERE key = 'inbox_full_sync';
+    INSERT INTO kv(key, value) SELECT 'inbox_recheck', json_array(r.value,
+        coalesce((SELECT value FROM kv k WHERE k.key = 'inbox_full_sync_started'), r.value))
+      FROM kv r WHERE r.key = 'inbox_recheck_at';
+    DELETE FROM kv WHERE key LIKE 'keys_checked:%' OR key LIKE 'inbox_full_sync_done:%'
+      OR key LIKE 'inbox_caught_up:%' OR key LIKE 'holidays:%'
+      OR key IN ('inbox_full_sync_started', 'inbox_recheck_at', 'user_email', 'gmail_send_as');
+    DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM interviews i
+      WHERE i.calendar_id = events.calendar_id AND i.event_id = events.event_id);
+    """,
 )
 
 def storable(value: object) -> object:

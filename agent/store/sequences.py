@@ -1,19 +1,15 @@
-"""Queries over state.db: interviews, their steps and notes, sync cursors and the journal."""
+"""Each interview's sequence in state.db: the interview, its notes, steps, sent mail and journal."""
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from agent.core.model import InterviewStatus, StepName, StepState
-from agent.store import codec
-
-if TYPE_CHECKING:
-    from agent.core.interviews import Interview
+from agent.core.interviews import Interview
+from agent.core.model import STEP_ORDER, InterviewStatus, StepName, StepState
+from agent.store import records
 
 
 @dataclass(frozen=True)
@@ -26,6 +22,9 @@ class InterviewRow:
     status_at: datetime | None
     first_seen: datetime
     delay_until: str | None
+    keys_checked_at: datetime | None = None  # Gmail was searched for its drafts' keys
+    searched_at: datetime | None = None  # the running full sync searched its mail
+    caught_up_at: datetime | None = None  # found after it began: its mail since then applied
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,20 @@ class StepRow:
 
 
 @dataclass(frozen=True)
+class SentRow:
+    """A message the candidate sent to a contact (their own, or an agent draft they sent)."""
+
+    interview_key: str
+    contact: str
+    message_id: str
+    thread_id: str
+    rfc_message_id: str
+    subject: str
+    references: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
 class JournalEntry:
     """One line of an interview's story."""
 
@@ -60,52 +73,21 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-# --- key/value cursors -------------------------------------------------------------------------
-
-USER_EMAIL_KEY = "user_email"  # the mailbox address, from getProfile
-ZONE_KEY = "calendar_zone"  # the first watched calendar's time zone, as last seen
-
-
-def get_kv(conn: sqlite3.Connection, key: str) -> str | None:
-    """A stored cursor or setting, or None."""
-    row = conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def set_kv(conn: sqlite3.Connection, key: str, value: str) -> None:
-    """Store a cursor or setting."""
-    conn.execute(
-        "INSERT INTO kv(key, value) VALUES(?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
-
-
-def delete_kv(conn: sqlite3.Connection, key: str) -> None:
-    """Forget a cursor."""
-    conn.execute("DELETE FROM kv WHERE key = ?", (key,))
-
-
 # --- interviews --------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=4096)
-def _decode_interview(data: str) -> Interview:
-    """An Interview from its stored JSON (frozen, so one decoded copy can be shared)."""
-    from agent.core.interviews import Interview  # not loaded by a tick that decodes none
-
-    return codec.loads(Interview, data)
 
 
 def _interview_row(row: sqlite3.Row) -> InterviewRow:
     """Decode one interviews row."""
     return InterviewRow(
-        interview=_decode_interview(row["data"]),
+        interview=records.loads(Interview, row["data"]),
         status=InterviewStatus(row["status"]),
         status_reason=row["status_reason"],
         status_at=_dt(row["status_at"]),
         first_seen=datetime.fromisoformat(row["first_seen"]),
         delay_until=row["delay_until"],
+        keys_checked_at=_dt(row["keys_checked_at"]),
+        searched_at=_dt(row["searched_at"]),
+        caught_up_at=_dt(row["caught_up_at"]),
     )
 
 
@@ -113,14 +95,6 @@ def get_interview(conn: sqlite3.Connection, key: str) -> InterviewRow | None:
     """One interview by key."""
     row = conn.execute("SELECT * FROM interviews WHERE key = ?", (key,)).fetchone()
     return None if row is None else _interview_row(row)
-
-
-def any_with_status(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> bool:
-    """True when some interview has one of these statuses (nothing decoded)."""
-    wanted = [s.value for s in statuses]
-    marks = ", ".join("?" * len(wanted))
-    sql = f"SELECT 1 FROM interviews WHERE status IN ({marks}) LIMIT 1"
-    return bool(wanted) and conn.execute(sql, wanted).fetchone() is not None
 
 
 def list_interviews(
@@ -133,11 +107,18 @@ def list_interviews(
     return sorted(found, key=lambda r: (r.interview.start, r.interview.key))
 
 
+def keys_with_status(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> list[str]:
+    """Keys of the interviews in these statuses (nothing decoded)."""
+    wanted = [s.value for s in statuses]
+    marks = ", ".join("?" * len(wanted))
+    rows = conn.execute(f"SELECT key FROM interviews WHERE status IN ({marks})", wanted)
+    return [r[0] for r in rows]
+
+
 def put_interview(
     conn: sqlite3.Connection, interview: Interview, company_key: str, now: datetime
-) -> bool:
-    """Insert or update an interview's data; True when it is new."""
-    existed = conn.execute("SELECT 1 FROM interviews WHERE key = ?", (interview.key,)).fetchone()
+) -> None:
+    """Insert or update an interview's data."""
     conn.execute(
         "INSERT INTO interviews(key, calendar_id, event_id, company, data, first_seen) "
         "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET company = excluded.company, "
@@ -147,11 +128,10 @@ def put_interview(
             interview.calendar_id,
             interview.event_id,
             company_key,
-            codec.dumps(interview),
+            records.dumps(interview),
             now.isoformat(),
         ),
     )
-    return existed is None
 
 
 def set_status(
@@ -164,60 +144,56 @@ def set_status(
     )
 
 
-def set_delay_until(conn: sqlite3.Connection, key: str, day: str | None) -> None:
-    """Record an out-of-office return date that holds the next step back."""
-    conn.execute("UPDATE interviews SET delay_until = ? WHERE key = ?", (day, key))
+MARKS = ("keys_checked_at", "searched_at", "caught_up_at", "delay_until")
 
 
-def active_with_company(conn: sqlite3.Connection, company_key: str) -> list[InterviewRow]:
-    """Active sequences with the same company (for supersession)."""
+def set_mark(conn: sqlite3.Connection, key: str, mark: str, value: str | None) -> None:
+    """Set one of an interview's bookkeeping columns (`MARKS`)."""
+    if mark not in MARKS:
+        raise ValueError(f"unknown interview mark {mark!r}")
+    conn.execute(f"UPDATE interviews SET {mark} = ? WHERE key = ?", (value, key))
+
+
+def clear_marks(conn: sqlite3.Connection, mark: str) -> None:
+    """Clear one bookkeeping column on every interview (a finished full sync)."""
+    if mark not in MARKS:
+        raise ValueError(f"unknown interview mark {mark!r}")
+    conn.execute(f"UPDATE interviews SET {mark} = NULL WHERE {mark} IS NOT NULL")
+
+
+def active_starts(conn: sqlite3.Connection) -> dict[str, list[tuple[str, datetime]]]:
+    """Company key -> (key, start) of its active sequences, for companies with two or more."""
     rows = conn.execute(
-        "SELECT * FROM interviews WHERE company = ? AND status = ?",
-        (company_key, InterviewStatus.ACTIVE.value),
+        "SELECT company, key, json_extract(data, '$.start.\"$dt\"') FROM interviews"
+        " WHERE status = 'active' AND company != '' AND company IN (SELECT company FROM"
+        " interviews WHERE status = 'active' GROUP BY company HAVING COUNT(*) > 1)"
     ).fetchall()
-    return [_interview_row(r) for r in rows]
+    out: dict[str, list[tuple[str, datetime]]] = {}
+    for company, key, start in rows:
+        out.setdefault(company, []).append((key, datetime.fromisoformat(start)))
+    return out
 
 
-def late_candidates(
-    conn: sqlite3.Connection, statuses: Iterable[InterviewStatus], mark_prefix: str
-) -> list[InterviewRow]:
-    """Interviews first seen after they began and not marked (kv `mark_prefix` + key) yet.
+def active_with_company(conn: sqlite3.Connection, company_key: str) -> list[str]:
+    """Keys of the active sequences with the same company (for supersession)."""
+    rows = conn.execute(
+        "SELECT key FROM interviews WHERE company = ? AND status = 'active'", (company_key,)
+    )
+    return [r[0] for r in rows]
 
-    Compared without decoding every interview: an idle tick reads only two fields of each.
-    """
+
+def found_late(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> list[str]:
+    """Keys of interviews first seen after they began whose mail since then is not applied."""
     wanted = [s.value for s in statuses]
     marks = ", ".join("?" * len(wanted))
     rows = conn.execute(
-        "SELECT key, first_seen, json_extract(data, '$.start.\"$dt\"') FROM interviews i"
-        f" WHERE status IN ({marks}) AND NOT EXISTS"
-        " (SELECT 1 FROM kv WHERE kv.key = ? || i.key)",
-        (*wanted, mark_prefix),
+        "SELECT key, first_seen, json_extract(data, '$.start.\"$dt\"') FROM interviews"
+        f" WHERE status IN ({marks}) AND caught_up_at IS NULL",
+        wanted,
     ).fetchall()
     parse = datetime.fromisoformat
-    keys = [k for k, seen, at in rows if not at or parse(seen) > parse(at)]
-    found = [r for r in map(functools.partial(get_interview, conn), keys) if r is not None]
-    late = [r for r in found if r.first_seen > r.interview.start]
-    return sorted(late, key=lambda r: (r.interview.start, r.interview.key))
-
-
-def active_starts(conn: sqlite3.Connection, company_key: str) -> list[tuple[str, datetime]]:
-    """(key, start) of the active sequences with a company, read without decoding them."""
-    rows = conn.execute(
-        "SELECT key, json_extract(data, '$.start.\"$dt\"') FROM interviews"
-        " WHERE company = ? AND status = ?",
-        (company_key, InterviewStatus.ACTIVE.value),
-    ).fetchall()
-    return [(key, datetime.fromisoformat(start)) for key, start in rows]
-
-
-def shared_companies(conn: sqlite3.Connection) -> list[str]:
-    """Company keys with two or more active sequences (supersession looks only at these)."""
-    rows = conn.execute(
-        "SELECT company FROM interviews WHERE status = ? AND company != '' GROUP BY company"
-        " HAVING COUNT(*) > 1 ORDER BY company",
-        (InterviewStatus.ACTIVE.value,),
-    ).fetchall()
-    return [r[0] for r in rows]
+    late = [(parse(at), k) for k, seen, at in rows if at and parse(seen) > parse(at)]
+    return [k for _, k in sorted(late)]
 
 
 # --- notes -------------------------------------------------------------------------------------
@@ -263,22 +239,15 @@ def _step_row(row: sqlite3.Row) -> StepRow:
     )
 
 
-STEP_ORDER = {name: i for i, name in enumerate(StepName)}
+def step_order(row: StepRow) -> tuple[int, str]:
+    """Sequence order: step, then recipient."""
+    return STEP_ORDER.index(row.step), row.recipient
 
 
 def get_steps(conn: sqlite3.Connection, key: str) -> list[StepRow]:
     """Every step row of an interview, in sequence order."""
     rows = conn.execute("SELECT * FROM steps WHERE interview_key = ?", (key,)).fetchall()
-    return sorted((_step_row(r) for r in rows), key=lambda s: (STEP_ORDER[s.step], s.recipient))
-
-
-def get_step(conn: sqlite3.Connection, key: str, step: StepName, recipient: str) -> StepRow | None:
-    """One step row."""
-    row = conn.execute(
-        "SELECT * FROM steps WHERE interview_key = ? AND step = ? AND recipient = ?",
-        (key, step.value, recipient),
-    ).fetchone()
-    return None if row is None else _step_row(row)
+    return sorted((_step_row(r) for r in rows), key=step_order)
 
 
 def steps_in_state(conn: sqlite3.Connection, states: Iterable[StepState]) -> list[StepRow]:
@@ -289,60 +258,34 @@ def steps_in_state(conn: sqlite3.Connection, states: Iterable[StepState]) -> lis
     return [_step_row(r) for r in rows]
 
 
-def plan_step(
-    conn: sqlite3.Connection, key: str, step: StepName, recipient: str, due: datetime, now: datetime
-) -> None:
-    """Create a planned row, or move a still-planned row to its new due time."""
+def known_draft_ids(conn: sqlite3.Connection) -> set[str]:
+    """Every draft id state.db holds for any step."""
+    return {r[0] for r in conn.execute("SELECT draft_id FROM steps WHERE draft_id IS NOT NULL")}
+
+
+def put_step(conn: sqlite3.Connection, row: StepRow) -> None:
+    """Write one step row as it is now."""
     conn.execute(
-        "INSERT INTO steps(interview_key, step, recipient, due, state, updated_at) "
-        "VALUES(?, ?, ?, ?, 'planned', ?) ON CONFLICT(interview_key, step, recipient) DO UPDATE "
-        "SET due = excluded.due, updated_at = excluded.updated_at "
-        "WHERE steps.state = 'planned' AND steps.due != excluded.due",
-        (key, step.value, recipient, due.isoformat(), now.isoformat()),
+        "INSERT INTO steps(interview_key, step, recipient, due, state, draft_id, draft_message_id,"
+        " thread_id, sent_message_id, reason, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(interview_key, step, recipient) DO UPDATE SET due = excluded.due,"
+        " state = excluded.state, draft_id = excluded.draft_id,"
+        " draft_message_id = excluded.draft_message_id, thread_id = excluded.thread_id,"
+        " sent_message_id = excluded.sent_message_id, reason = excluded.reason,"
+        " updated_at = excluded.updated_at",
+        (
+            row.interview_key, row.step.value, row.recipient, row.due.isoformat(),
+            row.state.value, row.draft_id, row.draft_message_id, row.thread_id,
+            row.sent_message_id, row.reason, row.updated_at.isoformat(),
+        ),
     )
 
 
-def delete_planned_except(
-    conn: sqlite3.Connection, key: str, keep: set[tuple[StepName, str]]
-) -> None:
-    """Remove planned rows no longer in the plan (e.g. a contact removed from the event)."""
-    for row in get_steps(conn, key):
-        if row.state == StepState.PLANNED and (row.step, row.recipient) not in keep:
-            conn.execute(
-                "DELETE FROM steps WHERE interview_key = ? AND step = ? AND recipient = ?",
-                (key, row.step.value, row.recipient),
-            )
-
-
-def update_step(
-    conn: sqlite3.Connection,
-    row: StepRow,
-    now: datetime,
-    *,
-    state: StepState | None = None,
-    reason: str | None = None,
-    **columns: str | None,
-) -> None:
-    """Change a step row's state, reason and/or id columns."""
-    allowed = {"draft_id", "draft_message_id", "thread_id", "sent_message_id"}
-    if not set(columns) <= allowed:
-        raise ValueError(f"unknown step columns: {sorted(set(columns) - allowed)}")
-    sets = ["updated_at = ?"]
-    values: list[str | None] = [now.isoformat()]
-    if state is not None:
-        sets.append("state = ?")
-        values.append(state.value)
-    if reason is not None:
-        sets.append("reason = ?")
-        values.append(reason)
-    for name, value in columns.items():
-        sets.append(f"{name} = ?")
-        values.append(value)
-    values += [row.interview_key, row.step.value, row.recipient]
+def delete_step(conn: sqlite3.Connection, row: StepRow) -> None:
+    """Remove a planned row no longer in the plan."""
     conn.execute(
-        f"UPDATE steps SET {', '.join(sets)} "
-        "WHERE interview_key = ? AND step = ? AND recipient = ?",
-        values,
+        "DELETE FROM steps WHERE interview_key = ? AND step = ? AND recipient = ?",
+        (row.interview_key, row.step.value, row.recipient),
     )
 
 
@@ -353,6 +296,65 @@ def reopen_stopped(conn: sqlite3.Connection, key: str, now: datetime) -> None:
         "WHERE interview_key = ? AND state = 'stopped'",
         (now.isoformat(), key),
     )
+
+
+# --- sent mail ---------------------------------------------------------------------------------
+
+
+def record_sent(conn: sqlite3.Connection, sent: SentRow) -> None:
+    """Remember a message the candidate sent to a contact (once per message)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO sent_messages(interview_key, contact, message_id, thread_id, "
+        "rfc_message_id, subject, refs, sent_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            sent.interview_key, sent.contact, sent.message_id, sent.thread_id,
+            sent.rfc_message_id, sent.subject, sent.references, sent.sent_at.isoformat(),
+        ),
+    )
+
+
+def sent_messages(conn: sqlite3.Connection, key: str) -> list[SentRow]:
+    """Messages the candidate sent for an interview, oldest first."""
+    rows = conn.execute(
+        "SELECT * FROM sent_messages WHERE interview_key = ? ORDER BY sent_at, message_id", (key,)
+    ).fetchall()
+    return [
+        SentRow(
+            r["interview_key"], r["contact"], r["message_id"], r["thread_id"],
+            r["rfc_message_id"], r["subject"], r["refs"], datetime.fromisoformat(r["sent_at"]),
+        )
+        for r in rows
+    ]
+
+
+def links(
+    conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(key -> thread ids, key -> Message-IDs sent) of the interviews in these statuses.
+
+    Threads are those of the sequence's drafts and of what the candidate sent.
+    """
+    wanted = tuple(s.value for s in statuses)
+    marks = ", ".join("?" for _ in wanted)
+    threads: dict[str, set[str]] = {}
+    message_ids: dict[str, set[str]] = {}
+    rows = conn.execute(
+        "SELECT s.interview_key, s.thread_id FROM steps s JOIN interviews i "
+        f"ON i.key = s.interview_key WHERE i.status IN ({marks}) AND s.thread_id != '' "
+        "UNION SELECT m.interview_key, m.thread_id FROM sent_messages m JOIN interviews i "
+        f"ON i.key = m.interview_key WHERE i.status IN ({marks}) AND m.thread_id != ''",
+        wanted + wanted,
+    ).fetchall()
+    for key, thread in rows:
+        threads.setdefault(key, set()).add(thread)
+    rows = conn.execute(
+        "SELECT m.interview_key, m.rfc_message_id FROM sent_messages m JOIN interviews i "
+        f"ON i.key = m.interview_key WHERE i.status IN ({marks}) AND m.rfc_message_id != ''",
+        wanted,
+    ).fetchall()
+    for key, rfc in rows:
+        message_ids.setdefault(key, set()).add(rfc)
+    return threads, message_ids
 
 
 # --- journal -----------------------------------------------------------------------------------

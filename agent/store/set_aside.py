@@ -39,3 +39,11 @@ def listed(conn: sqlite3.Connection) -> list[SetAside]:
         "SELECT kind, item_id, title, reason, at FROM set_aside ORDER BY at, kind, item_id"
     ).fetchall()
     return [SetAside(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
+
+
+def has(conn: sqlite3.Connection, kind: str, item_id: str) -> bool:
+    """True when this item is set aside."""
+    row = conn.execute(
+        "SELECT 1 FROM set_aside WHERE kind = ? AND item_id = ?", (kind, item_id)
+    ).fetchone()
+    return row is not None

@@ -1,21 +1,24 @@
-"""The engine in-process against the sandbox: a real Session, real HTTP, a real state.db."""
+"""The engine in-process over the in-memory ports (tests/engine/memory.py) and a real state.db."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.cli.runtime import session_for, settings_from_env
-from agent.core.templating import TemplateSet
-from agent.engine.context import Run
-from agent.engine.tick import Session, tick
+from agent.core.settings import Paths, Settings, UserSettings
+from agent.engine.tick import tick
+from agent.engine.work import Pass, Session, open_pass
+from agent.files.templates import load_templates
 from agent.store.db import Store, open_store
-from tests.e2e.world import NY, World, make_world
+from tests.engine.memory import MemoryCalendar, MemoryMailbox
 
-MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=NY)
+NY = ZoneInfo("America/New_York")
+SECRET = b"k" * 32
 
 
 def at(hour: int, minute: int = 0, *, day: int = 30) -> datetime:
@@ -27,32 +30,48 @@ def at(hour: int, minute: int = 0, *, day: int = 30) -> datetime:
 
 @dataclass
 class Engine:
-    """A sandbox world and one long-lived engine session over it."""
+    """In-memory Gmail and Calendar, a real state.db, and a session over them."""
 
-    world: World
+    mailbox: MemoryMailbox
+    calendar: MemoryCalendar
     store: Store
     session: Session
 
-    def tick(self, moment: datetime) -> Run:
-        """One pass of the engine at a moment (the sandbox's clock moves with it)."""
-        self.world.at(moment)
+    def tick(self, moment: datetime) -> Pass:
+        """One pass at a moment (the mailbox's clock moves with it)."""
+        self.mailbox.now = moment
         return tick(self.session, moment)
 
-    def calls(self, method: str) -> int:
-        """How many requests of one API method the sandbox has seen since the log was cleared."""
-        return self.world.sandbox.counts().get(method, 0)
+    def offline(self, moment: datetime) -> Pass:
+        """A pass over state.db that does nothing by itself."""
+        return open_pass(self.session, moment, online=False)
+
+    def with_settings(self, **user: object) -> Engine:
+        """The same engine with other [user] settings."""
+        settings = replace(self.session.settings, user=replace(self.session.settings.user, **user))
+        return replace(self, session=replace(self.session, settings=settings))
+
+
+def paths(home: Path) -> Paths:
+    """Every file of a followup home in one folder."""
+    return Paths(
+        config_file=home / "config.toml", token_file=home / "token.json",
+        state_db=home / "state.db", lock_file=home / "followup.lock",
+        templates_dir=home / "templates",
+    )
 
 
 @pytest.fixture
-def engine(tmp_path) -> Iterator[Engine]:
-    """An engine session on a fresh sandbox, clock at Monday 2026-11-30 09:00 New York."""
-    world = make_world(tmp_path, MONDAY)
-    settings = settings_from_env(None, world.env())
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """An engine on Monday 2026-11-30, New York, with nothing on the calendar."""
+    settings = Settings(
+        paths=paths(tmp_path),
+        user=UserSettings(name="Casey Candidate", signature="Casey", timezone="America/New_York"),
+    )
     store = open_store(settings.paths.state_db)
-    session = session_for(settings, store, TemplateSet(settings.paths.templates_dir))
+    mailbox, calendar = MemoryMailbox(now=at(9)), MemoryCalendar()
+    session = Session(settings, store, mailbox, calendar, load_templates(None), SECRET)
     try:
-        yield Engine(world, store, session)
+        yield Engine(mailbox, calendar, store, session)
     finally:
         store.close()
-        world.server.stop()
-        world.assert_never_sent()

@@ -1,4 +1,4 @@
-"""JSON round trip for the frozen dataclasses kept in state.db."""
+"""Frozen dataclasses kept in state.db as JSON, and back."""
 
 from __future__ import annotations
 

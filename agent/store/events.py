@@ -1,15 +1,13 @@
-"""The calendar side of state.db: each event as last seen, and why events were passed over."""
+"""The calendar side of state.db: each interview's event as last seen, and why events were passed
+over. Events that are not interviews are never stored (their text is the candidate's private life)."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from agent.store import codec
-
-if TYPE_CHECKING:
-    from agent.core.events import CalendarEvent, Rejection
+from agent.core.events import CalendarEvent, Rejection
+from agent.store import records
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -18,11 +16,18 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def put_event(conn: sqlite3.Connection, event: CalendarEvent) -> None:
-    """Remember the latest version of an event."""
+    """Remember the latest version of an interview's event."""
     conn.execute(
         "INSERT INTO events(calendar_id, event_id, data) VALUES(?, ?, ?) "
         "ON CONFLICT(calendar_id, event_id) DO UPDATE SET data = excluded.data",
-        (event.calendar_id, event.event_id, codec.dumps(event)),
+        (event.calendar_id, event.event_id, records.dumps(event)),
+    )
+
+
+def forget_event(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> None:
+    """Drop an event that is no longer an interview."""
+    conn.execute(
+        "DELETE FROM events WHERE calendar_id = ? AND event_id = ?", (calendar_id, event_id)
     )
 
 
@@ -31,9 +36,7 @@ def get_event(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> Cale
     row = conn.execute(
         "SELECT data FROM events WHERE calendar_id = ? AND event_id = ?", (calendar_id, event_id)
     ).fetchone()
-    from agent.core.events import CalendarEvent
-
-    return None if row is None else codec.loads(CalendarEvent, row[0])
+    return None if row is None else records.loads(CalendarEvent, row[0])
 
 
 def put_rejection(conn: sqlite3.Connection, rejection: Rejection, start: datetime | None) -> None:
@@ -61,8 +64,6 @@ def clear_rejection(conn: sqlite3.Connection, calendar_id: str, event_id: str) -
 
 def list_rejections(conn: sqlite3.Connection) -> list[tuple[Rejection, datetime | None]]:
     """Every rejected event with its start."""
-    from agent.core.events import Rejection
-
     rows = conn.execute(
         "SELECT calendar_id, event_id, title, reason, start FROM rejections ORDER BY start"
     ).fetchall()

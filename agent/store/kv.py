@@ -1,0 +1,210 @@
+"""The small values state.db keeps between passes, each behind a named accessor.
+
+This module is the only one that reads or writes the kv table.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from agent.core.ports import Account
+
+
+def _get(conn: sqlite3.Connection, key: str) -> str | None:
+    """A stored value, or None."""
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    """Store a value (None forgets it); nothing is written when it is unchanged."""
+    if value is None:
+        conn.execute("DELETE FROM kv WHERE key = ?", (key,))
+    elif _get(conn, key) != value:
+        conn.execute(
+            "INSERT INTO kv(key, value) VALUES(?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def _json(conn: sqlite3.Connection, key: str) -> Any:
+    """A stored JSON value, or None when missing or unreadable."""
+    raw = _get(conn, key)
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _moment(conn: sqlite3.Connection, key: str) -> datetime | None:
+    """A stored moment, or None."""
+    raw = _get(conn, key)
+    try:
+        return datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+# --- the account ------------------------------------------------------------------------------
+
+
+def account(conn: sqlite3.Connection) -> Account | None:
+    """The mailbox's account as last read (its cursor left empty)."""
+    data = _json(conn, "account")
+    if not isinstance(data, dict) or not data.get("address"):
+        return None
+    fields = {k: data.get(k, "") for k in ("address", "from_address", "name", "signature")}
+    own = tuple(str(a) for a in data.get("own_addresses") or ())
+    return Account(cursor="", own_addresses=own, **{k: str(v) for k, v in fields.items()})
+
+
+def set_account(conn: sqlite3.Connection, value: Account) -> None:
+    """Remember the account (addresses, default sender) for passes that need no request."""
+    data = asdict(value)
+    data.pop("cursor")
+    _set(conn, "account", json.dumps(data, sort_keys=True))
+
+
+def zone(conn: sqlite3.Connection) -> str | None:
+    """The first watched calendar's time zone, as last seen."""
+    return _get(conn, "calendar_zone")
+
+
+def set_zone(conn: sqlite3.Connection, name: str) -> None:
+    """Remember the calendar's time zone."""
+    _set(conn, "calendar_zone", name)
+
+
+# --- sync cursors ------------------------------------------------------------------------------
+
+
+def calendar_token(conn: sqlite3.Connection, calendar_id: str) -> str | None:
+    """A calendar's sync token."""
+    return _get(conn, f"calendar_sync_token:{calendar_id}")
+
+
+def set_calendar_token(conn: sqlite3.Connection, calendar_id: str, token: str) -> None:
+    """Store a calendar's sync token after its changes are applied."""
+    _set(conn, f"calendar_sync_token:{calendar_id}", token)
+
+
+def inbox_cursor(conn: sqlite3.Connection) -> str | None:
+    """Where the inbox was read up to (every change before it is applied)."""
+    return _get(conn, "gmail_history_id")
+
+
+def set_inbox_cursor(conn: sqlite3.Connection, cursor: str) -> None:
+    """Move the inbox cursor (only once everything before it is applied)."""
+    _set(conn, "gmail_history_id", cursor)
+
+
+def searched_at(conn: sqlite3.Connection) -> datetime | None:
+    """When the last combined search for the employers' mail ran."""
+    return _moment(conn, "inbox_searched_at")
+
+
+def set_searched_at(conn: sqlite3.Connection, when: datetime) -> None:
+    """Remember when the combined search ran."""
+    _set(conn, "inbox_searched_at", when.isoformat())
+
+
+@dataclass(frozen=True)
+class FullSync:
+    """A search per interview in progress, in place of history (none yet, or it expired)."""
+
+    first: bool  # state.db had no cursor: nothing was applied before
+    target: str  # the cursor to store when it is done
+    started: datetime
+    reports_done: bool = False  # the one search for delivery reports is applied
+
+
+def full_sync(conn: sqlite3.Connection) -> FullSync | None:
+    """The full sync in progress, if any."""
+    data = _json(conn, "inbox_full_sync")
+    if not isinstance(data, dict):
+        return None
+    return FullSync(
+        bool(data["first"]), str(data["target"]), datetime.fromisoformat(data["started"]),
+        bool(data.get("reports_done")),
+    )
+
+
+def set_full_sync(conn: sqlite3.Connection, value: FullSync | None) -> None:
+    """Start, advance or (None) finish a full sync."""
+    if value is None:
+        _set(conn, "inbox_full_sync", None)
+        return
+    data = {**asdict(value), "started": value.started.isoformat()}
+    _set(conn, "inbox_full_sync", json.dumps(data, sort_keys=True))
+
+
+def recheck(conn: sqlite3.Connection) -> tuple[datetime, datetime] | None:
+    """(when, since): search once more, at `when`, for mail since `since` that the index missed."""
+    data = _json(conn, "inbox_recheck")
+    if not isinstance(data, list) or len(data) != 2:
+        return None
+    return datetime.fromisoformat(data[0]), datetime.fromisoformat(data[1])
+
+
+def set_recheck(conn: sqlite3.Connection, value: tuple[datetime, datetime] | None) -> None:
+    """Plan (or with None forget) the search behind a finished full sync."""
+    _set(conn, "inbox_recheck", None if value is None else json.dumps([v.isoformat() for v in value]))
+
+
+# --- what a pass checked -----------------------------------------------------------------------
+
+
+def templates_checked(conn: sqlite3.Connection) -> str | None:
+    """The fingerprint of the templates last found good."""
+    return _get(conn, "templates_checked")
+
+
+def set_templates_checked(conn: sqlite3.Connection, fingerprint: str) -> None:
+    """Remember the templates were found good."""
+    _set(conn, "templates_checked", fingerprint)
+
+
+# --- how the passes went ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PassRecord:
+    """How the last pass ended, and since when passes have been failing (if they are)."""
+
+    at: datetime
+    ok: bool
+    exit_code: int = 0
+    problem: str = ""  # one line: what is wrong and what to do
+    failing_since: datetime | None = None  # the first failed pass of this run of failures
+    last_success: datetime | None = None
+
+
+def last_pass(conn: sqlite3.Connection) -> PassRecord | None:
+    """The record of the last pass, if any pass ran."""
+    data = _json(conn, "last_pass")
+    if not isinstance(data, dict):
+        return None
+    moments = {
+        k: datetime.fromisoformat(data[k]) if data.get(k) else None
+        for k in ("at", "failing_since", "last_success")
+    }
+    if moments["at"] is None:
+        return None
+    return PassRecord(
+        at=moments["at"], ok=bool(data.get("ok")), exit_code=int(data.get("exit_code") or 0),
+        problem=str(data.get("problem") or ""), failing_since=moments["failing_since"],
+        last_success=moments["last_success"],
+    )
+
+
+def set_last_pass(conn: sqlite3.Connection, record: PassRecord) -> None:
+    """Record how a pass ended."""
+    data = {
+        k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(record).items()
+    }
+    _set(conn, "last_pass", json.dumps(data, sort_keys=True))
