@@ -9,11 +9,10 @@ from agent.cli.offline import short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
-from agent.core.spoken import cue
 from agent.core.text import one_line
 from agent.engine.context import Context
 from agent.engine.draft_life import contact_for
-from agent.engine.scripts import call_script
+from agent.engine.scripts import call_script, cue
 from agent.store import sequences
 
 
@@ -42,7 +41,7 @@ def agenda(ctx: Context, now: datetime) -> dict[date, list[Item]]:
             day = step.due.astimezone(ctx.zone).date()
             if step.step == StepName.ASK and day in items and step.state == StepState.PLANNED:
                 who = one_line(iv.primary.name or iv.primary.email)
-                question = cue(ctx.settings, ctx.templates, iv)
+                question = cue(ctx, iv)
                 title = f"{label}: before it ends, ask {who}"
                 items[day].append(Item(step.due, "ask", title, question, ident))
             if step.step not in EMAIL_STEPS:

@@ -18,11 +18,11 @@ def agenda(obj: Obj, as_json: bool) -> None:
     from agent.cli.agenda import agenda_json, render_agenda
     from agent.cli.offline import offline_context
     from agent.cli.runtime import current_time, opened_store
-    from agent.core.templating import TemplateSet
+    from agent.files.templates import load_templates
 
     settings = obj.settings()
     with opened_store(settings) as store:
-        ctx = offline_context(settings, store, TemplateSet(settings.paths.templates_dir))
+        ctx = offline_context(settings, store, load_templates(settings.paths.templates_dir))
         if as_json:
             text = json.dumps(agenda_json(ctx, current_time()), indent=2, ensure_ascii=False)
             click.echo(text)

@@ -19,9 +19,8 @@ from agent.cli.offline import offline_context
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import day_name, moment
 from agent.core.model import STEPS, StepName
-from agent.core.spoken import cue
 from agent.engine.draft_life import contact_for
-from agent.engine.scripts import call_script
+from agent.engine.scripts import call_script, cue
 from agent.engine.tick import Session, tick
 from agent.store import calendar_side, sequences
 
@@ -178,9 +177,9 @@ class Demo:
         """Start the sandbox, write settings and a token into the temp home, build a session."""
         from agent.cli.runtime import session_for
         from agent.cli.sandbox_command import write_sandbox_token
-        from agent.core.config import load_settings
-        from agent.core.paths import resolve_paths
-        from agent.core.templating import TemplateSet
+        from agent.files.paths import resolve_paths
+        from agent.files.settings_file import load_settings
+        from agent.files.templates import load_templates
         from agent.store.db import open_store
 
         self.server.start()
@@ -189,7 +188,7 @@ class Demo:
         settings = load_settings(resolve_paths(None, env), env)
         write_sandbox_token(settings.paths.token_file, self.server.url, reminders=False)
         self.settings = settings
-        self.templates = TemplateSet(None)
+        self.templates = load_templates(None)
         self.store = open_store(settings.paths.state_db)
         return session_for(settings, self.store, self.templates)
 
@@ -288,7 +287,8 @@ class Demo:
         """Print the question to ask at the end of an interview."""
         iv = sequences.get_interview(self.store.conn, key)
         if iv is not None:
-            question = cue(self.settings, self.templates, iv.interview)
+            ctx = offline_context(self.settings, self.store, self.templates)
+            question = cue(ctx, iv.interview)
             self.out(f"      ask: {' '.join(question.split())}")
 
     def close(self, keep: bool) -> None:

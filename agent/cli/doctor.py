@@ -41,9 +41,9 @@ def _run(name: str, fn: Callable[[], str], paths: Paths | None = None) -> Check:
 
 def check_templates(settings: Settings) -> str:
     """Render every template once with sample data."""
-    from agent.core.templating import TemplateSet
+    from agent.files.templates import load_templates
 
-    templates = TemplateSet(settings.paths.templates_dir)
+    templates = load_templates(settings.paths.templates_dir)
     errors = templates.check_all()
     if errors:
         raise errors[0]
@@ -92,8 +92,8 @@ def check_google(settings: Settings) -> str:
 def check_sender(settings: Settings) -> Check:
     """The name and signature drafts will use: settings first, else the Gmail account's."""
     from agent.cli.runtime import build_services_for
+    from agent.core.compose import sender_for
     from agent.core.ports import SendAs
-    from agent.core.signature import sender_identity
     from agent.core.text import escaped
     from agent.google.gmail import Gmail
 
@@ -102,8 +102,11 @@ def check_sender(settings: Settings) -> Check:
         got = Gmail(build_services_for(settings)).sender_identity()
     except FollowupError as exc:
         got, note = SendAs(), f" (could not read Gmail's: {exc})"
-    who = sender_identity(settings.user, got.display_name, got.signature)
-    where = {"settings": "from settings", "gmail": "from Gmail"}
+    who = sender_for(settings.user, got.display_name, got.signature, "")
+    name_from, signature_from = (
+        "from settings" if mine.strip() else "from Gmail"
+        for mine in (settings.user.name, settings.user.signature)
+    )
     missing = [
         what for what, value in (("name", who.name), ("signature", who.signature)) if not value
     ]
@@ -118,8 +121,8 @@ def check_sender(settings: Settings) -> Check:
     signature = escaped(who.signature.replace("\n", " | "))
     return Check(
         "sender", True,
-        f'name "{escaped(who.name)}" ({where[who.name_from]}), signature "{signature}" '
-        f"({where[who.signature_from]}){note}",
+        f'name "{escaped(who.name)}" ({name_from}), signature "{signature}" '
+        f"({signature_from}){note}",
     )
 
 

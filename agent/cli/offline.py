@@ -14,7 +14,7 @@ from agent.store import calendar_side, sequences
 from agent.store.db import Store
 
 if TYPE_CHECKING:  # the engine, holidays and Jinja2 load only for commands that need them
-    from agent.core.templating import TemplateSet
+    from agent.core.compose import TemplateSet
     from agent.engine.context import Context
 
 
@@ -48,10 +48,9 @@ def offline_context(settings: Settings, store: Store, templates: TemplateSet) ->
     """A Context for work that makes no API call (the mailbox and calendar refuse any)."""
     from agent.core.business import BusinessCalendar
     from agent.engine.context import Context, Offline
-    from agent.engine.sender import sign
     from agent.store.key_secret import load_key_secret
 
-    ctx = Context(
+    return Context(
         key_secret=load_key_secret(settings.paths.state_db, create=False),
         settings=settings,
         store=store,
@@ -64,8 +63,6 @@ def offline_context(settings: Settings, store: Store, templates: TemplateSet) ->
         zone=user_zone(settings, store),
         business=BusinessCalendar.from_settings(settings.user, settings.schedule),
     )
-    sign(ctx, fetch=False)
-    return ctx
 
 
 def replan(ctx: Context, key: str, now: datetime) -> None:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import email
 import email.policy
+from dataclasses import replace
 from datetime import datetime
 
 from agent.cli.offline import find_interview, offline_context
-from agent.core.compose import compose_draft
+from agent.core.compose import StepText, TemplateSet, compose_draft
 from agent.core.errors import NotFound
 from agent.core.formats import day_name, moment
 from agent.core.headers import UnsafeHeader
 from agent.core.model import EMAIL_STEPS, UNSETTLED, StepName
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.core.text import printable
 from agent.engine.draft_life import thread_for
 from agent.engine.keys import draft_key
+from agent.engine.sender import sender
 from agent.engine.step_rows import plan_for, sent_days
 from agent.store import sequences
 from agent.store.db import Store
@@ -53,6 +54,8 @@ def render_preview(
     rows = sequences.get_steps(store.conn, row.interview.key)
     step = _pick_step(step_name, rows)
     planned = next(p for p in plan_for(ctx, row).steps if p.name == step)
+    who = sender(ctx, fetch=False)
+    who = replace(who, address=who.address or "you@example.com")
     out: list[str] = []
     for contact in planned.recipients:
         fake_row = sequences.StepRow(
@@ -71,24 +74,19 @@ def render_preview(
         when = moment(planned.due, ctx.zone)
         out.append(f"=== {step.value} to {printable(contact.email)} (due {when}) ===")
         try:
-            rendered = compose_draft(
+            text = StepText(
                 step=step,
                 interview=row.interview,
                 to=contact,
-                sender=ctx.user_email or "you@example.com",
-                candidate_name=ctx.settings.user.name,
+                sender=who,
                 content=settings.content,
-                user=ctx.settings.user,
-                templates=templates,
-                key=draft_key(ctx, fake_row),
-                thread=thread_for(ctx, row.interview.key, contact.email, step),
-                branch=planned.branch,
-                follow_up_date=day_name(planned.due)
-                if planned.branch == "named"
-                else None,
                 today=now.astimezone(ctx.zone).date(),
-                sent=sent_days(ctx, row.interview.key, contact.email),
+                branch=planned.branch,
+                follow_up_date=day_name(planned.due) if planned.branch == "named" else None,
+                sent=tuple(sent_days(ctx, row.interview.key, contact.email).items()),
             )
+            thread = thread_for(ctx, row.interview.key, contact.email, step)
+            rendered = compose_draft(text, templates, key=draft_key(ctx, fake_row), thread=thread)
         except UnsafeHeader as exc:
             out += [f"no draft: unsafe header: {printable(str(exc))}", ""]
             continue

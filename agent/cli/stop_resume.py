@@ -9,8 +9,8 @@ from agent.cli.runtime import build_services_for, current_time, opened_store
 from agent.core.errors import NotFound
 from agent.core.model import WATCHED, InterviewStatus
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.engine.stopping import stop_sequence
+from agent.files.templates import load_templates
 from agent.google.calendar import GoogleCalendar
 from agent.google.gmail import Gmail
 from agent.store import sequences
@@ -25,7 +25,7 @@ def stop_interview(settings: Settings, ident: str, *, keep_drafts: bool) -> str:
             return f"{row.interview.title!r} is already {row.status.value}; nothing to stop"
         services = build_services_for(settings)
         ctx = replace(
-            offline_context(settings, store, TemplateSet(settings.paths.templates_dir)),
+            offline_context(settings, store, load_templates(settings.paths.templates_dir)),
             mailbox=Gmail(services),
             calendar=GoogleCalendar(services),
         )

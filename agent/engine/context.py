@@ -7,9 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from agent.core.business import BusinessCalendar
+from agent.core.compose import Sender, TemplateSet
 from agent.core.ports import CalendarSource, DraftRef, Mailbox
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.store.db import Store
 
 
@@ -29,7 +29,7 @@ class Run:
     actions: list[Action] = field(default_factory=list)
     next_due: datetime | None = None
     unknown_drafts: dict[str, DraftRef] | None = None  # key header -> draft, built on demand
-    signed: bool = False  # the drafts' name and signature are in the settings (engine/sender.py)
+    sender: Sender | None = None  # who the drafts are from (engine/sender.py), once per run
     mail_index: object = None  # engine.mail_index.MailIndex, built on first use in a tick
     plans: int = 0  # interviews whose plan this tick computed (idle ones are not: store/wakeups)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from agent.core.compose import compose_draft
+from agent.core.compose import StepText, compose_draft
 from agent.core.errors import AuthError, FollowupError, GoogleRefused, GoogleUnavailable
 from agent.core.formats import day_name, moment
 from agent.core.headers import UnsafeHeader
@@ -24,7 +24,7 @@ from agent.engine.keys import (
     row_keys,
     same_key,
 )
-from agent.engine.sender import sign
+from agent.engine.sender import sender
 from agent.engine.step_rows import sent_days
 from agent.store import mail_side, sequences
 
@@ -136,26 +136,20 @@ def draft_step(
     conn = ctx.store.conn
     if recover_intent(ctx, row, now) or _made_already(ctx, interview, row, now):
         return
-    sign(ctx, fetch=True)
-    contact = contact_for(interview, row.recipient)
+    text = StepText(
+        step=row.step,
+        interview=interview,
+        to=contact_for(interview, row.recipient),
+        sender=sender(ctx, fetch=True),
+        content=ctx.settings.content,
+        today=now.astimezone(ctx.zone).date(),
+        branch=planned.branch,
+        follow_up_date=_follow_up_text(planned),
+        sent=tuple(sent_days(ctx, row.interview_key, row.recipient).items()),
+    )
     thread = thread_for(ctx, row.interview_key, row.recipient, row.step)
     try:
-        rendered = compose_draft(
-            step=row.step,
-            interview=interview,
-            to=contact,
-            sender=ctx.user_email,
-            candidate_name=ctx.settings.user.name,
-            content=ctx.settings.content,
-            user=ctx.settings.user,
-            templates=ctx.templates,
-            key=draft_key(ctx, row),
-            thread=thread,
-            branch=planned.branch,
-            follow_up_date=_follow_up_text(planned),
-            today=now.astimezone(ctx.zone).date(),
-            sent=sent_days(ctx, row.interview_key, row.recipient),
-        )
+        rendered = compose_draft(text, ctx.templates, key=draft_key(ctx, row), thread=thread)
     except UnsafeHeader as exc:
         with ctx.store.write():
             sequences.update_step(

@@ -4,14 +4,14 @@ Every draft the agent makes carries an opaque key of its (interview, step, recip
 an `X-Followup-Key` header (a keyed hash: `core.headers.draft_key_value`), and so does the
 message the candidate sends from it. `draft_key` is the one place the engine computes it;
 everything that looks for a draft or a sent message by its key compares what Gmail holds
-with it (or with the readable key older versions wrote).
+with it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from agent.core.headers import decode_key, draft_key_value, legacy_key
+from agent.core.headers import draft_key_value
 from agent.core.messages import MessageMeta
 from agent.core.model import KEY_HEADER, StepState
 from agent.core.ports import DraftRef
@@ -31,15 +31,14 @@ def key_header(ctx: Context, row: sequences.StepRow) -> str:
     return same_key(draft_key(ctx, row))
 
 
-def row_keys(ctx: Context, row: sequences.StepRow) -> tuple[str, str]:
-    """The keys a draft of this row may carry: the opaque one, and an older readable one."""
-    legacy = same_key(legacy_key(row.interview_key, row.step.value, row.recipient))
-    return key_header(ctx, row), legacy
+def row_keys(ctx: Context, row: sequences.StepRow) -> tuple[str]:
+    """The keys a draft of this row may carry."""
+    return (key_header(ctx, row),)
 
 
 def same_key(value: str | None) -> str:
-    """A key header value as compared: older encodings decoded, folding whitespace dropped."""
-    return "".join(decode_key("".join((value or "").split())).split())
+    """A key header value as compared: folding whitespace dropped."""
+    return "".join((value or "").split())
 
 
 def message_key(meta: MessageMeta) -> str:

@@ -62,9 +62,8 @@ def wanted_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Wan
 
 def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> ReminderEvent:
     """The reminder event of one step: who to call or ask, with the script to read."""
-    from agent.core.spoken import cue
     from agent.engine.draft_life import contact_for
-    from agent.engine.scripts import call_script
+    from agent.engine.scripts import call_script, cue
 
     recipients = [
         r.recipient
@@ -76,7 +75,7 @@ def reminder_event(ctx: Context, interview: Interview, want: Wanted) -> Reminder
     company = interview.company or interview.title
     summary = one_line(TITLES[want.step].format(who=who, company=company), 200)
     if want.step == StepName.ASK:
-        description = cue(ctx.settings, ctx.templates, interview)
+        description = cue(ctx, interview)
     else:
         scripts = []
         for contact in people:

@@ -1,14 +1,15 @@
-"""Voicemail scripts as the drafts would carry them: same branch, named date and history."""
+"""Voicemail scripts as the drafts would carry them (same branch, named date and history), and
+the question to ask before an interview ends."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from agent.core.compose import render_voicemail
-from agent.core.interviews import Contact
+from agent.core.compose import StepText, render_cue, render_voicemail
+from agent.core.interviews import Contact, Interview
 from agent.core.model import StepName
 from agent.engine.context import Context
-from agent.engine.sender import sign
+from agent.engine.sender import sender
 from agent.engine.step_rows import plan_for, sent_days
 from agent.store import sequences
 
@@ -19,7 +20,6 @@ def call_script(ctx: Context, key: str, step: StepName, contact: Contact, day: d
     It takes the check-in's branch ("named" or "next_day") and named date from the plan and
     what this contact was actually sent, exactly as the draft of the same step does.
     """
-    sign(ctx, fetch=False)
     row = sequences.get_interview(ctx.store.conn, key)
     if row is None:
         raise KeyError(key)
@@ -30,16 +30,28 @@ def call_script(ctx: Context, key: str, step: StepName, contact: Contact, day: d
         if planned is not None and branch == "named"
         else None
     )
-    return render_voicemail(
+    text = StepText(
         step=step,
         interview=row.interview,
         to=contact,
-        candidate_name=ctx.settings.user.name,
+        sender=sender(ctx, fetch=False),
         content=ctx.settings.content,
-        user=ctx.settings.user,
-        templates=ctx.templates,
+        today=day,
         branch=branch,
         follow_up_date=named,
-        today=day,
-        sent=sent_days(ctx, key, contact.email),
+        sent=tuple(sent_days(ctx, key, contact.email).items()),
     )
+    return render_voicemail(text, ctx.templates)
+
+
+def cue(ctx: Context, interview: Interview) -> str:
+    """The question to ask the primary contact before the interview ends."""
+    text = StepText(
+        step=StepName.ASK,
+        interview=interview,
+        to=interview.primary,
+        sender=sender(ctx, fetch=False),
+        content=ctx.settings.content,
+        today=interview.start.date(),
+    )
+    return render_cue(text, ctx.templates)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
 
+from agent.core.compose import Sender, sender_for
 from agent.core.errors import AuthError, FollowupError
-from agent.core.signature import SenderIdentity, sender_identity, signed_user
 from agent.engine.context import Context
 from agent.store import sequences
 
@@ -26,12 +25,12 @@ def _stored(ctx: Context) -> tuple[str, str]:
         return "", ""
 
 
-def identity(ctx: Context, *, fetch: bool) -> SenderIdentity:
-    """The name and signature drafts use; reads Gmail (once per run) only when `fetch` and the
-    settings leave one of them empty."""
+def _identity(ctx: Context, *, fetch: bool) -> Sender:
+    """The sender drafts use; reads Gmail only when `fetch` and the settings leave the name or
+    the signature empty."""
     user = ctx.settings.user
     if user.name.strip() and user.signature.strip():
-        return sender_identity(user)
+        return sender_for(user, "", "", ctx.user_email)
     name, signature = _stored(ctx)
     if fetch:
         try:
@@ -46,14 +45,11 @@ def identity(ctx: Context, *, fetch: bool) -> SenderIdentity:
             if value != sequences.get_kv(ctx.store.conn, SEND_AS_KEY):
                 with ctx.store.write():
                     sequences.set_kv(ctx.store.conn, SEND_AS_KEY, value)
-    return sender_identity(user, name, signature)
+    return sender_for(user, name, signature, ctx.user_email)
 
 
-def sign(ctx: Context, *, fetch: bool) -> None:
-    """Put the drafts' name and signature into the run's settings (templates read them there);
-    once per run."""
-    if ctx.run.signed:
-        return
-    who = identity(ctx, fetch=fetch)
-    ctx.settings = replace(ctx.settings, user=signed_user(ctx.settings.user, who))
-    ctx.run.signed = True
+def sender(ctx: Context, *, fetch: bool) -> Sender:
+    """The drafts' sender, worked out once per run."""
+    if ctx.run.sender is None:
+        ctx.run.sender = _identity(ctx, fetch=fetch)
+    return ctx.run.sender

@@ -11,13 +11,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from agent.core.business import BusinessCalendar
+from agent.core.compose import TemplateSet
 from agent.core.model import InterviewStatus
 from agent.core.ports import CalendarSource, Mailbox
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.engine.calendar_sync import apply_calendar, supersede_passed_rounds, token_key
 from agent.engine.context import Context, Run
-from agent.engine.holiday_dates import load_holidays, save_holidays
+from agent.engine.holiday_dates import holiday_lookup
 from agent.engine.inbox_sync import sync_inbox, waiting_for_inbox
 from agent.store import sequences, wakeups
 from agent.store.db import Store
@@ -48,7 +48,6 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
     _check_templates(session)
     mailbox = session.mailbox
     mailbox.start_tick()
-    load_holidays(session.store, settings.user, now.date())
     user_email = settings.user.email.lower() or sequences.get_kv(conn, USER_EMAIL_KEY)
     profile_history_id = None
     if not user_email:
@@ -79,7 +78,11 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         templates=session.templates,
         user_email=user_email,
         zone=ZoneInfo(zone_name),
-        business=BusinessCalendar.from_settings(settings.user, settings.schedule),
+        business=BusinessCalendar.from_settings(
+            settings.user,
+            settings.schedule,
+            holiday_lookup(session.store, settings.user, now.date(), save=not dry_run),
+        ),
         dry_run=dry_run,
         key_secret=session.key_secret,
         plan_inputs=plan_inputs(settings, zone_name),
@@ -105,8 +108,6 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Run:
         from agent.engine.reminders import sync_reminders  # only for those who want them
 
         sync_reminders(ctx, now)
-    if not dry_run:
-        save_holidays(session.store)
     log.info("tick done: %d action(s)", len(ctx.run.actions))
     return ctx.run
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from agent.core.compose import signature_text
 from agent.core.model import KEY_HEADER
 from agent.core.ports import (
     AddedMessage,
@@ -99,8 +100,6 @@ class Gmail:
 
     def sender_identity(self) -> SendAs:
         """settings.sendAs.list: the default send-as address's name and signature (as text)."""
-        from agent.core.signature import signature_text  # HTML parsing, on this call only
-
         data = self.api.read(
             self.users.settings().sendAs().list(userId="me"), "reading your Gmail signature"
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from agent.core.model import InterviewStatus, StepName, StepState
+from agent.core.model import STEP_ORDER, InterviewStatus, StepName, StepState
 from agent.store import codec
 
 if TYPE_CHECKING:
@@ -263,13 +263,11 @@ def _step_row(row: sqlite3.Row) -> StepRow:
     )
 
 
-STEP_ORDER = {name: i for i, name in enumerate(StepName)}
-
-
 def get_steps(conn: sqlite3.Connection, key: str) -> list[StepRow]:
     """Every step row of an interview, in sequence order."""
     rows = conn.execute("SELECT * FROM steps WHERE interview_key = ?", (key,)).fetchall()
-    return sorted((_step_row(r) for r in rows), key=lambda s: (STEP_ORDER[s.step], s.recipient))
+    steps = (_step_row(r) for r in rows)
+    return sorted(steps, key=lambda s: (STEP_ORDER.index(s.step), s.recipient))
 
 
 def get_step(conn: sqlite3.Connection, key: str, step: StepName, recipient: str) -> StepRow | None:

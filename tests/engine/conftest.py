@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 
 from agent.cli.runtime import session_for, settings_from_env
-from agent.core.templating import TemplateSet
 from agent.engine.context import Run
 from agent.engine.tick import Session, tick
+from agent.files.templates import load_templates
 from agent.store.db import Store, open_store
 from tests.e2e.world import NY, World, make_world
 
@@ -49,7 +49,7 @@ def engine(tmp_path) -> Iterator[Engine]:
     world = make_world(tmp_path, MONDAY)
     settings = settings_from_env(None, world.env())
     store = open_store(settings.paths.state_db)
-    session = session_for(settings, store, TemplateSet(settings.paths.templates_dir))
+    session = session_for(settings, store, load_templates(settings.paths.templates_dir))
     try:
         yield Engine(world, store, session)
     finally:

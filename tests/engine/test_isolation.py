@@ -11,11 +11,11 @@ import pytest
 
 from agent.cli.offline import offline_context
 from agent.core.errors import GoogleUnavailable
-from agent.core.paths import resolve_paths
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.engine.context import Context
 from agent.engine.isolation import guarded, item_fault
+from agent.files.paths import resolve_paths
+from agent.files.templates import load_templates
 from agent.store import set_aside
 from agent.store.db import open_store
 
@@ -27,7 +27,7 @@ def ctx(tmp_path: Path) -> Iterator[Context]:
     paths = resolve_paths(None, {"FOLLOWUP_HOME": str(tmp_path)})
     store = open_store(tmp_path / "state.db")
     try:
-        yield offline_context(Settings(paths=paths), store, TemplateSet(tmp_path / "templates"))
+        yield offline_context(Settings(paths=paths), store, load_templates(tmp_path / "templates"))
     finally:
         store.close()
 
