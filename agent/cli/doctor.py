@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from agent.cli.common import as_followup_error
 from agent.core.errors import FollowupError, SettingsError
 from agent.core.settings import Paths, Settings
+from agent.files.paths import open_to_others
 
 if TYPE_CHECKING:
     from agent.google.client import Services
@@ -167,6 +169,21 @@ def check_lock(settings: Settings) -> str:
     return f"a run is active now{who}; that is fine while the service runs"
 
 
+def check_files(paths: Paths) -> Check:
+    """followup's folders and files are readable by the user alone."""
+    exposed = open_to_others(paths)
+    if not exposed:
+        return Check("files", True, "followup's folders and files are readable by you alone")
+    fixes = [
+        f"`chmod {mode} {' '.join(shlex.quote(str(p)) for p in found)}`"
+        for mode, found in (("700", [p for p in exposed if p.is_dir()]),
+                            ("600", [p for p in exposed if not p.is_dir()]))
+        if found
+    ]
+    shown = ", ".join(str(p) for p in exposed)
+    return Check("files", True, f"others can read {shown}: run {' and '.join(fixes)}", warn=True)
+
+
 def run_checks(load: Callable[[], Settings]) -> list[Check]:
     """Every check in order; later checks are skipped when settings cannot load."""
     checks: list[Check] = []
@@ -190,6 +207,7 @@ def run_checks(load: Callable[[], Settings]) -> list[Check]:
         checks.append(Check("google", False, "skipped: needs a working token", token.exit_code))
     checks.append(_run("state", lambda: check_state(settings), paths))
     checks.append(_run("lock", lambda: check_lock(settings), paths))
+    checks.append(check_files(paths))
     return checks
 
 

@@ -72,3 +72,19 @@ def private_file(path: Path) -> bool:
     finally:
         os.close(fd)
     return True
+
+
+def open_to_others(paths: Paths) -> list[Path]:
+    """followup's folders and files that other users may read or change."""
+    db = paths.state_db
+    files = [paths.token_file, db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+             db.with_name(SECRET_NAME), paths.lock_file]
+    folders = dict.fromkeys([paths.token_file.parent, db.parent])
+    found = []
+    for path in [*folders, *files]:
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                found.append(path)
+        except FileNotFoundError:
+            continue
+    return found
