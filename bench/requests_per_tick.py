@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent.cli.runtime import session_for, settings_from_env
 from agent.core.errors import QuotaStop
-from agent.core.templating import TemplateSet
 from agent.engine.tick import tick
+from agent.files.templates import load_templates
 from agent.store.db import open_store
 from tests.e2e.world import NY, World, make_world
 
@@ -84,7 +84,8 @@ class Bench:
             )
         settings = settings_from_env(None, {"FOLLOWUP_HOME": str(self.world.home)})
         self.store = open_store(settings.paths.state_db)
-        self.session = session_for(settings, self.store, TemplateSet(settings.paths.templates_dir))
+        templates = load_templates(settings.paths.templates_dir)
+        self.session = session_for(settings, self.store, templates)
 
     def tick(self, moment: datetime) -> tuple[Counter[str], int]:
         """One tick at a moment: requests by method, and how many drafts it made."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 AGENT = Path(__file__).resolve().parents[1] / "agent"
-LAYERS = {"core", "engine", "store", "google", "cli", "sandbox"}
+LAYERS = {"core", "files", "engine", "store", "google", "cli", "sandbox"}
 MAX_LINES = 400
 
 

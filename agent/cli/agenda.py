@@ -14,11 +14,11 @@ from agent.cli.runtime import current_time, opened_store
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
-from agent.core.templating import TemplateSet
 from agent.core.text import one_line
 from agent.engine.sequence import planned_step
 from agent.engine.wording import cue, voicemail
 from agent.engine.work import Pass
+from agent.files.templates import load_templates
 
 
 @click.command()
@@ -29,7 +29,7 @@ def agenda(obj: Obj, as_json: bool) -> None:
     """What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls to make."""
     settings = obj.settings()
     with opened_store(settings) as store:
-        p = offline_pass(settings, store, TemplateSet(settings.paths.templates_dir))
+        p = offline_pass(settings, store, load_templates(settings.paths.templates_dir))
         if as_json:
             click.echo(json.dumps(agenda_json(p, current_time()), indent=2, ensure_ascii=False))
         else:

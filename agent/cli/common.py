@@ -56,7 +56,7 @@ class Obj:
 
     def paths(self) -> Paths | None:
         """Where the files are, without reading any (None if even that fails)."""
-        from agent.core.paths import resolve_paths
+        from agent.files.paths import resolve_paths
 
         try:
             return resolve_paths(self.config)

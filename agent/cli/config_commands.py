@@ -29,15 +29,16 @@ def config_check(obj: Obj) -> None:
 @fail_cleanly
 def config_show(obj: Obj) -> None:
     """Print the effective settings and where each file lives."""
-    from agent.core.config import describe_settings
+    from agent.core.settings import describe_settings
 
-    click.echo(describe_settings(obj.settings()))
+    settings = obj.settings()
+    click.echo(describe_settings(settings, file_found=settings.paths.config_file.exists()))
 
 
 @config.command("example")
 def config_example() -> None:
     """Print an example config.toml with every key, its default and what it does."""
-    from agent.core.config import default_config_text
+    from agent.core.settings import default_config_text
 
     click.echo(default_config_text(), nl=False)
 

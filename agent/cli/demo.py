@@ -179,9 +179,9 @@ class Demo:
         """Start the sandbox, write settings and a token into the temp home, build a session."""
         from agent.cli.runtime import session_for
         from agent.cli.sandbox_command import write_sandbox_token
-        from agent.core.config import load_settings
-        from agent.core.paths import resolve_paths
-        from agent.core.templating import TemplateSet
+        from agent.files.paths import resolve_paths
+        from agent.files.settings_file import load_settings
+        from agent.files.templates import load_templates
         from agent.store.db import open_store
 
         self.server.start()
@@ -190,7 +190,7 @@ class Demo:
         settings = load_settings(resolve_paths(None, env), env)
         write_sandbox_token(settings.paths.token_file, self.server.url, reminders=False)
         self.settings = settings
-        self.templates = TemplateSet(None)
+        self.templates = load_templates(None)
         self.store = open_store(settings.paths.state_db)
         return session_for(settings, self.store, self.templates)
 

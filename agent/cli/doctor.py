@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from agent.cli.common import as_followup_error
 from agent.core.errors import FollowupError, SettingsError
 from agent.core.settings import Paths, Settings
+from agent.files.paths import open_to_others
 
 if TYPE_CHECKING:
     from agent.google.client import Services
@@ -41,9 +43,9 @@ def _run(name: str, fn: Callable[[], str], paths: Paths | None = None) -> Check:
 
 def check_templates(settings: Settings) -> str:
     """Render every template once with sample data."""
-    from agent.core.templating import TemplateSet
+    from agent.files.templates import load_templates
 
-    templates = TemplateSet(settings.paths.templates_dir)
+    templates = load_templates(settings.paths.templates_dir)
     errors = templates.check_all()
     if errors:
         raise errors[0]
@@ -92,8 +94,8 @@ def check_google(settings: Settings) -> str:
 def check_sender(settings: Settings) -> Check:
     """The name and signature drafts will use: settings first, else the Gmail account's."""
     from agent.cli.runtime import build_services_for
+    from agent.core.compose import sender_for
     from agent.core.ports import SendAs
-    from agent.core.signature import sender_identity
     from agent.core.text import escaped
     from agent.google.gmail import Gmail
 
@@ -102,8 +104,11 @@ def check_sender(settings: Settings) -> Check:
         got = Gmail(build_services_for(settings)).sender_identity()
     except FollowupError as exc:
         got, note = SendAs(), f" (could not read Gmail's: {exc})"
-    who = sender_identity(settings.user, got.display_name, got.signature)
-    where = {"settings": "from settings", "gmail": "from Gmail"}
+    who = sender_for(settings.user, got.display_name, got.signature, "")
+    name_from, signature_from = (
+        "from settings" if mine.strip() else "from Gmail"
+        for mine in (settings.user.name, settings.user.signature)
+    )
     missing = [
         what for what, value in (("name", who.name), ("signature", who.signature)) if not value
     ]
@@ -118,8 +123,8 @@ def check_sender(settings: Settings) -> Check:
     signature = escaped(who.signature.replace("\n", " | "))
     return Check(
         "sender", True,
-        f'name "{escaped(who.name)}" ({where[who.name_from]}), signature "{signature}" '
-        f"({where[who.signature_from]}){note}",
+        f'name "{escaped(who.name)}" ({name_from}), signature "{signature}" '
+        f"({signature_from}){note}",
     )
 
 
@@ -164,6 +169,21 @@ def check_lock(settings: Settings) -> str:
     return f"a run is active now{who}; that is fine while the service runs"
 
 
+def check_files(paths: Paths) -> Check:
+    """followup's folders and files are readable by the user alone."""
+    exposed = open_to_others(paths)
+    if not exposed:
+        return Check("files", True, "followup's folders and files are readable by you alone")
+    fixes = [
+        f"`chmod {mode} {' '.join(shlex.quote(str(p)) for p in found)}`"
+        for mode, found in (("700", [p for p in exposed if p.is_dir()]),
+                            ("600", [p for p in exposed if not p.is_dir()]))
+        if found
+    ]
+    shown = ", ".join(str(p) for p in exposed)
+    return Check("files", True, f"others can read {shown}: run {' and '.join(fixes)}", warn=True)
+
+
 def run_checks(load: Callable[[], Settings]) -> list[Check]:
     """Every check in order; later checks are skipped when settings cannot load."""
     checks: list[Check] = []
@@ -187,6 +207,7 @@ def run_checks(load: Callable[[], Settings]) -> list[Check]:
         checks.append(Check("google", False, "skipped: needs a working token", token.exit_code))
     checks.append(_run("state", lambda: check_state(settings), paths))
     checks.append(_run("lock", lambda: check_lock(settings), paths))
+    checks.append(check_files(paths))
     return checks
 
 

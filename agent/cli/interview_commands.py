@@ -66,14 +66,14 @@ def preview(obj: Obj, interview_id: str, step: str | None) -> None:
     """Show the rendered draft(s) and voicemail script of a step (default: the next one)."""
     from agent.cli.preview import render_preview
     from agent.cli.runtime import current_time, opened_store
-    from agent.core.templating import TemplateSet
+    from agent.files.templates import load_templates
 
     settings = obj.settings()
     with opened_store(settings) as store:
         text = render_preview(
             settings,
             store,
-            TemplateSet(settings.paths.templates_dir),
+            load_templates(settings.paths.templates_dir),
             interview_id,
             step,
             current_time(),
@@ -96,8 +96,8 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     from agent.core.errors import SettingsError
     from agent.core.formats import moment
     from agent.core.notes import NOTE_KEYS, notes_from_pairs
-    from agent.core.templating import TemplateSet
     from agent.core.text import printable
+    from agent.files.templates import load_templates
     from agent.store import sequences
 
     name = key.lower().replace("_", "-")
@@ -111,7 +111,7 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
     now = current_time()
     with opened_store(settings) as store:
         row = find_interview(store, interview_id)
-        p = offline_pass(settings, store, TemplateSet(settings.paths.templates_dir))
+        p = offline_pass(settings, store, load_templates(settings.paths.templates_dir))
         if name == "follow-up" and value.strip():
             check_follow_up(value, row.interview.end, p.zone, p.business)
         with store.write():

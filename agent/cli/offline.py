@@ -6,12 +6,12 @@ import hashlib
 from zoneinfo import ZoneInfo
 
 from agent.cli.runtime import current_time
+from agent.core.compose import TemplateSet
 from agent.core.errors import NotFound
 from agent.core.events import CalendarEvent
 from agent.core.interviews import Interview
 from agent.core.model import InterviewStatus
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.engine.calendar_sync import redetect, save_interview
 from agent.engine.sequence import sync_rows
 from agent.engine.work import Offline, Pass, Session, open_pass, zone_of

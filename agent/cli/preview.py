@@ -7,13 +7,12 @@ import email.policy
 from datetime import datetime
 
 from agent.cli.offline import find_interview, offline_pass
-from agent.core.compose import compose_draft
+from agent.core.compose import TemplateSet, compose_draft
 from agent.core.errors import NotFound
 from agent.core.formats import moment
 from agent.core.headers import UnsafeHeader
 from agent.core.model import EMAIL_STEPS, UNSETTLED, StepName
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.core.text import printable
 from agent.engine.sequence import planned_step
 from agent.engine.wording import draft_key, step_text, thread_for

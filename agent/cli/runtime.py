@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.core.config import load_settings
 from agent.core.errors import SettingsError
-from agent.core.paths import resolve_paths
 from agent.core.settings import Settings
+from agent.files.paths import resolve_paths
+from agent.files.settings_file import load_settings
 from agent.store.db import Store, open_store
 
 if TYPE_CHECKING:
-    from agent.core.templating import TemplateSet
+    from agent.core.compose import TemplateSet
     from agent.engine.work import Session
 
 log = logging.getLogger(__name__)

@@ -95,7 +95,7 @@ def auth_status(obj: Obj) -> None:
 @click.command()
 @click.pass_obj
 def doctor(obj: Obj) -> None:
-    """Check settings, templates, token, Google, sender, state.db and the lock; say what to fix."""
+    """Check settings, templates, token, Google, sender, state.db, lock, file modes: what to fix."""
     from agent.cli.doctor import run_checks, summary
 
     checks = run_checks(obj.settings)
@@ -126,13 +126,13 @@ def run(obj: Obj, interval: float | None) -> None:
     from agent.cli.common import EXIT_INTERRUPTED, INTERRUPTED, as_followup_error, stamped
     from agent.cli.daemon import TickOutcome, run_daemon, start_line
     from agent.cli.runtime import current_time, opened_store, session_for
-    from agent.core.templating import TemplateSet
     from agent.engine.tick import tick
+    from agent.files.templates import load_templates
     from agent.store.db import failed_mid_run
     from agent.store.lock import RunLock
 
     settings = obj.settings()
-    templates = TemplateSet(settings.paths.templates_dir)
+    templates = load_templates(settings.paths.templates_dir)
     templates.check_used()  # at the start of `run`: exit 6 with the file and line
 
     def one_tick(now: datetime) -> TickOutcome:

@@ -7,8 +7,8 @@ from agent.cli.runtime import opened_store, session_for
 from agent.core.errors import NotFound
 from agent.core.model import WATCHED, InterviewStatus
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.engine import sequence
+from agent.files.templates import load_templates
 
 
 def stop_interview(settings: Settings, ident: str, *, keep_drafts: bool) -> str:
@@ -17,7 +17,7 @@ def stop_interview(settings: Settings, ident: str, *, keep_drafts: bool) -> str:
         row = find_interview(store, ident)
         if row.status not in WATCHED:
             return f"{row.interview.title!r} is already {row.status.value}; nothing to stop"
-        templates = TemplateSet(settings.paths.templates_dir)
+        templates = load_templates(settings.paths.templates_dir)
         p = offline_pass(settings, store, templates, session_for(settings, store, templates))
         seq = p.sequence(row.interview.key)
         assert seq is not None
@@ -37,7 +37,7 @@ def resume_interview(settings: Settings, ident: str) -> str:
                 f"{row.interview.title!r} is {row.status.value}; only paused or stopped "
                 "sequences can be resumed"
             )
-        p = offline_pass(settings, store, TemplateSet(settings.paths.templates_dir))
+        p = offline_pass(settings, store, load_templates(settings.paths.templates_dir))
         seq = p.sequence(row.interview.key)
         assert seq is not None
         sequence.resume(seq)

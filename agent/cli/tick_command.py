@@ -9,9 +9,9 @@ import click
 from agent.cli.common import Obj, fail_cleanly, take_lock
 from agent.cli.offline import short_id
 from agent.cli.runtime import current_time, opened_store, scratch_copy, session_for
-from agent.core.templating import TemplateSet
 from agent.core.text import printable
 from agent.engine.tick import tick as run_tick
+from agent.files.templates import load_templates
 
 EXIT_LOCKED = 0
 
@@ -28,7 +28,7 @@ def tick(obj: Obj, dry_run: bool) -> None:
     if lock is None:
         sys.exit(EXIT_LOCKED)
     try:
-        templates = TemplateSet(settings.paths.templates_dir)
+        templates = load_templates(settings.paths.templates_dir)
         opener = scratch_copy if dry_run else opened_store
         with opener(settings) as store:
             session = session_for(settings, store, templates, dry_run=dry_run)

@@ -1,39 +1,300 @@
-"""Pure: a step of an interview + the user's templates -> a safe plain-text draft.
+"""The drafts' words: the user's Jinja2 templates rendered in a sandbox, and the safe draft.
 
-Event text (company, role, names, notes) only ever reaches a template as a variable
-value, with control characters turned into spaces; header values go through
-`agent.core.headers`, which encodes them and checks the serialized message.
+Only template sources are ever compiled (the packaged defaults and the user's own files,
+read by agent/files/templates.py); text from calendar events reaches a template only as a
+variable value, with control characters turned into spaces. Header values go through
+`agent.core.headers`, which encodes them and checks the serialized message. Every template
+failure becomes one `TemplateError` line naming the template file and line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections.abc import Mapping
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from agent.core.errors import TemplateError
 from agent.core.formats import day_name
 from agent.core.headers import MAX_SUBJECT, build_message, display_name, verify_message
+from agent.core.html_text import html_to_text
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import RenderedDraft, ThreadRef
 from agent.core.model import STEPS, StepName
 from agent.core.settings import ContentSettings, UserSettings
-from agent.core.templating import TemplateSet
-from agent.core.text import as_written
+from agent.core.text import as_written, one_line
 
 log = logging.getLogger(__name__)
 
+EMAIL_TEMPLATES = tuple(s.email_template for s in STEPS.values() if s.email_template)
+VOICEMAIL_TEMPLATES = tuple(s.voicemail_template for s in STEPS.values() if s.voicemail_template)
+CUE_TEMPLATES = tuple(s.cue_template for s in STEPS.values() if s.cue_template)
+TEMPLATE_NAMES = (*EMAIL_TEMPLATES, *VOICEMAIL_TEMPLATES, *CUE_TEMPLATES)
+VARIABLES = (
+    "candidate", "signature", "candidate_phone", "contact", "contacts", "company", "role",
+    "interview_date", "interview_when", "fit", "strengths", "start", "follow_up_date",
+    "branch", "step", "is_panel", "phone", "thank_you_sent", "check_in_sent",
+)
+README_HINT = "check the variable names in templates/README.md"
+MAX_SIGNATURE_LINES = 12
+MAX_SIGNATURE_LINE = 200
+
 _REPLY_PREFIX = re.compile(r"^(?:\s*re\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_LOWER_FIRST = frozenset(
+    {"a", "an", "it", "my", "our", "that", "the", "their", "these", "they", "this", "those"}
+    | {"we", "you", "your"}
+)
 
 
-def _when(interview_day: date, today: date) -> str:
-    """How the interview day reads from `today`: 'today', 'yesterday' or 'on Tuesday, ...'."""
-    if interview_day == today:
-        return "today"
-    if interview_day == today - timedelta(days=1):
-        return "yesterday"
-    return f"on {day_name(interview_day)}"
+@dataclass(frozen=True)
+class Sender:
+    """Who the drafts are from."""
+
+    address: str  # the From address
+    name: str  # display name ('' allowed)
+    signature: str  # plain text ('' allowed)
+    phone: str = ""  # the candidate's phone ([user] phone)
+
+
+@dataclass(frozen=True)
+class StepText:
+    """What one step's words are made from, for one contact."""
+
+    step: StepName
+    interview: Interview
+    to: Contact
+    sender: Sender
+    content: ContentSettings
+    today: date
+    branch: str = ""
+    follow_up_date: str | None = None
+    sent: tuple[tuple[StepName, date], ...] = ()  # earlier emails this contact got, with the day
+
+
+@dataclass(frozen=True)
+class EmailText:
+    """A rendered email template split into its subject line and plain-text body."""
+
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """One template file's bytes, and the file they came from (error messages name it)."""
+
+    data: bytes
+    origin: str
+
+
+def sentence(text: object) -> str:
+    """A filter: the text with a capital first letter and a closing full stop."""
+    value = str(text).strip()
+    if not value:
+        return ""
+    value = value[0].upper() + value[1:]
+    return value if value[-1] in ".!?…" else value + "."
+
+
+def and_list(items: object) -> str:
+    """A filter: list items joined for speech, 'a, b and c', ready to sit inside a sentence."""
+    parts = [str(p).strip().rstrip(".;,!") for p in (items or ())]  # type: ignore[attr-defined]
+    out = []
+    for part in filter(None, parts):
+        first, _, rest = part.partition(" ")
+        if first.lower() in _LOWER_FIRST and first[:1].isupper() and first[1:].islower():
+            part = first.lower() + (" " + rest if rest else "")
+        out.append(part)
+    if len(out) <= 1:
+        return "".join(out)
+    return ", ".join(out[:-1]) + " and " + out[-1]
+
+
+class TemplateSet:
+    """The templates in effect, by name (a user's file over the packaged default)."""
+
+    def __init__(self, sources: Mapping[str, TemplateSource]) -> None:
+        """Render from `sources`: template name (a path relative to its folder) -> source."""
+        self.sources = dict(sources)
+        self.env = SandboxedEnvironment(
+            loader=jinja2.FunctionLoader(self._load),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(sentence=sentence, and_list=and_list)
+
+    def _load(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        """The text and origin of one template, for Jinja2; None when there is none."""
+        source = self.sources.get(name)
+        if source is None:
+            return None
+        return source.data.decode("utf-8"), source.origin, lambda: True
+
+    def fingerprint(self) -> str:
+        """What `check_used` answers for: every source, and the names and variables it checks."""
+        digest = hashlib.sha256(repr((TEMPLATE_NAMES, VARIABLES)).encode())
+        for name, source in sorted(self.sources.items()):
+            header = repr((name, source.origin, len(source.data)))
+            digest.update(header.encode("utf-8", "surrogatepass") + source.data)
+        return digest.hexdigest()
+
+    def source_path(self, name: str) -> str:
+        """The file a template name resolves to: the user's, else the packaged one."""
+        source = self.sources.get(name)
+        return source.origin if source is not None else name
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render template `name`; any failure is a one-line TemplateError naming file and line."""
+        try:
+            return self.env.get_template(name).render(dict(context))
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or self.source_path(exc.name or name)
+            message = exc.message or str(exc)
+            raise self._error(where, exc.lineno, message, "fix the Jinja syntax") from exc
+        except jinja2.TemplateNotFound as exc:
+            where, line = self._location(exc, name)
+            missing = exc.name if isinstance(exc.name, str) else name
+            if line is None:
+                hint = "put the file back or reinstall followup"
+                raise TemplateError(
+                    one_line(f"{where}: template {missing!r} not found ({hint})")
+                ) from exc
+            message = f"template {missing!r} not found"
+            raise self._error(where, line, message, "fix the include") from exc
+        except UnicodeDecodeError as exc:
+            raise TemplateError(
+                one_line(f"{self.source_path(name)}: not UTF-8 text (save the file as UTF-8)")
+            ) from exc
+        except jinja2.UndefinedError as exc:
+            where, line = self._location(exc, name)
+            raise self._error(where, line, exc.message or str(exc), README_HINT) from exc
+        except jinja2.exceptions.SecurityError as exc:
+            where, line = self._location(exc, name)
+            hint = "templates may only use the documented variables and filters"
+            raise self._error(where, line, str(exc), hint) from exc
+        except Exception as exc:
+            where, line = self._location(exc, name)
+            message = f"{type(exc).__name__}: {exc}"
+            raise self._error(where, line, message, "check the expression on that line") from exc
+
+    def render_email(self, name: str, context: Mapping[str, Any]) -> EmailText:
+        """Render an email template: `Subject: ...`, a blank line, then the plain-text body."""
+        text = self.render(name, context).replace("\r\n", "\n").replace("\r", "\n")
+        first, _, rest = text.partition("\n")
+        if not first.startswith("Subject:"):
+            raise self._error(
+                self.source_path(name), 1, "the first line must be 'Subject: ...'",
+                "see templates/README.md",
+            )
+        body = rest.lstrip("\n").rstrip() + "\n"
+        return EmailText(subject=first[len("Subject:") :].strip(), body=body)
+
+    def check_used(self) -> None:
+        """Render every template followup uses with sample data; raise the first TemplateError.
+
+        Cheap (milliseconds): every tick and the start of `followup run` call it, so a broken
+        template is reported (file and line) before any step is due, not when one is.
+        """
+        errors = [e for e in self.check_all() if "not a template followup uses" not in str(e)]
+        if errors:
+            raise errors[0]
+
+    def check_all(self) -> list[TemplateError]:
+        """Render every template with sample data; the problems found (for `followup doctor`)."""
+        errors: list[TemplateError] = []
+        for name in TEMPLATE_NAMES:
+            for ctx in (sample_context(), sample_context(full=False)):
+                try:
+                    if name in EMAIL_TEMPLATES:
+                        self.render_email(name, ctx)
+                    else:
+                        self.render(name, ctx)
+                except TemplateError as exc:
+                    errors.append(exc)
+                    break
+        rename = f"rename it to one of: {', '.join(TEMPLATE_NAMES)}"
+        return errors + [
+            TemplateError(f"{s.origin}: not a template followup uses ({rename})")
+            for name, s in sorted(self.sources.items())
+            if name.endswith(".j2") and "/" not in name and name not in TEMPLATE_NAMES
+        ]
+
+    def _location(self, exc: BaseException, name: str) -> tuple[str, int | None]:
+        """The template file and line where a render-time error happened (innermost)."""
+        origins = {s.origin for s in self.sources.values()}
+        found: tuple[str, int | None] = (self.source_path(name), None)
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename in origins:
+                found = (frame.filename, frame.lineno)
+        return found
+
+    @staticmethod
+    def _error(where: str, line: int | None, message: str, hint: str) -> TemplateError:
+        """One line: `<file>, line <n>: <what> (<what to do>)`."""
+        place = f"{where}, line {line}" if line else where
+        return TemplateError(one_line(f"{place}: {message} ({hint})"))
+
+
+def sample_context(*, full: bool = True) -> dict[str, Any]:
+    """Realistic values for every template variable (sparse: empty lists, no names, no dates)."""
+    jane = Contact(email="jane.doe@example.com", name="Jane Doe" if full else "")
+    sam = Contact(email="sam.lee@example.com", name="Sam Lee")
+    return {
+        "candidate": "Alex Morgan" if full else "",
+        "signature": "Alex Morgan\n+1 555 0199" if full else "",
+        "candidate_phone": "+1 555 0199" if full else None,
+        "contact": jane,
+        "contacts": (jane, sam) if full else (jane,),
+        "company": "Example Corp" if full else "",
+        "role": "Senior Engineer" if full else "",
+        "interview_date": "Tuesday, December 1",
+        "interview_when": "today" if full else "on Tuesday, December 1",
+        "fit": (
+            ["the team ships small, reviewed changes every day", "on-call is shared fairly"]
+            if full
+            else []
+        ),
+        "strengths": ["Postgres performance tuning", "leading incident reviews"] if full else [],
+        "start": "January 5" if full else None,
+        "follow_up_date": "Thursday, December 3" if full else None,
+        "branch": "named" if full else "next_day",
+        "step": "check_in",
+        "is_panel": full,
+        "phone": "+1 555 0100" if full else None,
+        "thank_you_sent": "Monday, November 30" if full else None,
+        "check_in_sent": "Wednesday, December 2" if full else None,
+    }
+
+
+def signature_text(html: str) -> str:
+    """A Gmail signature's HTML as plain text: one line per line, no tags, entities decoded."""
+    raw_lines = html_to_text(html, collapse_whitespace=True).split("\n")
+    text = "\n".join(as_written(line, MAX_SIGNATURE_LINE).strip() for line in raw_lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return "\n".join(text.split("\n")[:MAX_SIGNATURE_LINES])
+
+
+def sender_for(
+    user: UserSettings, account_name: str, account_signature: str, account_address: str
+) -> Sender:
+    """The drafts' sender: [user] name and signature when set, else the Gmail account's; the
+    account's default send-as address, else [user] email."""
+    return Sender(
+        address=account_address.strip() or user.email.strip(),
+        name=as_written(user.name).strip() or as_written(account_name).strip(),
+        signature=user.signature.strip() or account_signature.strip(),
+        phone=user.phone,
+    )
 
 
 def _clean_contact(contact: Contact) -> Contact:
@@ -41,56 +302,34 @@ def _clean_contact(contact: Contact) -> Contact:
     return Contact(email=as_written(contact.email), name=as_written(contact.name))
 
 
-def template_context(
-    *,
-    step: StepName,
-    interview: Interview,
-    to: Contact,
-    candidate_name: str,
-    content: ContentSettings,
-    user: UserSettings,
-    branch: str = "",
-    follow_up_date: str | None = None,
-    today: date,
-    sent: Mapping[StepName, date] | None = None,
-) -> dict[str, Any]:
-    """Every template variable (see templates/README.md) for one step and recipient.
-
-    `sent` names the earlier emails this contact actually got, with the day each went out.
-    """
-    sent = sent or {}
-    notes = interview.notes
-    candidate = as_written(candidate_name or user.name)
-    fit = [as_written(p) for p in (notes.fit or content.fit) if as_written(p)]
-    strengths = [as_written(p) for p in (notes.strengths or content.strengths) if as_written(p)]
+def template_context(text: StepText) -> dict[str, Any]:
+    """Every template variable (see templates/README.md) for one step and recipient."""
+    interview, notes, content = text.interview, text.interview.notes, text.content
+    candidate = as_written(text.sender.name)
+    sent = {step: day_name(day) for step, day in text.sent}
     day = interview.start.date()
+    when = {text.today: "today", text.today - timedelta(days=1): "yesterday"}
     return {
         "candidate": candidate,
-        "signature": user.signature.strip() or candidate,
-        "candidate_phone": as_written(user.phone) or None,
-        "contact": _clean_contact(to),
+        "signature": text.sender.signature.strip() or candidate,
+        "candidate_phone": as_written(text.sender.phone) or None,
+        "contact": _clean_contact(text.to),
         "contacts": tuple(_clean_contact(c) for c in interview.contacts),
         "company": as_written(interview.company),
         "role": as_written(interview.role),
         "interview_date": day_name(day),
-        "interview_when": _when(day, today),
-        "fit": fit,
-        "strengths": strengths,
+        "interview_when": when.get(day, f"on {day_name(day)}"),
+        "fit": [p for p in map(as_written, notes.fit or content.fit) if p],
+        "strengths": [p for p in map(as_written, notes.strengths or content.strengths) if p],
         "start": as_written(notes.start) or None,
-        "follow_up_date": as_written(follow_up_date) or None,
-        "branch": branch,
-        "step": step.value,
+        "follow_up_date": as_written(text.follow_up_date) or None,
+        "branch": text.branch,
+        "step": text.step.value,
         "is_panel": len(interview.contacts) > 1,
         "phone": as_written(notes.phone) or None,
-        "thank_you_sent": _sent_day(sent, StepName.THANK_YOU),
-        "check_in_sent": _sent_day(sent, StepName.CHECK_IN),
+        "thank_you_sent": sent.get(StepName.THANK_YOU),
+        "check_in_sent": sent.get(StepName.CHECK_IN),
     }
-
-
-def _sent_day(sent: Mapping[StepName, date], step: StepName) -> str | None:
-    """The day an earlier email went out, as templates show it, or None when it did not."""
-    day = sent.get(step)
-    return day_name(day) if day is not None else None
 
 
 def reply_subject(thread_subject: str, fallback: str) -> str:
@@ -108,97 +347,47 @@ def _template_for(step: StepName, kind: str) -> str:
 
 
 def compose_draft(
-    *,
-    step: StepName,
-    interview: Interview,
-    to: Contact,
-    sender: str,
-    candidate_name: str,
-    content: ContentSettings,
-    user: UserSettings,
-    templates: TemplateSet,
-    key: str,
-    thread: ThreadRef | None,
-    branch: str = "",
-    follow_up_date: str | None = None,
-    today: date,
-    sent: Mapping[StepName, date] | None = None,
+    text: StepText, templates: TemplateSet, *, key: str, thread: ThreadRef | None
 ) -> RenderedDraft:
     """The draft (raw RFC 822 bytes) and voicemail script for one step and recipient.
 
     Raises UnsafeHeader when an address or header cannot be made safe, and
     TemplateError when a template fails.
     """
-    context = template_context(
-        step=step, interview=interview, to=to, candidate_name=candidate_name, content=content,
-        user=user, branch=branch, follow_up_date=follow_up_date, today=today, sent=sent,
-    )
-    text = templates.render_email(_template_for(step, "email"), context)
-    subject = as_written(text.subject, MAX_SUBJECT)
+    context = template_context(text)
+    email = templates.render_email(_template_for(text.step, "email"), context)
+    subject = as_written(email.subject, MAX_SUBJECT)
     if thread is not None:
         subject = reply_subject(thread.subject, subject)
-    from_name = display_name(context["candidate"])
-    to_name = display_name(to.name)
-    to_addr = to.email.strip()
-    sender = sender.strip()
-    msg = build_message(
-        from_name=from_name, from_addr=sender, to_name=to_name, to_addr=to_addr,
-        subject=subject, key=key, body=text.body,
+    from_name, from_addr = display_name(context["candidate"]), text.sender.address.strip()
+    to_name, to_addr = display_name(text.to.name), text.to.email.strip()
+    raw = build_message(
+        from_name=from_name, from_addr=from_addr, to_name=to_name, to_addr=to_addr,
+        subject=subject, key=key, body=email.body,
         in_reply_to=thread.message_id_header if thread is not None else None,
         references=thread.references if thread is not None else "",
-    )
-    raw = msg.as_bytes()
+    ).as_bytes()
     verify_message(
-        raw, threaded=thread is not None, from_name=from_name, from_addr=sender,
+        raw, threaded=thread is not None, from_name=from_name, from_addr=from_addr,
         to_name=to_name, to_addr=to_addr, subject=subject, key=key,
     )
-    voicemail = templates.render(_template_for(step, "voicemail"), context)
-    log.debug("composed %s for %s (%d bytes)", step.value, to_addr, len(raw))
+    voicemail = templates.render(_template_for(text.step, "voicemail"), context)
+    log.debug("composed %s for %s (%d bytes)", text.step.value, to_addr, len(raw))
     return RenderedDraft(
-        to=to,
+        to=text.to,
         subject=subject,
-        body=text.body,
+        body=email.body,
         raw=raw,
         thread_id=thread.thread_id if thread is not None else None,
         voicemail=voicemail,
     )
 
 
-def render_voicemail(
-    *,
-    step: StepName,
-    interview: Interview,
-    to: Contact,
-    candidate_name: str,
-    content: ContentSettings,
-    user: UserSettings,
-    templates: TemplateSet,
-    branch: str = "",
-    follow_up_date: str | None = None,
-    today: date,
-    sent: Mapping[StepName, date] | None = None,
-) -> str:
+def render_voicemail(text: StepText, templates: TemplateSet) -> str:
     """The voicemail script of an email step, carrying the same points as its email."""
-    context = template_context(
-        step=step, interview=interview, to=to, candidate_name=candidate_name, content=content,
-        user=user, branch=branch, follow_up_date=follow_up_date, today=today, sent=sent,
-    )
-    return templates.render(_template_for(step, "voicemail"), context)
+    return templates.render(_template_for(text.step, "voicemail"), template_context(text))
 
 
-def render_cue(
-    interview: Interview,
-    templates: TemplateSet,
-    *,
-    candidate_name: str = "",
-    content: ContentSettings | None = None,
-    user: UserSettings | None = None,
-    today: date | None = None,
-) -> str:
-    """The `ask` cue: the question to ask the primary contact before the interview ends."""
-    context = template_context(
-        step=StepName.ASK, interview=interview, to=interview.primary,
-        candidate_name=candidate_name, content=content or ContentSettings(),
-        user=user or UserSettings(), today=today or interview.start.date(),
-    )
-    return templates.render(_template_for(StepName.ASK, "cue"), context).strip()
+def render_cue(text: StepText, templates: TemplateSet) -> str:
+    """The `ask` cue: the question to ask the contact before the interview ends."""
+    return templates.render(_template_for(StepName.ASK, "cue"), template_context(text)).strip()

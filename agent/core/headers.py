@@ -17,7 +17,6 @@ Gmail stamps both when the user sends it.
 from __future__ import annotations
 
 import base64
-import binascii
 import email
 import email.policy
 import hashlib
@@ -40,7 +39,6 @@ MAX_NAME = 100
 MAX_ADDRESS = 254
 MAX_REFERENCES = 20
 FOLD_WIDTH = 78
-KEY_PREFIX = "b64:"  # older versions: a readable key, base64url when not plain
 KEY_VERSION = "k1"
 
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
@@ -186,24 +184,6 @@ def draft_key_value(secret: bytes, interview_key: str, step: str, recipient: str
     message = "\x00".join((KEY_VERSION, interview_key, step, recipient.strip().lower()))
     digest = hmac.new(secret, message.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
     return KEY_VERSION + base64.b32encode(digest[:20]).decode("ascii").lower()
-
-
-def legacy_key(interview_key: str, step: str, recipient: str) -> str:
-    """The readable key older versions wrote (`<calendar>/<event>#<step>#<recipient>`)."""
-    return f"{interview_key}#{step}#{recipient}"
-
-
-def decode_key(value: str) -> str:
-    """A header value as found in a draft: older `b64:` values decoded, others stripped."""
-    value = value.strip()
-    if not value.startswith(KEY_PREFIX):
-        return value
-    data = "".join(value[len(KEY_PREFIX) :].split())
-    try:
-        raw = base64.b64decode(data.encode("ascii"), altchars=b"-_", validate=True)
-        return raw.decode("utf-8", "surrogatepass")
-    except (binascii.Error, UnicodeError, ValueError):
-        return value
 
 
 def fold_line(name: str, value: str, linesep: str = "\r\n") -> str:

@@ -33,11 +33,6 @@ class StepInfo:
     reminder_title: str | None = None  # calendar reminder summary ({who}, {company}); None: none
 
     @property
-    def has_voicemail(self) -> bool:
-        """True when the step comes with a voicemail script."""
-        return self.voicemail_template is not None
-
-    @property
     def templates(self) -> tuple[str, ...]:
         """Every template file the step uses."""
         named = (self.email_template, self.voicemail_template, self.cue_template)

@@ -20,14 +20,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent.core.business import BusinessCalendar
-from agent.core.compose import Sender, sender_for
+from agent.core.compose import Sender, TemplateSet, sender_for
 from agent.core.errors import FollowupError
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import MessageMeta
 from agent.core.model import WATCHED, InterviewStatus, StepName, StepState
 from agent.core.ports import Account, CalendarSource, Mailbox
 from agent.core.settings import Settings
-from agent.core.templating import TemplateSet
 from agent.core.text import one_line
 from agent.store import kv, sequences, set_aside
 from agent.store.db import Store

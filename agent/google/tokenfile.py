@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent.core.errors import AuthError
+from agent.files.paths import private_file
 
 log = logging.getLogger(__name__)
 
-FILE_MODE = 0o600
-DIR_MODE = 0o700
 REQUIRED_FIELDS = ("refresh_token", "client_id", "client_secret")
 
 
@@ -60,38 +59,18 @@ def save_token(path: Path, creds: SerializableCredentials) -> None:
     log.info("saved the OAuth token to %s", path)
 
 
-def ensure_private_dir(folder: Path) -> None:
-    """Create `folder` (mode 0700 from creation) if missing; warn if an existing one is open."""
-    if folder.is_dir():
-        mode = stat.S_IMODE(folder.stat().st_mode)
-        if mode & 0o022:
-            log.warning("%s is writable by other users (mode %o)", folder, mode)
-        return
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        os.mkdir(folder, DIR_MODE)
-    except FileExistsError:
-        return
-    except OSError as exc:
-        raise AuthError(
-            f"cannot create {folder} ({exc.strerror}); check the permissions of its parent"
-        ) from exc
-
-
 def write_private(path: Path, text: str) -> None:
     """Replace `path` with `text` via an exclusive 0600 temp file, fsync, rename, fsync folder."""
     folder = path.parent
-    ensure_private_dir(folder)
     tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+        private_file(tmp)
     except OSError as exc:
         raise AuthError(
             f"cannot write in {folder} ({exc.strerror}); check its permissions"
         ) from exc
     try:
-        os.fchmod(fd, FILE_MODE)  # the umask can only narrow the mode; make it exact
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with tmp.open("w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

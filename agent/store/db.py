@@ -11,8 +11,8 @@ from types import TracebackType
 from typing import Any
 
 from agent.core.errors import StateError, StateWriteError
-from agent.core.paths import ensure_private_dir
 from agent.core.text import well_formed
+from agent.files.paths import private_file
 
 log = logging.getLogger(__name__)
 
@@ -224,11 +224,15 @@ def open_store(
     busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     migrations: Sequence[str] = MIGRATIONS,
 ) -> Store:
-    """Open (creating if needed) and migrate state.db; StateError if it is unusable or too new."""
+    """Open (creating if needed) and migrate state.db; StateError if it is unusable or too new.
+
+    The file is made private before SQLite opens it: its -wal and -shm files take its mode.
+    """
     try:
-        ensure_private_dir(path.parent)
+        private_file(path)
     except OSError as exc:
-        raise StateError(f"{path.parent}: cannot create the state folder: {exc.strerror}") from exc
+        problem = f"cannot create the state folder or a private {path.name} in it: {exc.strerror}"
+        raise StateError(f"{path.parent}: {problem}") from exc
     try:
         conn = sqlite3.connect(
             path,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from pathlib import Path
 
 from agent.core.errors import StateError
+from agent.files.paths import SECRET_NAME, private_file
 
 log = logging.getLogger(__name__)
 
-SECRET_NAME = "draft-keys.secret"
 _HEX_LEN = 64
 
 
@@ -41,17 +40,10 @@ def load_key_secret(state_db: Path, *, create: bool = True) -> bytes:
     nothing is written.
     """
     path = secret_path(state_db)
-    if path.exists():
-        return _read(path)
     if not create:
-        return secrets.token_bytes(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read(path)  # another process made it first
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(secrets.token_hex(32) + "\n")
-    os.chmod(path, 0o600)
+        return _read(path) if path.exists() else secrets.token_bytes(32)
+    if not private_file(path):
+        return _read(path)  # made before (or by another process just now)
+    path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
     log.info("created %s (the secret behind draft keys; keep it with state.db)", path)
     return _read(path)

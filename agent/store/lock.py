@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from agent.core.paths import ensure_private_dir
+from agent.files.paths import private_file
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class RunLock:
         """Take the lock and record our pid in the file; False when another process holds it."""
         if self._fd is not None:
             return True
-        ensure_private_dir(self.path.parent)
+        private_file(self.path)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from agent.core.business import BusinessCalendar
+from agent.core.business import BusinessCalendar, public_holidays
 from agent.core.errors import SettingsError
 from agent.core.settings import ScheduleSettings, UserSettings
 
@@ -113,7 +113,7 @@ def test_invalid_calendars(kwargs: dict[str, object]) -> None:
 
 
 def test_from_settings() -> None:
-    user = UserSettings(country="us", subdivision="ca", extra_holidays=(date(2026, 12, 24),))
+    user = UserSettings(country="US", subdivision="CA", extra_holidays=(date(2026, 12, 24),))
     schedule = ScheduleSettings(business_days=(0, 1, 2, 3))
     cal = BusinessCalendar.from_settings(user, schedule)
     assert cal == BusinessCalendar(
@@ -128,6 +128,21 @@ def test_from_settings() -> None:
 def test_from_settings_bad_country_is_a_settings_error() -> None:
     with pytest.raises(SettingsError, match=r"no public holidays known for XX.*config\.toml"):
         BusinessCalendar.from_settings(UserSettings(country="XX"), ScheduleSettings())
+
+
+def test_the_callers_holidays_are_asked_once_a_year() -> None:
+    asked: list[int] = []
+
+    def lookup(year: int) -> dict[date, str]:
+        asked.append(year)
+        return {date(year, 11, 27): "Cached Day"}
+
+    cal = BusinessCalendar.from_settings(UserSettings(), ScheduleSettings(), lookup)
+    assert cal.holiday_name(date(2026, 11, 27)) == "Cached Day"
+    assert cal.holiday_name(date(2026, 11, 26)) is None  # not Thanksgiving: the lookup decides
+    assert cal.add_business_days(date(2026, 12, 30), 3) == date(2027, 1, 4)
+    assert asked == [2026, 2027]
+    assert public_holidays("US", "CA", 2026)[date(2026, 11, 27)] == "Day After Thanksgiving"
 
 
 def test_calendar_is_hashable_and_comparable() -> None:

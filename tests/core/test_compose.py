@@ -15,10 +15,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agent.core.compose import (
+    VARIABLES,
+    Sender,
+    StepText,
+    TemplateSet,
     compose_draft,
     render_cue,
     render_voicemail,
     reply_subject,
+    sender_for,
+    signature_text,
     template_context,
 )
 from agent.core.errors import TemplateError
@@ -27,16 +33,17 @@ from agent.core.interviews import Contact, Interview, Notes
 from agent.core.messages import RenderedDraft, ThreadRef
 from agent.core.model import KEY_HEADER, StepName
 from agent.core.settings import ContentSettings, UserSettings
-from agent.core.templating import VARIABLES, TemplateSet
+from agent.files.templates import load_templates
 
 NY = ZoneInfo("America/New_York")
 TODAY = date(2026, 12, 1)
 JANE = Contact(email="jane@acme.com", name="Jane Doe")
 SAM = Contact(email="sam@acme.com", name="Sam Lee")
-USER = UserSettings(
-    name="Alex Morgan", email="alex@gmail.com", signature="Alex Morgan\n+1 555 0199",
+SENDER = Sender(
+    address="alex@gmail.com", name="Alex Morgan", signature="Alex Morgan\n+1 555 0199",
     phone="+1 555 0199",
 )
+NOBODY = Sender(address="alex@gmail.com", name="", signature="")
 CONTENT = ContentSettings(fit=("default fit point",), strengths=("default strength",))
 THREAD = ThreadRef(
     thread_id="thread-1",
@@ -44,7 +51,7 @@ THREAD = ThreadRef(
     references="<first@acme.com> <second@acme.com>",
     subject="Thank you for the Engineer interview at Acme",
 )
-DEFAULTS = TemplateSet(None)
+DEFAULTS = load_templates(None)
 HOSTILE = [
     "{{ 7*7 }}",
     "{% for x in range(3) %}x{% endfor %}",
@@ -79,6 +86,29 @@ def interview(**changes: Any) -> Interview:
     return replace(base, **changes)
 
 
+def step_text(
+    step: StepName = StepName.THANK_YOU,
+    *,
+    iv: Interview | None = None,
+    to: Contact = JANE,
+    sender: Sender = SENDER,
+    content: ContentSettings = CONTENT,
+    branch: str = "",
+    today: date = TODAY,
+) -> StepText:
+    """The words of one step, with test defaults."""
+    return StepText(
+        step=step,
+        interview=iv or interview(),
+        to=to,
+        sender=sender,
+        content=content,
+        today=today,
+        branch=branch,
+        follow_up_date="Thursday, December 3" if branch == "named" else None,
+    )
+
+
 def draft(
     step: StepName = StepName.THANK_YOU,
     *,
@@ -92,20 +122,12 @@ def draft(
     candidate_name: str = "Alex Morgan",
 ) -> RenderedDraft:
     """compose_draft with test defaults."""
+    who = replace(SENDER, address=sender, name=candidate_name)
     return compose_draft(
-        step=step,
-        interview=iv or interview(),
-        to=to,
-        sender=sender,
-        candidate_name=candidate_name,
-        content=CONTENT,
-        user=USER,
-        templates=templates,
+        step_text(step, iv=iv, to=to, sender=who, branch=branch),
+        templates,
         key=key or draft_key_value(b"s" * 32, "primary/evt123", step.value, to.email),
         thread=thread,
-        branch=branch,
-        follow_up_date="Thursday, December 3" if branch == "named" else None,
-        today=TODAY,
     )
 
 
@@ -212,21 +234,17 @@ def test_empty_names_and_notes_render_sensibly() -> None:
         (StepName.THANK_YOU, ""), (StepName.CHECK_IN, "named"),
         (StepName.CHECK_IN, "next_day"), (StepName.REMINDER, ""),
     ]:
-        rendered = compose_draft(
-            step=step, interview=iv, to=bare, sender="alex@gmail.com", candidate_name="",
-            content=ContentSettings(), user=UserSettings(), templates=DEFAULTS, key="k1abc",
-            thread=None, branch=branch, today=date(2026, 12, 4),
-        )
+        text = step_text(step, iv=iv, to=bare, sender=NOBODY, content=ContentSettings(),
+                         branch=branch, today=date(2026, 12, 4))
+        rendered = compose_draft(text, DEFAULTS, key="k1abc", thread=None)
         assert rendered.body.startswith("Hello,\n"), step
         assert "None" not in rendered.body and " at ." not in rendered.body
         assert "\n- " not in rendered.body
         assert str(parse(rendered.raw)["From"]) == "alex@gmail.com"
         assert "None" not in rendered.voicemail
-    late = compose_draft(
-        step=StepName.THANK_YOU, interview=iv, to=bare, sender="alex@gmail.com",
-        candidate_name="", content=ContentSettings(), user=UserSettings(), templates=DEFAULTS,
-        key="k1abc", thread=None, today=date(2026, 12, 4),
-    )
+    text = step_text(iv=iv, to=bare, sender=NOBODY, content=ContentSettings(),
+                     today=date(2026, 12, 4))
+    late = compose_draft(text, DEFAULTS, key="k1abc", thread=None)
     assert "meet with me on Tuesday, December 1." in late.body
 
 
@@ -316,7 +334,7 @@ def test_hostile_company_and_role_stay_literal(hostile: str) -> None:
     assert "49" not in rendered.body
     assert [a.addr_spec for a in msg["To"].addresses] == ["jane@acme.com"]
     assert body_text(hostile) in rendered.voicemail
-    cue = render_cue(iv, DEFAULTS)
+    cue = render_cue(step_text(StepName.ASK, iv=iv, today=iv.start.date()), DEFAULTS)
     assert body_text(hostile) in cue
 
 
@@ -416,11 +434,7 @@ def test_raw_is_ready_for_base64url() -> None:
 
 
 def test_template_context_has_every_documented_variable() -> None:
-    ctx = template_context(
-        step=StepName.CHECK_IN, interview=interview(), to=JANE, candidate_name="Alex",
-        content=CONTENT, user=USER, branch="named", follow_up_date="Thursday, December 3",
-        today=TODAY,
-    )
+    ctx = template_context(step_text(StepName.CHECK_IN, branch="named"))
     assert set(ctx) == set(VARIABLES)
     assert ctx["interview_date"] == "Tuesday, December 1"
     assert ctx["interview_when"] == "today"
@@ -430,28 +444,27 @@ def test_template_context_has_every_documented_variable() -> None:
     assert ctx["candidate_phone"] == "+1 555 0199"
     assert ctx["is_panel"] is False
     assert ctx["step"] == "check_in"
-    nxt = template_context(
-        step=StepName.THANK_YOU, interview=interview(), to=JANE, candidate_name="Alex",
-        content=CONTENT, user=UserSettings(), today=date(2026, 12, 2),
-    )
+    assert ctx["thank_you_sent"] is None
+    alex = Sender(address="alex@gmail.com", name="Alex", signature="")
+    sent = ((StepName.THANK_YOU, date(2026, 12, 1)),)
+    nxt = template_context(replace(step_text(sender=alex, today=date(2026, 12, 2)), sent=sent))
     assert nxt["interview_when"] == "yesterday"
     assert nxt["signature"] == "Alex"
     assert nxt["candidate_phone"] is None
+    assert nxt["thank_you_sent"] == "Tuesday, December 1"
+    assert nxt["check_in_sent"] is None
 
 
 def test_render_voicemail_matches_the_drafts_script() -> None:
     cases = [(StepName.THANK_YOU, ""), (StepName.CHECK_IN, "named"), (StepName.REMINDER, "")]
     for step, branch in cases:
-        script = render_voicemail(
-            step=step, interview=interview(), to=JANE, candidate_name="Alex Morgan",
-            content=CONTENT, user=USER, templates=DEFAULTS, branch=branch,
-            follow_up_date="Thursday, December 3" if branch == "named" else None, today=TODAY,
-        )
+        script = render_voicemail(step_text(step, branch=branch), DEFAULTS)
         assert script == draft(step, branch=branch).voicemail
 
 
 def test_render_cue_names_the_company_and_panel() -> None:
-    cue = render_cue(interview(contacts=(JANE, SAM)), DEFAULTS)
+    iv = interview(contacts=(JANE, SAM))
+    cue = render_cue(step_text(StepName.ASK, iv=iv), DEFAULTS)
     assert "Acme" in cue and "colleagues" in cue and cue.endswith("?")
 
 
@@ -464,12 +477,43 @@ def test_user_template_error_surfaces_from_compose(tmp_path: Path) -> None:
     path = tmp_path / "thank_you.email.j2"
     path.write_text("Subject: x\n\n{{ strenghts }}\n", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"thank_you\.email\.j2, line 3: 'strenghts' is undef"):
-        draft(templates=TemplateSet(tmp_path))
+        draft(templates=load_templates(tmp_path))
 
 
 def test_user_subject_with_control_characters_is_cleaned(tmp_path: Path) -> None:
     (tmp_path / "thank_you.email.j2").write_text(
         "Subject: Hi\tthere {{ company }}\n\nBody\n", encoding="utf-8"
     )
-    rendered = draft(templates=TemplateSet(tmp_path), iv=interview(company="A\x0bB"))
+    rendered = draft(templates=load_templates(tmp_path), iv=interview(company="A\x0bB"))
     assert str(parse(rendered.raw)["Subject"]) == "Hi there A B"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("", ""),
+        ("Casey", "Casey"),
+        ("Casey<br>+1 555 0100", "Casey\n+1 555 0100"),
+        (
+            '<div dir="ltr"><b>Casey</b>&nbsp;C.<div>R&amp;D &lt;lead&gt;</div></div>',
+            "Casey C.\nR&D <lead>",
+        ),
+        ("<p>One</p><p>Two</p>", "One\n\nTwo"),
+        ("<div>a</div><script>alert(1)</script><style>p{}</style>b", "a\nb"),
+        ('<a href="mailto:c@x.com">c@x.com</a>\n  spread\n over', "c@x.com spread over"),
+        ("line\u202eevil<br>\x00x", "line evil\nx"),
+    ],
+)
+def test_signature_text(html: str, text: str) -> None:
+    assert signature_text(html) == text
+
+
+def test_settings_override_the_accounts_name_and_signature_each_on_its_own() -> None:
+    user = UserSettings(name="Me", signature="Me\n555", email="me@x.com", phone="+1 555")
+    assert sender_for(user, "Gm", "Gs", "send-as@x.com") == Sender(
+        address="send-as@x.com", name="Me", signature="Me\n555", phone="+1 555"
+    )
+    mixed = sender_for(UserSettings(name="Me", email="me@x.com"), "Gm", "Gs", "")
+    assert (mixed.name, mixed.signature, mixed.address) == ("Me", "Gs", "me@x.com")
+    none = sender_for(UserSettings(), "", "", "")
+    assert (none.name, none.signature, none.address) == ("", "", "")

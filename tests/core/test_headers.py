@@ -15,7 +15,6 @@ from agent.core.headers import (
     UnsafeHeader,
     build_message,
     check_addr_spec,
-    decode_key,
     display_name,
     draft_key_value,
     encode_words,
@@ -105,11 +104,6 @@ def test_draft_key_needs_a_secret() -> None:
 def test_a_readable_or_unsafe_key_value_is_refused(value: str) -> None:
     with pytest.raises(UnsafeHeader):
         built(key=value)
-
-
-def test_decode_key_leaves_plain_and_broken_values() -> None:
-    assert decode_key("primary/e#thank_you#a@b.com") == "primary/e#thank_you#a@b.com"
-    assert decode_key("b64:!!!") == "b64:!!!"
 
 
 def test_encode_words_split_long_text_on_character_boundaries() -> None:

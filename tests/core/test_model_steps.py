@@ -7,16 +7,11 @@ import re
 
 import pytest
 
+from agent.core.compose import CUE_TEMPLATES, EMAIL_TEMPLATES, TEMPLATE_NAMES, VOICEMAIL_TEMPLATES
 from agent.core.model import EMAIL_STEPS, REMINDED_STEPS, STEP_ORDER, STEPS, StepName
-from agent.core.templating import (
-    CUE_TEMPLATES,
-    EMAIL_TEMPLATES,
-    PACKAGE,
-    TEMPLATE_NAMES,
-    VOICEMAIL_TEMPLATES,
-)
+from agent.files.templates import PACKAGE
 
-PACKAGED = importlib.resources.files(PACKAGE)  # where TemplateSet finds the default templates
+PACKAGED = importlib.resources.files(PACKAGE)  # where load_templates finds the default templates
 
 
 def test_every_step_has_one_entry_in_order() -> None:
@@ -51,7 +46,7 @@ def test_email_steps_have_an_email_and_a_voicemail() -> None:
     assert EMAIL_STEPS == (StepName.THANK_YOU, StepName.CHECK_IN, StepName.REMINDER)
     for step in EMAIL_STEPS:
         info = STEPS[step]
-        assert info.email_template and info.has_voicemail and info.cue_template is None
+        assert info.email_template and info.voicemail_template and info.cue_template is None
     for step in set(StepName) - set(EMAIL_STEPS):
         assert STEPS[step].email_template is None
 

@@ -1,4 +1,4 @@
-"""A cold `followup tick` loads only what it uses: the user's holidays come from state.db."""
+"""A cold `followup tick`: the commands it loads, the templates it checks, its GC."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from agent.cli.main import main
 try:
     main(["tick"], standalone_mode=False)
 finally:
-    watched = ("holidays", "jinja2", "agent.")
-    print("MODULES", sorted(m for m in sys.modules if m.startswith(watched)))
+    print("MODULES", sorted(m for m in sys.modules if m.startswith("agent.")))
     print("GC", gc.isenabled(), gc.get_freeze_count())
 """
 
@@ -34,55 +33,9 @@ def cold_tick(world: World) -> str:
 
 
 def cold_tick_modules(world: World) -> list[str]:
-    """The holidays, Jinja2 and agent modules a fresh `followup tick` process imported."""
+    """The agent modules a fresh `followup tick` process imported."""
     line = next(x for x in cold_tick(world).splitlines() if x.startswith("MODULES "))
     return json.loads(line.removeprefix("MODULES ").replace("'", '"'))
-
-
-def test_an_idle_tick_after_the_first_loads_no_holidays(world: World) -> None:
-    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    first = cold_tick_modules(world)
-    assert "holidays.countries.united_states" in first  # computed once, then cached
-    assert not any(m.startswith("holidays.countries.g") for m in first), "only the US module"
-    world.at(datetime(2026, 11, 30, 10, tzinfo=NY))
-    later = cold_tick_modules(world)
-    assert not [m for m in later if m.startswith("holidays")], later
-    status = world.interview("Acme")
-    assert status["status"] == "active"
-
-
-# Loaded only when something happens: a message arrives, a step is due, a template renders.
-LAZY = (
-    "jinja2", "agent.core.template_loader", "agent.core.compose", "agent.core.etiquette",
-    "agent.core.replies", "agent.core.machine", "agent.core.delivery", "agent.core.detect",
-    "agent.core.return_dates", "agent.engine.advance", "agent.engine.step_rows",
-    "agent.engine.draft_life", "agent.engine.apply_message", "agent.engine.mail_index",
-    "agent.engine.stopping", "agent.engine.reconcile", "agent.engine.keys",
-    # the records built only from a changed event, a message or a decoded interview
-    "agent.core.events", "agent.core.messages", "agent.core.interviews",
-    # per-item machinery: set-aside items, seen mail, draft keys, signatures, reminders
-    "agent.engine.isolation", "agent.store.set_aside", "agent.store.mail_side",
-    "agent.core.headers", "agent.core.signature", "agent.core.html_text",
-    "agent.engine.reminders", "agent.store.reminder_rows",
-)
-
-
-def lazy_loaded(modules: list[str]) -> list[str]:
-    """The modules of LAZY (or their submodules) that were imported."""
-    return [m for m in modules if any(m == lazy or m.startswith(lazy + ".") for lazy in LAZY)]
-
-
-def test_an_idle_tick_loads_no_template_engine_mail_rules_or_plan_rules(world: World) -> None:
-    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    # a second round with the same company: supersession looks, without decoding either
-    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 4, 14, tzinfo=NY))
-    first = cold_tick_modules(world)
-    assert "agent.engine.advance" in first and "jinja2" in first  # planned and checked once
-    world.tick(datetime(2026, 11, 30, 10, tzinfo=NY))  # the full sync's one search once indexed
-    world.at(datetime(2026, 11, 30, 10, 5, tzinfo=NY))
-    assert lazy_loaded(cold_tick_modules(world)) == []
-    world.at(datetime(2026, 11, 30, 10, 10, tzinfo=NY))
-    assert lazy_loaded(cold_tick_modules(world)) == []
 
 
 def test_an_edited_template_is_checked_by_the_next_cold_tick(world: World) -> None:
@@ -93,10 +46,7 @@ def test_an_edited_template_is_checked_by_the_next_cold_tick(world: World) -> No
     override = templates / "check_in.email.j2"
     good = "Subject: Checking in\n\nHi {{ contact.name }},\n"
     override.write_text(good)
-    world.at(datetime(2026, 11, 30, 10, tzinfo=NY))
-    assert "jinja2" in cold_tick_modules(world)  # a new file: rendered once
-    world.at(datetime(2026, 11, 30, 10, 5, tzinfo=NY))
-    assert "jinja2" not in cold_tick_modules(world)  # unchanged: not again
+    world.tick(datetime(2026, 11, 30, 10, tzinfo=NY))  # a new file: checked and found good
     override.write_text(good.replace("contact.name", "contact.nmae"))  # same size, same second
     world.at(datetime(2026, 11, 30, 10, 6, tzinfo=NY))
     broken = world.cli("tick", expect=6)

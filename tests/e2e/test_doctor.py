@@ -10,7 +10,7 @@ import textwrap
 
 from tests.e2e.world import World
 
-CHECKS = ["settings", "templates", "token", "google", "sender", "state", "lock"]
+CHECKS = ["settings", "templates", "token", "google", "sender", "state", "lock", "files"]
 
 
 def doctor(world: World, expect: int) -> dict[str, tuple[str, str]]:
@@ -49,6 +49,7 @@ def test_healthy_setup_is_all_ok(world: World) -> None:
     assert version >= 1
     assert lines["state"][1] == f"{db} (created) at schema version {version}"
     assert lines["lock"][1] == "no other run is active"
+    assert lines["files"] == ("OK", "followup's folders and files are readable by you alone")
     counts = world.sandbox.counts()
     assert counts["gmail.users.getProfile"] == 1
     assert counts["calendar.events.list"] == 1
@@ -176,3 +177,18 @@ def test_lock_held_by_another_process_is_reported_not_failed(world: World) -> No
         f"a run is active now (pid {holder.pid}); that is fine while the service runs"
     )
     assert doctor(world, expect=0)["lock"][1] == "no other run is active"
+
+
+def test_a_folder_or_file_others_can_read_is_a_warning_saying_how_to_fix_it(world: World) -> None:
+    world.home.chmod(0o755)
+    token = world.home / "token.json"
+    token.chmod(0o644)
+    lines = doctor(world, expect=4)  # the token check refuses an open token, as before
+    assert lines["files"] == (
+        "WARN",
+        f"others can read {world.home}, {token}: run `chmod 700 {world.home}` and "
+        f"`chmod 600 {token}`",
+    )
+    token.chmod(0o600)
+    world.home.chmod(0o700)
+    assert doctor(world, expect=0)["files"][0] == "OK"

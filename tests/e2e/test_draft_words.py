@@ -9,11 +9,17 @@ from datetime import datetime
 
 import pytest
 
-from agent.core.compose import template_context
+from agent.core.compose import (
+    EMAIL_TEMPLATES,
+    TEMPLATE_NAMES,
+    Sender,
+    StepText,
+    template_context,
+)
 from agent.core.interviews import Contact, Interview
 from agent.core.model import StepName
-from agent.core.settings import ContentSettings, UserSettings
-from agent.core.templating import EMAIL_TEMPLATES, TEMPLATE_NAMES, TemplateSet
+from agent.core.settings import ContentSettings
+from agent.files.templates import load_templates
 from tests.e2e.world import NY, World
 
 BAD = re.compile(r"\bthe the\b|\brole role\b|  |\s[.,;:]|\[your name\]|\bat \.", re.I)
@@ -84,15 +90,15 @@ def _interview(company: str, role: str, name: str) -> Interview:
 def test_every_default_template_reads_naturally_with_missing_fields(
     company: str, role: str, name: str, user_name: str, branch: str
 ) -> None:
-    templates = TemplateSet(None)
+    templates = load_templates(None)
     interview = _interview(company, role, name)
     for template in TEMPLATE_NAMES:
         step = StepName(template.split(".")[0])
-        context = template_context(
-            step=step, interview=interview, to=interview.primary, candidate_name=user_name,
-            content=ContentSettings(), user=UserSettings(), branch=branch,
-            today=at(30, 19).date(),
-        )
+        context = template_context(StepText(
+            step=step, interview=interview, to=interview.primary,
+            sender=Sender(address="", name=user_name, signature=""),
+            content=ContentSettings(), branch=branch, today=at(30, 19).date(),
+        ))
         if template in EMAIL_TEMPLATES:
             text = templates.render_email(template, context)
             words = text.subject + "\n" + text.body

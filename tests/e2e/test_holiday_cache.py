@@ -1,19 +1,19 @@
-"""Holiday dates cached in state.db are keyed by the holidays package's release."""
+"""Holiday dates cached in state.db are keyed by the installed release of the holidays package."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from datetime import datetime
+from importlib.metadata import version
 
 import pytest
 
-from agent.core.holiday_package import release_marker
-from agent.core.paths import resolve_paths
-from tests.e2e.test_cold_start import cold_tick_modules
+from agent.files.paths import resolve_paths
 from tests.e2e.world import NY, World
 
 MADE_UP = ["2026-12-01", "Made-up Day"]  # a date an older release had wrong, say
+RELEASE = version("holidays")
 
 
 def cached(world: World) -> dict[str, object]:
@@ -38,42 +38,44 @@ def rewrite(world: World, change) -> None:
         db.close()
 
 
-def holidays_loaded(world: World, moment: datetime) -> bool:
-    """A cold `followup tick` at `moment` imported the holidays package."""
-    world.at(moment)
-    return any(m == "holidays" or m.startswith("holidays.") for m in cold_tick_modules(world))
-
-
 def test_dates_cached_under_another_release_are_computed_again(world: World) -> None:
     world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    assert holidays_loaded(world, datetime(2026, 11, 30, 9, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
     rows = cached(world)
     assert sorted(rows) == ["holidays:US::2026", "holidays:US::2027"]
-    assert all(row["release"] == release_marker() for row in rows.values())
+    assert all(row["release"] == RELEASE for row in rows.values())
     assert ["2026-11-26", "Thanksgiving Day"] in rows["holidays:US::2026"]["days"]
 
-    rewrite(world, lambda row: {"release": "holidays-0.1.dist-info|1:1",
-                                "days": [*row["days"], MADE_UP]})
-    assert holidays_loaded(world, datetime(2026, 11, 30, 10, tzinfo=NY))  # another release
+    rewrite(world, lambda row: {"release": "0.1", "days": [*row["days"], MADE_UP]})
+    world.tick(datetime(2026, 11, 30, 10, tzinfo=NY))  # another release
     assert cached(world) == rows  # the made-up day is gone, the release is the installed one
-    assert not holidays_loaded(world, datetime(2026, 11, 30, 10, 5, tzinfo=NY))
 
 
 def test_dates_cached_under_this_release_are_used_as_they_are(world: World) -> None:
     world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    assert holidays_loaded(world, datetime(2026, 11, 30, 9, tzinfo=NY))  # a fresh process
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
     rewrite(world, lambda row: {**row, "days": [*row["days"], MADE_UP]})
-    assert not holidays_loaded(world, datetime(2026, 11, 30, 10, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 10, tzinfo=NY))
     assert MADE_UP in cached(world)["holidays:US::2026"]["days"]  # not computed again
 
 
 def test_dates_cached_before_releases_were_noted_are_computed_once(world: World) -> None:
     world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    assert holidays_loaded(world, datetime(2026, 11, 30, 9, tzinfo=NY))  # a fresh process
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
     rewrite(world, lambda row: row["days"])  # the old format: the bare list of days
-    assert holidays_loaded(world, datetime(2026, 11, 30, 10, tzinfo=NY))
-    assert all(row["release"] == release_marker() for row in cached(world).values())
-    assert not holidays_loaded(world, datetime(2026, 11, 30, 10, 5, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 10, tzinfo=NY))
+    assert all(row["release"] == RELEASE for row in cached(world).values())
+
+
+def test_a_dry_run_caches_nothing(world: World) -> None:
+    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    db = sqlite3.connect(resolve_paths(env=world.env()).state_db)
+    with db:
+        db.execute("DELETE FROM kv WHERE key LIKE 'holidays:%'")
+    db.close()
+    world.at(datetime(2026, 11, 30, 10, tzinfo=NY)).cli("tick", "--dry-run")
+    assert cached(world) == {}
 
 
 @pytest.mark.parametrize(
@@ -88,7 +90,6 @@ def test_a_region_is_cached_as_the_package_spells_it(
         'country = "US"', f'country = "{country}"\nsubdivision = "{written}"'
     ))
     world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
-    assert holidays_loaded(world, datetime(2026, 11, 30, 9, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
     assert key in cached(world)
-    assert not holidays_loaded(world, datetime(2026, 11, 30, 10, tzinfo=NY))
     assert world.interview("Acme")["status"] == "active"

@@ -1,4 +1,4 @@
-"""File locations: FOLLOWUP_HOME, platform folders, --config, private folder creation."""
+"""File locations: FOLLOWUP_HOME, platform folders, --config; private folders and files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.paths import ensure_private_dir, resolve_paths
+from agent.files.paths import private_dir, private_file, resolve_paths
 
 
 @contextmanager
@@ -92,7 +92,7 @@ def test_config_override_with_platform_folders(
 def test_private_dir_is_0700_whatever_the_umask(tmp_path: Path, mask: int) -> None:
     target = tmp_path / "followup"
     with umask(mask):
-        assert ensure_private_dir(target) == target
+        assert private_dir(target) == target
     assert target.is_dir()
     assert mode(target) == 0o700
 
@@ -100,7 +100,7 @@ def test_private_dir_is_0700_whatever_the_umask(tmp_path: Path, mask: int) -> No
 def test_private_dir_creates_missing_parents(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "followup"
     with umask(0o022):
-        ensure_private_dir(target)
+        private_dir(target)
     assert mode(target) == 0o700
     assert mode(tmp_path / "a" / "b") == 0o755
 
@@ -109,7 +109,7 @@ def test_private_dir_leaves_an_existing_folder_alone(tmp_path: Path) -> None:
     target = tmp_path / "shared"
     target.mkdir()
     target.chmod(0o755)
-    ensure_private_dir(target)
+    private_dir(target)
     assert mode(target) == 0o755
 
 
@@ -117,4 +117,26 @@ def test_private_dir_over_a_file_fails(tmp_path: Path) -> None:
     target = tmp_path / "plain"
     target.write_text("x")
     with pytest.raises(FileExistsError):
-        ensure_private_dir(target)
+        private_dir(target)
+
+
+@pytest.mark.parametrize("mask", [0o000, 0o022, 0o277])
+def test_a_new_private_file_is_0600_whatever_the_umask(tmp_path: Path, mask: int) -> None:
+    target = tmp_path / "open" / "state.db"
+    (tmp_path / "open").mkdir(mode=0o755)
+    with umask(mask):
+        assert private_file(target) is True
+    assert mode(target) == 0o600
+    assert target.read_bytes() == b""
+
+
+def test_an_existing_file_loses_group_and_others_access_only(tmp_path: Path) -> None:
+    wide, narrow = tmp_path / "wide", tmp_path / "narrow"
+    wide.write_text("kept")
+    wide.chmod(0o664)
+    narrow.write_text("x")
+    narrow.chmod(0o400)
+    assert private_file(wide) is False
+    assert private_file(narrow) is False
+    assert (mode(wide), wide.read_text()) == (0o600, "kept")
+    assert mode(narrow) == 0o400  # read-only stays read-only

@@ -1,19 +1,24 @@
-"""One settings value at a time: TOML value -> typed value, or InvalidValue saying what to write."""
+"""Checking config.toml: parsed TOML -> validated Settings, or one line saying what to write."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import fields, replace
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from agent.core import holiday_package
+import holidays
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from agent.core.errors import SettingsError
+from agent.core.settings import KEY_DOCS, SECTIONS, WEEKDAYS, Paths, Settings
+from agent.core.text import escaped
+
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {name: i % 7 for i, name in enumerate((*WEEKDAYS, *_FULL_DAYS))}
 
@@ -44,17 +49,19 @@ def show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _what(value: object) -> str:
-    """The TOML kind of a value, in words."""
+def _wrong(expected: str, value: object) -> InvalidValue:
+    """A type mismatch, naming the TOML kind of the value found."""
     kinds = {bool: "true/false", int: "a whole number", float: "a number", str: "text",
              list: "a list", dict: "a table", datetime: "a date-time", date: "a date",
              time: "a time"}
-    return kinds.get(type(value), type(value).__name__)
+    what = kinds.get(type(value), type(value).__name__)
+    return InvalidValue(f"expected {expected}, got {show(value)} ({what})")
 
 
-def _wrong(expected: str, value: object) -> InvalidValue:
-    """A type mismatch."""
-    return InvalidValue(f"expected {expected}, got {show(value)} ({_what(value)})")
+def _suggest(name: str, known: list[str], shown: str = "{}") -> str:
+    """'did you mean ...?' for a close name, else the known names."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"did you mean {shown.format(close[0])}?" if close else f"known: {', '.join(known)}"
 
 
 def _text(value: object) -> str:
@@ -123,8 +130,6 @@ def _weekdays(value: object) -> tuple[int, ...]:
     for item in value:
         day = _WEEKDAY_NAMES.get(item.strip().lower())
         if day is None:
-            import difflib  # only to suggest a fix
-
             close = difflib.get_close_matches(item.strip().lower(), list(_WEEKDAY_NAMES), n=1)
             hint = f'did you mean "{WEEKDAYS[_WEEKDAY_NAMES[close[0]]]}"? ' if close else ""
             raise InvalidValue(f"{show(item)} is not a weekday", f"{hint}use mon, tue, ... sun")
@@ -134,8 +139,7 @@ def _weekdays(value: object) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-# a settings field's annotation, as written in settings.py -> its parser. The annotations are
-# text there (`from __future__ import annotations`), so a load resolves no type hints.
+# a settings field's annotation, as written in core/settings.py -> its parser
 KIND_PARSERS: dict[str, Callable[[Any], Any]] = {
     "str": _text, "bool": _bool, "int": _int, "float": _float, "time": _time_of_day,
     "tuple[str, ...]": _text_list, "tuple[date, ...]": _date_list, "tuple[int, ...]": _weekdays,
@@ -164,9 +168,12 @@ def _zone(value: str) -> str:
 def _country(value: str) -> str:
     if not value:
         return value
-    known = holiday_package.country_codes()
-    code = value if value in known else value.strip().upper()
-    if code not in known:
+    code = value.strip().upper()
+    try:  # the package's own lookup: a country entity has a `country` (markets do not)
+        known = bool(getattr(holidays.country_holidays(code), "country", ""))
+    except (NotImplementedError, TypeError):  # no such name, or a name that is no entity
+        known = False
+    if not known:
         raise InvalidValue(
             f"{show(value)} is not a country the holidays package knows",
             'use an ISO code such as "US", "GB", "DE", or "" for no public holidays',
@@ -232,7 +239,6 @@ def _at_least(low: float, high: float = math.inf, above: bool = False) -> Callab
 
 _positive = _at_least(0, above=True)
 
-
 KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
     "user.email": _email,
     "user.timezone": _zone,
@@ -259,16 +265,98 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
 
 
 def check_subdivision(country: str, value: str) -> str:
-    """A region of `country` the holidays package knows, in its spelling (an alias: the code)."""
+    """A region of `country` in the holidays package's spelling (an alias gives its code)."""
+    value = value.strip()
     if not value:
         return value
     if not country:
         raise InvalidValue("a subdivision needs user.country", 'set user.country, e.g. "US"')
-    regions = holiday_package.subdivisions(country)
-    spelled = regions.spelling(value)
-    if spelled is None:
-        names = regions.codes or regions.others
-        sample = ", ".join(f'"{k}"' for k in names[:4])
-        fix = f"use one of {sample} ..." if names else f'{country} has none; use ""'
-        raise InvalidValue(f"{show(value)} is not a subdivision of {country}", fix)
-    return spelled
+    entity = holidays.country_holidays(country)
+    aliases = entity.subdivisions_aliases
+    parents = entity.parent_entity.subdivisions if entity.parent_entity else ()
+    names = (*entity.subdivisions, *aliases, *parents)
+    same = [n for n in names if n == value] or [n for n in names if n.upper() == value.upper()]
+    if same:
+        return aliases.get(same[0], same[0])
+    try:  # an older name the package still takes, as written
+        if holidays.country_holidays(country, subdiv=value).subdiv == value:
+            return value
+    except NotImplementedError:
+        pass
+    sample = ", ".join(f'"{k}"' for k in (entity.subdivisions or parents)[:4])
+    fix = f"use one of {sample} ..." if sample else f'{country} has none; use ""'
+    raise InvalidValue(f"{show(value)} is not a subdivision of {country}", fix)
+
+
+def _fail(source: str, key: str, problem: str, fix: str = "") -> SettingsError:
+    """The one-line error: where, which key, what is wrong, what to do."""
+    return SettingsError(escaped(f"{source}: {key}: {problem}" + (f" ({fix})" if fix else "")))
+
+
+def _check_tables(raw: Mapping[str, Any], source: str) -> None:
+    """Unknown tables, keys outside tables, and tables that are not tables."""
+    by_leaf = {k.split(".", 1)[1]: k for k in KEY_DOCS}
+    for name, value in raw.items():
+        if name in SECTIONS:
+            if not isinstance(value, dict):
+                raise _fail(source, name, f"expected a table, got {show(value)}",
+                            f"write [{name}] on its own line with the keys below it")
+        elif isinstance(value, dict):
+            raise _fail(source, name, "unknown table", _suggest(name, list(SECTIONS), "[{}]"))
+        elif name in by_leaf:
+            table = by_leaf[name].split(".")[0]
+            raise _fail(source, name, "key outside any table", f"put it under [{table}]")
+        else:
+            raise _fail(source, name, "unknown key outside any table",
+                        _suggest(name, list(KEY_DOCS)))
+
+
+def _build_section(name: str, table: Mapping[str, Any], source: str) -> Any:
+    """One table -> its settings dataclass, every value parsed and checked."""
+    cls = SECTIONS[name]
+    kinds = {f.name: str(f.type) for f in fields(cls)}
+    for leaf in table:
+        if leaf not in kinds:
+            home = [k for k in KEY_DOCS if k.endswith(f".{leaf}")]
+            fix = f"it belongs under [{home[0].split('.')[0]}]" if home else _suggest(
+                f"{name}.{leaf}", [f"{name}.{k}" for k in kinds]
+            )
+            raise _fail(source, f"{name}.{leaf}", "unknown key", fix)
+    values: dict[str, Any] = {}
+    for leaf, value in table.items():
+        key = f"{name}.{leaf}"
+        try:
+            parsed = KIND_PARSERS[kinds[leaf]](value)
+            values[leaf] = KEY_CHECKS.get(key, lambda v: v)(parsed)
+        except InvalidValue as exc:
+            default = KEY_DOCS[key][0]
+            fix = exc.fix.replace("{default}", default) or f"e.g. {leaf} = {default}"
+            raise _fail(source, key, exc.problem, fix) from None
+    section = cls(**values)
+    if name == "user":
+        try:
+            region = check_subdivision(section.country, section.subdivision)
+        except InvalidValue as exc:
+            raise _fail(source, "user.subdivision", exc.problem, exc.fix) from None
+        section = replace(section, subdivision=region)
+    return section
+
+
+def settings_from_toml(
+    raw: Mapping[str, Any], paths: Paths, *, endpoint: str = "", endpoint_from: str = ""
+) -> Settings:
+    """Parsed config.toml -> validated Settings; `endpoint` (from `endpoint_from`, an
+    environment variable) replaces [google] endpoint. SettingsError names file, key and fix."""
+    source = str(paths.config_file)
+    _check_tables(raw, source)
+    sections = {name: _build_section(name, raw.get(name, {}), source) for name in SECTIONS}
+    if endpoint:
+        try:
+            check_url(endpoint)
+        except InvalidValue as exc:
+            fix = exc.fix.replace('or "" for Google', f"or unset {endpoint_from}")
+            raise _fail(f"environment {endpoint_from}", "google.endpoint", exc.problem,
+                        fix) from None
+        sections["google"] = replace(sections["google"], endpoint=endpoint)
+    return Settings(paths=paths, **sections)
+

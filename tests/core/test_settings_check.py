@@ -1,24 +1,23 @@
-"""[user] country and subdivision: checked cheaply, stored as the holidays package spells them."""
+"""[user] country and subdivision: checked by the holidays package, stored as it spells them."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import warnings
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import get_type_hints
 
+import holidays
 import pytest
-from holidays.registry import EntityLoader
 
 from agent.core import settings as settings_types
 from agent.core.business import BusinessCalendar
-from agent.core.config import SECTIONS, load_settings
-from agent.core.config_values import KEY_CHECKS, KIND_PARSERS
 from agent.core.errors import SettingsError
-from agent.core.paths import resolve_paths
-from agent.core.settings import Paths, ScheduleSettings, Settings
+from agent.core.settings import SECTIONS, Paths, ScheduleSettings, Settings
+from agent.core.settings_check import KEY_CHECKS, KIND_PARSERS, InvalidValue, check_subdivision
+from agent.files.paths import resolve_paths
+from agent.files.settings_file import load_settings
 
 COUNTRY_FIX = '(use an ISO code such as "US", "GB", "DE", or "" for no public holidays)'
 
@@ -36,9 +35,19 @@ def load_user(paths: Paths, country: str, subdivision: str = "") -> Settings:
 
 def test_every_country_code_the_package_knows_is_accepted() -> None:
     check = KEY_CHECKS["user.country"]
-    for code in EntityLoader.get_country_codes(include_aliases=True):
+    for code in holidays.list_supported_countries(include_aliases=True):
         assert check(code) == code
         assert check(f" {code.lower()} ") == code
+
+
+def test_no_other_name_of_the_package_is_taken_for_a_country() -> None:
+    check = KEY_CHECKS["user.country"]
+    known = holidays.list_supported_countries(include_aliases=True)
+    others = [n for n in dir(holidays) if n.upper() not in known]  # markets, months, constants
+    assert "ASX" in others and "JAN" in others
+    for name in others:
+        with pytest.raises(InvalidValue):
+            check(name)
 
 
 @pytest.mark.parametrize("country", ["XX", "usx", "ZZZ", "U S", "Germany", "HolidaysGU"])
@@ -78,8 +87,8 @@ def test_a_region_of_a_country_with_a_parent_is_checked_by_the_package(paths: Pa
     with pytest.raises(SettingsError) as caught:
         load_user(paths, "RE", "ZZ")
     assert str(caught.value).endswith(
-        'user.subdivision: "ZZ" is not a subdivision of RE (use one of "Alsace-Moselle", "GES",'
-        ' "Métropole", "Saint-Barthélémy" ...)'
+        'user.subdivision: "ZZ" is not a subdivision of RE'
+        ' (use one of "57", "6AE", "971", "972" ...)'
     )
 
 
@@ -92,18 +101,30 @@ def test_an_unknown_region_is_one_clear_line(paths: Paths) -> None:
     )
 
 
-def test_loading_settings_imports_neither_holidays_nor_difflib(paths: Paths) -> None:
-    paths.config_file.write_text('[user]\ncountry = "US"\nsubdivision = "ca"\n')
-    probe = (
-        "import sys\n"
-        "from agent.core.config import load_settings\n"
-        "from agent.core.paths import resolve_paths\n"
-        f"paths = resolve_paths(env={{'FOLLOWUP_HOME': {str(paths.config_file.parent)!r}}})\n"
-        "assert load_settings(paths, {}).user.subdivision == 'CA'\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('holidays', 'difflib'))))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+def test_every_region_the_package_lists_is_taken_in_its_spelling() -> None:
+    countries = holidays.list_supported_countries(include_aliases=False)
+    for country, regions in countries.items():
+        entity = holidays.country_holidays(country)
+        for region in regions:
+            assert check_subdivision(country, region) == region
+            assert check_subdivision(country, f" {region.lower()} ") in regions, (country, region)
+        for alias, code in entity.subdivisions_aliases.items():
+            assert check_subdivision(country, alias) == code, (country, alias)
+
+
+def test_a_name_the_package_still_takes_is_kept_as_written() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        entity = holidays.country_holidays("FR")
+        listed = {*entity.subdivisions, *entity.subdivisions_aliases}
+        for name in ("Alsace-Moselle", "Métropole"):  # France's former region names
+            assert name not in listed
+            assert check_subdivision("FR", name) == name
+
+
+def test_puerto_rico_is_checked_by_the_package(paths: Paths) -> None:
+    assert load_user(paths, "PR").user.country == "PR"
+    assert BusinessCalendar(country="PR").holiday_name(date(2026, 12, 25)) == "Christmas Day"
 
 
 def test_every_settings_field_has_the_parser_of_its_type() -> None:

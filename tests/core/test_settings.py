@@ -1,4 +1,4 @@
-"""Settings file loading and validation, the generated example file, the settings dump."""
+"""Settings: every value checked, the generated example file, the settings dump."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.config import (
-    ENDPOINT_ENV,
+from agent.core.errors import SettingsError
+from agent.core.settings import (
     KEY_DOCS,
     SECTIONS,
+    Paths,
+    ScheduleSettings,
+    Settings,
     default_config_text,
     describe_settings,
-    load_settings,
 )
-from agent.core.errors import SettingsError
-from agent.core.paths import resolve_paths
-from agent.core.settings import Paths, ScheduleSettings, Settings
+from agent.files.paths import resolve_paths
+from agent.files.settings_file import load_settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "followup.example.toml"
 
@@ -140,37 +141,6 @@ interval_minutes = 0.5
     assert settings.daemon.interval_minutes == 0.5
 
 
-def test_env_endpoint_overrides_the_file(paths: Paths) -> None:
-    text = '[google]\nendpoint = "https://a.example"\n'
-    assert load_text(paths, text).google.endpoint == "https://a.example"
-    env = {ENDPOINT_ENV: "http://127.0.0.1:9000"}
-    assert load_text(paths, text, env).google.endpoint == "http://127.0.0.1:9000"
-    assert load_text(paths, text, {ENDPOINT_ENV: ""}).google.endpoint == "https://a.example"
-
-
-def test_env_endpoint_without_file(paths: Paths) -> None:
-    settings = load_settings(paths, {ENDPOINT_ENV: "http://localhost:1"})
-    assert settings.google.endpoint == "http://localhost:1"
-    assert settings.google.timeout_seconds == 30.0
-
-
-def test_bad_env_endpoint_names_the_variable(paths: Paths) -> None:
-    with pytest.raises(SettingsError) as caught:
-        load_settings(paths, {ENDPOINT_ENV: "localhost:8080"})
-    assert str(caught.value).startswith(f"environment {ENDPOINT_ENV}: google.endpoint: ")
-    assert "not an http(s) URL" in str(caught.value)
-    assert f"unset {ENDPOINT_ENV}" in str(caught.value)
-
-
-def test_config_override_is_the_file_read(tmp_path: Path) -> None:
-    other = tmp_path / "other.toml"
-    other.write_text('[user]\nname = "Grace"\n')
-    (tmp_path / "config.toml").write_text('[user]\nname = "Ada"\n')
-    env = {"FOLLOWUP_HOME": str(tmp_path)}
-    assert load_settings(resolve_paths(None, env), env).user.name == "Ada"
-    assert load_settings(resolve_paths(other, env), env).user.name == "Grace"
-
-
 BAD = [
     # (snippet, key named in the message, fragment of the message)
     ('[schedule]\nthank_you_time = "25:00"', "schedule.thank_you_time",
@@ -248,24 +218,6 @@ def test_bad_value_gives_one_line_naming_file_and_key(
     assert fragment in message
 
 
-def test_toml_syntax_error_names_the_line(paths: Paths) -> None:
-    message = error_for(paths, '[user]\nname = "Ada"\nemail = ada@example.com\n')
-    assert message.startswith(f"{paths.config_file}: not valid TOML: ")
-    assert "line 3" in message
-
-
-def test_not_utf8(paths: Paths) -> None:
-    paths.config_file.write_bytes(b'[user]\nname = "\xff"\n')
-    with pytest.raises(SettingsError, match="not UTF-8"):
-        load_settings(paths, {})
-
-
-def test_unreadable_config_path(paths: Paths) -> None:
-    paths.config_file.mkdir()
-    with pytest.raises(SettingsError, match=r"config\.toml: cannot read"):
-        load_settings(paths, {})
-
-
 def test_describe_lists_paths_and_round_trips(paths: Paths) -> None:
     text = (
         '[user]\nname = "Zoë \\"Z\\" Ng"\nsignature = "Zoë\\nTeam\\u007f"\n'
@@ -275,7 +227,7 @@ def test_describe_lists_paths_and_round_trips(paths: Paths) -> None:
         "[google]\ntimeout_seconds = 2.5\n[replies]\ndelete_drafts_on_reply = false\n"
     )
     settings = load_text(paths, text)
-    dump = describe_settings(settings)
+    dump = describe_settings(settings, file_found=True)
     assert f"# config file: {paths.config_file}\n" in dump
     assert f"# state:       {paths.state_db}\n" in dump
     assert 'business_days = ["mon", "sun"]' in dump
@@ -284,6 +236,6 @@ def test_describe_lists_paths_and_round_trips(paths: Paths) -> None:
 
 
 def test_describe_says_when_the_file_is_missing(paths: Paths) -> None:
-    dump = describe_settings(load_settings(paths, {}))
+    dump = describe_settings(load_settings(paths, {}), file_found=False)
     assert "(not found: defaults in use)" in dump
     assert 'country = "US"' in dump

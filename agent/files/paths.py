@@ -1,0 +1,90 @@
+"""Where followup keeps its files (FOLLOWUP_HOME, else the platform's folders), made private."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+from agent.core.settings import Paths
+
+APP_NAME = "followup"
+HOME_ENV = "FOLLOWUP_HOME"
+SECRET_NAME = "draft-keys.secret"  # beside state.db: the secret behind each draft's key header
+
+
+def resolve_paths(
+    config_override: Path | None = None, env: Mapping[str, str] | None = None
+) -> Paths:
+    """Work out every file location; `config_override` (--config) replaces only the config file."""
+    env = os.environ if env is None else env
+    home = env.get(HOME_ENV, "").strip()
+    if home:
+        config_dir = data_dir = Path(home).expanduser()
+    else:
+        config_dir = platformdirs.user_config_path(APP_NAME)
+        data_dir = platformdirs.user_data_path(APP_NAME)
+    config_file = config_dir / "config.toml"
+    if config_override is not None:
+        config_file = Path(config_override).expanduser()
+    return Paths(
+        config_file=config_file,
+        token_file=config_dir / "token.json",
+        state_db=data_dir / "state.db",
+        lock_file=data_dir / "followup.lock",
+        templates_dir=config_dir / "templates",
+    )
+
+
+def private_dir(path: Path) -> Path:
+    """Make the folder (and missing parents); one made here is 0700 whatever the umask, one that
+    exists is left as it is (`open_to_others` finds it for `followup doctor`)."""
+    if path.is_dir():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        return path  # another process made it first
+    path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> bool:
+    """Make the file readable by its owner alone: a new one empty and 0600 whatever the umask
+    (True), an existing file with group and others' access taken off (False)."""
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        found = path.stat()
+        mode = stat.S_IMODE(found.st_mode)
+        if stat.S_ISREG(found.st_mode) and mode & 0o077:
+            path.chmod(mode & 0o700)
+        return False
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return True
+
+
+def open_to_others(paths: Paths) -> list[Path]:
+    """followup's folders and files that other users may read or change."""
+    db = paths.state_db
+    files = [paths.token_file, db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+             db.with_name(SECRET_NAME), paths.lock_file]
+    folders = dict.fromkeys([paths.token_file.parent, db.parent])
+    found = []
+    for path in [*folders, *files]:
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                found.append(path)
+        except FileNotFoundError:
+            continue
+    return found
