@@ -17,8 +17,7 @@ PREFIX = "holidays:"
 
 
 def holiday_lookup(store: Store, user: UserSettings, today: date, *, save: bool) -> Holidays:
-    """A year's public holidays of the user's place; this year's and the next come from state.db,
-    computed (and cached when `save`) when missing or cached under another release."""
+    """Public holidays by year; this year and next from state.db, computed and saved if stale."""
     country, subdivision = user.country, user.subdivision
     release = version("holidays")
     known: dict[int, dict[date, str]] = {}

@@ -1,5 +1,4 @@
-"""Voicemail scripts as the drafts would carry them (same branch, named date and history), and
-the question to ask before an interview ends."""
+"""Voicemail scripts as the drafts would carry them, and the question to ask at an interview."""
 
 from __future__ import annotations
 

@@ -26,8 +26,7 @@ def _stored(ctx: Context) -> tuple[str, str]:
 
 
 def _identity(ctx: Context, *, fetch: bool) -> Sender:
-    """The sender drafts use; reads Gmail only when `fetch` and the settings leave the name or
-    the signature empty."""
+    """The drafts' sender; Gmail is read when `fetch` and the settings leave a part empty."""
     user = ctx.settings.user
     if user.name.strip() and user.signature.strip():
         return sender_for(user, "", "", ctx.user_email)
