@@ -17,18 +17,14 @@ Holidays = Callable[[int], Mapping[date, str]]  # year -> {day: name}
 
 
 def public_holidays(country: str, subdivision: str, year: int) -> dict[date, str]:
-    """One year's public holidays of a place, as the holidays package has them.
-
-    NotImplementedError (the package's word) for a country or region it does not know.
-    """
+    """One year's public holidays of a place; NotImplementedError for one the package lacks."""
     table = holiday_package.country_holidays(country, subdiv=subdivision or None, years=year)
     return {day: str(name) for day, name in table.items()}
 
 
 @dataclass(frozen=True)
 class BusinessCalendar:
-    """Which days count as business days; `holidays` gives a year's public holidays (default:
-    the holidays package for `country` and `subdivision`), asked once per year."""
+    """Business days; `holidays` (default: the package's for the place) is asked once a year."""
 
     business_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday=0
     extra_holidays: tuple[date, ...] = ()
@@ -57,8 +53,7 @@ class BusinessCalendar:
     def from_settings(
         cls, user: UserSettings, schedule: ScheduleSettings, holidays: Holidays | None = None
     ) -> BusinessCalendar:
-        """The calendar the settings describe (`holidays`: None for the holidays package's);
-        SettingsError when they name no valid one."""
+        """The calendar the settings describe; SettingsError when they name no valid one."""
         try:
             return cls(
                 business_days=tuple(schedule.business_days),

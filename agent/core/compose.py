@@ -287,8 +287,7 @@ def signature_text(html: str) -> str:
 def sender_for(
     user: UserSettings, account_name: str, account_signature: str, account_address: str
 ) -> Sender:
-    """The drafts' sender: [user] name and signature when set, else the Gmail account's; the
-    account's default send-as address, else [user] email."""
+    """[user] name and signature when set, else the account's; its send-as address, else email."""
     return Sender(
         address=account_address.strip() or user.email.strip(),
         name=as_written(user.name).strip() or as_written(account_name).strip(),

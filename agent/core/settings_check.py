@@ -345,8 +345,7 @@ def _build_section(name: str, table: Mapping[str, Any], source: str) -> Any:
 def settings_from_toml(
     raw: Mapping[str, Any], paths: Paths, *, endpoint: str = "", endpoint_from: str = ""
 ) -> Settings:
-    """Parsed config.toml -> validated Settings; `endpoint` (from `endpoint_from`, an
-    environment variable) replaces [google] endpoint. SettingsError names file, key and fix."""
+    """Parsed TOML -> Settings (`endpoint`, from a variable, over the file's); SettingsError."""
     source = str(paths.config_file)
     _check_tables(raw, source)
     sections = {name: _build_section(name, raw.get(name, {}), source) for name in SECTIONS}

@@ -40,8 +40,7 @@ def resolve_paths(
 
 
 def private_dir(path: Path) -> Path:
-    """Make the folder (and missing parents); one made here is 0700 whatever the umask, one that
-    exists is left as it is (`open_to_others` finds it for `followup doctor`)."""
+    """Make the folder and missing parents; a new one is 0700 whatever the umask, old ones stay."""
     if path.is_dir():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,8 +55,7 @@ def private_dir(path: Path) -> Path:
 
 
 def private_file(path: Path) -> bool:
-    """Make the file readable by its owner alone: a new one empty and 0600 whatever the umask
-    (True), an existing file with group and others' access taken off (False)."""
+    """Make the file its owner's alone: True for a new empty 0600 one, False for one narrowed."""
     private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

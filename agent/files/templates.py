@@ -11,8 +11,7 @@ PACKAGE = "agent.default_templates"  # the repository's templates/ folder (see p
 
 
 def load_templates(user_dir: Path | None) -> TemplateSet:
-    """The packaged templates, with every file under `user_dir` (may be None or missing) over
-    them by its path relative to that folder (so includes in subfolders work too)."""
+    """The packaged templates, and every file under `user_dir` (if any) over them by its path."""
     packaged = importlib.resources.files(PACKAGE)
     sources = {
         item.name: TemplateSource(item.read_bytes(), str(item))
