@@ -55,7 +55,7 @@ def auth_status_lines(settings: Settings, now: datetime) -> tuple[list[str], int
         from agent.cli.runtime import build_services_for
         from agent.google.gmail import Gmail
 
-        account = Gmail(build_services_for(settings)).profile().email
+        account = Gmail(build_services_for(settings)).account().address
         lines.append(f"account   {account}")
     except FollowupError as exc:
         lines.append(f"account   unknown: {exc}")

@@ -286,7 +286,8 @@ class Demo:
         planned = planned_step(seq, row.step)
         if planned is None:
             return
-        script = voicemail(seq, planned, seq.contact(row.recipient), row.due.astimezone(ZONE).date())
+        day = row.due.astimezone(ZONE).date()
+        script = voicemail(seq, planned, seq.contact(row.recipient), day)
         self.out(f"      voicemail: {' '.join(script.split())[:160]}...")
 
     def show_cue(self, key: str) -> None:

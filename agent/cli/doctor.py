@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from agent.cli.common import as_followup_error
+from agent.cli.runtime import build_services_for
 from agent.core.errors import FollowupError, SettingsError
+from agent.core.ports import Account
 from agent.core.settings import Paths, Settings
 from agent.files.paths import open_to_others
-
-if TYPE_CHECKING:
-    from agent.google.client import Services
+from agent.google.client import Services
+from agent.google.gmail import Gmail
 
 
 @dataclass(frozen=True)
@@ -72,39 +73,36 @@ def check_token(settings: Settings) -> str:
     return f"{settings.paths.token_file} is private, has the scopes, {fresh}"
 
 
-def check_google(settings: Settings) -> str:
-    """getProfile and each watched calendar answer; a calendar Google does not know is named."""
+def check_google(settings: Settings, account: Callable[[], Account]) -> str:
+    """The account and each watched calendar answer; a calendar Google does not know is named."""
     from agent.cli.runtime import build_services_for
-    from agent.google.gmail import Gmail
 
     services = build_services_for(settings)
-    profile = Gmail(services).profile()
+    address = account().address
     zones = {cid: _calendar_zone(services, cid) for cid in settings.calendar.watched}
     missing = [cid for cid, zone in zones.items() if zone is None]
     if missing:
         names = ", ".join(repr(cid) for cid in missing)
         raise SettingsError(
-            f"no calendar {names} in {profile.email}'s Google Calendar (or not shared with it); "
+            f"no calendar {names} in {address}'s Google Calendar (or not shared with it); "
             f"fix [calendar] watched in {settings.paths.config_file}"
         )
     listed = ", ".join(f"{cid} ({zone or 'no zone'})" for cid, zone in zones.items())
-    return f"Gmail {profile.email}; calendars {listed}"
+    return f"Gmail {address}; calendars {listed}"
 
 
-def check_sender(settings: Settings) -> Check:
-    """The name and signature drafts will use: settings first, else the Gmail account's."""
-    from agent.cli.runtime import build_services_for
+def check_sender(settings: Settings, account: Callable[[], Account]) -> Check:
+    """Who drafts will be from: the default send-as address, with the settings' name and
+    signature first, else that address's own."""
     from agent.core.compose import sender_for
-    from agent.core.ports import SendAs
     from agent.core.text import escaped
-    from agent.google.gmail import Gmail
 
     note = ""
     try:
-        got = Gmail(build_services_for(settings)).sender_identity()
+        got = account()
     except FollowupError as exc:
-        got, note = SendAs(), f" (could not read Gmail's: {exc})"
-    who = sender_for(settings.user, got.display_name, got.signature, "")
+        got, note = Account("", ""), f" (could not read Gmail's: {exc})"
+    who = sender_for(settings.user, got.name, got.signature, got.from_address or got.address)
     name_from, signature_from = (
         "from settings" if mine.strip() else "from Gmail"
         for mine in (settings.user.name, settings.user.signature)
@@ -123,8 +121,8 @@ def check_sender(settings: Settings) -> Check:
     signature = escaped(who.signature.replace("\n", " | "))
     return Check(
         "sender", True,
-        f'name "{escaped(who.name)}" ({name_from}), signature "{signature}" '
-        f"({signature_from}){note}",
+        f'from {escaped(who.address) or "your address"}, name "{escaped(who.name)}" ({name_from}), '
+        f'signature "{signature}" ({signature_from}){note}',
     )
 
 
@@ -198,9 +196,10 @@ def run_checks(load: Callable[[], Settings]) -> list[Check]:
     token = _run("token", lambda: check_token(settings), paths)
     checks.append(token)
     if token.ok:
-        checks.append(_run("google", lambda: check_google(settings), paths))
+        account = functools.cache(lambda: Gmail(build_services_for(settings)).account())
+        checks.append(_run("google", lambda: check_google(settings, account), paths))
         try:
-            checks.append(check_sender(settings))
+            checks.append(check_sender(settings, account))
         except Exception as exc:  # a doctor reports, it does not crash
             checks.append(Check("sender", True, f"could not check: {exc}", warn=True))
     else:

@@ -1,4 +1,4 @@
-"""Work from state.db alone: finding an interview by its short id, a pass without Google, re-planning."""
+"""Work from state.db alone: an interview by its short id, a pass without Google, re-planning."""
 
 from __future__ import annotations
 

@@ -237,7 +237,8 @@ def _drop_second_copy(seq: Sequence, row: StepRow) -> None:
     if not current.draft_id or seq.p.mailbox.draft(current.draft_id) is None:
         return  # the draft state.db holds is the one that was sent
     seq.p.mailbox.delete_draft(current.draft_id)
-    seq.tell("removed", f"a second draft of {row.step.value} for {row.recipient} (it was already sent)")
+    seq.tell("removed", f"a second draft of {row.step.value} for {row.recipient} "
+                        "(it was already sent)")
 
 
 def sent_draft_of(seq: Sequence, meta: MessageMeta, recipient: str) -> StepRow | None:
@@ -331,6 +332,7 @@ def remove_unsent(seq: Sequence, reason: str, *, remove: bool) -> int:
             resolve(seq, row)  # gone already: the candidate sent or discarded it
             continue
         detail = f"{row.step.value} draft for {row.recipient} removed ({reason})"
-        seq.move(row, StepState.STOPPED, f"unsent draft removed: {reason}", tell=("removed", detail))
+        seq.move(row, StepState.STOPPED, f"unsent draft removed: {reason}",
+                 tell=("removed", detail))
         removed += 1
     return removed

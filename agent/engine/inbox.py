@@ -51,7 +51,7 @@ def sync_inbox(p: Pass) -> set[str]:
         else:
             if done and _recheck(p):
                 _catch_up(p)
-    waiting = set(_found_late(p))
+    waiting = {s.key for s in _found_late(p)}
     if kv.full_sync(p.conn) is not None:
         waiting |= {s.key for s in p.watched() if s.row.searched_at is None}
     return waiting
@@ -173,7 +173,8 @@ def everyones_mail(p: Pass, since: datetime, *, sent_too: bool = False) -> MailQ
 def _combined_search(p: Pass) -> set[str]:
     """Ids of recent mail from any watched employer, or a delivery report."""
     last = kv.searched_at(p.conn) or p.now
-    found = {r.message_id for r in p.mailbox.find(everyones_mail(p, min(last, p.now) - SEARCH_OVERLAP))}
+    query = everyones_mail(p, min(last, p.now) - SEARCH_OVERLAP)
+    found = {r.message_id for r in p.mailbox.find(query)}
     with p.write():
         kv.set_searched_at(p.conn, p.now)
     return found

@@ -175,7 +175,8 @@ def _apply(p: Pass, meta: MessageMeta, only: frozenset[str] | None) -> None:
             continue
         ids = frozenset(s.rfc_message_id for s in seq.sent if s.rfc_message_id)
         verdict = classify(
-            meta, seq.interview, user_email=p.user, sequence_thread_ids=seq.threads(), sequence_message_ids=ids, report=report,
+            meta, seq.interview, user_email=p.user, sequence_thread_ids=seq.threads(),
+            sequence_message_ids=ids, report=report,
         )
         if verdict.kind == MessageKind.OWN:
             _own_message(seq, meta)

@@ -109,6 +109,7 @@ def decide(seq: Sequence) -> PlannedStep | None:
     """Bring one active interview's steps up to now: adopt what Gmail holds, skip the missed,
     settle the cue and the end; returns the email step to draft now, if any."""
     p = seq.p
+    ensure_rows(seq)  # found in this very pass: rows first, so what Gmail holds has its row
     drafts.adopt_existing(seq)
     for row in seq.rows(states=(StepState.INTENT,)):
         drafts.recover_intent(seq, row)
@@ -177,6 +178,7 @@ def stop(seq: Sequence, status: InterviewStatus, reason: str, *, remove_drafts: 
     if seq.status not in WATCHED:
         return 0
     if remove_drafts:
+        ensure_rows(seq)
         drafts.adopt_existing(seq)  # drafts made before state.db was lost go too
     with seq.p.write():
         seq.set_status(status, reason, tell=(status.value, reason))

@@ -146,7 +146,8 @@ class Pass:
             if row is None:
                 return None
             steps = sequences.get_steps(self.conn, key)
-            self._sequences[key] = Sequence(self, row, steps, sequences.sent_messages(self.conn, key))
+            sent = sequences.sent_messages(self.conn, key)
+            self._sequences[key] = Sequence(self, row, steps, sent)
         return self._sequences[key]
 
     def watched(self, statuses: tuple[InterviewStatus, ...] = WATCHED) -> list[Sequence]:
@@ -171,7 +172,9 @@ class Pass:
         return sender_for(self.settings.user, a.name, a.signature, a.from_address or a.address)
 
 
-def open_pass(session: Session, now: datetime, *, dry_run: bool = False, online: bool = True) -> Pass:
+def open_pass(
+    session: Session, now: datetime, *, dry_run: bool = False, online: bool = True
+) -> Pass:
     """A pass over state.db; with `online`, the account is read from the mailbox when unknown."""
     if now.tzinfo is None:
         raise ValueError("a pass needs an aware `now`")
@@ -248,7 +251,8 @@ class Sequence:
 
     def current(self, row: StepRow) -> StepRow | None:
         """The row as it is now (another change may have moved it)."""
-        return next((r for r in self.steps if (r.step, r.recipient) == (row.step, row.recipient)), None)
+        same = (row.step, row.recipient)
+        return next((r for r in self.steps if (r.step, r.recipient) == same), None)
 
     def tell(self, kind: str, detail: str, note: str | None = None) -> None:
         """A line of the interview's story, and the pass's note of it."""

@@ -17,12 +17,12 @@ from typing import Any
 
 from googleapiclient.errors import HttpError
 
+from agent.core.compose import signature_text
 from agent.core.delivery import REPORT_SENDERS, REPORT_SUBJECTS
 from agent.core.messages import MessageMeta
 from agent.core.model import KEY_HEADER
 from agent.core.ports import Account, CursorExpired, Draft, MailChanges, MailQuery, MessageRef
 from agent.core.replies import APPLICANT_TRACKING, parse_address
-from agent.core.signature import signature_text
 from agent.core.text import printable, well_formed
 from agent.google.client import Services
 
@@ -42,7 +42,7 @@ HISTORY_TYPES = ["messageAdded", "messageDeleted"]
 PAGE_SIZE = 500
 QUERY_CHARS = 4000  # a search is split into queries of about this length (URL-safe)
 RESERVE_SHARE = 3  # reading stops when less than a third of the budget (and a margin) is left
-RESERVE_MARGIN = 100
+RESERVE_MARGIN = 20  # one message read
 
 
 class Gmail:
@@ -134,9 +134,8 @@ class Gmail:
                 userId="me", q=q, maxResults=min(PAGE_SIZE, limit), pageToken=page_token
             )
             page = self.api.read(request, "searching Gmail")
-            found += [
-                MessageRef(str(m["id"]), str(m.get("threadId", ""))) for m in page.get("messages") or ()
-            ]
+            found += [MessageRef(str(m["id"]), str(m.get("threadId", "")))
+                      for m in page.get("messages") or ()]
             page_token = page.get("nextPageToken")
             if not page_token:
                 break

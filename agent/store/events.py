@@ -1,5 +1,5 @@
 """The calendar side of state.db: each interview's event as last seen, and why events were passed
-over. Events that are not interviews are never stored (their text is the candidate's private life)."""
+over. Events that are not interviews are never kept: their text is private."""
 
 from __future__ import annotations
 

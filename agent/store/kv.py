@@ -153,7 +153,8 @@ def recheck(conn: sqlite3.Connection) -> tuple[datetime, datetime] | None:
 
 def set_recheck(conn: sqlite3.Connection, value: tuple[datetime, datetime] | None) -> None:
     """Plan (or with None forget) the search behind a finished full sync."""
-    _set(conn, "inbox_recheck", None if value is None else json.dumps([v.isoformat() for v in value]))
+    text = None if value is None else json.dumps([v.isoformat() for v in value])
+    _set(conn, "inbox_recheck", text)
 
 
 # --- what a pass checked -----------------------------------------------------------------------

@@ -96,7 +96,8 @@ def test_a_full_sync_is_bounded_by_the_watched_interviews(world: World) -> None:
     assert world.sandbox.counts() == {
         "calendar.events.list": 1,
         "gmail.users.history.list": 1,  # 404
-        "gmail.users.getProfile": 1,  # the cursor to store after the full sync
+        "gmail.users.getProfile": 1,  # the cursor to store after the full sync ...
+        "gmail.users.settings.sendAs.list": 1,  # ... read with the account's addresses
         "gmail.users.messages.list": 2 * 5 + 1,  # per begun interview: from, sent to; bounces
         "gmail.users.messages.get": 1,  # the one new message
     }

@@ -7,7 +7,6 @@ proves the Google adapters keep the same promises over the real client.
 
 from __future__ import annotations
 
-import base64
 import email
 import email.policy
 import hashlib
@@ -318,7 +317,7 @@ def reply(sender: str, subject: str, body: str = "Thanks!", **headers: str) -> E
     """An incoming message (header names with '_' for '-')."""
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = sender, "candidate@example.com", subject
-    msg["Message-ID"] = f"<{base64.b32encode(hashlib.sha1(subject.encode()).digest()[:5]).decode()}@x>"
+    msg["Message-ID"] = f"<{hashlib.sha1(subject.encode()).hexdigest()[:12]}@x>"
     for name, value in headers.items():
         msg[name.replace("_", "-")] = value
     msg.set_content(body)

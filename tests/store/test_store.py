@@ -44,7 +44,7 @@ def add_interview(conn: sqlite3.Connection, key: str = "k1") -> None:
 
 
 def test_fresh_db_is_at_the_latest_version_with_wal_and_full_sync(db: Path, store: Store) -> None:
-    assert store.schema_version == len(MIGRATIONS) == 5
+    assert store.schema_version == len(MIGRATIONS) == 6
     conn = store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # FULL (2); also SQLite's usual build default, so the pragma guards other builds
