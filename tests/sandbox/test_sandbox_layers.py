@@ -80,3 +80,15 @@ def test_every_module_is_short() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) >= MAX_LINES
     }
     assert not long, long
+
+
+def test_the_only_agent_module_outside_the_sandbox_it_imports_is_the_quota_table() -> None:
+    outside: set[str] = set()
+    for path in _modules().values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            outside.update(n for n in names if n.split(".")[0] == "agent")
+    outside = {n for n in outside if not n.startswith(PACKAGE)}
+    assert outside == {"agent.gmail_quota"}
