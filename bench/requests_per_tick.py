@@ -32,8 +32,8 @@ from agent.cli.runtime import session_for, settings_from_env
 from agent.core.errors import QuotaStop
 from agent.core.templating import TemplateSet
 from agent.engine.tick import tick
-from agent.gmail_quota import PER_MINUTE as GMAIL_UNITS_PER_MINUTE
-from agent.gmail_quota import UNITS as GMAIL_UNITS
+from agent.google.quota import PER_MINUTE as GMAIL_UNITS_PER_MINUTE
+from agent.google.quota import UNITS as GMAIL_UNITS
 from agent.store.db import open_store
 from tests.e2e.world import NY, World, make_world
 

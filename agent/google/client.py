@@ -19,7 +19,7 @@ from agent.core.errors import (
     OutcomeUnknown,
     QuotaStop,
 )
-from agent.gmail_quota import units as gmail_units
+from agent.google.quota import units as gmail_units
 
 log = logging.getLogger(__name__)
 

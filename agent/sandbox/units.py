@@ -1,4 +1,4 @@
-"""Gmail quota units charged: running totals and a per-minute limit (costs: agent.gmail_quota)."""
+"""Gmail quota units charged: running totals and a per-minute limit (costs: google/quota.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from agent.gmail_quota import units as cost
+from agent.google.quota import units as cost
 
 WINDOW = timedelta(minutes=1)
 

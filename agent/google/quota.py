@@ -1,7 +1,8 @@
 """Gmail's documented per-method quota units for projects created since May 2026, and the limit.
 
-A leaf: it imports nothing, so both the sandbox (which charges them) and agent.google (which
-budgets them) read the one table. Calendar requests cost no Gmail units.
+A leaf that imports nothing: the adapter budgets a tick with it, and the sandbox, which
+stands alone otherwise, charges by it (pyproject.toml's import contracts allow exactly that).
+Calendar requests cost no Gmail units.
 """
 
 from __future__ import annotations
