@@ -54,7 +54,7 @@ class Filler:
     ) -> tuple[StoredMessage, str]:
         """Store one message (its parse recorded, not computed); returns it and its Message-ID."""
         self.serial += 1
-        ref = f"<filler-{self.serial}.{at_ms}@mail.example>"
+        ref = f"<filler-{self.box.counter + 1}.{at_ms}@mail.example>"  # unique across seeds
         body = f"Message {self.serial} of the filler mail.\nNothing here concerns an interview.\n"
         every = (*headers, ("Message-ID", ref), *MIME)
         raw = ("".join(f"{k}: {v}\n" for k, v in every) + "\n" + body).encode()
@@ -74,18 +74,17 @@ class Filler:
         user = self.box.user
         headers = [("From", user if mine else person), ("To", person if mine else user),
                    ("Date", format_datetime(from_ms(at_ms)))]
+        subject = f"Re: {old.subject}" if old else f"{self.rng.choice(TOPICS)} ({self.serial + 1})"
+        headers.append(("Subject", subject))
         if old:
-            headers += [("Subject", f"Re: {old.subject}"), ("In-Reply-To", old.last_ref),
-                        ("References", old.last_ref)]
-        else:
-            headers.append(("Subject", f"{self.rng.choice(TOPICS)} ({self.serial + 1})"))
+            headers += [("In-Reply-To", old.last_ref), ("References", old.last_ref)]
         msg, ref = self._message(headers, labels, at_ms, old.id if old else None)
         if "DRAFT" in labels:  # a draft is never what later mail answers
             return msg
         if old:
             old.last_ref = ref
         else:
-            self.threads.append(_Thread(msg.thread_id, headers[3][1], ref, person))
+            self.threads.append(_Thread(msg.thread_id, subject, ref, person))
         return msg
 
     def message(self, at_ms: int) -> None:
