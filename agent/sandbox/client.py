@@ -17,6 +17,8 @@ from agent.sandbox.faults import RequestRecord
 from agent.sandbox.mime import to_bytes
 from agent.sandbox.wire import parse_datetime
 
+SEED_TIMEOUT = 300.0  # seconds: a big seed on a busy machine
+
 
 class SandboxControlError(RuntimeError):
     """The sandbox refused a control request (bad arguments, unknown id)."""
@@ -47,6 +49,7 @@ class SandboxClient:
         route: str,
         payload: dict[str, Any] | None = None,
         query: dict[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Any:
         target = self.url + "_sandbox/" + route + (f"?{urlencode(query)}" if query else "")
         data = json.dumps(payload or {}).encode() if verb != "GET" else None
@@ -54,7 +57,7 @@ class SandboxClient:
             target, data=data, method=verb, headers={"Content-Type": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as err:
             try:
@@ -200,6 +203,7 @@ class SandboxClient:
                 "POST",
                 "mailbox/seed",
                 {"messages": messages, "drafts": drafts, "days": days, "seed": seed},
+                timeout=max(self.timeout, SEED_TIMEOUT),
             )
         )
 

@@ -20,7 +20,7 @@ def big() -> Iterator[tuple[Sandbox, SandboxClient, Any]]:
     """One seeded world for the module (seeding is the dear part)."""
     sandbox = Sandbox(now=NOW, seed=7)
     with SandboxServer(sandbox) as server:
-        client = SandboxClient(server.url, timeout=120)
+        client = SandboxClient(server.url)
         assert client.seed_mailbox(MESSAGES, DRAFTS, days=200) == {
             "messages": MESSAGES,
             "drafts": DRAFTS,
