@@ -32,23 +32,10 @@ from agent.cli.runtime import session_for, settings_from_env
 from agent.core.errors import QuotaStop
 from agent.engine.tick import tick
 from agent.files.templates import load_templates
+from agent.google.quota import PER_MINUTE as GMAIL_UNITS_PER_MINUTE
+from agent.google.quota import UNITS as GMAIL_UNITS
 from agent.store.db import open_store
 from tests.e2e.world import NY, World, make_world
-
-# Gmail per-user quota units per call, from /work/shared/google-api-notes.md (projects created
-# since May 2026). Calendar has no unit table: its quota counts requests.
-GMAIL_UNITS = {
-    "gmail.users.history.list": 2,
-    "gmail.users.messages.list": 5,
-    "gmail.users.drafts.list": 5,
-    "gmail.users.getProfile": 1,
-    "gmail.users.drafts.create": 10,
-    "gmail.users.drafts.delete": 10,
-    "gmail.users.messages.get": 20,
-    "gmail.users.drafts.get": 20,
-    "gmail.users.threads.get": 10,
-}
-GMAIL_UNITS_PER_MINUTE = 6000
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=NY)
 WEDNESDAY = MONDAY + timedelta(days=2)

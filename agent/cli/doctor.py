@@ -61,13 +61,12 @@ def check_templates(settings: Settings) -> str:
 
 def check_token(settings: Settings) -> str:
     """Token present, private, with the right scopes, and refreshable."""
-    from agent.cli.runtime import token_uri
     from agent.google.auth import fresh_credentials, required_scopes
 
     creds = fresh_credentials(
         settings.paths.token_file,
         required_scopes(settings.reminders.enabled),
-        token_uri_override=token_uri(settings.google.endpoint),
+        endpoint=settings.google.endpoint,
     )
     fresh = "access works" if creds.valid else "access must be renewed at the next run"
     return f"{settings.paths.token_file} is private, has the scopes, {fresh}"

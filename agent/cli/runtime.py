@@ -48,24 +48,14 @@ def settings_from_env(config_file: Path | None, env: Mapping[str, str] | None = 
     return load_settings(resolve_paths(config_file, env), env)
 
 
-def token_uri(endpoint: str) -> str | None:
-    """Where token refreshes go: Google's own unless the APIs are sent elsewhere (the sandbox)."""
-    return endpoint.rstrip("/") + "/token" if endpoint else None
-
-
-def revoke_uri(endpoint: str) -> str | None:
-    """Where `followup auth --revoke` goes: Google's own unless an endpoint is set."""
-    return endpoint.rstrip("/") + "/revoke" if endpoint else None
-
-
 def build_services_for(settings: Settings):
     """Credentials from the token file, then the Gmail and Calendar services."""
     from agent.google.auth import fresh_credentials, required_scopes
     from agent.google.client import RetryPolicy, build_services
 
     scopes = required_scopes(settings.reminders.enabled)
-    credentials = fresh_credentials(
-        settings.paths.token_file, scopes, token_uri_override=token_uri(settings.google.endpoint)
+    credentials = fresh_credentials(  # a token is used only with the endpoint it was made for
+        settings.paths.token_file, scopes, endpoint=settings.google.endpoint
     )
     policy = RetryPolicy(
         max_tries=settings.google.max_retries + 1, base_seconds=settings.google.retry_base_seconds

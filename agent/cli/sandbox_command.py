@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import os
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from google.oauth2.credentials import Credentials
+
+from agent.cli.runtime import settings_from_env
+from agent.core.errors import AuthError
+from agent.google.auth import is_google, required_scopes
+from agent.google.tokenfile import save_token
+from agent.sandbox import Sandbox, SandboxServer
+
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh"
 
 
-def sandbox_credentials(url: str, scopes: tuple[str, ...]):
-    """Credentials whose refresh goes to the sandbox's token endpoint."""
-    from google.oauth2.credentials import Credentials
-
+def sandbox_credentials(url: str, scopes: tuple[str, ...]) -> Credentials:
+    """Credentials made for the sandbox: their token_uri is the sandbox's token endpoint."""
     return Credentials(
         token="sandbox-token",
         refresh_token=SANDBOX_REFRESH_TOKEN,
@@ -25,11 +31,26 @@ def sandbox_credentials(url: str, scopes: tuple[str, ...]):
     )
 
 
+def check_replaceable(token_file: Path) -> None:
+    """AuthError unless token_file is absent or a token made for an endpoint other than
+    Google's (a Google token, or a file that cannot be read as a token, is never replaced)."""
+    try:
+        info = json.loads(token_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        info = None
+    uri = info.get("token_uri", "") if isinstance(info, dict) else ""
+    if not isinstance(uri, str) or not uri or is_google(uri):
+        raise AuthError(
+            f"{token_file} holds a token that is not a sandbox's (a Google token is never "
+            "overwritten); to try the sandbox, set FOLLOWUP_HOME to another folder"
+        )
+
+
 def write_sandbox_token(token_file: Path, url: str, reminders: bool) -> None:
     """Save a token file for the sandbox (0600, atomic), like `followup auth` would."""
-    from agent.google.auth import required_scopes
-    from agent.google.tokenfile import save_token
-
+    check_replaceable(token_file)
     save_token(token_file, sandbox_credentials(url, required_scopes(reminders)))
 
 
@@ -45,9 +66,9 @@ def serve_sandbox(
     echo: Callable[[str], None],
 ) -> None:
     """Run the sandbox server in the foreground until interrupted."""
-    from agent.cli.runtime import settings_from_env
-    from agent.sandbox import Sandbox, SandboxServer
-
+    settings = settings_from_env(config) if write_token else None
+    if settings is not None:
+        check_replaceable(settings.paths.token_file)  # before serving anything
     world = (
         Sandbox.load(state_file)
         if state_file and state_file.exists()
@@ -57,9 +78,7 @@ def serve_sandbox(
     url = server.url
     echo(f"sandbox serving Gmail and Calendar at {url} (mailbox {email})")
     echo(f"control surface: {url}_sandbox/  (see docs/sandbox.md)")
-    if write_token:
-        env = dict(os.environ, FOLLOWUP_GOOGLE_ENDPOINT=url)
-        settings = settings_from_env(config, env)
+    if settings is not None:
         write_sandbox_token(settings.paths.token_file, url, settings.reminders.enabled)
         echo(f"wrote a sandbox token to {settings.paths.token_file}")
     echo(f"point followup at it:  export FOLLOWUP_GOOGLE_ENDPOINT={url}")

@@ -36,7 +36,9 @@ from agent.cli.common import Obj, fail_cleanly
     "else client_secret.json beside config.toml).",
 )
 @click.option(
-    "--revoke", is_flag=True, help="Revoke the saved grant at Google and delete the token."
+    "--revoke",
+    is_flag=True,
+    help="Revoke the saved grant where it was made (Google, or the sandbox) and delete the token.",
 )
 @click.pass_context
 @fail_cleanly
@@ -47,20 +49,17 @@ def auth(
 
     `followup auth status` shows the account, the permissions granted and the token file.
     """
-    from agent.google.auth import allow_loopback_http, required_scopes, run_auth_flow
+    from agent.google.auth import required_scopes
     from agent.google.auth import revoke as revoke_token
+    from agent.google.consent import allow_loopback_http, run_auth_flow
 
     if ctx.invoked_subcommand is not None:
         return
     obj: Obj = ctx.obj
     settings = obj.settings()
     token = settings.paths.token_file
-    if revoke:
-        from agent.cli.runtime import revoke_uri
-
-        where = revoke_uri(settings.google.endpoint)
-        result = revoke_token(token, revoke_uri=where) if where else revoke_token(token)
-        click.echo(result.message)
+    if revoke:  # where the token was made: Google, or the sandbox that wrote it
+        click.echo(revoke_token(token).message)
         return
     secret = client_secret or (
         Path(settings.google.client_secret_file)

@@ -19,6 +19,7 @@ from agent.core.errors import (
     OutcomeUnknown,
     QuotaStop,
 )
+from agent.google.quota import units as gmail_units
 
 log = logging.getLogger(__name__)
 
@@ -37,23 +38,6 @@ CHANGEABLE_400_REASONS = frozenset({"failedPrecondition", "FAILED_PRECONDITION"}
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 BACKOFF_CAP_SECONDS = 32.0
 QUOTA_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
-# Gmail quota units per call (google-api-notes.md); Calendar calls cost no Gmail units.
-GMAIL_UNITS: dict[str, int] = {
-    "gmail.users.getProfile": 1,
-    "gmail.users.history.list": 2,
-    "gmail.users.labels.list": 1,
-    "gmail.users.settings.sendAs.list": 1,
-    "gmail.users.messages.list": 5,
-    "gmail.users.drafts.list": 5,
-    "gmail.users.messages.get": 20,
-    "gmail.users.messages.attachments.get": 5,
-    "gmail.users.drafts.get": 20,
-    "gmail.users.threads.get": 40,
-    "gmail.users.drafts.create": 10,
-    "gmail.users.drafts.delete": 10,
-    "gmail.users.drafts.update": 15,
-}
-UNKNOWN_GMAIL_UNITS = 5
 
 
 @dataclass(frozen=True)
@@ -139,10 +123,7 @@ def is_quota_refusal(exc: BaseException) -> bool:
 
 def request_units(request: Any) -> int:
     """The Gmail quota units a request costs (0 for Calendar)."""
-    method = str(getattr(request, "methodId", "") or "")
-    if not method.startswith("gmail."):
-        return 0
-    return GMAIL_UNITS.get(method, UNKNOWN_GMAIL_UNITS)
+    return gmail_units(str(getattr(request, "methodId", "") or ""))
 
 
 @dataclass

@@ -17,6 +17,8 @@ from agent.sandbox.faults import RequestRecord
 from agent.sandbox.mime import to_bytes
 from agent.sandbox.wire import parse_datetime
 
+SEED_TIMEOUT = 300.0  # seconds: a big seed on a busy machine
+
 
 class SandboxControlError(RuntimeError):
     """The sandbox refused a control request (bad arguments, unknown id)."""
@@ -47,6 +49,7 @@ class SandboxClient:
         route: str,
         payload: dict[str, Any] | None = None,
         query: dict[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Any:
         target = self.url + "_sandbox/" + route + (f"?{urlencode(query)}" if query else "")
         data = json.dumps(payload or {}).encode() if verb != "GET" else None
@@ -54,7 +57,7 @@ class SandboxClient:
             target, data=data, method=verb, headers={"Content-Type": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as err:
             try:
@@ -160,18 +163,48 @@ class SandboxClient:
             payload["internal_date"] = _iso(internal_date)
         return self._call("POST", "messages/deliver", payload)
 
-    def user_send_draft(self, draft_id: str) -> dict[str, Any]:
-        """The user sends a draft."""
-        return self._call("POST", f"drafts/{quote(draft_id, safe='')}/send")
+    def user_send_draft(
+        self, draft_id: str, *, drop_custom_headers: bool = False
+    ) -> dict[str, Any]:
+        """The user sends a draft (drop_custom_headers: the sent copy has no X- headers)."""
+        return self._call(
+            "POST",
+            f"drafts/{quote(draft_id, safe='')}/send",
+            {"drop_custom_headers": drop_custom_headers},
+        )
 
     def user_delete_draft(self, draft_id: str) -> None:
         """The user discards a draft."""
         self._call("POST", f"drafts/{quote(draft_id, safe='')}/delete")
 
-    def user_edit_draft(self, draft_id: str, raw: bytes | EmailMessage | Message) -> dict[str, Any]:
-        """The user edits a draft (new message id, same draft id)."""
+    def user_edit_draft(
+        self,
+        draft_id: str,
+        raw: bytes | EmailMessage | Message | None = None,
+        *,
+        new_id: bool = False,
+        drop_custom_headers: bool = False,
+    ) -> dict[str, Any]:
+        """The user edits a draft: a new message id (new_id: a new draft id too, as Gmail's web
+        app may give; drop_custom_headers: without X- headers; raw None: the same text)."""
+        payload: dict[str, Any] = {"new_id": new_id, "drop_custom_headers": drop_custom_headers}
+        if raw is not None:
+            payload["raw"] = _b64(raw)
         return decode_view(
-            self._call("POST", f"drafts/{quote(draft_id, safe='')}/edit", {"raw": _b64(raw)})
+            self._call("POST", f"drafts/{quote(draft_id, safe='')}/edit", payload)
+        )
+
+    def seed_mailbox(
+        self, messages: int = 0, drafts: int = 0, *, days: float = 365.0, seed: int = 0
+    ) -> dict[str, int]:
+        """Add unrelated mail fast: {"messages", "drafts", "history_id"} afterwards."""
+        return dict(
+            self._call(
+                "POST",
+                "mailbox/seed",
+                {"messages": messages, "drafts": drafts, "days": days, "seed": seed},
+                timeout=max(self.timeout, SEED_TIMEOUT),
+            )
         )
 
     def user_send_message(
@@ -310,6 +343,26 @@ class SandboxClient:
     def set_send_as(self, display_name: str | None = None, signature: str | None = None) -> None:
         """The primary send-as address's display name and HTML signature (None: unchanged)."""
         self._call("POST", "send_as", {"display_name": display_name, "signature": signature})
+
+    def add_send_as_alias(
+        self, email: str, display_name: str = "", signature: str = "", default: bool = True
+    ) -> None:
+        """A send-as alias with its own name and HTML signature (default: Gmail's From)."""
+        self._call(
+            "POST",
+            "send_as/aliases",
+            {"email": email, "display_name": display_name, "signature": signature,
+             "default": default},
+        )
+
+    def set_empty_history_pages(self, mode: str) -> None:
+        """history.list pages without records before the first ("first") or every ("every")
+        page of records, or never ("off")."""
+        self._call("POST", "history/empty_pages", {"mode": mode})
+
+    def revoke_grants(self) -> None:
+        """The user changed their password: every refresh and access token stops working."""
+        self._call("POST", "auth/revoke_grants")
 
     def expire_history(self) -> None:
         """Old startHistoryIds answer 404."""

@@ -117,12 +117,25 @@ POST: dict[str, Route] = {
     "/_sandbox/messages/labels": lambda sb, b, m: sb.modify_labels(
         b["message_id"], b.get("add", ()), b.get("remove", ())
     ),
-    r"/_sandbox/drafts/(?P<id>[^/]+)/send": lambda sb, b, m: sb.user_send_draft(m["id"]),
+    r"/_sandbox/drafts/(?P<id>[^/]+)/send": lambda sb, b, m: sb.user_send_draft(
+        m["id"], drop_custom_headers=bool(b.get("drop_custom_headers"))
+    ),
     r"/_sandbox/drafts/(?P<id>[^/]+)/delete": lambda sb, b, m: _ok(
         lambda: sb.user_delete_draft(m["id"])
     ),
     r"/_sandbox/drafts/(?P<id>[^/]+)/edit": lambda sb, b, m: encode_view(
-        sb.user_edit_draft(m["id"], _raw(b))
+        sb.user_edit_draft(
+            m["id"],
+            _raw(b) if b.get("raw") else None,
+            new_id=bool(b.get("new_id")),
+            drop_custom_headers=bool(b.get("drop_custom_headers")),
+        )
+    ),
+    "/_sandbox/mailbox/seed": lambda sb, b, m: sb.seed_mailbox(
+        int(b.get("messages", 0)),
+        int(b.get("drafts", 0)),
+        days=float(b.get("days", 365)),
+        seed=int(b.get("seed", 0)),
     ),
     "/_sandbox/faults": _fault,
     "/_sandbox/faults/clear": lambda sb, b, m: _ok(sb.clear_faults),
@@ -130,9 +143,13 @@ POST: dict[str, Route] = {
     "/_sandbox/scopes": lambda sb, b, m: _ok(lambda: sb.set_scopes(b["scopes"])),
     "/_sandbox/tokens": lambda sb, b, m: _ok(lambda: sb.set_tokens(b.get("tokens"))),
     "/_sandbox/history/expire": lambda sb, b, m: _ok(sb.expire_history),
+    "/_sandbox/history/empty_pages": lambda sb, b, m: _ok(
+        lambda: sb.set_empty_history_pages(b["mode"])
+    ),
     "/_sandbox/sync/expire": lambda sb, b, m: _ok(sb.expire_sync_tokens),
     "/_sandbox/auth/refresh_tokens": lambda sb, b, m: _ok(lambda: sb.add_refresh_token(b["token"])),
     "/_sandbox/auth/codes": lambda sb, b, m: {"code": sb.issue_auth_code(b.get("scopes"))},
+    "/_sandbox/auth/revoke_grants": lambda sb, b, m: _ok(sb.revoke_grants),
     "/_sandbox/auth/extra_scopes": lambda sb, b, m: _ok(lambda: sb.set_extra_grant(b["scopes"])),
     "/_sandbox/tokens/scopes": lambda sb, b, m: _ok(
         lambda: sb.set_token_scopes(b["token"], b["scopes"])
@@ -141,6 +158,11 @@ POST: dict[str, Route] = {
     "/_sandbox/search_lag": lambda sb, b, m: _ok(lambda: sb.set_search_lag(b["seconds"])),
     "/_sandbox/send_as": lambda sb, b, m: _ok(
         lambda: sb.set_send_as(b.get("display_name"), b.get("signature"))
+    ),
+    "/_sandbox/send_as/aliases": lambda sb, b, m: _ok(
+        lambda: sb.add_send_as_alias(
+            b["email"], b.get("display_name", ""), b.get("signature", ""), b.get("default", True)
+        )
     ),
 }
 
@@ -164,6 +186,8 @@ GET: dict[str, Route] = {
     "/_sandbox/search_lag": lambda sb, q, m: {"seconds": sb.search_lag},
     "/_sandbox/tokens/scopes": lambda sb, q, m: {"scopes": sb.token_scopes(q["token"])},
     "/_sandbox/send_as": lambda sb, q, m: dict(sb.send_as),
+    "/_sandbox/send_as/aliases": lambda sb, q, m: [dict(a) for a in sb.aliases],
+    "/_sandbox/history/empty_pages": lambda sb, q, m: {"mode": sb.empty_history_pages},
 }
 
 _COMPILED = {

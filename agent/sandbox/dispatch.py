@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from agent.sandbox import calendar as calendar_api
 from agent.sandbox import errinfo, routes
 from agent.sandbox import gmail as gmail_api
-from agent.sandbox.faults import Fault, RequestRecord
+from agent.sandbox.faults import SECRET_FIELDS, Fault, RequestRecord
 from agent.sandbox.wire import ApiError, error_body
 
 if TYPE_CHECKING:
@@ -40,8 +40,8 @@ class Outcome:
 
 
 def _flat(query: dict[str, list[str]]) -> dict[str, Any]:
-    """Query parameters for the log: single values unwrapped."""
-    return {k: v[0] if len(v) == 1 else list(v) for k, v in query.items()}
+    """Query parameters for the log: single values unwrapped, credentials left out."""
+    return {k: v[0] if len(v) == 1 else list(v) for k, v in query.items() if k not in SECRET_FIELDS}
 
 
 def _json(raw: bytes) -> dict[str, Any] | None:
@@ -102,7 +102,7 @@ def api_call(
         return fail("unknown", ApiError(404, "notFound", f"Not Found: {verb} {path}"))
     method = found.method
     repeated = {k for k, spec in method.parameters.items() if spec.get("repeated")}
-    flat.update({k: list(v) for k, v in query.items() if k in repeated})
+    flat.update({k: list(v) for k, v in query.items() if k in repeated - SECRET_FIELDS})
     if sb.auth.check(authorization):
         return fail(
             method.id,

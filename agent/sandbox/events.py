@@ -160,11 +160,3 @@ def matches_properties(event: dict[str, Any], kind: str, wanted: list[str]) -> b
             return False
     return True
 
-
-def shift(
-    event: dict[str, Any], start: datetime | date, end: datetime | date, default_zone: str
-) -> None:
-    """Set new start/end on an event, keeping its zone."""
-    zone_name = event_zone(event, default_zone)
-    event["start"] = time_obj(start, zone_name)
-    event["end"] = time_obj(end, zone_name)

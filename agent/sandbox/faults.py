@@ -67,6 +67,11 @@ class RequestRecord:
 
 
 SEND_METHODS = frozenset({"gmail.users.messages.send", "gmail.users.drafts.send"})
+# Never written to the request log (form fields and query parameters alike).
+SECRET_FIELDS = frozenset(
+    {"access_token", "refresh_token", "client_secret", "code", "code_verifier", "token",
+     "id_token", "assertion", "password", "key"}
+)
 
 
 FAULT_MODES = ("reset", "close")

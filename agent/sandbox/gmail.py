@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from agent.sandbox import mailviews as views
-from agent.sandbox.wire import ApiError, b64url_decode, page_window, to_ms
+from agent.sandbox.wire import ApiError, b64url_decode, encode_token, page_window, to_ms
 
 if TYPE_CHECKING:
     from agent.sandbox.world import World
@@ -58,7 +58,7 @@ def drafts_update(sb: World, params: dict[str, Any], body: dict[str, Any] | None
     """users.drafts.update: same draft id, new message id."""
     _user(sb, params)
     raw, thread_id = _draft_input(body)
-    msg = sb.mail.replace_draft(str(params["id"]), raw, thread_id, to_ms(sb.now()))
+    _, msg = sb.mail.replace_draft(str(params["id"]), raw, thread_id, to_ms(sb.now()))
     return 200, {
         "id": params["id"],
         "message": {"id": msg.id, "threadId": msg.thread_id, "labelIds": list(msg.label_ids)},
@@ -83,6 +83,8 @@ def drafts_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) 
     """users.drafts.list."""
     _user(sb, params)
     items = views.draft_list(sb.mail, params.get("q"), sb.now())
+    if params.get("q") and sb.search_lag:  # a q= list is a search: the index is catching up
+        items = [(d, m) for d, m in items if sb.indexed(m.arrived_ms)]
     page, next_token, _ = page_window(
         items, params.get("pageToken"), params.get("maxResults"), 100, 500
     )
@@ -144,10 +146,14 @@ def history_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None)
     entries = views.history_since(
         sb.mail, params["startHistoryId"], params.get("historyTypes"), params.get("labelId")
     )
-    page, next_token, _ = page_window(
+    page, next_token, at = page_window(
         entries, params.get("pageToken"), params.get("maxResults"), 100, 500
     )
     out: dict[str, Any] = {"historyId": str(sb.mail.history_id)}
+    mode = sb.empty_history_pages
+    if page and at.get("e") != at["o"] and (mode == "every" or (mode == "first" and at["o"] == 0)):
+        out["nextPageToken"] = encode_token({**at, "e": at["o"]}, "p")  # records come next
+        return 200, out
     if page:
         out["history"] = [views.history_resource(e) for e in page]
     if next_token:
@@ -162,22 +168,31 @@ def labels_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) 
 
 
 def send_as_list(sb: World, params: dict[str, Any], body: dict[str, Any] | None) -> Reply:
-    """users.settings.sendAs.list: the primary address only (no aliases in the sandbox)."""
+    """users.settings.sendAs.list: the primary address, then the aliases."""
     _user(sb, params)
-    return 200, {
-        "sendAs": [
-            {
-                "sendAsEmail": sb.user_email,
-                "displayName": sb.send_as["display_name"],
-                "replyToAddress": "",
-                "signature": sb.send_as["signature"],
-                "isPrimary": True,
-                "isDefault": True,
-                "treatAsAlias": False,
-                "verificationStatus": "accepted",
-            }
-        ]
+    aliases = [
+        {
+            "sendAsEmail": a["email"],
+            "displayName": a["display_name"],
+            "replyToAddress": "",
+            "signature": a["signature"],
+            "isDefault": a["default"],
+            "treatAsAlias": True,
+            "verificationStatus": "accepted",
+        }
+        for a in sb.aliases
+    ]
+    primary = {
+        "sendAsEmail": sb.user_email,
+        "displayName": sb.send_as["display_name"],
+        "replyToAddress": "",
+        "signature": sb.send_as["signature"],
+        "isPrimary": True,
+        "isDefault": not any(a["default"] for a in sb.aliases),
+        "treatAsAlias": False,
+        "verificationStatus": "accepted",
     }
+    return 200, {"sendAs": [primary, *aliases]}
 
 
 HANDLERS: dict[str, Handler] = {

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from agent.sandbox.mime import normalize_subject, parse
+from agent.sandbox.mime import Parsed, normalize_subject, parse
 from agent.sandbox.wire import ApiError, b64url_decode, b64url_encode
 
 SYSTEM_LABELS = (
@@ -40,6 +40,11 @@ class StoredMessage:
     internal_ms: int
     history_id: int
     arrived_ms: int = 0  # sandbox clock when it reached the mailbox (the search index's lag)
+
+    @property
+    def parsed(self) -> Parsed:
+        """Its headers and text (parsed once)."""
+        return parse(self.raw)
 
 
 @dataclass
@@ -80,6 +85,10 @@ class Mailbox:
     def new_message_id(self) -> str:
         """A fresh Gmail-looking message id (16 hex digits, increasing)."""
         return f"{_ID_BASE + self._next():016x}"
+
+    def new_draft_id(self) -> str:
+        """A fresh Gmail-looking draft id ("r" and digits, increasing)."""
+        return f"r{_DRAFT_BASE + self._next()}"
 
     def _record(self, kind: str, msg: StoredMessage, changed: list[str] | None = None) -> None:
         self.history_id += 1
@@ -154,13 +163,23 @@ class Mailbox:
     # -- messages --------------------------------------------------------------------------
 
     def add(
-        self, raw: bytes, label_ids: list[str], internal_ms: int, thread_id: str | None
+        self,
+        raw: bytes,
+        label_ids: list[str],
+        internal_ms: int,
+        thread_id: str | None,
+        arrived_ms: int | None = None,
     ) -> StoredMessage:
-        """Store a message in thread_id (None: a new thread named after the message)."""
+        """Store a message in thread_id (None: a new thread named after the message).
+
+        arrived_ms: when the search index took it in (default: now on the sandbox clock).
+        """
         self.ensure_labels(label_ids)
         msg_id = self.new_message_id()
         thread = thread_id or msg_id
-        arrived = self.clock_ms() if self.clock_ms is not None else internal_ms
+        arrived = arrived_ms
+        if arrived is None:
+            arrived = self.clock_ms() if self.clock_ms is not None else internal_ms
         labels = list(dict.fromkeys(label_ids))
         msg = StoredMessage(msg_id, thread, raw, labels, internal_ms, 0, arrived)
         self.messages[msg_id] = msg
@@ -226,7 +245,7 @@ class Mailbox:
         """drafts.create: a DRAFT message, threaded only by threadId + headers + subject."""
         thread = self.pick_thread(raw, thread_id, by_headers=False)
         msg = self.add(raw, ["DRAFT"], internal_ms, thread)
-        draft_id = f"r{_DRAFT_BASE + self._next()}"
+        draft_id = self.new_draft_id()
         self.drafts[draft_id] = msg.id
         return draft_id, msg
 
@@ -238,17 +257,25 @@ class Mailbox:
         internal_ms: int,
         *,
         keep_thread: bool = False,
-    ) -> StoredMessage:
-        """drafts.update (or the user editing): same draft id, a new message id inside."""
+        new_id: bool = False,
+    ) -> tuple[str, StoredMessage]:
+        """drafts.update (or the user editing): a new message inside; new_id: a new draft too.
+
+        The new message is added before the old one is removed (history: messagesAdded, then
+        messagesDeleted), so a draft alone in its thread keeps the thread id.
+        """
         old = self.draft_message(draft_id)
         if keep_thread:
             thread = old.thread_id
         else:
             thread = self.pick_thread(raw, thread_id, by_headers=False) if thread_id else None
         msg = self.add(raw, ["DRAFT"], internal_ms, thread)
+        if new_id:
+            del self.drafts[draft_id]
+            draft_id = self.new_draft_id()
         self.drafts[draft_id] = msg.id
         self.remove(old.id)
-        return msg
+        return draft_id, msg
 
     def delete_draft(self, draft_id: str) -> None:
         """drafts.delete (or the user discarding it)."""

@@ -10,10 +10,14 @@ from email.message import EmailMessage, Message
 from email.utils import format_datetime
 from typing import Any
 
+from agent.sandbox.filler import fill
 from agent.sandbox.mailbox import Mailbox, StoredMessage
 from agent.sandbox.mailviews import message_resource
 from agent.sandbox.mime import parse, set_headers, to_bytes
 from agent.sandbox.wire import from_ms, require_aware, to_ms
+
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
 
 
 class MailControls:
@@ -23,6 +27,7 @@ class MailControls:
     mail: Mailbox
     user_email: str
     now: Callable[[], datetime]
+    default_sender: Callable[[], str]
 
     def _complete(self, raw: bytes, *, sender: bool) -> bytes:
         """Add Message-ID and Date (and From for the user's own mail) when missing."""
@@ -33,7 +38,7 @@ class MailControls:
         if not parsed.header("Date"):
             missing["Date"] = format_datetime(self.now())
         if sender and not parsed.header("From"):
-            missing["From"] = self.user_email
+            missing["From"] = self.default_sender()
         return set_headers(raw, missing) if missing else raw
 
     def _fresh_message_id(self) -> str:
@@ -55,14 +60,32 @@ class MailControls:
             msg = self.mail.add(data, list(label_ids), to_ms(when), thread)
             return message_resource(msg, "minimal")
 
-    def user_send_draft(self, draft_id: str) -> dict[str, Any]:
-        """The user clicks Send: the draft goes; a SENT message (new id and Message-ID) appears."""
+    def seed_mailbox(
+        self, messages: int = 0, drafts: int = 0, *, days: float = 365.0, seed: int = 0
+    ) -> dict[str, int]:
+        """Add unrelated mail fast: `messages` (received, sent, newsletters) and `drafts` of the
+        user's, dated evenly over `days` up to an hour ago, already in the search index."""
+        with self._lock:
+            end = to_ms(self.now()) - HOUR_MS
+            fill(self.mail, int(messages), int(drafts), end - int(days * DAY_MS), end, int(seed))
+            total = sum("DRAFT" not in m.label_ids for m in self.mail.messages.values())
+            return {"messages": total, "drafts": len(self.mail.drafts),
+                    "history_id": self.mail.history_id}
+
+    def user_send_draft(
+        self, draft_id: str, *, drop_custom_headers: bool = False
+    ) -> dict[str, Any]:
+        """The user clicks Send: the draft goes; a SENT message (new id and Message-ID) appears.
+
+        drop_custom_headers: the sent copy loses every X- header (the composer may drop them).
+        """
         with self._lock:
             draft = self.mail.draft_message(draft_id)
             values = {"Message-ID": self._fresh_message_id(), "Date": format_datetime(self.now())}
             if not parse(draft.raw).header("From"):
-                values["From"] = self.user_email
-            sent = self.mail.send_draft(draft_id, set_headers(draft.raw, values), to_ms(self.now()))
+                values["From"] = self.default_sender()
+            raw = set_headers(draft.raw, values, drop_custom=drop_custom_headers)
+            sent = self.mail.send_draft(draft_id, raw, to_ms(self.now()))
             return message_resource(sent, "minimal")
 
     def user_delete_draft(self, draft_id: str) -> None:
@@ -70,11 +93,26 @@ class MailControls:
         with self._lock:
             self.mail.delete_draft(draft_id)
 
-    def user_edit_draft(self, draft_id: str, raw: bytes | EmailMessage | Message) -> dict[str, Any]:
-        """The user edits a draft: same draft id and thread, new message id."""
-        data = to_bytes(raw)
+    def user_edit_draft(
+        self,
+        draft_id: str,
+        raw: bytes | EmailMessage | Message | None = None,
+        *,
+        new_id: bool = False,
+        drop_custom_headers: bool = False,
+    ) -> dict[str, Any]:
+        """The user edits a draft in Gmail: same thread, new message id (raw None: same text).
+
+        new_id: Gmail's web app replaced the draft (a new draft id; the old one answers 404).
+        drop_custom_headers: the edited draft loses every X- header.
+        """
         with self._lock:
-            msg = self.mail.replace_draft(draft_id, data, None, to_ms(self.now()), keep_thread=True)
+            data = self.mail.draft_message(draft_id).raw if raw is None else to_bytes(raw)
+            if drop_custom_headers:
+                data = set_headers(data, {}, drop_custom=True)
+            draft_id, msg = self.mail.replace_draft(
+                draft_id, data, None, to_ms(self.now()), keep_thread=True, new_id=new_id
+            )
             return self._view(msg, draft_id)
 
     def user_send_message(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import datetime
 from typing import Any
 
 from agent.sandbox import mime
 from agent.sandbox.mailbox import SYSTEM_LABELS, HistoryEntry, Mailbox, StoredMessage
-from agent.sandbox.query import Candidate, matcher, parse_query, scope_labels
-from agent.sandbox.wire import ApiError, b64url_encode, from_ms
+from agent.sandbox.query import matcher, parse_query, scope_labels
+from agent.sandbox.wire import ApiError, b64url_encode
 
 FORMATS = ("minimal", "metadata", "full", "raw")
 HISTORY_TYPES = {
@@ -67,10 +68,6 @@ def draft_resource(
     return {"id": draft_id, "message": message_resource(msg, fmt, headers)}
 
 
-def _candidate(msg: StoredMessage) -> Candidate:
-    return Candidate(mime.parse(msg.raw), frozenset(msg.label_ids), from_ms(msg.internal_ms))
-
-
 def search(
     box: Mailbox,
     q: str | None,
@@ -94,7 +91,7 @@ def search(
         for m in box.messages.values()
         if not hide.intersection(m.label_ids)
         and wanted.issubset(m.label_ids)
-        and test(_candidate(m))
+        and test(m)
     ]
     found.sort(key=lambda m: (m.internal_ms, m.id), reverse=True)
     return found
@@ -104,7 +101,7 @@ def draft_list(box: Mailbox, q: str | None, now: datetime) -> list[tuple[str, St
     """drafts.list: (draft id, message), newest first, optionally filtered by `q`."""
     test = matcher(parse_query(q or ""), now, box.label_names())
     items = [(d, box.messages[m]) for d, m in box.drafts.items()]
-    items = [(d, m) for d, m in items if test(_candidate(m))]
+    items = [(d, m) for d, m in items if test(m)]
     items.sort(key=lambda dm: (dm[1].internal_ms, dm[1].id), reverse=True)
     return items
 
@@ -123,8 +120,8 @@ def history_since(
     if types and not kinds:
         raise ApiError(400, "invalidArgument", f"Invalid historyTypes: {types}")
     out = []
-    for entry in box.history:
-        if entry.id <= start_id or (kinds and entry.kind not in kinds):
+    for entry in box.history[bisect_right(box.history, start_id, key=lambda h: h.id) :]:
+        if kinds and entry.kind not in kinds:
             continue
         if label_id and label_id not in entry.label_ids and label_id not in entry.changed:
             continue

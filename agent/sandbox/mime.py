@@ -5,11 +5,10 @@ from __future__ import annotations
 import email
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses
-from functools import lru_cache
 from typing import Any
 
 from agent.sandbox.wire import b64url_encode
@@ -18,6 +17,8 @@ SNIPPET_LENGTH = 200
 _PREFIX = re.compile(r"^\s*(re|fwd?|aw|antw|wg|sv|vs|tr)\s*(\[\d+\])?\s*:\s*", re.IGNORECASE)
 _MSGID = re.compile(r"<[^<>\s]+>")
 _TAG = re.compile(r"<[^>]*>")
+CACHE_SIZE = 1 << 18  # parsed messages kept (oldest dropped first)
+_PARSED: dict[bytes, Parsed] = {}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Parsed:
     snippet: str
     text: str
     has_attachment: bool
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def header(self, name: str) -> str:
         """The first header of that name (case-insensitive), or ''."""
@@ -43,15 +45,25 @@ class Parsed:
         return [v for k, v in self.headers if k.lower() == lname]
 
     def addresses(self, *names: str) -> list[tuple[str, str]]:
-        """(display name, lowercased address) pairs from the named address headers."""
-        values = tuple(v for n in names for v in self.all_headers(n))
-        return list(_address_pairs(values))
+        """(display name, lowercased address) pairs from the named address headers (cached)."""
+        found = self._memo.get(names)
+        if found is None:
+            values = [v for n in names for v in self.all_headers(n)]
+            found = [(name, addr.lower()) for name, addr in getaddresses(values) if addr]
+            self._memo[names] = found
+        return list(found)
 
+    def know_addresses(self, name: str, pairs: list[tuple[str, str]]) -> None:
+        """Record what addresses(name) gives (for a generator that wrote the header itself)."""
+        self._memo[(name,)] = [(display, addr.lower()) for display, addr in pairs]
 
-@lru_cache(maxsize=65536)
-def _address_pairs(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(display name, lowercased address) pairs of header values (cached: searches repeat)."""
-    return tuple((name, addr.lower()) for name, addr in getaddresses(list(values)) if addr)
+    def searchable(self) -> str:
+        """What a free-text search looks in: subject, body, From and To, lowercased (cached)."""
+        found = self._memo.get("text")
+        if found is None:
+            found = " ".join([self.subject, self.text, self.header("From"), self.header("To")])
+            found = self._memo["text"] = found.lower()
+        return found
 
 
 def normalize_subject(subject: str) -> str:
@@ -81,7 +93,7 @@ def _safe_items(msg: Message) -> tuple[tuple[str, str], ...]:
     """Header (name, value) pairs, decoded; raw text when a value cannot be parsed."""
     out = []
     for name, raw_value in msg.raw_items():
-        unfolded = "".join(str(raw_value).splitlines())  # as the email library reads headers
+        unfolded = "".join(str(raw_value).splitlines()).lstrip()  # a fold before the value
         try:
             value = str(msg.policy.header_factory(name, unfolded))
         except Exception:
@@ -111,18 +123,33 @@ def _text_of(msg: Message) -> str:
     return plain if plain is not None else (html_text or "")
 
 
-@lru_cache(maxsize=65536)
 def parse(raw: bytes) -> Parsed:
     """Parse raw RFC 822 bytes (cached: messages are immutable)."""
+    found = _PARSED.get(raw)
+    return remember(raw, _parse(raw)) if found is None else found
+
+
+def remember(raw: bytes, parsed: Parsed) -> Parsed:
+    """Cache what `raw` parses to (a generator that knows it need not parse it again)."""
+    if len(_PARSED) >= CACHE_SIZE:
+        _PARSED.pop(next(iter(_PARSED)), None)  # the oldest entry
+    _PARSED[raw] = parsed
+    return parsed
+
+
+def _parse(raw: bytes) -> Parsed:
     msg = email.message_from_bytes(raw, policy=policy.default)
-    headers = _safe_items(msg)
+    attached = any(p.get_filename() for p in msg.walk() if not p.is_multipart())
+    return assemble(_safe_items(msg), _text_of(msg), attached)
+
+
+def assemble(headers: tuple[tuple[str, str], ...], text: str, has_attachment: bool) -> Parsed:
+    """A Parsed from decoded headers and body text (what parse makes of a message)."""
     first = {k.lower(): v for k, v in reversed(headers)}
     refs = message_ids(first.get("in-reply-to", ""))
     refs += [m for m in reversed(message_ids(first.get("references", ""))) if m not in refs]
-    text = _text_of(msg)
     collapsed = " ".join(text.split())
     snippet = html.escape(collapsed[:SNIPPET_LENGTH], quote=True).replace("&#x27;", "&#39;")
-    has_attachment = any(p.get_filename() for p in msg.walk() if not p.is_multipart())
     ids = message_ids(first.get("message-id", ""))
     return Parsed(
         headers=headers,
@@ -193,8 +220,11 @@ def _raw_body(part: Message) -> bytes:
     return whole[at + width :]
 
 
-def set_headers(raw: bytes, values: dict[str, str]) -> bytes:
-    """Replace (or add, at the top) the named headers, leaving the rest of the bytes untouched."""
+def set_headers(raw: bytes, values: dict[str, str], *, drop_custom: bool = False) -> bytes:
+    """Replace (or add, at the top) the named headers, leaving the rest of the bytes untouched.
+
+    drop_custom: also remove every X- header (X-Followup-Key and the like).
+    """
     sep = b"\r\n" if b"\r\n" in raw[:2000] else b"\n"
     split_at = raw.find(sep + sep)
     head, body = (raw, b"") if split_at < 0 else (raw[:split_at], raw[split_at:])
@@ -207,7 +237,7 @@ def set_headers(raw: bytes, values: dict[str, str]) -> bytes:
                 kept.append(line)
             continue
         name = line.split(b":", 1)[0].strip().decode("ascii", "replace").lower()
-        skipping = name in lowered
+        skipping = name in lowered or (drop_custom and name.startswith("x-"))
         if not skipping:
             kept.append(line)
     added = [f"{k}: {v}".encode() for k, v in values.items()]

@@ -136,6 +136,14 @@ class AuthBook:
             return 200, {}
         return 400, {"error": "invalid_token", "error_description": "Token expired or revoked"}
 
+    def revoke_all(self) -> None:
+        """Every grant ends: refresh tokens, issued and given access tokens, any-token mode."""
+        self.revoked |= self.issued | set(self.token_scopes) | (self.accepted or set())
+        self.accepted = set()  # from now on only tokens the token endpoint issues
+        self.issued.clear()
+        self.refresh_tokens.clear()
+        self.grants.clear()
+
     def issue_code(self, scopes: list[str] | None = None) -> str:
         """A one-time authorization code; the user consented to `scopes` (None: `self.scopes`)."""
         code = "sbx-code-" + secrets.token_hex(8)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from agent.sandbox.mime import Parsed, message_ids
@@ -37,6 +38,7 @@ OPERATORS = frozenset(
         "category",
     }
 )
+_ADDRESS_OPS = frozenset({"from", "to", "cc", "bcc", "deliveredto"})
 _UNITS = {
     "h": timedelta(hours=1),
     "d": timedelta(days=1),
@@ -77,13 +79,16 @@ class Not:
 Node = Term | And | Or | Not
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """What a query looks at in one message."""
+class Candidate(Protocol):
+    """What a query looks at in one message (the mailbox's stored message is one)."""
 
-    parsed: Parsed
-    label_ids: frozenset[str]
-    internal: datetime
+    label_ids: list[str]
+    internal_ms: int
+
+    @property
+    def parsed(self) -> Parsed:
+        """The message's headers and text."""
+        ...
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -215,11 +220,9 @@ def terms(node: Node) -> list[Term]:
     return [t for child in node.children for t in terms(child)]
 
 
-def _address_match(value: str, pairs: list[tuple[str, str]]) -> bool:
-    """Gmail-like address match: whole address, domain (or parent domain), local part, name."""
-    v = value.lower().strip()
-    if not v:
-        return False
+def _address_match(v: str, pairs: list[tuple[str, str]]) -> bool:
+    """Gmail-like address match of a lowercased term: whole address, domain (or parent
+    domain), local part, name."""
     for name, addr in pairs:
         local, _, domain = addr.partition("@")
         if "@" in v:
@@ -250,7 +253,7 @@ def _relative(value: str, now: datetime) -> datetime:
     return now - int(match.group(1)) * _UNITS[match.group(2)]
 
 
-def _label_match(value: str, labels: frozenset[str], names: dict[str, str]) -> bool:
+def _label_match(value: str, labels: list[str], names: dict[str, str]) -> bool:
     """label:X by id or name, case-insensitive, '-' standing for space or '/'."""
     v = value.lower()
     for label in labels:
@@ -281,57 +284,81 @@ _IS = {
 }
 
 
-def matcher(node: Node, now: datetime, label_names: dict[str, str]) -> Callable[[Candidate], bool]:
-    """A predicate for a parsed query at the sandbox's current time."""
+Test = Callable[[Candidate], bool]
+_CHEAP = frozenset({"after", "newer", "before", "older", "newer_than", "older_than", "in",
+                    "label", "is", "category", "has", "filename"})
+_TEXT = frozenset({"", "subject"})
 
-    def test(n: Node, c: Candidate) -> bool:
-        """Evaluate a node against one message."""
-        if isinstance(n, And):
-            return all(test(child, c) for child in n.children)
-        if isinstance(n, Or):
-            return any(test(child, c) for child in n.children)
-        if isinstance(n, Not):
-            return not test(n.child, c)
-        return _term(n, c)
 
-    def _term(t: Term, c: Candidate) -> bool:
-        op, value, p = t.op, t.value, c.parsed
-        if op in ("from", "to", "cc", "bcc", "deliveredto"):
-            header = {"deliveredto": "delivered-to"}.get(op, op)
-            return _address_match(value, p.addresses(header))
-        if op == "subject":
-            return value.lower() in p.subject.lower()
-        if op in ("after", "newer"):
-            return c.internal >= _parse_when(value)
-        if op in ("before", "older"):
-            return c.internal < _parse_when(value)
-        if op == "newer_than":
-            return c.internal >= _relative(value, now)
-        if op == "older_than":
-            return c.internal < _relative(value, now)
-        if op == "in":
-            v = value.lower()
-            return v == "anywhere" or _IN.get(v, v.upper()) in c.label_ids
-        if op == "label":
-            return _label_match(value, c.label_ids, label_names)
-        if op == "is":
-            label, present = _IS.get(value.lower(), (value.upper(), True))
-            return (label in c.label_ids) == present
-        if op == "rfc822msgid":
-            wanted = value.strip().strip("<>")
-            return bool(wanted) and any(m.strip("<>") == wanted for m in message_ids(p.message_id))
-        if op == "has":
-            return value.lower() == "attachment" and p.has_attachment
-        if op == "list":
-            return value.lower() in p.header("List-Id").lower()
-        if op == "filename":
-            return False
-        if op == "category":
-            return f"CATEGORY_{value.upper()}" in c.label_ids
-        haystack = " ".join([p.subject, p.text, p.header("From"), p.header("To")]).lower()
-        return value.lower() in haystack
+def _cost(node: Node) -> int:
+    """How dear a node is to test: dates and labels 0, headers 1, text 2."""
+    if isinstance(node, Term):
+        return 0 if node.op in _CHEAP else 2 if node.op in _TEXT else 1
+    if isinstance(node, Not):
+        return _cost(node.child)
+    return max((_cost(child) for child in node.children), default=0)
 
-    return lambda candidate: test(node, candidate)
+
+def matcher(node: Node, now: datetime, label_names: dict[str, str]) -> Test:
+    """A predicate for a parsed query at the sandbox's current time (cheap terms tested first)."""
+    if isinstance(node, Term):
+        return _term(node, now, label_names)
+    if isinstance(node, Not):
+        inner = matcher(node.child, now, label_names)
+        return lambda c: not inner(c)
+    if isinstance(node, And):
+        parts = [matcher(child, now, label_names) for child in sorted(node.children, key=_cost)]
+        return lambda c: all(part(c) for part in parts)
+    parts = [matcher(child, now, label_names) for child in node.children]
+    return lambda c: any(part(c) for part in parts)
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _term(t: Term, now: datetime, names: dict[str, str]) -> Test:
+    """The predicate of one `op:value` term (dates and values read once, not per message)."""
+    op, value = t.op, t.value
+    v = value.lower().strip() if op in _ADDRESS_OPS else value.lower()
+    if op in _ADDRESS_OPS:
+        header = {"deliveredto": "delivered-to"}.get(op, op)
+        return (lambda c: _address_match(v, c.parsed.addresses(header))) if v else _never
+    if op == "subject":
+        return lambda c: v in c.parsed.subject.lower()
+    if op in ("after", "newer", "newer_than"):
+        since = _ms(_relative(value, now) if op == "newer_than" else _parse_when(value))
+        return lambda c: c.internal_ms >= since
+    if op in ("before", "older", "older_than"):
+        until = _ms(_relative(value, now) if op == "older_than" else _parse_when(value))
+        return lambda c: c.internal_ms < until
+    if op == "in":
+        folder = _IN.get(v, v.upper())
+        return (lambda c: True) if v == "anywhere" else (lambda c: folder in c.label_ids)
+    if op == "label":
+        return lambda c: _label_match(value, c.label_ids, names)
+    if op == "is":
+        label, present = _IS.get(v, (value.upper(), True))
+        return lambda c: (label in c.label_ids) == present
+    if op == "rfc822msgid":
+        wanted = value.strip().strip("<>")
+        return lambda c: bool(wanted) and any(
+            m.strip("<>") == wanted for m in message_ids(c.parsed.message_id)
+        )
+    if op == "has":
+        return (lambda c: c.parsed.has_attachment) if v == "attachment" else _never
+    if op == "list":
+        return lambda c: v in c.parsed.header("List-Id").lower()
+    if op == "filename":
+        return _never
+    if op == "category":
+        category = f"CATEGORY_{value.upper()}"
+        return lambda c: category in c.label_ids
+    return lambda c: v in c.parsed.searchable()
+
+
+def _never(candidate: Candidate) -> bool:
+    return False
 
 
 def scope_labels(node: Node) -> set[str]:

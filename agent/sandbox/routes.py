@@ -89,11 +89,6 @@ def match(verb: str, path: str) -> Match | None:
     return None
 
 
-def method_by_id(method_id: str) -> Method | None:
-    """A method by its discovery id."""
-    return next((m for m in methods() if m.id == method_id), None)
-
-
 def send_method(path: str) -> str | None:
     """The send method a path targets (any upload variant), else None."""
     found = SEND_PATH.search(path)

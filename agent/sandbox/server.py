@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from agent.sandbox.control import control_call
-from agent.sandbox.faults import RequestRecord
+from agent.sandbox.faults import SECRET_FIELDS, RequestRecord
 from agent.sandbox.state import Sandbox
 from agent.sandbox.wire import error_body
 
@@ -25,6 +25,14 @@ MAX_BODY = 50 * 1024 * 1024
 
 
 OAUTH_ALIASES = {"/token": "/_sandbox/oauth/token", "/revoke": "/_sandbox/oauth/revoke"}
+LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
+
+
+def local_hosts(port: int) -> frozenset[str]:
+    """The Host headers the control surface answers: this machine's names with the port."""
+    bare = LOCAL_NAMES if port == 80 else ()
+    return frozenset((*(f"{name}:{port}" for name in LOCAL_NAMES), *bare))
+
 
 class _Handler(BaseHTTPRequestHandler):
     """Routes each request to the OAuth endpoints, the controls or the API dispatcher."""
@@ -49,6 +57,10 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Access log lines go to logging at DEBUG, not stderr."""
         log.debug("%s " + format, self.address_string(), *args)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One access line without the query string (a revoke's ?token= stays out of logs)."""
+        self.log_message('"%s %s" %s %s', self.command, urlsplit(self.path).path, code, size)
 
     def do_GET(self) -> None:
         """Serve GET."""
@@ -84,6 +96,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         if path.rstrip("/") in OAUTH_ALIASES:  # where Google has oauth2.googleapis.com/token
             path = OAUTH_ALIASES[path.rstrip("/")]
+        if path.startswith("/_sandbox/") and not self._local_host():
+            host = self.headers.get("Host", "")
+            message = f"sandbox control: Host {host!r} is not this machine; use {self.server.url}"
+            self._send(403, {"error": {"code": 403, "message": message}})
+            return
         if path.startswith("/_sandbox/oauth/"):
             self._oauth(verb, path, query, body)
             return
@@ -120,6 +137,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(outcome.status, outcome.body, outcome.headers)
 
+    def _local_host(self) -> bool:
+        """Whether the Host header names this machine and port (no DNS rebinding)."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        return host in local_hosts(self.server.server_address[1])
+
     def _oauth(self, verb: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
         sandbox = self.server.sandbox
         form = {k: v[-1] for k, v in query.items()}
@@ -135,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             method, status = "unknown", 404
             result = error_body(404, "notFound", f"Not Found: {verb} {path}")
-        logged = {k: v for k, v in form.items() if k not in ("client_secret",)}
+        logged = {k: v for k, v in form.items() if k not in SECRET_FIELDS}
         sandbox.record(RequestRecord(method, verb, path, logged, status, sandbox.now()))
         self.server.persist()
         self._send(status, result)
@@ -220,6 +242,11 @@ class _Server(ThreadingHTTPServer):
             except OSError:
                 log.debug("connection already closed")
 
+    @property
+    def url(self) -> str:
+        """http://127.0.0.1:PORT/ (or the bound address)."""
+        return f"http://{self.server_address[0]}:{self.server_address[1]}/"
+
     def persist(self) -> None:
         """Save the state after a mutating request (when a state file is configured)."""
         if self.state_file is None:
@@ -251,8 +278,7 @@ class SandboxServer:
     @property
     def url(self) -> str:
         """The base URL, like http://127.0.0.1:PORT/ (Gmail's api_endpoint)."""
-        host = self._httpd.server_address[0]
-        return f"http://{host}:{self.port}/"
+        return self._httpd.url
 
     def start(self) -> SandboxServer:
         """Serve on a daemon thread; returns self."""

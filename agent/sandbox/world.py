@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from email.utils import formataddr
 from pathlib import Path
 from typing import Any, Self
 
@@ -54,6 +55,8 @@ class World(MailControls, CalendarControls):
         self._log: list[RequestRecord] = []
         self.quota = QuotaMeter(quota_per_minute)
         self.send_as = {"display_name": "", "signature": ""}
+        self.aliases: list[dict[str, Any]] = []  # {email, display_name, signature, default}
+        self.empty_history_pages = "off"  # history.list pages without records: off|first|every
 
     # -- clock -----------------------------------------------------------------------------
 
@@ -165,6 +168,34 @@ class World(MailControls, CalendarControls):
             if signature is not None:
                 self.send_as["signature"] = str(signature)
 
+    def add_send_as_alias(
+        self, email: str, display_name: str = "", signature: str = "", default: bool = True
+    ) -> None:
+        """A send-as alias with its own name and HTML signature (default: Gmail's From)."""
+        with self._lock:
+            self.aliases = [a for a in self.aliases if a["email"].lower() != email.lower()]
+            if default:
+                for alias in self.aliases:
+                    alias["default"] = False
+            self.aliases.append(
+                {"email": email, "display_name": display_name, "signature": signature,
+                 "default": bool(default)}
+            )
+
+    def default_sender(self) -> str:
+        """The From Gmail's composer writes: the default send-as address (with its name)."""
+        with self._lock:
+            alias = next((a for a in self.aliases if a["default"]), None)
+            return formataddr((alias["display_name"], alias["email"])) if alias else self.user_email
+
+    def set_empty_history_pages(self, mode: str) -> None:
+        """history.list answers a page without records (and the current historyId) before
+        the first page of records ("first"), before every page ("every"), or never ("off")."""
+        if mode not in ("off", "first", "every"):
+            raise ValueError(f"mode must be off, first or every, not {mode!r}")
+        with self._lock:
+            self.empty_history_pages = mode
+
     def send_attempts(self) -> list[RequestRecord]:
         """Every call to messages.send or drafts.send (all refused)."""
         with self._lock:
@@ -211,6 +242,12 @@ class World(MailControls, CalendarControls):
         with self._lock:
             return self.auth.scopes_for(f"Bearer {token}")
 
+    def revoke_grants(self) -> None:
+        """The user changed their password: every refresh token and access token stops working
+        (the token endpoint answers invalid_grant); tokens issued afterwards work."""
+        with self._lock:
+            self.auth.revoke_all()
+
     def set_extra_grant(self, scopes: Iterable[str]) -> None:
         """The token endpoint grants these on top of what is asked ([]: exactly what is asked)."""
         with self._lock:
@@ -251,6 +288,7 @@ class World(MailControls, CalendarControls):
                 "calendar": self.calendar.to_dict(),
                 "auth": self.auth.to_dict(),
                 "send_as": dict(self.send_as),
+                "send_as_aliases": [dict(a) for a in self.aliases],
             }
 
     def save(self, path: Path | str) -> None:
@@ -277,6 +315,7 @@ class World(MailControls, CalendarControls):
         sb.calendar = CalendarStore.from_dict(data["calendar"])
         sb.auth = AuthBook.from_dict(data["auth"])
         sb.send_as.update(data.get("send_as") or {})
+        sb.aliases = [dict(a) for a in data.get("send_as_aliases") or []]
         return sb
 
     @classmethod

@@ -269,7 +269,7 @@ def test_auth_status_before_auth_says_to_run_it(world: World) -> None:
 def test_auth_against_the_sandbox_needs_no_insecure_transport_variable(
     world: World, tmp_path: Path
 ) -> None:
-    from agent.google.auth import allow_loopback_http
+    from agent.google.consent import allow_loopback_http
 
     local = tmp_path / "local.json"
     local.write_text(json.dumps({"installed": dict(CLIENT, token_uri=world.server.url + "token")}))

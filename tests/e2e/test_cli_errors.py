@@ -11,6 +11,7 @@ import pytest
 from click.testing import Result
 
 from agent.cli.main import main
+from agent.cli.sandbox_command import write_sandbox_token
 from tests.e2e.test_timeline import at, parsed, steps
 from tests.e2e.world import World
 
@@ -79,12 +80,15 @@ def test_google_unreachable_exits_5_then_recovers(world: World) -> None:
     world.tick(at(30, 9))
     config = world.home / "config.toml"
     good = config.read_text()
-    config.write_text(good.replace(world.server.url, f"http://127.0.0.1:{closed_port()}/"))
+    gone = f"http://127.0.0.1:{closed_port()}/"
+    config.write_text(good.replace(world.server.url, gone))
+    write_sandbox_token(world.home / "token.json", gone, reminders=False)  # made for it
     world.at(at(30, 19))
     line = one_line(world.cli("tick", expect=None), 5)
     assert "cannot get an answer" in line and "try again later" in line
     assert steps(world, "Acme")[("thank_you", "jane@acme.com")]["state"] == "planned"
     config.write_text(good)
+    write_sandbox_token(world.home / "token.json", world.server.url, reminders=False)
     world.tick()
     assert len(world.drafts()) == 1
 

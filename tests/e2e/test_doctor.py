@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+from agent.cli.sandbox_command import write_sandbox_token
 from tests.e2e.world import World
 
 CHECKS = ["settings", "templates", "token", "google", "sender", "state", "lock", "files"]
@@ -109,6 +110,7 @@ def test_sandbox_not_reachable(world: World) -> None:
         closed = probe.getsockname()[1]
     config = world.home / "config.toml"
     config.write_text(config.read_text().replace(world.server.url, f"http://127.0.0.1:{closed}/"))
+    write_sandbox_token(world.home / "token.json", f"http://127.0.0.1:{closed}/", reminders=False)
     lines = doctor(world, expect=5)
     mark, detail = lines["google"]
     assert mark == "FAIL"

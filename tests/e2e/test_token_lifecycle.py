@@ -52,3 +52,15 @@ def test_auth_revoke_revokes_at_the_endpoint_and_deletes_the_file(world: World) 
     assert world.sandbox.counts().get("oauth.revoke") == 1
     assert result.output.strip()
     world.cli("tick", expect=4)
+
+
+def test_the_sandbox_keeps_no_secret_of_a_refresh(world: World) -> None:
+    expire_access_token(world)
+    world.tick()
+    fresh = json.loads((world.home / "token.json").read_text())["token"]
+    log = world.sandbox.request_log()
+    [refresh] = [r.query for r in log if r.method == "oauth.token"]
+    assert set(refresh) == {"grant_type", "client_id", "scope"}  # the secrets left out
+    text = json.dumps([r.to_dict() for r in log])
+    for secret in ("sandbox-refresh", "sandbox-secret", fresh):
+        assert secret not in text

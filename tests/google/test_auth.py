@@ -32,8 +32,9 @@ from agent.google.auth import (
     load_credentials,
     required_scopes,
     revoke,
-    run_auth_flow,
+    revoke_uri_of,
 )
+from agent.google.consent import run_auth_flow
 from agent.google.tokenfile import save_token
 from tests.google.fake_oauth import CLIENT_ID, FakeOAuth, pkce_challenge
 
@@ -65,13 +66,16 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def write_token(path: Path, fake: FakeOAuth, scopes: tuple[str, ...] = BASE) -> str:
-    """A saved token whose refresh token the fake knows; returns the refresh token."""
+def write_token(
+    path: Path, fake: FakeOAuth, scopes: tuple[str, ...] = BASE, token_uri: str = ""
+) -> str:
+    """A saved token made at the fake (or at token_uri) whose refresh token the fake knows;
+    returns the refresh token."""
     refresh = fake.issue_refresh_token(scopes)
     save_token(
         path,
         Credentials(
-            "ya29.old-access", refresh_token=refresh, token_uri=fake.token_uri,
+            "ya29.old-access", refresh_token=refresh, token_uri=token_uri or fake.token_uri,
             client_id=fake.client_id, client_secret=fake.client_secret,
             scopes=list(scopes), expiry=EXPIRY,
         ),
@@ -173,7 +177,7 @@ def test_full_flow_without_browser(tmp_path: Path, fake: FakeOAuth, insecure_ok:
     printed = "\n".join(run.printed())
     assert f"ssh -L {port}:localhost:{port} user@this-host" in printed
     assert f"Saved the token to {token}" in printed
-    loaded = load_credentials(token, BASE)
+    loaded = load_credentials(token, BASE, endpoint=fake.base_url)
     assert loaded.refresh_token == creds.refresh_token
 
 
@@ -221,7 +225,9 @@ def test_flow_granted_more_than_asked_is_accepted(
     saved = json.loads(token.read_text())
     assert set(saved["scopes"]) == set(granted)
     assert mode(token) == 0o600
-    assert load_credentials(token, BASE).refresh_token == creds.refresh_token
+    assert load_credentials(token, BASE, endpoint=fake.base_url).refresh_token == (
+        creds.refresh_token
+    )
 
 
 def test_flow_granted_other_scopes_names_the_missing_one(
@@ -302,7 +308,7 @@ def test_load_refuses_group_readable_token(tmp_path: Path, fake: FakeOAuth) -> N
     write_token(path, fake)
     path.chmod(0o640)
     with pytest.raises(AuthError, match=f"chmod 600 {path}"):
-        load_credentials(path, BASE)
+        load_credentials(path, BASE, endpoint=fake.base_url)
 
 
 def test_load_refuses_token_without_client_secret(tmp_path: Path, fake: FakeOAuth) -> None:
@@ -312,7 +318,7 @@ def test_load_refuses_token_without_client_secret(tmp_path: Path, fake: FakeOAut
     del data["client_secret"]
     path.write_text(json.dumps(data))
     with pytest.raises(AuthError, match="lacks client_secret; run `followup auth` again"):
-        load_credentials(path, BASE)
+        load_credentials(path, BASE, endpoint=fake.base_url)
 
 
 def test_load_refuses_token_missing_a_newly_required_scope(
@@ -320,9 +326,9 @@ def test_load_refuses_token_missing_a_newly_required_scope(
 ) -> None:
     path = tmp_path / "token.json"
     write_token(path, fake, BASE)
-    assert load_credentials(path, BASE).scopes == list(BASE)
+    assert load_credentials(path, BASE, endpoint=fake.base_url).scopes == list(BASE)
     with pytest.raises(AuthError) as err:
-        load_credentials(path, required_scopes(True))
+        load_credentials(path, required_scopes(True), endpoint=fake.base_url)
     assert str(err.value) == (
         "the token lacks calendar.events (reminders are on); run `followup auth` again"
     )
@@ -331,7 +337,7 @@ def test_load_refuses_token_missing_a_newly_required_scope(
 def test_load_keeps_extra_recorded_scopes(tmp_path: Path, fake: FakeOAuth) -> None:
     path = tmp_path / "token.json"
     write_token(path, fake, required_scopes(True))
-    creds = load_credentials(path, BASE, token_uri_override=fake.token_uri)
+    creds = load_credentials(path, BASE, endpoint=fake.base_url)
     assert creds.scopes == list(required_scopes(True))
     assert creds.token_uri == fake.token_uri
     assert creds.token_path == path
@@ -344,13 +350,13 @@ def test_fresh_credentials_refreshes_near_expiry_and_resaves(
     write_token(path, fake)
     before = path.read_text()
 
-    kept = fresh_credentials(path, BASE, token_uri_override=fake.token_uri,
+    kept = fresh_credentials(path, BASE, endpoint=fake.base_url,
                              now=EXPIRY_UTC - timedelta(hours=1))
     assert kept.token == "ya29.old-access"
     assert fake.count("/token") == 0
     assert path.read_text() == before
 
-    creds = fresh_credentials(path, BASE, token_uri_override=fake.token_uri,
+    creds = fresh_credentials(path, BASE, endpoint=fake.base_url,
                               now=EXPIRY_UTC - timedelta(minutes=2))
     assert fake.count("/token", "refresh_token") == 1
     assert creds.token.startswith("ya29.fake-access-")
@@ -364,7 +370,7 @@ def test_fresh_credentials_refreshes_near_expiry_and_resaves(
 def test_refresh_inside_an_api_call_resaves_the_file(tmp_path: Path, fake: FakeOAuth) -> None:
     path = tmp_path / "token.json"
     write_token(path, fake)
-    creds = load_credentials(path, BASE, token_uri_override=fake.token_uri)
+    creds = load_credentials(path, BASE, endpoint=fake.base_url)
     creds.expiry = datetime(2000, 1, 1)  # expired: the transport refreshes before the call
     http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=5))
     response, _ = http.request(fake.base_url + "/ping")
@@ -383,7 +389,7 @@ def test_revoked_refresh_token_fails_once_without_leaking(
     fake.revoked.add(refresh)
     before = path.read_text()
     with pytest.raises(AuthError) as err:
-        fresh_credentials(path, BASE, token_uri_override=fake.token_uri,
+        fresh_credentials(path, BASE, endpoint=fake.base_url,
                           now=EXPIRY_UTC + timedelta(days=1))
     assert str(err.value) == REFUSED
     assert "run `followup auth`" in str(err.value)
@@ -400,7 +406,7 @@ def test_revoked_token_inside_an_api_call_is_an_auth_error(
 ) -> None:
     path = tmp_path / "token.json"
     fake.revoked.add(write_token(path, fake))
-    creds = load_credentials(path, BASE, token_uri_override=fake.token_uri)
+    creds = load_credentials(path, BASE, endpoint=fake.base_url)
     http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=5))
     with pytest.raises(AuthError, match="expired or revoked"):
         http.request(fake.base_url + "/ping")
@@ -412,18 +418,18 @@ def test_unreachable_token_endpoint_is_google_unavailable(
     tmp_path: Path, fake: FakeOAuth
 ) -> None:
     path = tmp_path / "token.json"
-    write_token(path, fake)
+    dead = f"http://127.0.0.1:{free_port()}"
+    write_token(path, fake, token_uri=dead + "/token")
     before = path.read_text()
     with pytest.raises(GoogleUnavailable, match="check the network"):
-        fresh_credentials(path, BASE, token_uri_override=f"http://127.0.0.1:{free_port()}/token",
-                          now=EXPIRY_UTC + timedelta(days=1))
+        fresh_credentials(path, BASE, endpoint=dead, now=EXPIRY_UTC + timedelta(days=1))
     assert path.read_text() == before
 
 
 def test_revoke_hits_the_endpoint_and_deletes(tmp_path: Path, fake: FakeOAuth) -> None:
     path = tmp_path / "token.json"
     refresh = write_token(path, fake)
-    result = revoke(path, revoke_uri=fake.revoke_uri)
+    result = revoke(path)
     assert (result.revoked, result.deleted) == (True, True)
     assert "revoked" in result.message
     assert not path.exists()
@@ -435,7 +441,7 @@ def test_revoke_hits_the_endpoint_and_deletes(tmp_path: Path, fake: FakeOAuth) -
 def test_revoke_deletes_an_already_invalid_token(tmp_path: Path, fake: FakeOAuth) -> None:
     path = tmp_path / "token.json"
     fake.revoked.add(write_token(path, fake))
-    result = revoke(path, revoke_uri=fake.revoke_uri)
+    result = revoke(path)
     assert (result.revoked, result.deleted) == (False, True)
     assert "already invalid (HTTP 400)" in result.message
     assert not path.exists()
@@ -444,9 +450,87 @@ def test_revoke_deletes_an_already_invalid_token(tmp_path: Path, fake: FakeOAuth
 
 def test_revoke_without_a_token_or_network(tmp_path: Path, fake: FakeOAuth) -> None:
     path = tmp_path / "token.json"
-    assert revoke(path, revoke_uri=fake.revoke_uri).message.startswith("no token at")
-    write_token(path, fake)
+    assert revoke(path).message.startswith("no token at")
+    write_token(path, fake, token_uri=f"http://127.0.0.1:{free_port()}/token")
     with pytest.raises(GoogleUnavailable, match="is kept"):
-        revoke(path, revoke_uri=f"http://127.0.0.1:{free_port()}/revoke", timeout=2)
+        revoke(path, timeout=2)
     assert path.exists()
     assert fake.count("/revoke") == 0
+
+
+def google_token(path: Path, **extra: Any) -> str:
+    """A token file made for Google (its token_uri is Google's); returns its refresh token."""
+    refresh = "1//google-refresh-token"
+    info = {"token": "ya29.google-access", "refresh_token": refresh, "client_id": CLIENT_ID,
+            "client_secret": "GOCSPX-real-secret", "scopes": list(BASE),
+            "token_uri": "https://oauth2.googleapis.com/token", "expiry": "2020-01-01T00:00:00Z"}
+    path.write_text(json.dumps({**info, **extra}))
+    path.chmod(0o600)
+    return refresh
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["", "https://www.googleapis.com/", "https://gmail.googleapis.com"]
+)
+def test_a_google_token_is_used_for_google(tmp_path: Path, endpoint: str) -> None:
+    path = tmp_path / "token.json"
+    google_token(path)
+    creds = load_credentials(path, BASE, endpoint=endpoint)
+    assert creds.token_uri == "https://oauth2.googleapis.com/token"
+    google_token(path, token_uri=None)  # no token_uri: google-auth's default, Google's
+    assert load_credentials(path, BASE, endpoint=endpoint).token_uri.startswith("https://oauth2.")
+
+
+def test_a_google_token_is_never_sent_to_another_endpoint(
+    tmp_path: Path, fake: FakeOAuth
+) -> None:
+    path = tmp_path / "token.json"
+    google_token(path)  # expired: a load that went on would refresh at once
+    before = path.read_text()
+    with pytest.raises(AuthError) as err:
+        fresh_credentials(path, BASE, endpoint=fake.base_url, now=EXPIRY_UTC)
+    assert str(err.value) == (
+        f"{path} is a Google token and followup sends it only to Google, not to "
+        f"{fake.base_url}; unset FOLLOWUP_GOOGLE_ENDPOINT ([google] endpoint), or use a token "
+        "made for that endpoint (`followup sandbox --write-token` with FOLLOWUP_HOME set to "
+        "another folder)"
+    )
+    assert err.value.exit_code == 4
+    assert fake.requests == [] and path.read_text() == before
+
+
+def test_a_token_made_elsewhere_is_used_only_there(tmp_path: Path, fake: FakeOAuth) -> None:
+    path = tmp_path / "token.json"
+    write_token(path, fake)
+    made = fake.base_url + "/"
+    with pytest.raises(AuthError) as err:
+        load_credentials(path, BASE)
+    assert str(err.value) == (
+        f"{path} was made for {made}, not Google; run `followup auth`, or set "
+        f"FOLLOWUP_GOOGLE_ENDPOINT={made} to use it there"
+    )
+    other = f"http://127.0.0.1:{free_port()}/"
+    with pytest.raises(AuthError) as err:
+        load_credentials(path, BASE, endpoint=other)
+    assert str(err.value) == (
+        f"{path} was made for {made}, not {other}; write one for it with `followup sandbox "
+        f"--write-token`, or set FOLLOWUP_GOOGLE_ENDPOINT={made}"
+    )
+    assert load_credentials(path, BASE, endpoint=made).token_uri == fake.token_uri
+    assert fake.requests == []
+
+
+def test_revoke_goes_where_the_token_was_made(tmp_path: Path, fake: FakeOAuth) -> None:
+    assert revoke_uri_of({}) == "https://oauth2.googleapis.com/revoke"
+    assert revoke_uri_of({"token_uri": "https://oauth2.googleapis.com/token"}) == (
+        "https://oauth2.googleapis.com/revoke"
+    )
+    assert revoke_uri_of({"token_uri": "http://127.0.0.1:9/_sandbox/oauth/token"}) == (
+        "http://127.0.0.1:9/_sandbox/oauth/revoke"
+    )
+    path = tmp_path / "token.json"
+    write_token(path, fake)
+    assert revoke(path).message == (
+        f"revoked followup's access at the sandbox at {fake.revoke_uri} (not Google); "
+        f"deleted {path}"
+    )

@@ -80,3 +80,20 @@ def test_every_module_is_short() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) >= MAX_LINES
     }
     assert not long, long
+
+
+def test_the_only_agent_module_outside_the_sandbox_it_imports_is_the_quota_table() -> None:
+    """Gmail's unit table, which imports nothing itself."""
+    outside: set[str] = set()
+    for path in _modules().values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            outside.update(n for n in names if n.split(".")[0] == "agent")
+    outside = {n for n in outside if not n.startswith(PACKAGE)}
+    assert outside == {"agent.google.quota"}
+    quota = Path(agent.sandbox.__file__).parents[1] / "google" / "quota.py"
+    tree = ast.parse(quota.read_text(encoding="utf-8"))
+    imported = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+    assert [getattr(n, "module", None) for n in imported] == ["__future__"]

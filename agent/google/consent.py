@@ -1,0 +1,179 @@
+"""The consent flow of `followup auth`: the Desktop OAuth client file, the browser, the token.
+
+Only the `auth` command imports this (the flow's libraries are not a tick's business).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import urllib.parse
+import webbrowser
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import oauthlib.oauth2
+from google.oauth2.credentials import Credentials
+from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
+
+from agent.core.errors import AuthError, GoogleUnavailable
+from agent.google.auth import PERMISSIONS_PAGE, SavingCredentials, missing_scopes_message
+from agent.google.tokenfile import save_token, scope_list
+
+CLIENT_HOWTO = (
+    "create a Desktop OAuth client: Google Cloud Console > APIs & Services > Credentials > "
+    "Create credentials > OAuth client ID > Desktop app; download the JSON and save it as {path}"
+)
+
+CLIENT_REPLACE = (
+    "followup needs a Desktop app client: Google Cloud Console > APIs & Services > "
+    "Credentials > Create credentials > OAuth client ID > Desktop app; download its JSON "
+    "and pass it with --client-secret (or put it in place of {path})"
+)
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def allow_loopback_http(client_secret_file: Path) -> bool:
+    """Let oauthlib use plain http when the client's token endpoint is this machine (the
+    sandbox); Google's own endpoints are https and stay required to be."""
+    try:
+        section = json.loads(client_secret_file.read_text(encoding="utf-8")).get("installed", {})
+        url = urllib.parse.urlsplit(str(section.get("token_uri", "")))
+    except (OSError, ValueError, AttributeError):
+        return False
+    if url.scheme != "http" or url.hostname not in LOOPBACK_HOSTS:
+        return False
+    os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+    return True
+
+
+def _client_config(client_secret_file: Path) -> dict[str, Any]:
+    """The 'installed' section of a Desktop OAuth client JSON, or AuthError with the how-to."""
+    howto = CLIENT_HOWTO.format(path=client_secret_file)
+    if client_secret_file.exists():  # the wrong file: never advise saving over it blindly
+        howto = CLIENT_REPLACE.format(path=client_secret_file)
+    try:
+        data = json.loads(client_secret_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AuthError(f"no OAuth client file at {client_secret_file}; {howto}") from None
+    except (OSError, ValueError) as exc:
+        raise AuthError(
+            f"cannot read {client_secret_file} as an OAuth client ({type(exc).__name__}); {howto}"
+        ) from None
+    if isinstance(data, dict) and "web" in data and "installed" not in data:
+        raise AuthError(f"{client_secret_file} is a Web application client; {howto}")
+    section = data.get("installed") if isinstance(data, dict) else None
+    needed = ("client_id", "client_secret", "auth_uri", "token_uri")
+    if not isinstance(section, dict) or not all(section.get(key) for key in needed):
+        raise AuthError(f"{client_secret_file} is not a Desktop OAuth client file; {howto}")
+    return section
+
+
+def run_auth_flow(
+    client_secret_file: Path,
+    token_path: Path,
+    scopes: Sequence[str],
+    *,
+    open_browser: bool,
+    port: int,
+    print_fn: Callable[[str], None],
+    timeout_seconds: float | None = 600.0,
+) -> SavingCredentials:
+    """Run the installed-app flow on localhost:`port`, save the token (0600), return it.
+
+    Without a browser the URL is printed with the ssh tunnel to use from a laptop.
+    """
+    _client_config(client_secret_file)
+
+    class AnnouncingFlow(InstalledAppFlow):
+        """InstalledAppFlow that shows the consent URL through print_fn."""
+
+        def authorization_url(self, **kwargs: Any) -> tuple[str, str]:
+            """Build the URL as usual, then tell the user where to open it."""
+            url, state = super().authorization_url(**kwargs)
+            _announce(url, urllib.parse.urlsplit(self.redirect_uri).port or port)
+            return url, state
+
+    def _announce(url: str, real_port: int) -> None:
+        if open_browser:
+            print_fn("Your browser should open Google's consent page; if not, open this URL:")
+        else:
+            print_fn("Open this URL in a browser to give followup access to calendar and drafts:")
+        print_fn(url)
+        if not open_browser:
+            print_fn(
+                f"On a headless machine: on your laptop run `ssh -L {real_port}:localhost:"
+                f"{real_port} user@this-host`, then open the URL there."
+            )
+
+    flow = AnnouncingFlow.from_client_secrets_file(str(client_secret_file), scopes=list(scopes))
+    try:
+        creds = flow.run_local_server(
+            host="localhost",
+            port=port,
+            open_browser=open_browser,
+            authorization_prompt_message="",
+            timeout_seconds=timeout_seconds,
+            access_type="offline",
+            prompt="consent",
+        )
+    except WSGITimeoutError:
+        raise AuthError("no answer from the browser in time; run `followup auth` again") from None
+    except webbrowser.Error:
+        raise AuthError(
+            "no browser found on this machine; run `followup auth` with the browser off "
+            "(--no-browser) and open the URL elsewhere"
+        ) from None
+    except Warning as exc:  # oauthlib: "Scope has changed" (a box left unticked, or more given)
+        creds = _changed_scope_credentials(flow, exc, scopes)
+    except oauthlib.oauth2.OAuth2Error as exc:
+        raise AuthError(
+            f"Google did not grant access ({exc.error}); run `followup auth` again and "
+            "allow every requested permission"
+        ) from None
+    except OSError as exc:  # binding the local port, or requests failing to reach Google
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise AuthError(
+                f"cannot listen on port {port} ({exc.strerror}); choose another port with "
+                f"--port, e.g. `followup auth --port {port + 1 if port else 8081}`"
+            ) from None
+        raise GoogleUnavailable(
+            f"the OAuth exchange failed ({type(exc).__name__}); check the network and try again"
+        ) from None
+    return _finish(creds, token_path, scopes, print_fn)
+
+
+def _changed_scope_credentials(flow: Any, warning: Warning, scopes: Sequence[str]) -> Any:
+    """Google granted other scopes than asked: refuse only when an asked-for one is missing.
+
+    A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
+    warning carries the token it would have kept.
+    """
+    token = getattr(warning, "token", None)
+    granted = scope_list(getattr(warning, "new_scope", None))
+    missing = [scope for scope in scopes if scope not in granted]
+    if missing or not token:
+        raise AuthError(missing_scopes_message(missing or list(scopes))) from None
+    flow.oauth2session.token = token
+    return flow.credentials
+
+
+def _finish(
+    creds: Credentials, token_path: Path, scopes: Sequence[str], print_fn: Callable[[str], None]
+) -> SavingCredentials:
+    """Check what Google granted, save the token, say where it went."""
+    if not creds.refresh_token:
+        raise AuthError(
+            f"Google returned no refresh token; remove followup at {PERMISSIONS_PAGE} and run "
+            "`followup auth` again"
+        )
+    granted = scope_list(creds.granted_scopes) or scope_list(creds.scopes)
+    missing = [scope for scope in scopes if scope not in granted]
+    if missing:
+        raise AuthError(missing_scopes_message(missing))
+    saving = SavingCredentials.bound(creds, token_path)
+    save_token(token_path, saving)
+    print_fn(f"Saved the token to {token_path} (readable only by you).")
+    return saving
