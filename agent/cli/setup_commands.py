@@ -187,7 +187,7 @@ def service() -> None:
 @fail_cleanly
 def service_install(obj: Obj, print_only: bool) -> None:
     """Write and enable the systemd user unit for `followup run`."""
-    from agent.cli.service import (
+    from agent.cli.service_files import (
         current_executable,
         default_unit_dir,
         install_units,

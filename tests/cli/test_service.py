@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.service import (
+from agent.cli.service_files import (
     CRON,
     EXAMPLE_EXECUTABLE,
     EXAMPLE_HOME,
