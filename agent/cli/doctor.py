@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.cli.common import as_followup_error
+from agent.cli.service import ServiceError, service_state
 from agent.core.errors import FollowupError, SettingsError
 from agent.core.settings import Paths, Settings
 
@@ -164,6 +165,16 @@ def check_lock(settings: Settings) -> str:
     return f"a run is active now{who}; that is fine while the service runs"
 
 
+def check_service() -> Check:
+    """The service for this system installed and running; WARN (never FAIL) when not."""
+    try:
+        state = service_state()
+    except ServiceError as exc:
+        return Check("service", True, f"cannot tell: {exc}", warn=True)
+    todo = "" if state.installed else "; `followup service install` sets it up (or use cron)"
+    return Check("service", True, state.describe() + todo, warn=not state.running)
+
+
 def run_checks(load: Callable[[], Settings]) -> list[Check]:
     """Every check in order; later checks are skipped when settings cannot load."""
     checks: list[Check] = []
@@ -187,6 +198,7 @@ def run_checks(load: Callable[[], Settings]) -> list[Check]:
         checks.append(Check("google", False, "skipped: needs a working token", token.exit_code))
     checks.append(_run("state", lambda: check_state(settings), paths))
     checks.append(_run("lock", lambda: check_lock(settings), paths))
+    checks.append(check_service())
     return checks
 
 

@@ -1,4 +1,4 @@
-"""The `followup` command line; nothing else imports this module."""
+"""The `followup` command line; only its windowless twin (agent.cli.windowless) imports it."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ COMMANDS = {
     "resume": "agent.cli.interview_commands:resume",
     "run": "agent.cli.setup_commands:run",
     "sandbox": "agent.cli.config_commands:sandbox",
-    "service": "agent.cli.setup_commands:service",
+    "service": "agent.cli.service:service",
     "status": "agent.cli.interview_commands:status",
     "stop": "agent.cli.interview_commands:stop",
     "tick": "agent.cli.tick_command:tick",

@@ -1,4 +1,5 @@
-"""Running unattended: render the systemd user units and the cron line, install the units.
+"""The files that run followup unattended: systemd user units, the cron line, a launchd agent
+(macOS) and a Task Scheduler task (Windows). Rendering only; agent.cli.service installs them.
 
 scripts/followup.service, followup-tick.service, followup-tick.timer and followup.cron are
 these renderings for an executable at ~/.local/bin/followup (a test keeps them equal).
@@ -8,29 +9,25 @@ so the files stay valid if the home folder moves; any other path is written as i
 
 from __future__ import annotations
 
-import logging
-import os
+import plistlib
 import re
 import shlex
-import shutil
 import subprocess
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from agent.core.errors import FollowupError
-
-log = logging.getLogger(__name__)
+from xml.sax.saxutils import escape
 
 SERVICE = "followup.service"
 TICK_SERVICE = "followup-tick.service"
 TICK_TIMER = "followup-tick.timer"
 CRON = "followup.cron"
+LAUNCHD_LABEL = "io.github.interview-followup"
+TASK_NAME = "followup"
 EXAMPLE_HOME = Path("/home/you")
 EXAMPLE_EXECUTABLE = EXAMPLE_HOME / ".local" / "bin" / "followup"
 PASSTHROUGH_ENV = ("FOLLOWUP_HOME",)  # never FOLLOWUP_NOW or the sandbox endpoint
 LOGS = "journalctl --user -u followup -f"
+CRON_LOG = "~/.cache/followup/followup.log"
 _SAFE = re.compile(r"[A-Za-z0-9_./+:@=,-]+")
 
 HARDENING = """\
@@ -45,12 +42,6 @@ RestrictSUIDSGID=yes
 RestrictNamespaces=yes
 SystemCallArchitectures=native
 """
-
-
-class ServiceError(FollowupError):
-    """The service could not be installed (no systemctl, no user session, systemctl failed)."""
-
-    exit_code = 9
 
 
 def _systemd_escape(text: str, *, dollar: bool) -> str:
@@ -197,84 +188,85 @@ def render_cron(
     if config_file is not None:
         words += ["--config", shlex.quote(str(config_file))]
     prefix = "".join(f"{key}={shlex.quote(value)} " for key, value in _passthrough(env))
-    command = (  # cron's shell may start where ~/.cache does not exist yet: make it first
-        f"mkdir -p ~/.cache && {prefix}flock -n ~/.cache/followup-cron.lock "
-        f"{' '.join(words)} tick >> ~/.cache/followup.log 2>&1"
+    folder = CRON_LOG.rsplit("/", 1)[0]
+    command = (  # umask 077: the folder (made if missing) and the log are the user's alone
+        f"umask 077 && mkdir -p {folder} && {prefix}{' '.join(words)} tick >> {CRON_LOG} 2>&1"
     )
     command = command.replace("%", "\\%")  # cron turns a bare % into a newline
     return (
         "# followup: interview follow-up drafts in Gmail (never sends mail), for machines\n"
         "# without systemd: one pass every 5 minutes. Add the line below with `crontab -e`.\n"
-        "# flock -n skips a pass while the previous one still runs; the line makes ~/.cache\n"
-        "# if missing. The log grows: rotate or truncate ~/.cache/followup.log now and then.\n"
+        "# No flock needed: followup's own run lock skips a pass while the previous one runs.\n"
+        f"# The log grows: rotate or truncate {CRON_LOG} now and then.\n"
         f"*/5 * * * * {command}\n"
     )
 
 
-def default_unit_dir(env: Mapping[str, str] | None = None) -> Path:
-    """Where systemd looks for user units: $XDG_CONFIG_HOME/systemd/user or ~/.config/..."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_CONFIG_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".config") / "systemd" / "user"
+def _arguments(config_file: Path | None) -> list[str]:
+    """The words after the executable: [--config FILE] run."""
+    return [*(["--config", str(config_file)] if config_file is not None else []), "run"]
 
 
-def current_executable(argv0: str | None = None) -> Path:
-    """The absolute path of the running `followup` command (argv[0], else PATH)."""
-    candidate = Path(argv0 if argv0 is not None else sys.argv[0])
-    if candidate.name == "followup" and candidate.is_file():
-        return candidate.absolute()
-    found = shutil.which("followup")
-    if found:
-        return Path(found).absolute()
-    raise ServiceError("cannot find the `followup` executable; install the package first")
+def render_plist(
+    executable: Path, env: Mapping[str, str], *, log_file: Path, config_file: Path | None = None
+) -> str:
+    """The launchd agent (macOS) that keeps `followup run` going from login on."""
+    agent = {
+        "Label": LAUNCHD_LABEL,
+        "ProgramArguments": [str(executable), *_arguments(config_file)],
+        "RunAtLoad": True,
+        "KeepAlive": True,
+        "ThrottleInterval": 30,  # a restart waits 30 s, as RestartSec=30 in the systemd unit
+        "ProcessType": "Background",
+        "Umask": 0o077,
+        "EnvironmentVariables": {"PYTHONUNBUFFERED": "1", **dict(_passthrough(env))},
+        "StandardOutPath": str(log_file),
+        "StandardErrorPath": str(log_file),
+    }
+    return plistlib.dumps(agent).decode("utf-8")
 
 
-def _systemctl(run: Callable[..., Any], cmd: list[str]) -> None:
-    """Run one systemctl command; failures become ServiceError with a way forward."""
-    shown = shlex.join(cmd)
-    try:
-        result = run(cmd, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise ServiceError(
-            f"`{cmd[0]}` not found: this machine does not run systemd; use cron instead "
-            "(add the line from scripts/followup.cron with `crontab -e`)"
-        ) from None
-    except PermissionError:
-        raise ServiceError(f"cannot run `{cmd[0]}` (permission denied)") from None
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout or "").strip().splitlines()
-        first = detail[0] if detail else f"exit status {result.returncode}"
-        hint = ""
-        if "bus" in first.lower():
-            hint = (
-                "; no systemd user session here (ssh or container?): log in normally, or run "
-                "`loginctl enable-linger $USER`, or use cron (scripts/followup.cron)"
-            )
-        raise ServiceError(f"`{shown}` failed: {first}{hint}")
-    log.info("ran %s", shown)
-
-
-def install_units(
-    unit_dir: Path,
-    units: Mapping[str, str],
-    *,
-    systemctl: Sequence[str] = ("systemctl", "--user"),
-    run: Callable[..., Any] = subprocess.run,
-) -> list[str]:
-    """Write the units, reload systemd, enable and start followup.service; return what to print."""
-    try:
-        unit_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in units.items():
-            (unit_dir / name).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ServiceError(f"cannot write units into {unit_dir} ({exc.strerror})") from None
-    lines = [f"wrote {unit_dir / name}" for name in units]
-    _systemctl(run, [*systemctl, "daemon-reload"])
-    _systemctl(run, [*systemctl, "enable", "--now", SERVICE])
-    lines += [
-        f"enabled and started {SERVICE}; it starts again at each login",
-        "to keep it running while you are logged out: loginctl enable-linger $USER",
-        f"status: {shlex.join([*systemctl, 'status', 'followup'])}",
-        f"logs: {LOGS}",
-    ]
-    return lines
+def render_task(windowless: Path, user: str, *, config_file: Path | None = None) -> str:
+    """The Task Scheduler task (Windows) running `followupw run` at the user's log-on."""
+    command = escape(str(windowless))
+    arguments = escape(subprocess.list2cmdline(_arguments(config_file)))
+    who = escape(user)
+    return f"""\
+<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Description>followup: interview follow-up drafts in Gmail (never sends mail)</Description>
+  </RegistrationInfo>
+  <Triggers>
+    <LogonTrigger>
+      <Enabled>true</Enabled>
+      <UserId>{who}</UserId>
+    </LogonTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Author">
+      <UserId>{who}</UserId>
+      <LogonType>InteractiveToken</LogonType>
+      <RunLevel>LeastPrivilege</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <Hidden>true</Hidden>
+    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
+    <RestartOnFailure>
+      <Interval>PT1M</Interval>
+      <Count>3</Count>
+    </RestartOnFailure>
+  </Settings>
+  <Actions Context="Author">
+    <Exec>
+      <Command>{command}</Command>
+      <Arguments>{arguments}</Arguments>
+    </Exec>
+  </Actions>
+</Task>
+"""

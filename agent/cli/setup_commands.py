@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import sqlite3
 import sys
 import threading
@@ -95,7 +94,7 @@ def auth_status(obj: Obj) -> None:
 @click.command()
 @click.pass_obj
 def doctor(obj: Obj) -> None:
-    """Check settings, templates, token, Google, sender, state.db and the lock; say what to fix."""
+    """Check settings, templates, token, Google, sender, state, lock, service; say what to fix."""
     from agent.cli.doctor import run_checks, summary
 
     checks = run_checks(obj.settings)
@@ -174,38 +173,6 @@ def run(obj: Obj, interval: float | None) -> None:
     if code == EXIT_INTERRUPTED:
         click.echo(stamped(f"followup: {INTERRUPTED}"), err=True)
     sys.exit(code)
-
-
-@click.group()
-def service() -> None:
-    """Run followup unattended with systemd (user unit) or cron."""
-
-
-@service.command("install")
-@click.option("--print", "print_only", is_flag=True, help="Show the files; write nothing.")
-@click.pass_obj
-@fail_cleanly
-def service_install(obj: Obj, print_only: bool) -> None:
-    """Write and enable the systemd user unit for `followup run`."""
-    from agent.cli.service_files import (
-        current_executable,
-        default_unit_dir,
-        install_units,
-        render_cron,
-        render_units,
-    )
-
-    config = obj.checked_config()
-    executable = current_executable()
-    units = render_units(executable, os.environ, config_file=config)
-    if print_only:
-        for name, text in units.items():
-            click.echo(f"# --- {default_unit_dir() / name}\n{text}")
-        click.echo("# --- or, with cron instead (crontab -e):")
-        click.echo(render_cron(executable, os.environ, config_file=config))
-        return
-    for line in install_units(default_unit_dir(), units):
-        click.echo(line)
 
 
 @click.command()

@@ -10,7 +10,7 @@ import textwrap
 
 from tests.e2e.world import World
 
-CHECKS = ["settings", "templates", "token", "google", "sender", "state", "lock"]
+CHECKS = ["settings", "templates", "token", "google", "sender", "state", "lock", "service"]
 
 
 def doctor(world: World, expect: int) -> dict[str, tuple[str, str]]:
