@@ -7,6 +7,7 @@ import plistlib
 import shutil
 import stat
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from agent.cli.service_files import (
     render_task,
     render_units,
 )
+from agent.core.paths import resolve_paths
+from agent.store.lock import RunLock
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 OTHER_HOME = Path("/nonexistent-home")
@@ -196,6 +199,26 @@ def test_the_cron_line_needs_no_flock_and_keeps_its_log_private(tmp_path: Path) 
     assert log.read_text() == "ran tick\nran tick\n"
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(os.name == "nt", reason="cron lines run under a POSIX sh")
+def test_a_pass_while_another_runs_exits_0_so_cron_needs_no_flock(tmp_path: Path) -> None:
+    home, data = tmp_path / "home", tmp_path / "followup"
+    home.mkdir()
+    exe = tmp_path / "bin" / "followup"
+    exe.parent.mkdir()
+    repo = Path(__file__).resolve().parents[2]
+    exe.write_text(f'#!/bin/sh\nPYTHONPATH={repo} exec {sys.executable} -m agent.cli.main "$@"\n')
+    exe.chmod(0o755)
+    bare = tmp_path / "bare-bin"
+    bare.mkdir()
+    (bare / "mkdir").symlink_to(shutil.which("mkdir") or "/bin/mkdir")
+    [line] = lines_starting(render_cron(exe, {"FOLLOWUP_HOME": str(data)}, home=OTHER_HOME), "*/5")
+    with RunLock(resolve_paths(None, {"FOLLOWUP_HOME": str(data)}).lock_file):
+        done = run_cron_line(line, home, bare)
+    assert done.returncode == 0, done.stderr
+    log = home / ".cache" / "followup" / "followup.log"
+    assert log.read_text() == f"another followup run is active (pid {os.getpid()}); nothing to do\n"
 
 
 def test_the_launchd_agent_runs_followup_from_login_and_logs_privately(tmp_path: Path) -> None:
