@@ -224,6 +224,8 @@ class Launchd:
 
     def domain(self) -> str:
         """The user's GUI domain: gui/<uid>."""
+        if not hasattr(os, "getuid"):  # Windows
+            raise ServiceError(f"`launchctl` not found: {MISSING['launchctl']}")
         return f"gui/{os.getuid()}"
 
     def files(self, cmd: Invocation) -> dict[str, str]:
