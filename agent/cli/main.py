@@ -26,7 +26,7 @@ COMMANDS = {
     "resume": "agent.cli.interview_commands:resume",
     "run": "agent.cli.setup_commands:run",
     "sandbox": "agent.cli.config_commands:sandbox",
-    "service": "agent.cli.service:service",
+    "service": "agent.cli.setup_commands:service",
     "status": "agent.cli.interview_commands:status",
     "stop": "agent.cli.interview_commands:stop",
     "tick": "agent.cli.tick_command:tick",

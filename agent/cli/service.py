@@ -1,14 +1,13 @@
-"""`followup service install|uninstall|status`: what runs `followup run` from login on.
+"""Install, remove and inspect what runs `followup run` from login on (`followup service`).
 
 systemd user units on Linux, a launchd agent on macOS, a Task Scheduler task on Windows,
 each driven through its own tool (systemctl, launchctl, schtasks) found on PATH.
-agent.cli.service_files renders the files.
+agent.cli.service_files renders the files; setup_commands holds the commands.
 """
 
 from __future__ import annotations
 
 import csv
-import getpass
 import logging
 import os
 import re
@@ -22,9 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-import click
-
-from agent.cli.common import Obj, fail_cleanly
 from agent.cli.service_files import (
     CRON,
     LAUNCHD_LABEL,
@@ -33,17 +29,20 @@ from agent.cli.service_files import (
     TASK_NAME,
     TICK_SERVICE,
     TICK_TIMER,
+    launchd_log,
+    launchd_plist,
     render_cron,
     render_plist,
     render_task,
     render_units,
+    task_user,
+    unit_folder,
+    windowless_log,
 )
 from agent.core.errors import FollowupError
-from agent.core.paths import resolve_paths
 
 log = logging.getLogger(__name__)
 
-WINDOWLESS_LOG = "followup.log"  # beside state.db: where followupw (the Windows task) writes
 SYSTEMCTL = ("systemctl", "--user")
 RUNNING_RESULT = "267009"  # SCHED_S_TASK_RUNNING (0x41301), the last result of a running task
 
@@ -134,6 +133,15 @@ def _run(cmd: list[str], *, check: bool = True) -> subprocess.CompletedProcess[s
     return result
 
 
+def private_log(path: Path) -> TextIO:
+    """`path` opened to append, in a folder made 0700, itself 0600 however either was made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    path.chmod(0o600)
+    return os.fdopen(fd, "a", buffering=1, encoding="utf-8")
+
+
 def _write(path: Path, text: str) -> None:
     """Write one service file, making its folder if needed."""
     try:
@@ -147,17 +155,15 @@ class Systemd:
     """User units in ~/.config/systemd/user, through `systemctl --user`."""
 
     name = "systemd"
-    logs = LOGS
 
-    def folder(self) -> Path:
-        """Where systemd looks for user units: $XDG_CONFIG_HOME/systemd/user or ~/.config/..."""
-        base = os.environ.get("XDG_CONFIG_HOME", "").strip()
-        return (Path(base) if base else Path.home() / ".config") / "systemd" / "user"
+    def logs(self) -> str:
+        """Where the daemon's output goes."""
+        return LOGS
 
     def files(self, cmd: Invocation) -> dict[str, str]:
         """The three units by path, and the cron line for machines without systemd."""
         units = render_units(cmd.executable, cmd.env, config_file=cmd.config)
-        shown = {str(self.folder() / name): text for name, text in units.items()}
+        shown = {str(unit_folder() / name): text for name, text in units.items()}
         cron = render_cron(cmd.executable, cmd.env, config_file=cmd.config)
         return {**shown, f"or, with cron instead (crontab -e; also in scripts/{CRON})": cron}
 
@@ -165,8 +171,8 @@ class Systemd:
         """Write the units, reload, enable and (re)start followup.service."""
         lines = []
         for name, text in render_units(cmd.executable, cmd.env, config_file=cmd.config).items():
-            _write(self.folder() / name, text)
-            lines.append(f"wrote {self.folder() / name}")
+            _write(unit_folder() / name, text)
+            lines.append(f"wrote {unit_folder() / name}")
         for verb in (["daemon-reload"], ["enable", SERVICE], ["restart", SERVICE]):
             _run([*SYSTEMCTL, *verb])
         return [
@@ -179,22 +185,22 @@ class Systemd:
 
     def uninstall(self) -> list[str]:
         """Stop and disable what runs, remove the units, reload."""
-        present = [n for n in (SERVICE, TICK_SERVICE, TICK_TIMER) if (self.folder() / n).exists()]
+        present = [n for n in (SERVICE, TICK_SERVICE, TICK_TIMER) if (unit_folder() / n).exists()]
         if not present:
-            return [f"not installed: no followup units in {self.folder()}"]
+            return [f"not installed: no followup units in {unit_folder()}"]
         startable = [n for n in present if n != TICK_SERVICE]
         if startable:
             _run([*SYSTEMCTL, "disable", "--now", *startable])
         for name in present:
-            (self.folder() / name).unlink()
+            (unit_folder() / name).unlink()
         _run([*SYSTEMCTL, "daemon-reload"])
         return [f"stopped and disabled {', '.join(startable) or 'nothing'}"] + [
-            f"removed {self.folder() / name}" for name in present
+            f"removed {unit_folder() / name}" for name in present
         ]
 
     def state(self) -> ServiceState:
         """Installed: followup.service exists; running: it (or the tick timer) is active."""
-        where = self.folder() / SERVICE
+        where = unit_folder() / SERVICE
         if not where.exists():
             return ServiceState(self.name, False, False, str(where))
         units = [SERVICE, TICK_TIMER]
@@ -211,16 +217,7 @@ class Launchd:
     """A launchd agent in ~/Library/LaunchAgents, through launchctl in the gui/<uid> domain."""
 
     name = "launchd"
-
-    @property
-    def plist(self) -> Path:
-        """The agent's file."""
-        return Path.home() / "Library" / "LaunchAgents" / f"{LAUNCHD_LABEL}.plist"
-
-    @property
-    def logs(self) -> Path:
-        """The log file launchd writes the daemon's output to."""
-        return Path.home() / "Library" / "Logs" / "followup" / "followup.log"
+    logs = staticmethod(launchd_log)
 
     def domain(self) -> str:
         """The user's GUI domain: gui/<uid>."""
@@ -230,54 +227,57 @@ class Launchd:
 
     def files(self, cmd: Invocation) -> dict[str, str]:
         """The agent's plist by path."""
-        plist = render_plist(cmd.executable, cmd.env, log_file=self.logs, config_file=cmd.config)
-        return {str(self.plist): plist}
+        text = render_plist(cmd.executable, cmd.env, log_file=launchd_log(),
+                            config_file=cmd.config)
+        return {str(launchd_plist()): text}
 
     def _print(self) -> subprocess.CompletedProcess[str]:
         """`launchctl print` of the agent: exit 0 when loaded."""
         return _run(["launchctl", "print", f"{self.domain()}/{LAUNCHD_LABEL}"], check=False)
 
+    def _bootout(self) -> None:
+        """Stop and unload the agent."""
+        _run(["launchctl", "bootout", f"{self.domain()}/{LAUNCHD_LABEL}"])
+
     def install(self, cmd: Invocation) -> list[str]:
         """Write the plist and a private log folder, boot out a loaded agent, bootstrap."""
-        private_file(self.logs).close()  # launchd appends to it, in a folder of the user's alone
-        [(_, text)] = self.files(cmd).items()
-        _write(self.plist, text)
-        lines = [f"wrote {self.plist}"]
+        plist = launchd_plist()
+        private_log(launchd_log()).close()  # launchd appends to it
+        _write(plist, self.files(cmd)[str(plist)])
+        lines = [f"wrote {plist}"]
         if self._print().returncode == 0:
-            _run(["launchctl", "bootout", f"{self.domain()}/{LAUNCHD_LABEL}"])
+            self._bootout()
             lines.append(f"stopped the agent loaded before ({LAUNCHD_LABEL})")
-        _run(["launchctl", "bootstrap", self.domain(), str(self.plist)])
+        _run(["launchctl", "bootstrap", self.domain(), str(plist)])
         return [
             *lines,
             f"loaded and started {LAUNCHD_LABEL}; it starts again at each login",
             "status: followup service status",
-            f"logs: tail -f {self.logs}",
+            f"logs: tail -f {launchd_log()}",
         ]
 
     def uninstall(self) -> list[str]:
         """Boot the agent out if loaded, remove its plist."""
-        loaded = self._print().returncode == 0
-        if not loaded and not self.plist.exists():
-            return [f"not installed: no {self.plist}"]
+        plist, loaded = launchd_plist(), self._print().returncode == 0
+        if not loaded and not plist.exists():
+            return [f"not installed: no {plist}"]
         lines = []
         if loaded:
-            _run(["launchctl", "bootout", f"{self.domain()}/{LAUNCHD_LABEL}"])
+            self._bootout()
             lines.append(f"stopped and unloaded {LAUNCHD_LABEL}")
-        if self.plist.exists():
-            self.plist.unlink()
-            lines.append(f"removed {self.plist}")
+        if plist.exists():
+            plist.unlink()
+            lines.append(f"removed {plist}")
         return lines
 
     def state(self) -> ServiceState:
         """Installed: the plist exists; running: launchctl print says state = running."""
-        printed = self._print()
-        if printed.returncode != 0:
-            detail = "not loaded"
-        else:
-            found = re.search(r"^\s*state = (.+)$", printed.stdout, re.MULTILINE)
-            detail = f"loaded, state = {found.group(1).strip() if found else 'unknown'}"
+        printed, plist = self._print(), launchd_plist()
+        found = re.search(r"^\s*state = (.+)$", printed.stdout, re.MULTILINE)
+        state = found.group(1).strip() if found else "unknown"
+        detail = f"loaded, state = {state}" if printed.returncode == 0 else "not loaded"
         running = detail == "loaded, state = running"
-        return ServiceState(self.name, self.plist.exists(), running, str(self.plist), detail)
+        return ServiceState(self.name, plist.exists(), running, str(plist), detail)
 
 
 class TaskScheduler:
@@ -285,23 +285,14 @@ class TaskScheduler:
 
     name = "schtasks"
     where = f"Task Scheduler task \\{TASK_NAME}"
-
-    @property
-    def logs(self) -> Path:
-        """Where followupw, which the task runs, appends its output (beside state.db)."""
-        return windowless_log()
-
-    def user(self) -> str:
-        """The account the task runs for at its log-on: DOMAIN\\user."""
-        domain = os.environ.get("USERDOMAIN", "").strip()
-        return f"{domain}\\{getpass.getuser()}" if domain else getpass.getuser()
+    logs = staticmethod(windowless_log)
 
     def _xml(self, cmd: Invocation) -> str:
         """The task's XML, running followupw (no console window) beside followup."""
         windowless = cmd.executable.with_name("followupw" + cmd.executable.suffix)
         if not windowless.is_file():
             raise ServiceError(f"no {windowless.name} beside {cmd.executable}: reinstall followup")
-        return render_task(windowless, self.user(), config_file=cmd.config)
+        return render_task(windowless, task_user(), config_file=cmd.config)
 
     def files(self, cmd: Invocation) -> dict[str, str]:
         """The task's XML (registered with schtasks /Create /XML)."""
@@ -338,7 +329,7 @@ class TaskScheduler:
             *lines,
             f"registered and started {self.where}; it starts again at each log-on, hidden",
             "status: followup service status",
-            f"logs: {self.logs}",
+            f"logs: {windowless_log()}",
         ]
 
     def uninstall(self) -> list[str]:
@@ -365,70 +356,6 @@ SYSTEMS: dict[str, Systemd | Launchd | TaskScheduler] = {
 }
 
 
-def private_file(path: Path) -> TextIO:
-    """`path` opened to append, made (with its folder) readable by the user alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.parent.chmod(0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    path.chmod(0o600)
-    return os.fdopen(fd, "a", buffering=1, encoding="utf-8")
-
-
-def windowless_log() -> Path:
-    """The log file of followupw: followup.log in the data folder (beside state.db)."""
-    return resolve_paths().state_db.parent / WINDOWLESS_LOG
-
-
 def service_state(system: str | None = None) -> ServiceState:
     """The state of followup's service on `system` (default: this computer's)."""
     return SYSTEMS[system or this_system()].state()
-
-
-system_option = click.option(
-    "--system",
-    type=click.Choice(list(SYSTEMS)),
-    default=this_system,
-    show_default="this computer's",
-    help="The service manager: systemd (Linux), launchd (macOS) or schtasks (Windows). "
-    "Another computer's can be printed here; the other commands need its tool on PATH.",
-)
-
-
-@click.group()
-def service() -> None:
-    """Run followup unattended: systemd (Linux), launchd (macOS) or Task Scheduler (Windows)."""
-
-
-@service.command("install")
-@click.option("--print", "print_only", is_flag=True, help="Show the files; change nothing.")
-@system_option
-@click.pass_obj
-@fail_cleanly
-def install(obj: Obj, print_only: bool, system: str) -> None:
-    """Install and start the service running `followup run` from each login on."""
-    config = obj.checked_config()  # a --config that does not exist: exit 3 first
-    cmd = Invocation(current_executable(), os.environ, config)
-    if print_only:
-        for where, text in SYSTEMS[system].files(cmd).items():
-            click.echo(f"# --- {where}\n{text}")
-        return
-    for line in SYSTEMS[system].install(cmd):
-        click.echo(line)
-
-
-@service.command("uninstall")
-@system_option
-@fail_cleanly
-def uninstall(system: str) -> None:
-    """Stop the service and remove what `service install` wrote."""
-    for line in SYSTEMS[system].uninstall():
-        click.echo(line)
-
-
-@service.command("status")
-@system_option
-@fail_cleanly
-def status(system: str) -> None:
-    """Say whether the service is installed and running, where it is, where it logs."""
-    click.echo(service_state(system).describe())
-    click.echo(f"logs: {SYSTEMS[system].logs}")

@@ -1,5 +1,6 @@
 """The files that run followup unattended: systemd user units, the cron line, a launchd agent
-(macOS) and a Task Scheduler task (Windows). Rendering only; agent.cli.service installs them.
+(macOS) and a Task Scheduler task (Windows), and where each goes. agent.cli.service installs
+them.
 
 scripts/followup.service, followup-tick.service, followup-tick.timer and followup.cron are
 these renderings for an executable at ~/.local/bin/followup (a test keeps them equal).
@@ -9,6 +10,8 @@ so the files stay valid if the home folder moves; any other path is written as i
 
 from __future__ import annotations
 
+import getpass
+import os
 import plistlib
 import re
 import shlex
@@ -16,6 +19,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from agent.core.paths import resolve_paths
 
 SERVICE = "followup.service"
 TICK_SERVICE = "followup-tick.service"
@@ -28,6 +33,7 @@ EXAMPLE_EXECUTABLE = EXAMPLE_HOME / ".local" / "bin" / "followup"
 PASSTHROUGH_ENV = ("FOLLOWUP_HOME",)  # never FOLLOWUP_NOW or the sandbox endpoint
 LOGS = "journalctl --user -u followup -f"
 CRON_LOG = "~/.cache/followup/followup.log"
+WINDOWLESS_LOG = "followup.log"  # beside state.db: where followupw (the Windows task) writes
 _SAFE = re.compile(r"[A-Za-z0-9_./+:@=,-]+")
 
 HARDENING = """\
@@ -270,3 +276,30 @@ def render_task(windowless: Path, user: str, *, config_file: Path | None = None)
   </Actions>
 </Task>
 """
+
+
+def unit_folder() -> Path:
+    """Where systemd looks for user units: $XDG_CONFIG_HOME/systemd/user or ~/.config/..."""
+    base = os.environ.get("XDG_CONFIG_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".config") / "systemd" / "user"
+
+
+def launchd_plist() -> Path:
+    """The launchd agent's file."""
+    return Path.home() / "Library" / "LaunchAgents" / f"{LAUNCHD_LABEL}.plist"
+
+
+def launchd_log() -> Path:
+    """The file launchd appends the daemon's output to."""
+    return Path.home() / "Library" / "Logs" / "followup" / "followup.log"
+
+
+def windowless_log() -> Path:
+    """The file followupw appends its output to: followup.log beside state.db."""
+    return resolve_paths().state_db.parent / WINDOWLESS_LOG
+
+
+def task_user() -> str:
+    """The account the task runs for, at its log-on: DOMAIN\\user."""
+    domain = os.environ.get("USERDOMAIN", "").strip()
+    return f"{domain}\\{getpass.getuser()}" if domain else getpass.getuser()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 from agent.cli.main import main
-from agent.cli.service import private_file, windowless_log
+from agent.cli.service import private_log
+from agent.cli.service_files import windowless_log
 
 
 def run() -> None:
     """The command line with stdout and stderr appended to followup.log beside state.db."""
-    with private_file(windowless_log()) as out:
+    with private_log(windowless_log()) as out:
         sys.stdout = sys.stderr = out
         main()
