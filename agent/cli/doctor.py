@@ -10,6 +10,7 @@ from pathlib import Path
 
 from agent.cli.common import as_followup_error
 from agent.cli.runtime import build_services_for
+from agent.cli.service import ServiceError, service_state
 from agent.core.errors import FollowupError, SettingsError
 from agent.core.ports import Account
 from agent.core.settings import Paths, Settings
@@ -179,6 +180,14 @@ def check_files(paths: Paths) -> Check:
     ]
     shown = ", ".join(str(p) for p in exposed)
     return Check("files", True, f"others can read {shown}: run {' and '.join(fixes)}", warn=True)
+def check_service() -> Check:
+    """The service for this system installed and running; WARN (never FAIL) when not."""
+    try:
+        state = service_state()
+    except ServiceError as exc:
+        return Check("service", True, f"cannot tell: {exc}", warn=True)
+    todo = "" if state.installed else "; `followup service install` sets it up (or use cron)"
+    return Check("service", True, state.describe() + todo, warn=not state.running)
 
 
 def run_checks(load: Callable[[], Settings]) -> list[Check]:
@@ -206,6 +215,7 @@ def run_checks(load: Callable[[], Settings]) -> list[Check]:
     checks.append(_run("state", lambda: check_state(settings), paths))
     checks.append(_run("lock", lambda: check_lock(settings), paths))
     checks.append(check_files(paths))
+    checks.append(check_service())
     return checks
 
 

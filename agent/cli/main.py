@@ -1,4 +1,4 @@
-"""The `followup` command line; nothing else imports this module."""
+"""The `followup` command line; only its windowless twin (agent.cli.windowless) imports it."""
 
 from __future__ import annotations
 

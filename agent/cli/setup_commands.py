@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from agent.cli.common import Obj, fail_cleanly
+from agent.cli.service import SYSTEMS, Invocation, current_executable, service_state, this_system
 
 
 @click.group(invoke_without_command=True)
@@ -94,7 +95,7 @@ def auth_status(obj: Obj) -> None:
 @click.command()
 @click.pass_obj
 def doctor(obj: Obj) -> None:
-    """Check settings, templates, token, Google, sender, state.db, lock, file modes: what to fix."""
+    """Check settings, templates, token, Google, sender, state, lock, files and the service."""
     from agent.cli.doctor import run_checks, summary
 
     checks = run_checks(obj.settings)
@@ -175,36 +176,54 @@ def run(obj: Obj, interval: float | None) -> None:
     sys.exit(code)
 
 
+system_option = click.option(
+    "--system",
+    type=click.Choice(list(SYSTEMS)),
+    default=this_system,
+    show_default="this computer's",
+    help="The service manager: systemd (Linux), launchd (macOS) or schtasks (Windows). "
+    "Another computer's can be printed here; the other commands need its tool on PATH.",
+)
+
+
 @click.group()
 def service() -> None:
-    """Run followup unattended with systemd (user unit) or cron."""
+    """Run followup unattended: systemd (Linux), launchd (macOS) or Task Scheduler (Windows)."""
 
 
 @service.command("install")
-@click.option("--print", "print_only", is_flag=True, help="Show the files; write nothing.")
+@click.option("--print", "print_only", is_flag=True, help="Show the files; change nothing.")
+@system_option
 @click.pass_obj
 @fail_cleanly
-def service_install(obj: Obj, print_only: bool) -> None:
-    """Write and enable the systemd user unit for `followup run`."""
-    from agent.cli.service import (
-        current_executable,
-        default_unit_dir,
-        install_units,
-        render_cron,
-        render_units,
-    )
-
-    config = obj.checked_config()
-    executable = current_executable()
-    units = render_units(executable, os.environ, config_file=config)
+def install(obj: Obj, print_only: bool, system: str) -> None:
+    """Install and start the service running `followup run` from each login on."""
+    config = obj.checked_config()  # a --config that does not exist: exit 3 first
+    cmd = Invocation(current_executable(), os.environ, config)
     if print_only:
-        for name, text in units.items():
-            click.echo(f"# --- {default_unit_dir() / name}\n{text}")
-        click.echo("# --- or, with cron instead (crontab -e):")
-        click.echo(render_cron(executable, os.environ, config_file=config))
+        for where, text in SYSTEMS[system].files(cmd).items():
+            click.echo(f"# --- {where}\n{text}")
         return
-    for line in install_units(default_unit_dir(), units):
+    for line in SYSTEMS[system].install(cmd):
         click.echo(line)
+
+
+@service.command("uninstall")
+@system_option
+@fail_cleanly
+def uninstall(system: str) -> None:
+    """Stop the service and remove what `service install` wrote."""
+    for line in SYSTEMS[system].uninstall():
+        click.echo(line)
+
+
+@service.command("status")
+@system_option
+@fail_cleanly
+def status(system: str) -> None:
+    """Say whether the service is installed and running, where it is, where it logs."""
+    click.echo(service_state(system).describe())
+    click.echo(f"logs: {SYSTEMS[system].logs()}")
 
 
 @click.command()

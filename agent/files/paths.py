@@ -65,15 +65,19 @@ def private_file(path: Path) -> bool:
         if stat.S_ISREG(found.st_mode) and mode & 0o077:
             path.chmod(mode & 0o700)
         return False
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
+    os.close(fd)
+    path.chmod(0o600)
     return True
 
 
 def open_to_others(paths: Paths) -> list[Path]:
-    """followup's folders and files that other users may read or change."""
+    """followup's folders and files that other users may read or change.
+
+    On Windows modes say nothing (every writable file reads 0o666): there the files are
+    private because they live in the user's profile, whose permissions admit only the user.
+    """
+    if os.name == "nt":
+        return []
     db = paths.state_db
     files = [paths.token_file, db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
              db.with_name(SECRET_NAME), paths.lock_file]

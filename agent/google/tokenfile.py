@@ -94,9 +94,10 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def check_private(path: Path) -> None:
-    """Refuse a token file that other users can access."""
+    """Refuse a token file that other users can access (on Windows the profile folder's
+    permissions keep it private; its mode bits say nothing there)."""
     mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
+    if mode & 0o077 and os.name != "nt":
         raise AuthError(
             f"{path} is open to other users (mode {mode:o}); run `chmod 600 {path}` and try again"
         )

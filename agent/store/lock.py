@@ -1,13 +1,18 @@
-"""The run lock: one followup process at a time (flock on a file beside state.db)."""
+"""The run lock: one followup process at a time (a file lock beside state.db, on any system).
+
+filelock takes the lock: flock on Linux and macOS, LockFileEx on Windows, and where neither
+exists its soft lock (a marker file made exclusively, broken when its process has died). The
+holder's pid goes into a file of its own (Windows locks the lock file's bytes against reading).
+"""
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import logging
 import os
 from pathlib import Path
 from types import TracebackType
+
+from filelock import FileLock, Timeout
 
 from agent.files.paths import private_file
 
@@ -24,53 +29,53 @@ class LockBusy(Exception):
 
 
 class RunLock:
-    """An exclusive, non-blocking flock on the lock file, held for a whole run."""
+    """An exclusive, non-blocking lock on the lock file, held for a whole run."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd: int | None = None
+        self.pid_file = path.with_name(path.name + ".pid")
+        self._lock = FileLock(path, timeout=0, mode=0o600, thread_local=False)
 
     @property
     def held(self) -> bool:
         """True while this object holds the lock."""
-        return self._fd is not None
+        return self._lock.is_locked
 
     def acquire(self) -> bool:
-        """Take the lock and record our pid in the file; False when another process holds it."""
-        if self._fd is not None:
+        """Take the lock and record our pid; False when another process holds it."""
+        if self.held:
             return True
         private_file(self.path)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                return False
+            self._lock.acquire()
+        except Timeout:
+            return False
+        try:
+            private_file(self.pid_file)
+            fd = os.open(self.pid_file, os.O_WRONLY | os.O_TRUNC)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(f"{os.getpid()}\n")
+        except BaseException:
+            self._lock.release()
             raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
         log.debug("run lock %s taken by pid %d", self.path, os.getpid())
         return True
 
     def holder_pid(self) -> int | None:
-        """The pid written by the process holding (or last holding) the lock, if readable."""
+        """The pid of the process holding the lock, if it can be read."""
         try:
-            return int(self.path.read_text().strip())
+            return int(self.pid_file.read_text(encoding="ascii").strip())
         except (OSError, ValueError):
             return None
 
     def release(self) -> None:
         """Give the lock up (a no-op when not held)."""
-        if self._fd is None:
+        if not self.held:
             return
-        fd, self._fd = self._fd, None
         try:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            self.pid_file.unlink(missing_ok=True)
         finally:
-            os.close(fd)
+            self._lock.release()
 
     def __enter__(self) -> RunLock:
         if not self.acquire():

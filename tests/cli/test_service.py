@@ -1,244 +1,293 @@
-"""agent.cli.service: unit and cron rendering, systemd-analyze verify, install (fake systemctl)."""
+"""`followup service install|uninstall|status` and doctor's service line, through the CLI.
+
+systemctl, launchctl and schtasks are stand-ins put first on PATH: each records its arguments
+and keeps what a service manager would know (loaded, running, the task) in a JSON file.
+"""
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
-import subprocess
+import plistlib
+import stat
+import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
-from agent.cli.service import (
-    CRON,
-    EXAMPLE_EXECUTABLE,
-    EXAMPLE_HOME,
-    SERVICE,
-    TICK_SERVICE,
-    TICK_TIMER,
-    ServiceError,
-    current_executable,
-    default_unit_dir,
-    install_units,
-    render_cron,
-    render_units,
+from agent.cli.main import main
+
+pytestmark = pytest.mark.skipif(
+    os.name == "nt", reason="Windows runs its own schtasks before any on PATH"
 )
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-OTHER_HOME = Path("/nonexistent-home")
+STANDIN = '''#!{python}
+"""A stand-in service manager: records its arguments, keeps its state in state.json."""
+import json, os, shutil, sys
+from pathlib import Path
+
+here = Path(__file__).parent
+tool, args = Path(sys.argv[0]).name, sys.argv[1:]
+with open(here / "calls.log", "a") as log:
+    log.write(" ".join([tool, *args]) + "\\n")
+fail = os.environ.get("STANDIN_FAIL", "")
+if fail and fail.split("=", 1)[0] in " ".join(args):
+    sys.exit(print(fail.split("=", 1)[1], file=sys.stderr) or 1)
+state_file = here / "state.json"
+state = json.loads(state_file.read_text()) if state_file.exists() else {{}}
+code = 0
+if tool == "systemctl":
+    verb, units = args[1], args[2:]
+    if verb == "enable":
+        state.update({{u + ":enabled": True for u in units}})
+    elif verb == "restart":
+        state.update({{u + ":active": True for u in units}})
+    elif verb == "disable":
+        state.update({{u + ":" + k: False for u in units for k in ("enabled", "active")}})
+    elif verb == "is-active":
+        active = [state.get(u + ":active", False) for u in units]
+        print("\\n".join("active" if a else "inactive" for a in active))
+        code = 0 if all(active) else 3
+elif tool == "launchctl":
+    if args[0] == "print" and not state.get("loaded"):
+        code = print("Could not find service", file=sys.stderr) or 113
+    elif args[0] == "print":
+        print(args[1] + " = {{\\n\\tactive count = 1\\n\\tstate = running\\n}}")
+    elif args[0] == "bootstrap":
+        state["loaded"] = args[1:]
+        shutil.copy(args[2], here / "loaded.plist")
+    elif args[0] == "bootout":
+        state["loaded"] = None
+elif tool == "schtasks":
+    verb = args[0]
+    if verb == "/Query" and "task" not in state:
+        code = print("ERROR: The system cannot find the file specified.", file=sys.stderr) or 1
+    elif verb == "/Query":
+        running = "267009" if state["task"] == "Running" else "0"
+        print(",".join('"' + c + '"' for c in [
+            "PC", "\\\\followup", "N/A", state["task"], "Interactive only", "N/A", running]))
+    elif verb == "/Create":
+        shutil.copy(args[2], here / "task.xml")
+        state["task"] = "Ready"
+    elif verb == "/Run":
+        state["task"] = "Running"
+    elif verb == "/End" and state.get("task") != "Running":
+        code = print("ERROR: The task is not running.", file=sys.stderr) or 1
+    elif verb == "/End":
+        state["task"] = "Ready"
+    elif verb == "/Delete":
+        del state["task"]
+state_file.write_text(json.dumps(state))
+sys.exit(code)
+'''
 
 
-def executable(folder: Path) -> Path:
-    """A real executable file named followup."""
-    folder.mkdir(parents=True, exist_ok=True)
-    exe = folder / "followup"
-    exe.write_text("#!/bin/sh\nexit 0\n")
-    exe.chmod(0o755)
-    return exe
+class Machine:
+    """A home folder, stand-in service tools first on PATH, and `followup` run through the CLI."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.home = tmp_path / "home"
+        self.bin = tmp_path / "bin"
+        self.bin.mkdir(parents=True)
+        self.home.mkdir()
+        for tool in ("systemctl", "launchctl", "schtasks", "followup", "followupw"):
+            script = self.bin / tool
+            script.write_text(STANDIN.format(python=sys.executable))
+            script.chmod(0o755)
+        self.executable = self.bin / "followup"
+        monkeypatch.setenv("PATH", f"{self.bin}{os.pathsep}{os.environ['PATH']}")
+        monkeypatch.setenv("HOME", str(self.home))
+        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+        monkeypatch.setenv("FOLLOWUP_HOME", str(tmp_path / "followup"))
+        monkeypatch.delenv("STANDIN_FAIL", raising=False)
+
+    def cli(self, *args: str, expect: int = 0) -> Result:
+        """Run `followup ARGS`; check the exit code."""
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == expect, result.output
+        return result
+
+    def calls(self) -> list[str]:
+        """The stand-ins' calls since the last time this was asked."""
+        log = self.bin / "calls.log"
+        lines = log.read_text().splitlines() if log.exists() else []
+        log.unlink(missing_ok=True)
+        return lines
 
 
-def lines_starting(text: str, prefix: str) -> list[str]:
-    return [line for line in text.splitlines() if line.startswith(prefix)]
+@pytest.fixture
+def machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Machine:
+    return Machine(tmp_path, monkeypatch)
 
 
-def test_static_scripts_equal_the_rendering_of_the_example_path() -> None:
-    rendered = render_units(EXAMPLE_EXECUTABLE, {}, home=EXAMPLE_HOME)
-    rendered[CRON] = render_cron(EXAMPLE_EXECUTABLE, {}, home=EXAMPLE_HOME)
-    assert sorted(rendered) == sorted([SERVICE, TICK_SERVICE, TICK_TIMER, CRON])
-    for name, text in rendered.items():
-        assert (SCRIPTS / name).read_text() == text, f"scripts/{name} drifted from render_units"
-    assert "ExecStart=%h/.local/bin/followup run" in rendered[SERVICE]
-    assert lines_starting(rendered[CRON], "*/5") == [
-        "*/5 * * * * mkdir -p ~/.cache && flock -n ~/.cache/followup-cron.lock "
-        "$HOME/.local/bin/followup tick >> ~/.cache/followup.log 2>&1"
+def test_systemd_install_reinstall_status_uninstall(machine: Machine) -> None:
+    units = machine.home / ".config" / "systemd" / "user"
+    status = machine.cli("service", "status", "--system", "systemd").output
+    assert status.splitlines()[0] == (
+        f"systemd: not installed ({units / 'followup.service'} is missing)"
+    )
+    out = machine.cli("service", "install", "--system", "systemd").output
+    assert f"wrote {units / 'followup.service'}" in out
+    assert "logs: journalctl --user -u followup -f" in out
+    assert f"ExecStart={machine.executable} run" in (units / "followup.service").read_text()
+    installing = [
+        "systemctl --user daemon-reload",
+        "systemctl --user enable followup.service",
+        "systemctl --user restart followup.service",
     ]
-
-
-def test_units_carry_the_exact_executable_path(tmp_path: Path) -> None:
-    exe = tmp_path / "venv" / "bin" / "followup"
-    units = render_units(exe, {}, home=OTHER_HOME)
-    assert lines_starting(units[SERVICE], "ExecStart=") == [f"ExecStart={exe} run"]
-    assert lines_starting(units[TICK_SERVICE], "ExecStart=") == [f"ExecStart={exe} tick"]
-    service = units[SERVICE]
-    for line in ("Type=simple", "Restart=on-failure", "RestartSec=30",
-                 "Environment=PYTHONUNBUFFERED=1", "NoNewPrivileges=yes",
-                 "WantedBy=default.target", "RestartPreventExitStatus=3 4 6 7"):
-        assert line in service.splitlines()
-    assert "Type=oneshot" in units[TICK_SERVICE].splitlines()
-    timer = units[TICK_TIMER].splitlines()
-    assert {"OnCalendar=*:0/5", "Persistent=true", "WantedBy=timers.target"} <= set(timer)
-    cron = render_cron(exe, {}, home=OTHER_HOME)
-    assert f"flock -n ~/.cache/followup-cron.lock {exe} tick" in cron
-
-
-def test_paths_under_home_are_home_relative(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    exe = home / "code" / ".venv" / "bin" / "followup"
-    assert "ExecStart=%h/code/.venv/bin/followup run" in render_units(exe, {}, home=home)[SERVICE]
-    assert " $HOME/code/.venv/bin/followup tick " in render_cron(exe, {}, home=home)
-
-
-def test_followup_home_and_config_are_passed_through(tmp_path: Path) -> None:
-    exe = tmp_path / "bin" / "followup"
-    env = {
-        "FOLLOWUP_HOME": "/data/job search",
-        "FOLLOWUP_NOW": "2030-01-01T00:00:00+00:00",  # a test clock must never reach a service
-        "FOLLOWUP_GOOGLE_ENDPOINT": "http://127.0.0.1:9",
-        "PATH": "/usr/bin",
-    }
-    units = render_units(exe, env, config_file=Path("/etc/followup.toml"), home=OTHER_HOME)
-    for name in (SERVICE, TICK_SERVICE):
-        text = units[name]
-        assert 'Environment="FOLLOWUP_HOME=/data/job search"' in text.splitlines()
-        assert "FOLLOWUP_NOW" not in text
-        assert "FOLLOWUP_GOOGLE_ENDPOINT" not in text
-        assert "PATH" not in text
-    assert f"ExecStart={exe} --config /etc/followup.toml run" in units[SERVICE]
-    cron = render_cron(exe, env, config_file=Path("/etc/followup.toml"), home=OTHER_HOME)
-    assert (
-        f"*/5 * * * * mkdir -p ~/.cache && FOLLOWUP_HOME='/data/job search' flock -n "
-        "~/.cache/followup-cron.lock "
-        f"{exe} --config /etc/followup.toml tick" in cron
-    )
-    assert "FOLLOWUP_NOW" not in cron
-
-
-def test_awkward_paths_are_quoted_and_escaped(tmp_path: Path) -> None:
-    exe = Path("/opt/my tools/100%/followup")
-    units = render_units(exe, {"FOLLOWUP_HOME": "/d/50%"}, home=OTHER_HOME)
-    assert 'ExecStart="/opt/my tools/100%%/followup" run' in units[SERVICE]
-    assert "Environment=FOLLOWUP_HOME=/d/50%%" in units[SERVICE]
-    cron = render_cron(exe, {}, home=OTHER_HOME)
-    assert "'/opt/my tools/100\\%/followup' tick" in cron
-
-
-def _verify(files: list[Path], home: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    runtime = tmp_path / "xdg-runtime"
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    env = {**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": str(runtime),
-           "SYSTEMD_LOG_LEVEL": "warning"}
-    return subprocess.run(
-        ["systemd-analyze", "--user", "verify", *map(str, files)],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+    assert machine.calls() == installing
+    status = machine.cli("service", "status", "--system", "systemd").output
+    assert status.splitlines() == [
+        "systemd: running (followup.service active, followup-tick.timer inactive); "
+        f"{units / 'followup.service'}",
+        "logs: journalctl --user -u followup -f",
+    ]
+    assert machine.calls() == [
+        "systemctl --user is-active followup.service followup-tick.timer"
+    ]
+    machine.cli("service", "install", "--system", "systemd")
+    assert machine.calls() == installing  # the restart puts the new unit to work
+    out = machine.cli("service", "uninstall", "--system", "systemd").output
+    assert machine.calls() == [
+        "systemctl --user disable --now followup.service followup-tick.timer",
+        "systemctl --user daemon-reload",
+    ]
+    assert f"removed {units / 'followup-tick.timer'}" in out
+    assert list(units.iterdir()) == []
+    assert machine.cli("service", "uninstall", "--system", "systemd").output == (
+        f"not installed: no followup units in {units}\n"
     )
 
 
-needs_analyze = pytest.mark.skipif(
-    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed"
+def test_systemd_failing_or_missing(machine: Machine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STANDIN_FAIL", "daemon-reload=Failed to connect to bus: No medium found")
+    out = machine.cli("service", "install", "--system", "systemd", expect=9).output
+    assert "`systemctl --user daemon-reload` failed: Failed to connect to bus" in out
+    assert "loginctl enable-linger" in out
+    assert machine.calls() == ["systemctl --user daemon-reload"]
+    (machine.bin / "systemctl").unlink()
+    monkeypatch.setenv("PATH", str(machine.bin))  # and no real one either
+    out = machine.cli("service", "install", "--system", "systemd", expect=9).output
+    assert "`systemctl` not found: this machine does not run systemd" in out
+    assert "crontab -e" in out
+
+
+def test_launchd_install_reinstall_status_uninstall(machine: Machine) -> None:
+    plist = machine.home / "Library" / "LaunchAgents" / "io.github.interview-followup.plist"
+    logs = machine.home / "Library" / "Logs" / "followup"
+    target = f"gui/{os.getuid()}/io.github.interview-followup"
+    assert machine.cli("service", "status", "--system", "launchd").output.splitlines()[0] == (
+        f"launchd: not installed ({plist} is missing)"
+    )
+    machine.calls()
+    out = machine.cli("service", "install", "--system", "launchd").output
+    assert machine.calls() == [
+        f"launchctl print {target}",
+        f"launchctl bootstrap gui/{os.getuid()} {plist}",
+    ]
+    assert f"logs: tail -f {logs / 'followup.log'}" in out
+    agent = plistlib.loads(plist.read_bytes())
+    assert agent["ProgramArguments"] == [str(machine.executable), "run"]
+    assert (machine.bin / "loaded.plist").read_bytes() == plist.read_bytes()
+    assert stat.S_IMODE(logs.stat().st_mode) == 0o700
+    assert stat.S_IMODE((logs / "followup.log").stat().st_mode) == 0o600
+    assert machine.cli("service", "status", "--system", "launchd").output.splitlines() == [
+        f"launchd: running (loaded, state = running); {plist}",
+        f"logs: {logs / 'followup.log'}",
+    ]
+    machine.calls()
+    out = machine.cli("service", "install", "--system", "launchd").output
+    assert machine.calls() == [
+        f"launchctl print {target}",
+        f"launchctl bootout {target}",
+        f"launchctl bootstrap gui/{os.getuid()} {plist}",
+    ]
+    assert "stopped the agent loaded before (io.github.interview-followup)" in out
+    out = machine.cli("service", "uninstall", "--system", "launchd").output
+    assert machine.calls() == [f"launchctl print {target}", f"launchctl bootout {target}"]
+    assert out == f"stopped and unloaded io.github.interview-followup\nremoved {plist}\n"
+    assert not plist.exists()
+    assert machine.cli("service", "status", "--system", "launchd").output.splitlines()[0] == (
+        f"launchd: not installed ({plist} is missing)"
+    )
+
+
+def test_schtasks_install_reinstall_status_uninstall(machine: Machine) -> None:
+    task = "Task Scheduler task \\followup"
+    assert machine.cli("service", "status", "--system", "schtasks").output.splitlines()[0] == (
+        f"schtasks: not installed ({task} is missing)"
+    )
+    machine.calls()
+    out = machine.cli("service", "install", "--system", "schtasks").output
+    calls = machine.calls()
+    assert calls[0] == "schtasks /Query /TN followup /FO CSV /NH /V"
+    assert calls[1].startswith("schtasks /Create /XML ") and calls[1].endswith(
+        "followup-task.xml /TN followup /F"
+    )
+    assert calls[2:] == ["schtasks /Run /TN followup"]
+    assert f"registered and started {task}; it starts again at each log-on, hidden" in out
+    root = ET.fromstring((machine.bin / "task.xml").read_bytes())  # UTF-16, as schtasks reads it
+    ns = "{http://schemas.microsoft.com/windows/2004/02/mit/task}"
+    assert root.findtext(f"{ns}Actions/{ns}Exec/{ns}Command") == str(machine.bin / "followupw")
+    assert root.findtext(f"{ns}Actions/{ns}Exec/{ns}Arguments") == "run"
+    status = machine.cli("service", "status", "--system", "schtasks").output.splitlines()
+    assert status[0] == f"schtasks: running (status Running); {task}"
+    machine.calls()
+    out = machine.cli("service", "install", "--system", "schtasks").output
+    assert f"stopped the running {task}" in out
+    calls = machine.calls()
+    assert calls[:2] == [
+        "schtasks /Query /TN followup /FO CSV /NH /V", "schtasks /End /TN followup",
+    ]
+    assert calls[2].startswith("schtasks /Create /XML ")
+    assert calls[3] == "schtasks /Run /TN followup"
+    (machine.bin / "state.json").write_text(json.dumps({"task": "Ready"}))  # it stopped
+    status = machine.cli("service", "status", "--system", "schtasks").output.splitlines()
+    assert status[0] == f"schtasks: installed but not running (status Ready); {task}"
+    machine.calls()
+    out = machine.cli("service", "uninstall", "--system", "schtasks").output
+    assert machine.calls() == [
+        "schtasks /Query /TN followup /FO CSV /NH /V",
+        "schtasks /End /TN followup",  # fails (not running): nothing to stop
+        "schtasks /Delete /TN followup /F",
+    ]
+    assert out == f"deleted {task}\n"
+    assert machine.cli("service", "uninstall", "--system", "schtasks").output == (
+        f"not installed: no {task}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("system", "shows"),
+    [("systemd", "ExecStart="), ("launchd", "<key>RunAtLoad</key>"), ("schtasks", "<Hidden>")],
 )
+def test_print_shows_the_files_and_changes_nothing(
+    machine: Machine, system: str, shows: str
+) -> None:
+    out = machine.cli("service", "install", "--print", "--system", system).output
+    assert shows in out
+    assert machine.calls() == []
+    assert list(machine.home.iterdir()) == []
 
 
-@needs_analyze
-def test_systemd_analyze_accepts_rendered_units(tmp_path: Path) -> None:
-    exe = executable(tmp_path / "my tools" / "100%")
-    folder = tmp_path / "units"
-    folder.mkdir()
-    units = render_units(exe, {"FOLLOWUP_HOME": "/data/job search"},
-                         config_file=Path("/etc/followup.toml"), home=OTHER_HOME)
-    for name, text in units.items():
-        (folder / name).write_text(text)
-    result = _verify([folder / name for name in units], tmp_path, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Unknown" not in result.stderr
-    assert "not executable" not in result.stderr
+def test_the_default_system_is_this_computers(machine: Machine) -> None:
+    expected = {"darwin": "launchd", "win32": "schtasks"}.get(sys.platform, "systemd")
+    assert machine.cli("service", "status").output.startswith(f"{expected}: not installed")
+    help_text = machine.cli("service", "status", "--help").output
+    assert "--system [systemd|launchd|schtasks]" in help_text
 
 
-@needs_analyze
-def test_systemd_analyze_accepts_the_static_units(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    executable(home / ".local" / "bin")  # what %h/.local/bin/followup points at
-    folder = tmp_path / "units"
-    folder.mkdir()
-    for name in (SERVICE, TICK_SERVICE, TICK_TIMER):
-        shutil.copy(SCRIPTS / name, folder / name)
-    result = _verify([folder / SERVICE, folder / TICK_SERVICE, folder / TICK_TIMER],
-                     home, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Unknown" not in result.stderr
+def test_doctor_warns_until_the_service_runs(machine: Machine) -> None:
+    def service_line() -> str:
+        out = CliRunner().invoke(main, ["doctor"], catch_exceptions=False).output
+        [line] = [line for line in out.splitlines() if line.split()[1:2] == ["service"]]
+        return " ".join(line.split())
 
-
-@needs_analyze
-def test_systemd_analyze_catches_a_missing_executable(tmp_path: Path) -> None:
-    folder = tmp_path / "units"
-    folder.mkdir()
-    (folder / SERVICE).write_text(render_units(tmp_path / "nope" / "followup", {},
-                                               home=OTHER_HOME)[SERVICE])
-    result = _verify([folder / SERVICE], tmp_path, tmp_path)
-    assert result.returncode != 0  # so the passing checks above mean something
-
-
-def fake_systemctl(tmp_path: Path, *, exit_code: int = 0, stderr: str = "") -> Path:
-    """A systemctl stand-in that appends its argv to calls.log."""
-    log = tmp_path / "calls.log"
-    script = tmp_path / "systemctl"
-    script.write_text(
-        "#!/bin/sh\n"
-        f'printf "%s\\n" "$*" >> "{log}"\n'
-        f'printf "%s" "{stderr}" >&2\n'
-        f"exit {exit_code}\n"
-    )
-    script.chmod(0o755)
-    return script
-
-
-def test_install_writes_units_and_enables_the_service(tmp_path: Path) -> None:
-    fake = fake_systemctl(tmp_path)
-    unit_dir = tmp_path / "config" / "systemd" / "user"
-    units = render_units(tmp_path / "bin" / "followup", {}, home=OTHER_HOME)
-    lines = install_units(unit_dir, units, systemctl=(str(fake), "--user"))
-    for name, text in units.items():
-        assert (unit_dir / name).read_text() == text
-    assert (tmp_path / "calls.log").read_text().splitlines() == [
-        "--user daemon-reload",
-        "--user enable --now followup.service",
-    ]
-    assert f"wrote {unit_dir / SERVICE}" in lines
-    assert "logs: journalctl --user -u followup -f" in lines
-    assert any("loginctl enable-linger" in line for line in lines)
-
-
-def test_install_without_systemctl_points_to_cron(tmp_path: Path) -> None:
-    units = render_units(tmp_path / "bin" / "followup", {}, home=OTHER_HOME)
-    with pytest.raises(ServiceError) as err:
-        install_units(tmp_path / "units", units, systemctl=(str(tmp_path / "no-systemctl"),))
-    assert err.value.exit_code == 9
-    assert "does not run systemd" in str(err.value)
-    assert "crontab -e" in str(err.value)
-    assert (tmp_path / "units" / SERVICE).exists()
-
-
-def test_install_reports_a_failing_systemctl(tmp_path: Path) -> None:
-    fake = fake_systemctl(tmp_path, exit_code=1,
-                          stderr="Failed to connect to bus: No medium found")
-    units = render_units(tmp_path / "bin" / "followup", {}, home=OTHER_HOME)
-    with pytest.raises(ServiceError) as err:
-        install_units(tmp_path / "units", units, systemctl=(str(fake), "--user"))
-    message = str(err.value)
-    assert "daemon-reload` failed: Failed to connect to bus: No medium found" in message
-    assert "loginctl enable-linger" in message
-    assert (tmp_path / "calls.log").read_text().splitlines() == ["--user daemon-reload"]
-
-
-def test_default_unit_dir_and_executable(tmp_path: Path) -> None:
-    assert default_unit_dir({"XDG_CONFIG_HOME": str(tmp_path)}) == tmp_path / "systemd" / "user"
-    assert default_unit_dir({}) == Path.home() / ".config" / "systemd" / "user"
-    exe = executable(tmp_path / "bin")
-    assert current_executable(str(exe)) == exe
-
-
-def test_the_cron_line_runs_on_a_home_without_cache(tmp_path: Path) -> None:
-    import subprocess
-
-    home = tmp_path / "home"
-    home.mkdir()
-    exe = tmp_path / "bin" / "followup"
-    exe.parent.mkdir()
-    exe.write_text("#!/bin/sh\necho \"ran $*\"\n")
-    exe.chmod(0o755)
-    [line] = lines_starting(render_cron(exe, {}, home=OTHER_HOME), "*/5")
-    command = line.split(" ", 5)[5]
-    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, text=True,
-                          timeout=30)
-    assert done.returncode == 0, done.stderr
-    assert (home / ".cache" / "followup.log").read_text() == "ran tick\n"
+    expected = {"darwin": "launchd", "win32": "schtasks"}.get(sys.platform, "systemd")
+    assert service_line().startswith(f"WARN service {expected}: not installed")
+    machine.cli("service", "install")
+    assert service_line().startswith(f"OK service {expected}: running (")
+    (machine.bin / "state.json").write_text(json.dumps({}))  # stopped behind followup's back
+    assert service_line().startswith(f"WARN service {expected}: installed but not running (")

@@ -11,7 +11,9 @@ import textwrap
 from agent.cli.sandbox_command import write_sandbox_token
 from tests.e2e.world import World
 
-CHECKS = ["settings", "templates", "token", "google", "sender", "state", "lock", "files"]
+CHECKS = [
+    "settings", "templates", "token", "google", "sender", "state", "lock", "files", "service",
+]
 
 
 def doctor(world: World, expect: int) -> dict[str, tuple[str, str]]:

@@ -267,8 +267,9 @@ def test_lock_is_exclusive_across_processes(tmp_path: Path) -> None:
     assert lock.acquire() is True
     assert lock.holder_pid() == os.getpid()
     assert stat.S_IMODE(lock_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(lock.pid_file.stat().st_mode) == 0o600
     lock.release()
-    assert lock_file.read_text() == ""
+    assert not lock.pid_file.exists()
 
 
 def test_lock_frees_when_the_holder_is_killed(tmp_path: Path) -> None:
