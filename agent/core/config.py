@@ -97,6 +97,7 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     ),
     "daemon.interval_minutes": ("2.0", "How often the loop checks calendar and mail."),
     "daemon.misfire_grace_minutes": ("60.0", "A run this late (e.g. after sleep) still happens."),
+    "daemon.write_board": ("true", "After a pass that changes something, rewrite board.html."),
 }
 
 _HEADER = """\

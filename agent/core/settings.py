@@ -90,6 +90,7 @@ class DaemonSettings:
 
     interval_minutes: float = 2.0
     misfire_grace_minutes: float = 60.0
+    write_board: bool = True  # board.html beside state.db after each pass that changed something
 
 
 @dataclass(frozen=True)
