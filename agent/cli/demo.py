@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import shutil
 import tempfile
 import time
@@ -14,6 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from agent.cli.board import write_board
 from agent.cli.demo_words import say
 from agent.cli.offline import offline_pass
 from agent.core.etiquette import WAITING_PREFIX
@@ -373,6 +375,10 @@ def run_demo(
             f"\n{len(demo.sandbox.drafts())} draft(s) left in the sandbox mailbox; "
             f"send attempts by followup: {len(demo.sandbox.send_attempts())}."
         )
+        fd, name = tempfile.mkstemp(prefix="followup-demo-board-", suffix=".html")
+        os.close(fd)
+        board = write_board(demo.store, ZONE, now, Path(name))
+        out(f"The board, every interview at a glance: {board}")
     finally:
         demo.close(keep)
     return demo

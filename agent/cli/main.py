@@ -18,6 +18,7 @@ log = logging.getLogger("agent")
 COMMANDS = {
     "agenda": "agent.cli.agenda:agenda",
     "auth": "agent.cli.setup_commands:auth",
+    "board": "agent.cli.board:board",
     "config": "agent.cli.config_commands:config",
     "demo": "agent.cli.setup_commands:demo",
     "doctor": "agent.cli.setup_commands:doctor",

@@ -123,6 +123,7 @@ def doctor(obj: Obj) -> None:
 def run(obj: Obj, interval: float | None) -> None:
     """Run as a daemon: tick on an interval and exactly when the next step is due."""
 
+    from agent.cli.board import refresh_board
     from agent.cli.common import EXIT_INTERRUPTED, INTERRUPTED, as_followup_error, stamped
     from agent.cli.daemon import TickOutcome, run_daemon, start_line
     from agent.cli.runtime import current_time, opened_store, session_for
@@ -153,6 +154,8 @@ def run(obj: Obj, interval: float | None) -> None:
             # unsafe token stops the daemon (exit 4), a new `followup auth` is picked up.
             with opened_store(settings) as store:
                 result = tick(session_for(settings, store, templates), now)
+                if result.actions:
+                    refresh_board(settings, store, now)
         except sqlite3.Error as exc:
             raise failed_mid_run(exc, settings.paths.state_db) from exc
         finally:

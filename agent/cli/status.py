@@ -231,7 +231,7 @@ def fit(lines: list[Line], style: Style, width: int = WIDTH) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _short_when(moment: datetime, zone: ZoneInfo) -> str:
+def short_when(moment: datetime, zone: ZoneInfo) -> str:
     """'Tue Dec 1 16:30' in the user's zone."""
     local = moment.astimezone(zone)
     return f"{local:%a %b} {local.day} {local:%H:%M}"
@@ -249,9 +249,9 @@ def next_and_waiting(v: InterviewView, zone: ZoneInfo, now: datetime) -> tuple[s
     if not pending:
         return "nothing planned", "nobody"
     if v.start > now:
-        return f"interview {_short_when(v.start, zone)}", "the interview"
+        return f"interview {short_when(v.start, zone)}", "the interview"
     nxt = pending[0]
-    what = f"{step_word(nxt.step)} {_short_when(nxt.due, zone)}"
+    what = f"{step_word(nxt.step)} {short_when(nxt.due, zone)}"
     if any(s.state in ("sent", "sent_by_user") for s in v.steps):
         contact = next((c for c in v.contacts if _is_primary(v, c)), v.primary)
         return what, f"{contact.split(' <')[0]}'s reply"
@@ -292,7 +292,7 @@ def render_list(
         lines.extend((f"{'':9}warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
         lines.extend((f"{'':9}ignored:  {n}", {"fg": "yellow"}) for n in v.ignored_notes)
         lines.extend(
-            (f"{'':9}{step_word(s.step)}: {_story_words(s.reason)}", {})
+            (f"{'':9}{step_word(s.step)}: {story_words(s.reason)}", {})
             for s in v.steps
             if s.state == "planned" and s.reason.startswith(WAITING_PREFIX)
         )
@@ -315,7 +315,7 @@ def _set_aside(aside: Sequence[SetAside], zone: ZoneInfo) -> list[Line]:
     ]
     for a in aside:
         title, reason = printable(a.title), printable(a.reason)
-        lines.append((f"  {_short_when(a.at, zone)}  {a.kind} {title!r}: {reason}", {}))
+        lines.append((f"  {short_when(a.at, zone)}  {a.kind} {title!r}: {reason}", {}))
     return lines
 
 
@@ -325,7 +325,7 @@ def _ignored(rejections: list[tuple[Rejection, datetime | None]], zone: ZoneInfo
         return []
     lines: list[Line] = [("", {}), ("Ignored events:", {"bold": True})]
     for r, start in rejections:
-        when = _short_when(start, zone) if start else "-"
+        when = short_when(start, zone) if start else "-"
         title, reason = printable(r.title), printable(r.reason)
         lines.append((f"  {when}  {title!r}: {reason}", {}))
     return lines
@@ -334,7 +334,7 @@ def _ignored(rejections: list[tuple[Rejection, datetime | None]], zone: ZoneInfo
 DRAFT_ID_NOTE = re.compile(r" ?\(draft [^()\s]+\)")
 
 
-def _story_words(line: str) -> str:
+def story_words(line: str) -> str:
     """A journal line or reason with step names in words and without draft ids (see links)."""
     line = DRAFT_ID_NOTE.sub("", line)
     for step, info in STEPS.items():
@@ -368,8 +368,8 @@ def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Sty
         if link:
             lines.append((f"      {link}", {}))
         if s.reason:
-            lines.append((f"      {_story_words(s.reason)}", {}))
+            lines.append((f"      {story_words(s.reason)}", {}))
     if v.story:
         lines.append(("  story", {}))
-        lines.extend((f"    {_story_words(line)}", {}) for line in v.story[-8:])
+        lines.extend((f"    {story_words(line)}", {}) for line in v.story[-8:])
     return fit(lines, style)

@@ -25,7 +25,7 @@ from agent.cli.service_files import (
     render_task,
     render_units,
 )
-from agent.core.paths import resolve_paths
+from agent.files.paths import resolve_paths
 from agent.store.lock import RunLock
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
