@@ -14,7 +14,7 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from agent.files.paths import private_file
+from agent.files.paths import private_dir, private_file
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,9 @@ class RunLock:
         """Take the lock and record our pid; False when another process holds it."""
         if self.held:
             return True
-        private_file(self.path)
+        private_dir(self.path.parent)
+        if self.path.exists():  # a new one is made 0600 by filelock (a soft lock must not exist)
+            private_file(self.path)
         try:
             self._lock.acquire()
         except Timeout:
