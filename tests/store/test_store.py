@@ -14,6 +14,7 @@ import pytest
 
 from agent.core.errors import StateError
 from agent.store.db import MIGRATIONS, Store, open_store
+from agent.store import kv
 from agent.store.lock import LockBusy, RunLock
 
 REPO = Path(__file__).resolve().parents[2]
@@ -319,3 +320,32 @@ def test_text_with_lone_surrogates_is_stored_with_replacement_characters(tmp_pat
         assert store.conn.execute("SELECT value FROM kv WHERE key = 'named'").fetchone()[0] == (
             "\ufffd"
         )
+
+
+def test_version_5_marks_become_columns_and_private_events_go(db: Path) -> None:
+    with open_store(db, migrations=MIGRATIONS[:5]) as old, old.write() as conn:
+        conn.execute(
+            "INSERT INTO interviews(key, calendar_id, event_id, data, first_seen)"
+            " VALUES('primary/iv', 'primary', 'iv', '{}', '2026-11-30T09:00:00+00:00')"
+        )
+        conn.executemany("INSERT INTO events(calendar_id, event_id, data) VALUES(?, ?, ?)", [
+            ("primary", "iv", '{"summary": "Interview with Acme"}'),
+            ("primary", "private", '{"summary": "Therapy - Dr. Smith"}'),
+        ])
+        conn.executemany("INSERT INTO kv(key, value) VALUES(?, ?)", [
+            ("keys_checked:primary/iv", "2026-11-30T19:05:00+00:00"),
+            ("inbox_full_sync", "expired:42"),
+            ("inbox_full_sync_started", "2026-11-30T19:00:00+00:00"),
+            ("user_email", "candidate@example.com"),
+        ])
+    with open_store(db) as store:
+        conn = store.conn
+        assert [r[0] for r in conn.execute("SELECT event_id FROM events")] == ["iv"]
+        (checked,) = conn.execute("SELECT keys_checked_at FROM interviews").fetchone()
+        assert checked == "2026-11-30T19:05:00+00:00"
+        state = kv.full_sync(conn)
+        assert state is not None and (state.first, state.target) == (False, "42")
+        assert str(state.started) == "2026-11-30 19:00:00+00:00"
+        assert kv.account(conn) is None  # read again from Gmail on the next pass
+        keys = {r[0] for r in conn.execute("SELECT key FROM kv")}
+        assert keys == {"inbox_full_sync"}
