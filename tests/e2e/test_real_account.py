@@ -4,8 +4,8 @@ that change id when edited, sent copies without our header."""
 from __future__ import annotations
 
 import email
-import sqlite3
 import email.policy
+import sqlite3
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr

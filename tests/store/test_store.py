@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from agent.core.errors import StateError
-from agent.store.db import MIGRATIONS, Store, open_store
 from agent.store import kv
+from agent.store.db import MIGRATIONS, Store, open_store
 from agent.store.lock import LockBusy, RunLock
 
 REPO = Path(__file__).resolve().parents[2]
