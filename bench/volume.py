@@ -37,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tests.e2e.world as world_module
+from agent.core.settings import DaemonSettings
 from bench.requests_per_tick import MONDAY, WEDNESDAY, Bench, at
 from tests.e2e.world import USER, make_world
 
@@ -46,6 +47,7 @@ world_module.CONFIG = world_module.CONFIG.replace("timeout_seconds = 5", "timeou
 
 MATTER = 50
 QUOTA = 6000
+DEFAULT_INTERVAL_MINUTES = DaemonSettings().interval_minutes
 
 
 def deliver_list_mail(bench: Bench, count: int, start, end) -> None:
@@ -189,8 +191,16 @@ def rss_mb(pid: int) -> float:
     return int(line.split()[1]) / 1024
 
 
-def daemon(folder: Path, ticks: int) -> list[tuple[int, float]]:
-    """(ticks done, RSS MB) of a real `followup run` process ticking every 30 ms."""
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def daemon(folder: Path, ticks: int) -> tuple[list[tuple[int, float]], float]:
+    """(ticks done, RSS MB) of a real `followup run` process ticking every 30 ms, and its CPU
+    per idle tick (after its start-up)."""
     folder.mkdir(parents=True)
     world = make_world(folder, MONDAY)
     samples: list[tuple[int, float]] = []
@@ -208,6 +218,7 @@ def daemon(folder: Path, ticks: int) -> list[tuple[int, float]]:
         )
         done = 0
         step = max(ticks // 10, 1)
+        first: tuple[int, float] | None = None
         try:
             while done < ticks and proc.poll() is None:
                 time.sleep(0.5)
@@ -215,12 +226,16 @@ def daemon(folder: Path, ticks: int) -> list[tuple[int, float]]:
                 world.sandbox.clear_log()
                 if not samples or done - samples[-1][0] >= step or done >= ticks:
                     samples.append((done, rss_mb(proc.pid)))
+                if first is None and done:
+                    first = (done, cpu_seconds(proc.pid))
+                last = (done, cpu_seconds(proc.pid))
         finally:
             proc.terminate()
             proc.communicate(timeout=60)
     finally:
         world.server.stop()
-    return samples
+    per_tick = (last[1] - first[1]) / max(last[0] - first[0], 1) if first else 0.0
+    return samples, per_tick
 
 
 def main() -> None:
@@ -246,7 +261,7 @@ def main() -> None:
         scaled = {(n, m): scale(n, m, root / f"scale-{n}-{m}") for n, m in sizes}
         bursts = burst(burst_mail, root / "burst")
         ticks, floors = cold(root / "cold", args.runs)
-        memory = daemon(root / "daemon", args.daemon_ticks)
+        memory, per_tick = daemon(root / "daemon", args.daemon_ticks)
 
     print(f"== one busy tick: {MATTER} messages matter, the rest is list mail")
     print(f"{'interviews':>10} {'new mail':>8} {'tick CPU s':>10} {'units':>6} "
@@ -262,6 +277,9 @@ def main() -> None:
     print("\n".join(cold_lines(ticks, floors)))
     print(f"\n== daemon memory over {args.daemon_ticks} idle ticks")
     print("  ".join(f"{n}:{mb:.1f}MB" for n, mb in memory))
+    per_day = per_tick * 24 * 60 / DEFAULT_INTERVAL_MINUTES
+    print(f"daemon CPU per idle tick {per_tick * 1000:.1f} ms; at the default interval "
+          f"({DEFAULT_INTERVAL_MINUTES:g} min) {per_day:.1f} s of CPU per day")
 
 
 if __name__ == "__main__":
