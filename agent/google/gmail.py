@@ -113,9 +113,7 @@ class Gmail:
 
     def can_read_more(self) -> bool:
         """True while more than a third of the pass's unit budget (and a margin) is left."""
-        meter = self.api.meter
-        left = meter.left()
-        return left is None or left > (meter.budget or 0) // RESERVE_SHARE + RESERVE_MARGIN
+        return self.api.units_left() > self.api.budget // RESERVE_SHARE + RESERVE_MARGIN
 
     def find(self, query: MailQuery) -> list[MessageRef]:
         """The messages a query names, from as few Gmail searches as its length allows."""
