@@ -1,12 +1,16 @@
-"""OAuth tokens: scopes, loading and refreshing the token (only where it was made), revoking.
+"""The OAuth token: its scopes, its private file, using it only where it was made, revoking it.
 
-Errors a person can act on come out as agent.core.errors.AuthError (run `followup auth`) or
-GoogleUnavailable (network); no token or refresh token is ever logged.
+Errors a person can act on come out as AuthError (run `followup auth`) or GoogleUnavailable
+(network); no token or refresh token is ever logged or put into a message.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import stat
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,7 +26,7 @@ from google.auth import exceptions as gexc
 from google.oauth2.credentials import Credentials
 
 from agent.core.errors import AuthError, GoogleUnavailable
-from agent.google.tokenfile import read_token_info, save_token, scope_list
+from agent.files.paths import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,9 @@ GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # where a token withou
 PERMISSIONS_PAGE = "https://myaccount.google.com/permissions"
 REFRESH_MARGIN = timedelta(minutes=5)
 REFUSED = "Google refused the saved token (expired or revoked); run `followup auth`"
+REQUIRED_FIELDS = ("refresh_token", "client_id", "client_secret")
+
+
 def required_scopes(reminders_enabled: bool) -> tuple[str, ...]:
     """Least privilege: compose + readonly mail, read events; write events for reminders."""
     scopes = (GMAIL_COMPOSE, GMAIL_READONLY, CALENDAR_EVENTS_READONLY)
@@ -46,11 +53,96 @@ def scope_name(scope: str) -> str:
     return scope.rsplit("/", 1)[-1]
 
 
+def scope_list(value: Any) -> list[str]:
+    """Scopes as a list, from a list or a space-separated string (None -> [])."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split()
+    return [str(item) for item in value]
+
+
 def missing_scopes_message(missing: Sequence[str]) -> str:
     """The one-line error for a token that lacks scopes the settings need."""
     names = ", ".join(scope_name(scope) for scope in missing)
     why = " (reminders are on)" if CALENDAR_EVENTS in missing else ""
     return f"the token lacks {names}{why}; run `followup auth` again"
+
+
+# --- the token file ---------------------------------------------------------------------------
+
+
+def token_json(creds: Credentials) -> str:
+    """Credentials.to_json(), with `scopes` narrowed to the granted ones when Google said so."""
+    data = json.loads(creds.to_json())
+    granted = scope_list(creds.granted_scopes)
+    if granted:
+        data["scopes"] = granted
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def save_token(path: Path, creds: Credentials) -> None:
+    """Write the credentials' JSON to `path` atomically, mode 0600, in a 0700 folder."""
+    write_private(path, token_json(creds))
+    log.info("saved the OAuth token to %s", path)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text` through a synced 0600 temporary file in its 0700 folder."""
+    folder = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=private_dir(folder), prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        problem = f"cannot write in {folder} ({exc.strerror}); check its permissions"
+        raise AuthError(problem) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename durable (folders cannot be opened on every system)
+        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def read_token_info(path: Path, *, require_private: bool = True) -> dict[str, Any]:
+    """The token file's JSON object, checked for mode and the fields a refresh needs."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if require_private and mode & 0o077 and os.name != "nt":  # Windows: the profile's ACLs
+            raise AuthError(
+                f"{path} is open to other users (mode {mode:o}); run `chmod 600 {path}` and try "
+                "again"
+            )
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AuthError(f"no token at {path}; run `followup auth` first") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise AuthError(f"cannot read {path} ({reason}); run `followup auth` again") from None
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        info = None
+    if not isinstance(info, dict):
+        raise AuthError(f"{path} is not a token file (bad JSON); run `followup auth` again")
+    missing = [name for name in REQUIRED_FIELDS if not info.get(name)
+               or not isinstance(info.get(name), str)]
+    if missing:
+        raise AuthError(f"{path} lacks {', '.join(missing)}; run `followup auth` again")
+    return info
+
+
+# --- using the token ---------------------------------------------------------------------------
 
 
 class SavingCredentials(Credentials):
@@ -177,14 +269,6 @@ def load_credentials(path: Path, scopes: Sequence[str], *, endpoint: str = "") -
     return SavingCredentials.bound(base, path, token_uri=token_uri_of(info))
 
 
-def needs_refresh(creds: Credentials, now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:
-    """True when there is no access token or it expires within `margin` of `now`."""
-    if not creds.token or creds.expiry is None:
-        return True
-    expiry = creds.expiry.replace(tzinfo=UTC)  # google-auth keeps expiry as naive UTC
-    return expiry - margin <= now
-
-
 def fresh_credentials(
     path: Path,
     scopes: Sequence[str],
@@ -195,7 +279,8 @@ def fresh_credentials(
 ) -> SavingCredentials:
     """Load the token and refresh it now if it is expired or about to expire (re-saving it)."""
     creds = load_credentials(path, scopes, endpoint=endpoint)
-    if needs_refresh(creds, now or datetime.now(UTC)):
+    expiry = creds.expiry.replace(tzinfo=UTC) if creds.expiry else None  # kept as naive UTC
+    if not creds.token or expiry is None or expiry - REFRESH_MARGIN <= (now or datetime.now(UTC)):
         creds.refresh(request or google_auth_httplib2.Request(httplib2.Http(timeout=30)))
     return creds
 

@@ -33,9 +33,9 @@ from agent.google.auth import (
     required_scopes,
     revoke,
     revoke_uri_of,
+    save_token,
 )
 from agent.google.consent import run_auth_flow
-from agent.google.tokenfile import save_token
 from tests.google.fake_oauth import CLIENT_ID, FakeOAuth, pkce_challenge
 
 BASE = required_scopes(reminders_enabled=False)

@@ -1,4 +1,4 @@
-"""agent.google.tokenfile: private atomic writes and safe reads of the token file."""
+"""agent.google.auth's token file: private atomic writes and safe reads of the token file."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from agent.core.errors import AuthError
-from agent.google.tokenfile import (
+from agent.google.auth import (
     read_token_info,
     save_token,
     scope_list,
