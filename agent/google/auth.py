@@ -1,8 +1,7 @@
-"""The OAuth token: its scopes, its private file, using it only where it was made, revoking it.
+"""The OAuth token: its scopes, its private file, using it only where it was made, revoking it."""
 
-Errors a person can act on come out as AuthError (run `followup auth`) or GoogleUnavailable
-(network); no token or refresh token is ever logged or put into a message.
-"""
+# Errors a person can act on come out as AuthError (run `followup auth`) or GoogleUnavailable
+# (network); no token or refresh token is ever logged or put into a message.
 
 from __future__ import annotations
 
@@ -11,9 +10,7 @@ import logging
 import os
 import stat
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -146,15 +143,12 @@ def read_token_info(path: Path, *, require_private: bool = True) -> dict[str, An
 
 
 class SavingCredentials(Credentials):
-    """Credentials that re-save their token file after every refresh.
+    """Credentials that re-save their token file after every refresh, failing as our errors."""
 
-    googleapiclient (through google_auth_httplib2.AuthorizedHttp) calls `refresh` itself when
-    the access token expires or an API answers 401, so overriding `refresh` is the one place
-    that sees every refresh: after super().refresh() succeeds the file is rewritten (0600,
-    atomic). Refresh failures become the agent's errors: a refused grant (invalid_grant) is
-    AuthError and is never retried; a network failure or a retryable server error is
-    GoogleUnavailable. Copies made by with_*() methods lose the file binding and do not save.
-    """
+    # google_auth_httplib2.AuthorizedHttp calls `refresh` itself when the access token expires
+    # or an API answers 401: overriding it is the one place that sees every refresh. A refused
+    # grant (invalid_grant) is AuthError, never retried; a network failure or a retryable
+    # server error is GoogleUnavailable. Copies made by with_*() lose the file and do not save.
 
     def __init__(self, *args: Any, token_path: Path | None = None, **kwargs: Any) -> None:
         """Same arguments as Credentials, plus the token file to keep up to date."""
@@ -165,8 +159,8 @@ class SavingCredentials(Credentials):
     def bound(
         cls, base: Credentials, token_path: Path, *, token_uri: str | None = None
     ) -> SavingCredentials:
-        """A saving copy of `base` tied to `token_path`; token_uri: the file's own, where
-        google-auth's from_authorized_user_info always puts Google's."""
+        """A saving copy of `base` tied to `token_path` (and to the file's own token_uri)."""
+        # google-auth's from_authorized_user_info always puts Google's token_uri.
         return cls(
             base.token,
             refresh_token=base.refresh_token,
@@ -229,8 +223,7 @@ def token_uri_of(info: dict[str, Any]) -> str:
 
 
 def check_endpoint(path: Path, info: dict[str, Any], endpoint: str) -> None:
-    """AuthError unless the token was made for where the APIs go: a Google token only for
-    Google (no endpoint set, or Google's), another endpoint's token only for that endpoint."""
+    """AuthError unless the token was made for where the APIs go (a Google token only Google's)."""
     token_uri = token_uri_of(info)
     made_at = urllib.parse.urljoin(token_uri, "/")
     if is_google(token_uri):
@@ -254,8 +247,7 @@ def check_endpoint(path: Path, info: dict[str, Any], endpoint: str) -> None:
 
 
 def load_credentials(path: Path, scopes: Sequence[str], *, endpoint: str = "") -> SavingCredentials:
-    """The token file as SavingCredentials, refused if unsafe, malformed, short of `scopes`,
-    or made for another endpoint than `endpoint` (empty: Google's)."""
+    """The token file's credentials; AuthError if unsafe, short of `scopes` or made elsewhere."""
     info = read_token_info(path)
     check_endpoint(path, info, endpoint)
     recorded = scope_list(info.get("scopes"))
@@ -295,14 +287,12 @@ class RevokeResult:
 
 
 def revoke_uri_of(info: dict[str, Any]) -> str:
-    """Where a token is revoked: beside the token endpoint it was made at (Google's, or the
-    sandbox's)."""
+    """Where a token is revoked: beside the token endpoint it was made at."""
     return urllib.parse.urljoin(token_uri_of(info), "revoke")
 
 
 def revoke(token_path: Path, *, timeout: float = 30.0) -> RevokeResult:
-    """Revoke the saved grant where it was made (Google, or the sandbox that wrote it), then
-    delete the token file (also when already invalid)."""
+    """Revoke the saved grant where it was made, then delete the token file (also when invalid)."""
     if not token_path.exists():
         return RevokeResult(False, False, f"no token at {token_path}; nothing to revoke")
     try:
@@ -316,21 +306,17 @@ def revoke(token_path: Path, *, timeout: float = 30.0) -> RevokeResult:
         )
     uri = revoke_uri_of(info)
     where = f"Google ({uri})" if is_google(uri) else f"the sandbox at {uri} (not Google)"
-    body = urllib.parse.urlencode({"token": info["refresh_token"]}).encode()
-    req = urllib.request.Request(
-        uri, data=body, method="POST",
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    except (urllib.error.URLError, OSError) as exc:
+        response, _ = httplib2.Http(timeout=timeout).request(
+            uri, "POST", body=urllib.parse.urlencode({"token": info["refresh_token"]}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    except (OSError, httplib2.HttpLib2Error) as exc:
         raise GoogleUnavailable(
             f"cannot reach {where} to revoke the token ({type(exc).__name__}); {token_path} is "
             "kept; try again later"
         ) from None
+    status = response.status
     if status >= 500:
         raise GoogleUnavailable(f"{where} answered HTTP {status} to the revoke; "
                                 f"{token_path} is kept; try again later")

@@ -123,22 +123,16 @@ class GoogleCalendar:
         """Page through events.list (the sync token is on the last page); a 410 is raised."""
         full = "syncToken" not in params
         items: list[dict[str, Any]] = []
-        page_token: str | None = None
-        zone_name = fallback_zone
-        while True:
-            request = self._events.list(
-                calendarId=calendar_id, singleEvents=True, maxResults=PAGE_SIZE,
-                pageToken=page_token, **params,
-            )
-            page = self.api.read(
-                request, f"reading calendar {calendar_id!r}",
-                expect=frozenset() if full else frozenset({410}),
-            )
+        zone_name, token = fallback_zone, ""
+        pages = self.api.pages(
+            self._events.list, f"reading calendar {calendar_id!r}",
+            expect=frozenset() if full else frozenset({410}),
+            calendarId=calendar_id, singleEvents=True, maxResults=PAGE_SIZE, **params,
+        )
+        for page in pages:
             zone_name = page.get("timeZone") or zone_name
             items.extend(page.get("items") or ())
-            page_token = page.get("nextPageToken")
-            if not page_token:
-                break
+            token = page.get("nextSyncToken", "")
         zone = ZoneInfo(zone_name) if zone_name else ZoneInfo("UTC")
         events = []
         unreadable = []
@@ -153,7 +147,6 @@ class GoogleCalendar:
                         _text(item.get("summary", "")),
                         f"cannot be read: {type(exc).__name__}: {exc}",
                     ))
-        token = page.get("nextSyncToken", "")
         return CalendarSync(calendar_id, tuple(events), token, zone_name, full, tuple(unreadable))
 
     def add_reminder(self, event: ReminderEvent) -> bool:

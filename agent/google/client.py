@@ -6,6 +6,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,13 +101,26 @@ class Api:
         return max(0, self.budget - self.spent)
 
     def read(self, request: Any, what: str, *, expect: frozenset[int] = frozenset()) -> Any:
-        """Execute an idempotent request, retrying with capped, jittered backoff what Google
-        says to retry; an HttpError whose status is in `expect` (404, 410) is raised as is."""
+        """Execute an idempotent request, retrying what Google says to retry, with backoff."""
+        # An HttpError whose status is in `expect` (404, 410) is raised as is.
         return self._execute(request, what, expect, once=False)
 
+    def pages(
+        self, method: Callable[..., Any], what: str, *, expect: frozenset[int] = frozenset(),
+        **params: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """A listing page by page (its nextPageToken followed), each page read as `read` does."""
+        token: str | None = None
+        while True:
+            page = self.read(method(pageToken=token, **params), what, expect=expect)
+            yield page
+            token = page.get("nextPageToken")
+            if not token:
+                return
+
     def write_once(self, request: Any, what: str) -> Any:
-        """Execute a non-idempotent request once; no answer after sending is OutcomeUnknown:
-        Google may have done it, so the caller reconciles before trying again."""
+        """Execute a non-idempotent request once; no answer after sending is OutcomeUnknown."""
+        # Google may have done it: the caller reconciles before trying again.
         return self._execute(request, what, frozenset(), once=True)
 
     def _execute(self, request: Any, what: str, expect: frozenset[int], once: bool) -> Any:
@@ -181,12 +195,11 @@ class AnswerLost(ConnectionError):
 
 
 class _SendOnce:
-    """One connection as httplib2 sees it, refusing to carry its request a second time.
+    """One connection as httplib2 sees it, refusing to carry its request a second time."""
 
-    httplib2 re-sends a request whose answer never came (it takes a closed kept-alive
-    connection for a stale one), whatever the method: by reconnecting and sending again.
-    Both are refused here once the request has gone out (the first failure is the cause).
-    """
+    # httplib2 re-sends a request whose answer never came (it takes a closed kept-alive
+    # connection for a stale one), whatever the method: by reconnecting and sending again.
+    # Both are refused here once the request has gone out (the first failure is the cause).
 
     def __init__(self, conn: Any) -> None:
         self._conn = conn
@@ -208,12 +221,11 @@ class _SendOnce:
 
 
 class WriteOnceHttp(httplib2.Http):
-    """An httplib2.Http that sends a non-idempotent request (POST, PATCH) at most once.
+    """An httplib2.Http that sends a non-idempotent request (POST, PATCH) at most once."""
 
-    Such a request goes out on a fresh connection (a kept-alive one may have gone stale
-    unseen), and a connection that ends before the answer raises instead of re-sending.
-    Reads keep httplib2's own handling.
-    """
+    # Such a request goes out on a fresh connection (a kept-alive one may have gone stale
+    # unseen), and a connection that ends before the answer raises instead of re-sending.
+    # Reads keep httplib2's own handling.
 
     def _conn_request(
         self, conn: Any, request_uri: str, method: str, body: Any, headers: Any
