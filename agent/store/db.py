@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
-# Each idle interview's next wake-up (see store/wakeups.py); any write to what its plan is made
+# Each idle interview's next wake-up (see store/sequences.py); any write to what its plan is made
 # of (the interview, its notes, steps and sent messages) forgets it, whoever writes.
 _FORGET = "DELETE FROM wakeups WHERE interview_key = {row}.{col};"
 WAKEUPS_SCHEMA = (
