@@ -140,7 +140,7 @@ def _create(p: Pass, want: Wanted) -> None:
         _dismissed(p, made)
         return
     with p.write():
-        events.record_created(p.conn, made)
+        events.put_reminder(p.conn, made, "created")
         p.note("reminder", want.interview_key, f"{want.step.value} reminder on the calendar")
 
 
@@ -156,7 +156,7 @@ def _move(p: Pass, want: Wanted, existing: ReminderRow) -> None:
         _dismissed(p, existing)
         return
     with p.write():
-        events.record_moved(p.conn, want.interview_key, want.step, want.due)
+        events.put_reminder(p.conn, dataclasses.replace(existing, due=want.due), "created")
         p.note("reminder", want.interview_key, f"{want.step.value} reminder moved")
 
 
@@ -164,7 +164,7 @@ def _dismissed(p: Pass, row: ReminderRow) -> None:
     """The user deleted this reminder from the calendar: remember it, never make it again."""
     log.info("reminder %s was deleted by the user; not made again", row.event_id)
     with p.write():
-        events.record_dismissed(p.conn, row)
+        events.put_reminder(p.conn, row, "dismissed")
         p.note("reminder", row.interview_key,
                f"{row.step.value} reminder deleted by you; not made again")
 
@@ -175,5 +175,5 @@ def _remove(p: Pass, existing: ReminderRow) -> None:
         return
     p.session.calendar.remove_reminder(existing.calendar_id, existing.event_id)
     with p.write():
-        events.record_removed(p.conn, existing.interview_key, existing.step)
+        events.put_reminder(p.conn, existing, "deleted")
         p.note("reminder", existing.interview_key, f"{existing.step.value} reminder removed")

@@ -101,39 +101,14 @@ def created_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Re
     return found
 
 
-def record_created(conn: sqlite3.Connection, row: ReminderRow) -> None:
-    """Remember a reminder as on the calendar (again) at its due time."""
+def put_reminder(conn: sqlite3.Connection, row: ReminderRow, state: str) -> None:
+    """Remember a reminder and its due time as `created`, `deleted` or `dismissed`."""
+    # created: on the calendar; dismissed: the user deleted it, so it is never made again.
     conn.execute(
         "INSERT INTO reminders(interview_key, step, calendar_id, event_id, due, state) "
-        "VALUES(?, ?, ?, ?, ?, 'created') ON CONFLICT(interview_key, step) DO UPDATE SET "
-        "due = excluded.due, state = 'created'",
-        (row.interview_key, row.step.value, row.calendar_id, row.event_id, row.due.isoformat()),
-    )
-
-
-def record_moved(conn: sqlite3.Connection, key: str, step: StepName, due: datetime) -> None:
-    """Remember a reminder's new time."""
-    conn.execute(
-        "UPDATE reminders SET due = ? WHERE interview_key = ? AND step = ?",
-        (due.isoformat(), key, step.value),
-    )
-
-
-def record_removed(conn: sqlite3.Connection, key: str, step: StepName) -> None:
-    """Remember that a reminder is no longer on the calendar."""
-    conn.execute(
-        "UPDATE reminders SET state = 'deleted' WHERE interview_key = ? AND step = ?",
-        (key, step.value),
-    )
-
-
-def record_dismissed(conn: sqlite3.Connection, row: ReminderRow) -> None:
-    """Remember that the user deleted a reminder: it is not made again."""
-    conn.execute(
-        "INSERT INTO reminders(interview_key, step, calendar_id, event_id, due, state) "
-        "VALUES(?, ?, ?, ?, ?, 'dismissed') ON CONFLICT(interview_key, step) DO UPDATE SET "
-        "state = 'dismissed'",
-        (row.interview_key, row.step.value, row.calendar_id, row.event_id, row.due.isoformat()),
+        "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(interview_key, step) DO UPDATE SET "
+        "due = excluded.due, state = excluded.state",
+        (row.interview_key, row.step, row.calendar_id, row.event_id, row.due.isoformat(), state),
     )
 
 
