@@ -170,20 +170,6 @@ def active_with_company(conn: sqlite3.Connection, company_key: str) -> list[str]
     return [r[0] for r in rows]
 
 
-def found_late(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> list[str]:
-    """Keys of interviews first seen after they began whose mail since then is not applied."""
-    wanted = [s.value for s in statuses]
-    marks = ", ".join("?" * len(wanted))
-    rows = conn.execute(
-        "SELECT key, first_seen, json_extract(data, '$.start.\"$dt\"') FROM interviews"
-        f" WHERE status IN ({marks}) AND caught_up_at IS NULL",
-        wanted,
-    ).fetchall()
-    parse = datetime.fromisoformat
-    late = [(parse(at), k) for k, seen, at in rows if at and parse(seen) > parse(at)]
-    return [k for _, k in sorted(late)]
-
-
 # --- notes -------------------------------------------------------------------------------------
 
 
