@@ -107,8 +107,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 def storable(value: object) -> object:
-    """A parameter SQLite can take: text with lone surrogates (odd JSON escapes, undecodable
-    argv bytes) gets U+FFFD in their place, since UTF-8 has no encoding for them."""
+    """A parameter SQLite can take: lone surrogates in text become U+FFFD."""
+    # (They come from odd JSON escapes and undecodable argv bytes; UTF-8 cannot encode them.)
     return well_formed(value) if isinstance(value, str) else value
 
 
@@ -127,26 +127,21 @@ class SafeConnection(sqlite3.Connection):
 class Store:
     """An open state.db; use `write()` for every change and `read()` for consistent reads."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.path = path
 
     @property
     def schema_version(self) -> int:
         """The schema version recorded in the file (PRAGMA user_version)."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
-        with self._transaction("BEGIN IMMEDIATE") as conn:
-            yield conn
+        return self._transaction("BEGIN IMMEDIATE")
 
-    @contextlib.contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A BEGIN DEFERRED transaction: several SELECTs see one snapshot."""
-        with self._transaction("BEGIN DEFERRED") as conn:
-            yield conn
+        return self._transaction("BEGIN DEFERRED")
 
     @contextlib.contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
@@ -260,7 +255,7 @@ def open_store(
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path)
+    return Store(conn)
 
 
 def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from agent.core.ports import Account
+from agent.store import records
 
 
 def _get(conn: sqlite3.Connection, key: str) -> str | None:
@@ -37,15 +38,6 @@ def _json(conn: sqlite3.Connection, key: str) -> Any:
     raw = _get(conn, key)
     try:
         return json.loads(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _moment(conn: sqlite3.Connection, key: str) -> datetime | None:
-    """A stored moment, or None."""
-    raw = _get(conn, key)
-    try:
-        return datetime.fromisoformat(raw) if raw else None
     except ValueError:
         return None
 
@@ -105,7 +97,7 @@ def set_inbox_cursor(conn: sqlite3.Connection, cursor: str) -> None:
 
 def searched_at(conn: sqlite3.Connection) -> datetime | None:
     """When the last combined search for the employers' mail ran."""
-    return _moment(conn, "inbox_searched_at")
+    return records.moment(_get(conn, "inbox_searched_at"))
 
 
 def set_searched_at(conn: sqlite3.Connection, when: datetime) -> None:
