@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -24,8 +23,6 @@ from agent.core.ports import Account, CursorExpired, Draft, MailChanges, MailQue
 from agent.core.replies import APPLICANT_TRACKING, parse_address
 from agent.core.text import printable, well_formed
 from agent.google.client import Services
-
-log = logging.getLogger(__name__)
 
 METADATA_HEADERS = (
     "From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
