@@ -61,6 +61,8 @@ def from_plain(tp: Any, value: Any) -> Any:
         fields = [f.name for f in dataclasses.fields(tp) if f.name in value]
         return tp(**{name: from_plain(hints[name], value[name]) for name in fields})
     if tp is datetime:
+        if isinstance(value, str):  # a moment kept as bare ISO text
+            return datetime.fromisoformat(value)
         moment = datetime.fromisoformat(value["$dt"])
         return moment.astimezone(ZoneInfo(value["$tz"])) if value.get("$tz") else moment
     if tp is date:
