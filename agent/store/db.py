@@ -219,10 +219,8 @@ def open_store(
     busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     migrations: Sequence[str] = MIGRATIONS,
 ) -> Store:
-    """Open (creating if needed) and migrate state.db; StateError if it is unusable or too new.
-
-    The file is made private before SQLite opens it: its -wal and -shm files take its mode.
-    """
+    """Open (creating if needed) and migrate state.db; StateError if it is unusable or too new."""
+    # The file is made private before SQLite opens it: its -wal and -shm files take its mode.
     try:
         private_file(path)
     except OSError as exc:
@@ -272,10 +270,8 @@ def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
 
 
 def failed_mid_run(exc: sqlite3.Error, path: Path | None = None) -> StateWriteError:
-    """The one line for SQLite failing during a command (read-only file, full disk, I/O).
-
-    Every change is its own committed transaction, so the next run completes the work.
-    """
+    """The one line for SQLite failing during a command (read-only file, full disk, I/O)."""
+    # Every change is its own committed transaction, so the next run completes the work.
     where = f"{path}: " if path else ""
     return StateWriteError(
         f"{where}state.db failed during the run ({exc}); nothing was lost: check the file's "

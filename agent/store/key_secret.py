@@ -29,11 +29,8 @@ def _read(path: Path) -> bytes:
 
 
 def load_key_secret(state_db: Path, *, create: bool = True) -> bytes:
-    """The secret; made (32 random bytes, mode 0600) on first use when `create` is true.
-
-    Without `create` (a dry run) and without a file, a throwaway secret is returned and
-    nothing is written.
-    """
+    """The secret; made (32 random bytes, mode 0600) on first use when `create` is true."""
+    # Without `create` (a dry run) and without a file, a throwaway secret: nothing is written.
     path = state_db.with_name(SECRET_NAME)  # beside state.db, never in it: state.db can be rebuilt
     if not create:
         return _read(path) if path.exists() else secrets.token_bytes(32)
