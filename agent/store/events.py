@@ -88,17 +88,9 @@ def created_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Re
         "SELECT interview_key, step, calendar_id, event_id, due FROM reminders "
         "WHERE state = 'created'"
     ).fetchall()
-    found = {}
-    for r in rows:
-        row = ReminderRow(
-            r["interview_key"],
-            StepName(r["step"]),
-            r["calendar_id"],
-            r["event_id"],
-            datetime.fromisoformat(r["due"]),
-        )
-        found[(row.interview_key, row.step)] = row
-    return found
+    found = [ReminderRow(r[0], StepName(r[1]), r[2], r[3], datetime.fromisoformat(r[4]))
+             for r in rows]
+    return {(row.interview_key, row.step): row for row in found}
 
 
 def put_reminder(conn: sqlite3.Connection, row: ReminderRow, state: str) -> None:
