@@ -34,8 +34,7 @@ def _expiry_line(info: dict, now: datetime) -> str:
 
 def auth_status_lines(settings: Settings, now: datetime) -> tuple[list[str], int]:
     """The lines `followup auth status` prints and its exit code (0, or the failure's)."""
-    from agent.google.auth import required_scopes, scope_name
-    from agent.google.tokenfile import read_token_info, scope_list
+    from agent.google.auth import read_token_info, required_scopes, scope_list, scope_name
 
     token = settings.paths.token_file
     info = read_token_info(token)  # AuthError (4) when absent, unsafe or not a token

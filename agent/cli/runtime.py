@@ -51,22 +51,13 @@ def settings_from_env(config_file: Path | None, env: Mapping[str, str] | None = 
 def build_services_for(settings: Settings):
     """Credentials from the token file, then the Gmail and Calendar services."""
     from agent.google.auth import fresh_credentials, required_scopes
-    from agent.google.client import RetryPolicy, build_services
+    from agent.google.client import build_services
 
     scopes = required_scopes(settings.reminders.enabled)
     credentials = fresh_credentials(  # a token is used only with the endpoint it was made for
         settings.paths.token_file, scopes, endpoint=settings.google.endpoint
     )
-    policy = RetryPolicy(
-        max_tries=settings.google.max_retries + 1, base_seconds=settings.google.retry_base_seconds
-    )
-    return build_services(
-        credentials,
-        endpoint=settings.google.endpoint,
-        timeout=settings.google.timeout_seconds,
-        policy=policy,
-        unit_budget=settings.google.unit_budget,
-    )
+    return build_services(credentials, settings.google)
 
 
 def session_for(

@@ -11,8 +11,7 @@ from google.oauth2.credentials import Credentials
 
 from agent.cli.runtime import settings_from_env
 from agent.core.errors import AuthError
-from agent.google.auth import is_google, required_scopes
-from agent.google.tokenfile import save_token
+from agent.google.auth import is_google, required_scopes, save_token
 from agent.sandbox import Sandbox, SandboxServer
 
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh"

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.messages import MessageMeta
-from agent.core.model import WATCHED, StepState, domain_of
+from agent.core.model import StepState, domain_of
 from agent.core.ports import CursorExpired, MailChanges, MailQuery, MessageRef
 from agent.engine import drafts, messages
 from agent.engine.work import Pass, Sequence
@@ -263,8 +263,10 @@ def _recheck(p: Pass) -> bool:
 
 def _found_late(p: Pass) -> list[Sequence]:
     """Watched interviews first seen after they began whose mail since then is not applied."""
-    found = [p.sequence(k) for k in sequences.found_late(p.conn, WATCHED)]
-    return [s for s in found if s is not None]
+    return [
+        s for s in p.watched()
+        if s.row.caught_up_at is None and s.row.first_seen > s.interview.start
+    ]
 
 
 def _catch_up(p: Pass) -> bool:

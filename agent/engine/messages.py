@@ -29,7 +29,7 @@ from agent.core.return_dates import judge_return
 from agent.core.text import one_line, printable
 from agent.engine import drafts, sequence
 from agent.engine.work import Pass, Sequence, guarded
-from agent.store import mail, sequences, set_aside
+from agent.store import mail, set_aside
 from agent.store.sequences import step_order
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,6 @@ def mail_index(p: Pass) -> MailIndex:
         return p.cache["mail_index"]
     index = MailIndex()
     own_domain = domain_of(p.user)
-    threads, message_ids = sequences.links(p.conn, WATCHED)
     for position, seq in enumerate(p.watched()):
         key, interview = seq.key, seq.interview
         index.order[key] = position
@@ -124,10 +123,10 @@ def mail_index(p: Pass) -> MailIndex:
             index.by_company_word.setdefault(words[0], set()).add(key)
         elif interview.company.strip():
             index.wordless.add(key)
-        for thread in threads.get(key, ()):
-            index.by_thread.setdefault(thread, set()).add(key)
-        for rfc in message_ids.get(key, ()):
-            index.by_message_id.setdefault(rfc, set()).add(key)
+        for thread in seq.threads():
+            index.link(key, thread, "")
+        for sent in seq.sent:
+            index.link(key, "", sent.rfc_message_id)
     p.cache["mail_index"] = index
     return index
 

@@ -18,8 +18,8 @@ from agent.core.text import one_line
 from agent.engine.sequence import planned_step
 from agent.engine.wording import cue, voicemail
 from agent.engine.work import Pass, Sequence
-from agent.store import reminders, sequences
-from agent.store.reminders import ReminderRow
+from agent.store import events, sequences
+from agent.store.events import ReminderRow
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,8 @@ def sync_reminders(p: Pass) -> None:
     the product: one that fails is logged and tried again next pass, and never ends a pass.
     """
     wanted = wanted_reminders(p.conn)
-    have = reminders.created_reminders(p.conn)
-    dismissed = reminders.dismissed_reminders(p.conn)
+    have = events.created_reminders(p.conn)
+    dismissed = events.dismissed_reminders(p.conn)
     for key, want in wanted.items():
         existing = have.get(key)
         if key in dismissed:
@@ -140,7 +140,7 @@ def _create(p: Pass, want: Wanted) -> None:
         _dismissed(p, made)
         return
     with p.write():
-        reminders.record_created(p.conn, made)
+        events.put_reminder(p.conn, made, "created")
         p.note("reminder", want.interview_key, f"{want.step.value} reminder on the calendar")
 
 
@@ -156,7 +156,7 @@ def _move(p: Pass, want: Wanted, existing: ReminderRow) -> None:
         _dismissed(p, existing)
         return
     with p.write():
-        reminders.record_moved(p.conn, want.interview_key, want.step, want.due)
+        events.put_reminder(p.conn, dataclasses.replace(existing, due=want.due), "created")
         p.note("reminder", want.interview_key, f"{want.step.value} reminder moved")
 
 
@@ -164,7 +164,7 @@ def _dismissed(p: Pass, row: ReminderRow) -> None:
     """The user deleted this reminder from the calendar: remember it, never make it again."""
     log.info("reminder %s was deleted by the user; not made again", row.event_id)
     with p.write():
-        reminders.record_dismissed(p.conn, row)
+        events.put_reminder(p.conn, row, "dismissed")
         p.note("reminder", row.interview_key,
                f"{row.step.value} reminder deleted by you; not made again")
 
@@ -175,5 +175,5 @@ def _remove(p: Pass, existing: ReminderRow) -> None:
         return
     p.session.calendar.remove_reminder(existing.calendar_id, existing.event_id)
     with p.write():
-        reminders.record_removed(p.conn, existing.interview_key, existing.step)
+        events.put_reminder(p.conn, existing, "deleted")
         p.note("reminder", existing.interview_key, f"{existing.step.value} reminder removed")

@@ -11,7 +11,7 @@ from agent.core.model import EMAIL_STEPS, UNSETTLED, WATCHED, InterviewStatus, S
 from agent.engine import drafts
 from agent.engine.wording import WENT_OUT, sent_times
 from agent.engine.work import Sequence, plan_inputs
-from agent.store import sequences, wakeups
+from agent.store import sequences
 from agent.store.sequences import StepRow
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,9 @@ def decide(seq: Sequence) -> PlannedStep | None:
     if step is None:
         if not due.skip and not seq.rows(states=(StepState.INTENT,)) and not p.dry_run:
             with p.write():  # nothing to do before next_due unless its inputs change
-                wakeups.remember(p.conn, seq.key, due.next_due, plan_inputs(p.settings, p.zone.key))
+                sequences.remember_wakeup(
+                    p.conn, seq.key, due.next_due, plan_inputs(p.settings, p.zone.key)
+                )
         return None
     if step.name == StepName.ASK:
         _settle(seq, step.name, StepState.DONE, "cue shown in `followup agenda`")

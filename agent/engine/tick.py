@@ -14,7 +14,7 @@ from agent.engine import messages, reminders, sequence
 from agent.engine.calendar_sync import sync_calendars
 from agent.engine.inbox import sync_inbox
 from agent.engine.work import Pass, Session, open_pass, plan_inputs
-from agent.store import kv, wakeups
+from agent.store import kv, sequences
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def tick(session: Session, now: datetime, *, dry_run: bool = False) -> Pass:
     p = open_pass(session, now, dry_run=dry_run)
     sync_calendars(p)
     waiting = sync_inbox(p)  # interviews whose mail is not searched yet: their drafts wait
-    todo, idle_wake = wakeups.to_plan(p.conn, now, plan_inputs(p.settings, p.zone.key))
+    todo, idle_wake = sequences.to_plan(p.conn, now, plan_inputs(p.settings, p.zone.key))
     p.wake_at(idle_wake)
     found = [s for s in map(p.sequence, todo) if s is not None]
     for seq in sorted(found, key=lambda s: (s.interview.start, s.key)):

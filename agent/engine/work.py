@@ -34,7 +34,7 @@ from agent.store.sequences import InterviewRow, SentRow, StepRow
 
 log = logging.getLogger(__name__)
 
-# Raise when a change to the rules can change what a stored wake-up (store/wakeups.py) stands for.
+# Raise when a change to the rules can change what a stored wake-up (store/sequences.py) stands for.
 PLAN_VERSION = 1
 
 

@@ -1,15 +1,16 @@
-"""OAuth tokens: scopes, loading and refreshing the token (only where it was made), revoking.
+"""The OAuth token: its scopes, its private file, using it only where it was made, revoking it."""
 
-Errors a person can act on come out as agent.core.errors.AuthError (run `followup auth`) or
-GoogleUnavailable (network); no token or refresh token is ever logged.
-"""
+# Errors a person can act on come out as AuthError (run `followup auth`) or GoogleUnavailable
+# (network); no token or refresh token is ever logged or put into a message.
 
 from __future__ import annotations
 
+import json
 import logging
-import urllib.error
+import os
+import stat
+import tempfile
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from google.auth import exceptions as gexc
 from google.oauth2.credentials import Credentials
 
 from agent.core.errors import AuthError, GoogleUnavailable
-from agent.google.tokenfile import read_token_info, save_token, scope_list
+from agent.files.paths import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # where a token withou
 PERMISSIONS_PAGE = "https://myaccount.google.com/permissions"
 REFRESH_MARGIN = timedelta(minutes=5)
 REFUSED = "Google refused the saved token (expired or revoked); run `followup auth`"
+REQUIRED_FIELDS = ("refresh_token", "client_id", "client_secret")
+
+
 def required_scopes(reminders_enabled: bool) -> tuple[str, ...]:
     """Least privilege: compose + readonly mail, read events; write events for reminders."""
     scopes = (GMAIL_COMPOSE, GMAIL_READONLY, CALENDAR_EVENTS_READONLY)
@@ -46,6 +50,15 @@ def scope_name(scope: str) -> str:
     return scope.rsplit("/", 1)[-1]
 
 
+def scope_list(value: Any) -> list[str]:
+    """Scopes as a list, from a list or a space-separated string (None -> [])."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split()
+    return [str(item) for item in value]
+
+
 def missing_scopes_message(missing: Sequence[str]) -> str:
     """The one-line error for a token that lacks scopes the settings need."""
     names = ", ".join(scope_name(scope) for scope in missing)
@@ -53,16 +66,89 @@ def missing_scopes_message(missing: Sequence[str]) -> str:
     return f"the token lacks {names}{why}; run `followup auth` again"
 
 
-class SavingCredentials(Credentials):
-    """Credentials that re-save their token file after every refresh.
+# --- the token file ---------------------------------------------------------------------------
 
-    googleapiclient (through google_auth_httplib2.AuthorizedHttp) calls `refresh` itself when
-    the access token expires or an API answers 401, so overriding `refresh` is the one place
-    that sees every refresh: after super().refresh() succeeds the file is rewritten (0600,
-    atomic). Refresh failures become the agent's errors: a refused grant (invalid_grant) is
-    AuthError and is never retried; a network failure or a retryable server error is
-    GoogleUnavailable. Copies made by with_*() methods lose the file binding and do not save.
-    """
+
+def token_json(creds: Credentials) -> str:
+    """Credentials.to_json(), with `scopes` narrowed to the granted ones when Google said so."""
+    data = json.loads(creds.to_json())
+    granted = scope_list(creds.granted_scopes)
+    if granted:
+        data["scopes"] = granted
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def save_token(path: Path, creds: Credentials) -> None:
+    """Write the credentials' JSON to `path` atomically, mode 0600, in a 0700 folder."""
+    write_private(path, token_json(creds))
+    log.info("saved the OAuth token to %s", path)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text` through a synced 0600 temporary file in its 0700 folder."""
+    folder = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=private_dir(folder), prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        problem = f"cannot write in {folder} ({exc.strerror}); check its permissions"
+        raise AuthError(problem) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename durable (folders cannot be opened on every system)
+        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def read_token_info(path: Path, *, require_private: bool = True) -> dict[str, Any]:
+    """The token file's JSON object, checked for mode and the fields a refresh needs."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if require_private and mode & 0o077 and os.name != "nt":  # Windows: the profile's ACLs
+            raise AuthError(
+                f"{path} is open to other users (mode {mode:o}); run `chmod 600 {path}` and try "
+                "again"
+            )
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AuthError(f"no token at {path}; run `followup auth` first") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise AuthError(f"cannot read {path} ({reason}); run `followup auth` again") from None
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        info = None
+    if not isinstance(info, dict):
+        raise AuthError(f"{path} is not a token file (bad JSON); run `followup auth` again")
+    missing = [name for name in REQUIRED_FIELDS if not info.get(name)
+               or not isinstance(info.get(name), str)]
+    if missing:
+        raise AuthError(f"{path} lacks {', '.join(missing)}; run `followup auth` again")
+    return info
+
+
+# --- using the token ---------------------------------------------------------------------------
+
+
+class SavingCredentials(Credentials):
+    """Credentials that re-save their token file after every refresh, failing as our errors."""
+
+    # google_auth_httplib2.AuthorizedHttp calls `refresh` itself when the access token expires
+    # or an API answers 401: overriding it is the one place that sees every refresh. A refused
+    # grant (invalid_grant) is AuthError, never retried; a network failure or a retryable
+    # server error is GoogleUnavailable. Copies made by with_*() lose the file and do not save.
 
     def __init__(self, *args: Any, token_path: Path | None = None, **kwargs: Any) -> None:
         """Same arguments as Credentials, plus the token file to keep up to date."""
@@ -73,8 +159,8 @@ class SavingCredentials(Credentials):
     def bound(
         cls, base: Credentials, token_path: Path, *, token_uri: str | None = None
     ) -> SavingCredentials:
-        """A saving copy of `base` tied to `token_path`; token_uri: the file's own, where
-        google-auth's from_authorized_user_info always puts Google's."""
+        """A saving copy of `base` tied to `token_path` (and to the file's own token_uri)."""
+        # google-auth's from_authorized_user_info always puts Google's token_uri.
         return cls(
             base.token,
             refresh_token=base.refresh_token,
@@ -137,8 +223,7 @@ def token_uri_of(info: dict[str, Any]) -> str:
 
 
 def check_endpoint(path: Path, info: dict[str, Any], endpoint: str) -> None:
-    """AuthError unless the token was made for where the APIs go: a Google token only for
-    Google (no endpoint set, or Google's), another endpoint's token only for that endpoint."""
+    """AuthError unless the token was made for where the APIs go (a Google token only Google's)."""
     token_uri = token_uri_of(info)
     made_at = urllib.parse.urljoin(token_uri, "/")
     if is_google(token_uri):
@@ -162,8 +247,7 @@ def check_endpoint(path: Path, info: dict[str, Any], endpoint: str) -> None:
 
 
 def load_credentials(path: Path, scopes: Sequence[str], *, endpoint: str = "") -> SavingCredentials:
-    """The token file as SavingCredentials, refused if unsafe, malformed, short of `scopes`,
-    or made for another endpoint than `endpoint` (empty: Google's)."""
+    """The token file's credentials; AuthError if unsafe, short of `scopes` or made elsewhere."""
     info = read_token_info(path)
     check_endpoint(path, info, endpoint)
     recorded = scope_list(info.get("scopes"))
@@ -177,14 +261,6 @@ def load_credentials(path: Path, scopes: Sequence[str], *, endpoint: str = "") -
     return SavingCredentials.bound(base, path, token_uri=token_uri_of(info))
 
 
-def needs_refresh(creds: Credentials, now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:
-    """True when there is no access token or it expires within `margin` of `now`."""
-    if not creds.token or creds.expiry is None:
-        return True
-    expiry = creds.expiry.replace(tzinfo=UTC)  # google-auth keeps expiry as naive UTC
-    return expiry - margin <= now
-
-
 def fresh_credentials(
     path: Path,
     scopes: Sequence[str],
@@ -195,7 +271,8 @@ def fresh_credentials(
 ) -> SavingCredentials:
     """Load the token and refresh it now if it is expired or about to expire (re-saving it)."""
     creds = load_credentials(path, scopes, endpoint=endpoint)
-    if needs_refresh(creds, now or datetime.now(UTC)):
+    expiry = creds.expiry.replace(tzinfo=UTC) if creds.expiry else None  # kept as naive UTC
+    if not creds.token or expiry is None or expiry - REFRESH_MARGIN <= (now or datetime.now(UTC)):
         creds.refresh(request or google_auth_httplib2.Request(httplib2.Http(timeout=30)))
     return creds
 
@@ -210,14 +287,12 @@ class RevokeResult:
 
 
 def revoke_uri_of(info: dict[str, Any]) -> str:
-    """Where a token is revoked: beside the token endpoint it was made at (Google's, or the
-    sandbox's)."""
+    """Where a token is revoked: beside the token endpoint it was made at."""
     return urllib.parse.urljoin(token_uri_of(info), "revoke")
 
 
 def revoke(token_path: Path, *, timeout: float = 30.0) -> RevokeResult:
-    """Revoke the saved grant where it was made (Google, or the sandbox that wrote it), then
-    delete the token file (also when already invalid)."""
+    """Revoke the saved grant where it was made, then delete the token file (also when invalid)."""
     if not token_path.exists():
         return RevokeResult(False, False, f"no token at {token_path}; nothing to revoke")
     try:
@@ -231,21 +306,17 @@ def revoke(token_path: Path, *, timeout: float = 30.0) -> RevokeResult:
         )
     uri = revoke_uri_of(info)
     where = f"Google ({uri})" if is_google(uri) else f"the sandbox at {uri} (not Google)"
-    body = urllib.parse.urlencode({"token": info["refresh_token"]}).encode()
-    req = urllib.request.Request(
-        uri, data=body, method="POST",
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    except (urllib.error.URLError, OSError) as exc:
+        response, _ = httplib2.Http(timeout=timeout).request(
+            uri, "POST", body=urllib.parse.urlencode({"token": info["refresh_token"]}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    except (OSError, httplib2.HttpLib2Error) as exc:
         raise GoogleUnavailable(
             f"cannot reach {where} to revoke the token ({type(exc).__name__}); {token_path} is "
             "kept; try again later"
         ) from None
+    status = response.status
     if status >= 500:
         raise GoogleUnavailable(f"{where} answered HTTP {status} to the revoke; "
                                 f"{token_path} is kept; try again later")

@@ -1,33 +1,33 @@
-"""Calendar adapter: incremental event sync and API dicts -> CalendarEvent."""
+"""Google Calendar as the engine's CalendarSource: incremental event sync and reminder events."""
 
 from __future__ import annotations
 
 import functools
 import logging
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from googleapiclient.errors import HttpError
+
+from agent.core.errors import FollowupError
+from agent.core.events import Attendee, CalendarEvent, Person
 from agent.core.ports import CalendarSync, ReminderEvent, Unreadable
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status
-
-if TYPE_CHECKING:
-    from agent.core.events import CalendarEvent
 
 log = logging.getLogger(__name__)
 
 REMINDER_PROPERTY = "followupReminder"
 FULL_SYNC_LOOKBACK = timedelta(days=30)
 PAGE_SIZE = 250
+GONE = frozenset({404, 410})
 
 
-def parse_rfc3339(value: str) -> datetime:
-    """An aware datetime from an RFC 3339 string."""
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError(f"timestamp without offset: {value!r}")
-    return parsed
+def _moment(value: Any, zone: str) -> datetime:
+    """An RFC 3339 time; one without an offset is read in `zone`."""
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
 
 
 def _when(part: dict[str, Any] | None, zone: ZoneInfo) -> tuple[datetime | None, date | None]:
@@ -35,10 +35,7 @@ def _when(part: dict[str, Any] | None, zone: ZoneInfo) -> tuple[datetime | None,
     if not part:
         return None, None
     if part.get("dateTime"):
-        moment = datetime.fromisoformat(str(part["dateTime"]).replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(part.get("timeZone") or zone.key))
-        return moment, None
+        return _moment(part["dateTime"], part.get("timeZone") or zone.key), None
     if part.get("date"):
         return None, date.fromisoformat(str(part["date"]))
     return None, None
@@ -51,8 +48,6 @@ def _text(value: Any) -> str:
 
 def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) -> CalendarEvent:
     """Convert one events resource into a CalendarEvent (tolerant of odd input)."""
-    from agent.core.events import Attendee, CalendarEvent, Person  # on the first event only
-
     start, start_date = _when(item.get("start"), zone)
     end, _ = _when(item.get("end"), zone)
     original, _ = _when(item.get("originalStartTime"), zone)
@@ -92,82 +87,10 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
         attendees=attendees,
         recurring_event_id=item.get("recurringEventId"),
         original_start=original,
-        updated=parse_rfc3339(updated) if updated else None,
+        updated=_moment(updated, "UTC") if updated else None,
         event_type=str(item.get("eventType", "default")),
         is_agent_reminder=REMINDER_PROPERTY in private,
     )
-
-
-class SyncTokenExpired(Exception):
-    """The stored syncToken answered 410 GONE: a full sync is needed."""
-
-
-def sync_calendar(
-    services: Services,
-    calendar_id: str,
-    sync_token: str | None,
-    *,
-    now: datetime,
-    fallback_zone: str,
-) -> CalendarSync:
-    """Incremental sync with the stored token; a 410 falls back to a full sync."""
-    if sync_token:
-        try:
-            return _list_all(services, calendar_id, {"syncToken": sync_token}, fallback_zone, False)
-        except SyncTokenExpired:
-            log.info("calendar %s: sync token expired; doing a full sync", calendar_id)
-    time_min = (now - FULL_SYNC_LOOKBACK).isoformat()
-    return _list_all(services, calendar_id, {"timeMin": time_min}, fallback_zone, True)
-
-
-def _list_all(
-    services: Services, calendar_id: str, params: dict[str, Any], fallback_zone: str, full: bool
-) -> CalendarSync:
-    """Page through events.list; the sync token is on the last page."""
-    from googleapiclient.errors import HttpError
-
-    items: list[dict[str, Any]] = []
-    page_token: str | None = None
-    zone_name = fallback_zone
-    while True:
-        request = services.calendar.events().list(
-            calendarId=calendar_id,
-            singleEvents=True,
-            maxResults=PAGE_SIZE,
-            pageToken=page_token,
-            **params,
-        )
-        try:
-            page = services.api.read(
-                request,
-                f"reading calendar {calendar_id!r}",
-                expect=frozenset() if full else frozenset({410}),
-            )
-        except HttpError as exc:
-            raise SyncTokenExpired() from exc
-        zone_name = page.get("timeZone") or zone_name
-        items.extend(page.get("items") or ())
-        page_token = page.get("nextPageToken")
-        if not page_token:
-            token = page.get("nextSyncToken", "")
-            break
-    zone = ZoneInfo(zone_name) if zone_name else ZoneInfo("UTC")
-    events = []
-    unreadable = []
-    for item in items:
-        try:
-            events.append(to_calendar_event(calendar_id, item, zone))
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            log.warning("calendar %s: an event cannot be read (%s)", calendar_id, exc)
-            if isinstance(item, dict):
-                unreadable.append(
-                    Unreadable(
-                        f"{calendar_id}/{_text(item.get('id', '?'))}",
-                        _text(item.get("summary", "")),
-                        f"cannot be read: {type(exc).__name__}: {exc}",
-                    )
-                )
-    return CalendarSync(calendar_id, tuple(events), token, zone_name, full, tuple(unreadable))
 
 
 class GoogleCalendar:
@@ -175,6 +98,7 @@ class GoogleCalendar:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.api = services.api
 
     @functools.cached_property
     def _events(self) -> Any:
@@ -185,72 +109,88 @@ class GoogleCalendar:
         self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str
     ) -> CalendarSync:
         """Incremental sync with the stored token; a 410 falls back to a full sync."""
-        return sync_calendar(
-            self.services, calendar_id, sync_token, now=now, fallback_zone=fallback_zone
+        if sync_token:
+            try:
+                return self._list_all(calendar_id, {"syncToken": sync_token}, fallback_zone)
+            except HttpError:
+                log.info("calendar %s: sync token expired; doing a full sync", calendar_id)
+        time_min = (now - FULL_SYNC_LOOKBACK).isoformat()
+        return self._list_all(calendar_id, {"timeMin": time_min}, fallback_zone)
+
+    def _list_all(
+        self, calendar_id: str, params: dict[str, Any], fallback_zone: str
+    ) -> CalendarSync:
+        """Page through events.list (the sync token is on the last page); a 410 is raised."""
+        full = "syncToken" not in params
+        items: list[dict[str, Any]] = []
+        zone_name, token = fallback_zone, ""
+        pages = self.api.pages(
+            self._events.list, f"reading calendar {calendar_id!r}",
+            expect=frozenset() if full else frozenset({410}),
+            calendarId=calendar_id, singleEvents=True, maxResults=PAGE_SIZE, **params,
         )
+        for page in pages:
+            zone_name = page.get("timeZone") or zone_name
+            items.extend(page.get("items") or ())
+            token = page.get("nextSyncToken", "")
+        zone = ZoneInfo(zone_name) if zone_name else ZoneInfo("UTC")
+        events = []
+        unreadable = []
+        for item in items:
+            try:
+                events.append(to_calendar_event(calendar_id, item, zone))
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                log.warning("calendar %s: an event cannot be read (%s)", calendar_id, exc)
+                if isinstance(item, dict):
+                    unreadable.append(Unreadable(
+                        f"{calendar_id}/{_text(item.get('id', '?'))}",
+                        _text(item.get("summary", "")),
+                        f"cannot be read: {type(exc).__name__}: {exc}",
+                    ))
+        return CalendarSync(calendar_id, tuple(events), token, zone_name, full, tuple(unreadable))
 
     def add_reminder(self, event: ReminderEvent) -> bool:
-        """Insert with the deterministic id; False when the user deleted that reminder.
-
-        The fixed id makes the insert safe to repeat: a 409 means the id is taken, by the
-        reminder an earlier attempt made (True) or by one the user deleted (False).
-        """
-        from googleapiclient.errors import HttpError
-
-        what = "adding a calendar reminder"
-        request = self._events.insert(
-            calendarId=event.calendar_id, body=reminder_body(event)
-        )
+        """Insert with the deterministic id; False when the user deleted that reminder."""
+        # The fixed id makes the insert safe to repeat: a 409 means the id is taken, by the
+        # reminder an earlier attempt made (True) or by one the user deleted (False).
+        request = self._events.insert(calendarId=event.calendar_id, body=reminder_body(event))
         try:
-            self.services.api.read(request, what, expect=frozenset({409}))
+            self.api.read(request, "adding a calendar reminder", expect=frozenset({409}))
         except HttpError:
             return self._live(event.calendar_id, event.event_id)
         return True
 
     def move_reminder(self, event: ReminderEvent) -> bool:
-        """Patch the reminder's times; False when the user deleted it.
-
-        Calendar answers a patch of an event deleted in its UI with 403 forbidden, and 404/410
-        when it is gone for good; a 403 for any other reason is the error it says.
-        """
-        from googleapiclient.errors import HttpError
-
-        what = "moving a calendar reminder"
+        """Patch the reminder's times; False when the user deleted it."""
+        # Calendar answers a patch of an event deleted in its UI with 403 forbidden, and 404/410
+        # when it is gone for good; a 403 for any other reason is the error it says.
         request = self._events.patch(
             calendarId=event.calendar_id, eventId=event.event_id, body=_times(event)
         )
         try:
-            self.services.api.read(request, what, expect=frozenset({403, 404, 410}))
-        except HttpError as exc:
-            if error_status(exc) != 403:
-                return False
-            if self._live(event.calendar_id, event.event_id):
-                raise self.services.api.fail(exc, what) from exc
+            self.api.read(request, "moving a calendar reminder", expect=GONE)
+        except HttpError:
+            return False
+        except FollowupError as exc:
+            if error_status(exc.__cause__) != 403 or self._live(event.calendar_id, event.event_id):
+                raise
             return False
         return True
 
     def _live(self, calendar_id: str, event_id: str) -> bool:
         """True when the event exists and was not deleted (deleted ones stay, cancelled)."""
-        from googleapiclient.errors import HttpError
-
         request = self._events.get(calendarId=calendar_id, eventId=event_id)
         try:
-            data = self.services.api.read(
-                request, "reading a calendar reminder", expect=frozenset({404, 410})
-            )
+            data = self.api.read(request, "reading a calendar reminder", expect=GONE)
         except HttpError:
             return False
         return str(data.get("status", "confirmed")) != "cancelled"
 
     def remove_reminder(self, calendar_id: str, event_id: str) -> bool:
         """Delete the reminder; False when it was already gone."""
-        from googleapiclient.errors import HttpError
-
         request = self._events.delete(calendarId=calendar_id, eventId=event_id)
         try:
-            self.services.api.read(
-                request, "removing a calendar reminder", expect=frozenset({404, 410})
-            )
+            self.api.read(request, "removing a calendar reminder", expect=GONE)
         except HttpError:
             return False
         return True

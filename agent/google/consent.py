@@ -1,7 +1,4 @@
-"""The consent flow of `followup auth`: the Desktop OAuth client file, the browser, the token.
-
-Only the `auth` command imports this (the flow's libraries are not a tick's business).
-"""
+"""The consent flow of `followup auth` (only that command imports its libraries)."""
 
 from __future__ import annotations
 
@@ -19,25 +16,31 @@ from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
 
 from agent.core.errors import AuthError, GoogleUnavailable
-from agent.google.auth import PERMISSIONS_PAGE, SavingCredentials, missing_scopes_message
-from agent.google.tokenfile import save_token, scope_list
-
-CLIENT_HOWTO = (
-    "create a Desktop OAuth client: Google Cloud Console > APIs & Services > Credentials > "
-    "Create credentials > OAuth client ID > Desktop app; download the JSON and save it as {path}"
+from agent.google.auth import (
+    PERMISSIONS_PAGE,
+    SavingCredentials,
+    missing_scopes_message,
+    save_token,
+    scope_list,
 )
 
+CONSOLE = (
+    "Google Cloud Console > APIs & Services > Credentials > Create credentials > OAuth client ID "
+    "> Desktop app"
+)
+CLIENT_HOWTO = (
+    f"create a Desktop OAuth client: {CONSOLE}; "
+    "download the JSON and save it as {path}"
+)
 CLIENT_REPLACE = (
-    "followup needs a Desktop app client: Google Cloud Console > APIs & Services > "
-    "Credentials > Create credentials > OAuth client ID > Desktop app; download its JSON "
-    "and pass it with --client-secret (or put it in place of {path})"
+    f"followup needs a Desktop app client: {CONSOLE}; download its JSON and pass it with "
+    "--client-secret (or put it in place of {path})"
 )
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def allow_loopback_http(client_secret_file: Path) -> bool:
-    """Let oauthlib use plain http when the client's token endpoint is this machine (the
-    sandbox); Google's own endpoints are https and stay required to be."""
+    """Let oauthlib use plain http where the client's token endpoint is this machine (a sandbox)."""
     try:
         section = json.loads(client_secret_file.read_text(encoding="utf-8")).get("installed", {})
         url = urllib.parse.urlsplit(str(section.get("token_uri", "")))
@@ -81,10 +84,7 @@ def run_auth_flow(
     print_fn: Callable[[str], None],
     timeout_seconds: float | None = 600.0,
 ) -> SavingCredentials:
-    """Run the installed-app flow on localhost:`port`, save the token (0600), return it.
-
-    Without a browser the URL is printed with the ssh tunnel to use from a laptop.
-    """
+    """Run the installed-app flow on localhost:`port`, save the token (0600), return it."""
     _client_config(client_secret_file)
 
     class AnnouncingFlow(InstalledAppFlow):
@@ -93,20 +93,18 @@ def run_auth_flow(
         def authorization_url(self, **kwargs: Any) -> tuple[str, str]:
             """Build the URL as usual, then tell the user where to open it."""
             url, state = super().authorization_url(**kwargs)
-            _announce(url, urllib.parse.urlsplit(self.redirect_uri).port or port)
-            return url, state
-
-    def _announce(url: str, real_port: int) -> None:
-        if open_browser:
-            print_fn("Your browser should open Google's consent page; if not, open this URL:")
-        else:
+            if open_browser:
+                print_fn("Your browser should open Google's consent page; if not, open this URL:")
+                print_fn(url)
+                return url, state
             print_fn("Open this URL in a browser to give followup access to calendar and drafts:")
-        print_fn(url)
-        if not open_browser:
+            print_fn(url)
+            real = urllib.parse.urlsplit(self.redirect_uri).port or port  # the ssh tunnel's
             print_fn(
-                f"On a headless machine: on your laptop run `ssh -L {real_port}:localhost:"
-                f"{real_port} user@this-host`, then open the URL there."
+                f"On a headless machine: on your laptop run `ssh -L {real}:localhost:{real} "
+                "user@this-host`, then open the URL there."
             )
+            return url, state
 
     flow = AnnouncingFlow.from_client_secrets_file(str(client_secret_file), scopes=list(scopes))
     try:
@@ -146,11 +144,9 @@ def run_auth_flow(
 
 
 def _changed_scope_credentials(flow: Any, warning: Warning, scopes: Sequence[str]) -> Any:
-    """Google granted other scopes than asked: refuse only when an asked-for one is missing.
-
-    A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
-    warning carries the token it would have kept.
-    """
+    """Google granted other scopes than asked: refuse only when an asked-for one is missing."""
+    # A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
+    # warning carries the token it would have kept.
     token = getattr(warning, "token", None)
     granted = scope_list(getattr(warning, "new_scope", None))
     missing = [scope for scope in scopes if scope not in granted]

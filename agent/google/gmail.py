@@ -1,16 +1,14 @@
-"""Gmail as the engine's Mailbox: the account, history, searches in Gmail's syntax, drafts.
+"""Gmail as the engine's Mailbox: the account, history, searches in Gmail's syntax, drafts."""
 
-The engine says what it looks for (core/ports.py MailQuery); the queries, their length limits,
-the quota units each call costs and the pass's budget are Gmail's business, kept here and in
-google/client.py.
-"""
+# The engine says what it looks for (core/ports.py MailQuery); the queries, their length limits,
+# the quota units each call costs and the pass's budget are Gmail's business, kept here and in
+# google/client.py.
 
 from __future__ import annotations
 
 import base64
 import functools
 import html
-import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -25,8 +23,6 @@ from agent.core.ports import Account, CursorExpired, Draft, MailChanges, MailQue
 from agent.core.replies import APPLICANT_TRACKING, parse_address
 from agent.core.text import printable, well_formed
 from agent.google.client import Services
-
-log = logging.getLogger(__name__)
 
 METADATA_HEADERS = (
     "From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
@@ -89,33 +85,27 @@ class Gmail:
         )
 
     def changes(self, cursor: str) -> Iterator[MailChanges]:
-        """history.list page by page; a page's cursor is its last record's id (the mailbox's
-        position on the last page), None for a page without records before the last."""
-        page_token: str | None = None
-        while True:
-            request = self.users.history().list(
-                userId="me", startHistoryId=cursor, historyTypes=HISTORY_TYPES,
-                maxResults=PAGE_SIZE, pageToken=page_token,
-            )
-            try:
-                page = self.api.read(request, "reading Gmail history", expect=frozenset({404}))
-            except HttpError as exc:
-                raise CursorExpired() from exc
-            records = page.get("history") or ()
-            page_token = page.get("nextPageToken")
-            if not page_token:
-                position: str | None = str(page.get("historyId") or cursor)
-            else:
-                position = str(records[-1].get("id")) if records else None
-            yield MailChanges(*_history_records(records), position)
-            if not page_token:
-                return
+        """history.list page by page, each with the cursor to resume from once it is applied."""
+        # A page's cursor is its last record's id, the last page's the mailbox's position; a
+        # page without records before the last names none.
+        pages = self.api.pages(
+            self.users.history().list, "reading Gmail history", expect=frozenset({404}),
+            userId="me", startHistoryId=cursor, historyTypes=HISTORY_TYPES, maxResults=PAGE_SIZE,
+        )
+        try:
+            for page in pages:
+                records = page.get("history") or ()
+                if not page.get("nextPageToken"):
+                    position: str | None = str(page.get("historyId") or cursor)
+                else:
+                    position = str(records[-1].get("id")) if records else None
+                yield MailChanges(*_history_records(records), position)
+        except HttpError as exc:
+            raise CursorExpired() from exc
 
     def can_read_more(self) -> bool:
         """True while more than a third of the pass's unit budget (and a margin) is left."""
-        meter = self.api.meter
-        left = meter.left()
-        return left is None or left > (meter.budget or 0) // RESERVE_SHARE + RESERVE_MARGIN
+        return self.api.units_left() > self.api.budget // RESERVE_SHARE + RESERVE_MARGIN
 
     def find(self, query: MailQuery) -> list[MessageRef]:
         """The messages a query names, from as few Gmail searches as its length allows."""
@@ -128,16 +118,14 @@ class Gmail:
     def _search(self, q: str, limit: int) -> list[MessageRef]:
         """messages.list for one query, newest first, up to `limit`."""
         found: list[MessageRef] = []
-        page_token: str | None = None
-        while len(found) < limit:
-            request = self._messages.list(
-                userId="me", q=q, maxResults=min(PAGE_SIZE, limit), pageToken=page_token
-            )
-            page = self.api.read(request, "searching Gmail")
+        pages = self.api.pages(
+            self._messages.list, "searching Gmail", userId="me", q=q,
+            maxResults=min(PAGE_SIZE, limit),
+        )
+        for page in pages:
             found += [MessageRef(str(m["id"]), str(m.get("threadId", "")))
                       for m in page.get("messages") or ()]
-            page_token = page.get("nextPageToken")
-            if not page_token:
+            if len(found) >= limit:
                 break
         return found[:limit]
 
@@ -167,26 +155,17 @@ class Gmail:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
     def drafts_to(self, recipients: tuple[str, ...]) -> list[Draft]:
-        """Every draft but those the search index knows are to someone else: the drafts to
-        these people, and any too new for the index (drafts.list itself is never behind)."""
-        listed = self._all_drafts()
+        """Every draft but those the search index knows are to someone else."""
+        # So: the drafts to these people, and any too new for the index (drafts.list never lags).
+        pages = self.api.pages(
+            self._drafts.list, "listing drafts", userId="me", maxResults=PAGE_SIZE
+        )
+        listed = [_draft(d) for page in pages for d in page.get("drafts") or ()]
         if not listed or not recipients:
             return listed
         q = f"in:drafts -to:({' OR '.join(recipients)})"
         others = {r.message_id for r in self._search(q, len(listed) + 1)}
         return [d for d in listed if d.message_id not in others]
-
-    def _all_drafts(self) -> list[Draft]:
-        """drafts.list, every page (ids only)."""
-        drafts: list[Draft] = []
-        page_token: str | None = None
-        while True:
-            request = self._drafts.list(userId="me", maxResults=PAGE_SIZE, pageToken=page_token)
-            page = self.api.read(request, "listing drafts")
-            drafts += [_draft(d) for d in page.get("drafts") or ()]
-            page_token = page.get("nextPageToken")
-            if not page_token:
-                return drafts
 
     def draft(self, draft_id: str) -> Draft | None:
         """drafts.get with the key header and recipients; None when the draft is gone."""

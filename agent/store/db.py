@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
-# Each idle interview's next wake-up (see store/wakeups.py); any write to what its plan is made
+# Each idle interview's next wake-up (see store/sequences.py); any write to what its plan is made
 # of (the interview, its notes, steps and sent messages) forgets it, whoever writes.
 _FORGET = "DELETE FROM wakeups WHERE interview_key = {row}.{col};"
 WAKEUPS_SCHEMA = (
@@ -107,8 +107,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 def storable(value: object) -> object:
-    """A parameter SQLite can take: text with lone surrogates (odd JSON escapes, undecodable
-    argv bytes) gets U+FFFD in their place, since UTF-8 has no encoding for them."""
+    """A parameter SQLite can take: lone surrogates in text become U+FFFD."""
+    # (They come from odd JSON escapes and undecodable argv bytes; UTF-8 cannot encode them.)
     return well_formed(value) if isinstance(value, str) else value
 
 
@@ -127,26 +127,21 @@ class SafeConnection(sqlite3.Connection):
 class Store:
     """An open state.db; use `write()` for every change and `read()` for consistent reads."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.path = path
 
     @property
     def schema_version(self) -> int:
         """The schema version recorded in the file (PRAGMA user_version)."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
-        with self._transaction("BEGIN IMMEDIATE") as conn:
-            yield conn
+        return self._transaction("BEGIN IMMEDIATE")
 
-    @contextlib.contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A BEGIN DEFERRED transaction: several SELECTs see one snapshot."""
-        with self._transaction("BEGIN DEFERRED") as conn:
-            yield conn
+        return self._transaction("BEGIN DEFERRED")
 
     @contextlib.contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
@@ -224,10 +219,8 @@ def open_store(
     busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     migrations: Sequence[str] = MIGRATIONS,
 ) -> Store:
-    """Open (creating if needed) and migrate state.db; StateError if it is unusable or too new.
-
-    The file is made private before SQLite opens it: its -wal and -shm files take its mode.
-    """
+    """Open (creating if needed) and migrate state.db; StateError if it is unusable or too new."""
+    # The file is made private before SQLite opens it: its -wal and -shm files take its mode.
     try:
         private_file(path)
     except OSError as exc:
@@ -260,7 +253,7 @@ def open_store(
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path)
+    return Store(conn)
 
 
 def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
@@ -277,10 +270,8 @@ def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
 
 
 def failed_mid_run(exc: sqlite3.Error, path: Path | None = None) -> StateWriteError:
-    """The one line for SQLite failing during a command (read-only file, full disk, I/O).
-
-    Every change is its own committed transaction, so the next run completes the work.
-    """
+    """The one line for SQLite failing during a command (read-only file, full disk, I/O)."""
+    # Every change is its own committed transaction, so the next run completes the work.
     where = f"{path}: " if path else ""
     return StateWriteError(
         f"{where}state.db failed during the run ({exc}); nothing was lost: check the file's "

@@ -1,18 +1,16 @@
-"""The calendar side of state.db: each interview's event as last seen, and why events were passed
-over. Events that are not interviews are never kept: their text is private."""
+"""Calendar events in state.db: interviews' as last seen, why others were passed over, reminders."""
+
+# Events that are not interviews are never kept: their text is private.
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
 from agent.core.events import CalendarEvent, Rejection
+from agent.core.model import StepName
 from agent.store import records
-
-
-def _dt(value: str | None) -> datetime | None:
-    """Parse a stored ISO timestamp."""
-    return datetime.fromisoformat(value) if value else None
 
 
 def put_event(conn: sqlite3.Connection, event: CalendarEvent) -> None:
@@ -67,4 +65,48 @@ def list_rejections(conn: sqlite3.Connection) -> list[tuple[Rejection, datetime 
     rows = conn.execute(
         "SELECT calendar_id, event_id, title, reason, start FROM rejections ORDER BY start"
     ).fetchall()
-    return [(Rejection(r[0], r[1], r[2], r[3]), _dt(r[4])) for r in rows]
+    return [(Rejection(r[0], r[1], r[2], r[3]), records.moment(r[4])) for r in rows]
+
+
+# --- the reminder events put on the calendar --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    """A reminder event on the calendar, and the step time it stands for."""
+
+    interview_key: str
+    step: StepName
+    calendar_id: str
+    event_id: str
+    due: datetime
+
+
+def created_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], ReminderRow]:
+    """Every reminder put on the calendar and not removed since, by (interview, step)."""
+    rows = conn.execute(
+        "SELECT interview_key, step, calendar_id, event_id, due FROM reminders "
+        "WHERE state = 'created'"
+    ).fetchall()
+    found = [ReminderRow(r[0], StepName(r[1]), r[2], r[3], datetime.fromisoformat(r[4]))
+             for r in rows]
+    return {(row.interview_key, row.step): row for row in found}
+
+
+def put_reminder(conn: sqlite3.Connection, row: ReminderRow, state: str) -> None:
+    """Remember a reminder and its due time as `created`, `deleted` or `dismissed`."""
+    # created: on the calendar; dismissed: the user deleted it, so it is never made again.
+    conn.execute(
+        "INSERT INTO reminders(interview_key, step, calendar_id, event_id, due, state) "
+        "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(interview_key, step) DO UPDATE SET "
+        "due = excluded.due, state = excluded.state",
+        (row.interview_key, row.step, row.calendar_id, row.event_id, row.due.isoformat(), state),
+    )
+
+
+def dismissed_reminders(conn: sqlite3.Connection) -> set[tuple[str, StepName]]:
+    """The (interview, step) reminders the user deleted from the calendar."""
+    rows = conn.execute(
+        "SELECT interview_key, step FROM reminders WHERE state = 'dismissed'"
+    ).fetchall()
+    return {(r[0], StepName(r[1])) for r in rows}

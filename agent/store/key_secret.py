@@ -14,11 +14,6 @@ log = logging.getLogger(__name__)
 _HEX_LEN = 64
 
 
-def secret_path(state_db: Path) -> Path:
-    """Where the secret lives: next to state.db, never inside it (state.db can be rebuilt)."""
-    return state_db.with_name(SECRET_NAME)
-
-
 def _read(path: Path) -> bytes:
     """The secret in the file; StateError when the file is not one we wrote."""
     try:
@@ -34,12 +29,9 @@ def _read(path: Path) -> bytes:
 
 
 def load_key_secret(state_db: Path, *, create: bool = True) -> bytes:
-    """The secret; made (32 random bytes, mode 0600) on first use when `create` is true.
-
-    Without `create` (a dry run) and without a file, a throwaway secret is returned and
-    nothing is written.
-    """
-    path = secret_path(state_db)
+    """The secret; made (32 random bytes, mode 0600) on first use when `create` is true."""
+    # Without `create` (a dry run) and without a file, a throwaway secret: nothing is written.
+    path = state_db.with_name(SECRET_NAME)  # beside state.db, never in it: state.db can be rebuilt
     if not create:
         return _read(path) if path.exists() else secrets.token_bytes(32)
     if not private_file(path):

@@ -1,17 +1,16 @@
-"""The small values state.db keeps between passes, each behind a named accessor.
+"""The small values state.db keeps between passes, each behind a named accessor."""
 
-This module is the only one that reads or writes the kv table.
-"""
+# This module is the only one that reads or writes the kv table.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from agent.core.ports import Account
+from agent.store import records
 
 
 def _get(conn: sqlite3.Connection, key: str) -> str | None:
@@ -32,22 +31,18 @@ def _set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
         )
 
 
-def _json(conn: sqlite3.Connection, key: str) -> Any:
-    """A stored JSON value, or None when missing or unreadable."""
+def _load(conn: sqlite3.Connection, key: str, tp: Any) -> Any:
+    """A value of type `tp` stored as JSON, or None when missing or unreadable."""
     raw = _get(conn, key)
     try:
-        return json.loads(raw) if raw else None
-    except ValueError:
+        return records.loads(tp, raw) if raw else None
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def _moment(conn: sqlite3.Connection, key: str) -> datetime | None:
-    """A stored moment, or None."""
-    raw = _get(conn, key)
-    try:
-        return datetime.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+def _dump(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    """Store a value as JSON (None forgets it)."""
+    _set(conn, key, None if value is None else records.dumps(value))
 
 
 # --- the account ------------------------------------------------------------------------------
@@ -55,7 +50,7 @@ def _moment(conn: sqlite3.Connection, key: str) -> datetime | None:
 
 def account(conn: sqlite3.Connection) -> Account | None:
     """The mailbox's account as last read (its cursor left empty)."""
-    data = _json(conn, "account")
+    data = _load(conn, "account", dict)
     if not isinstance(data, dict) or not data.get("address"):
         return None
     fields = {k: data.get(k, "") for k in ("address", "from_address", "name", "signature")}
@@ -67,7 +62,7 @@ def set_account(conn: sqlite3.Connection, value: Account) -> None:
     """Remember the account (addresses, default sender) for passes that need no request."""
     data = asdict(value)
     data.pop("cursor")
-    _set(conn, "account", json.dumps(data, sort_keys=True))
+    _dump(conn, "account", data)
 
 
 def zone(conn: sqlite3.Connection) -> str | None:
@@ -105,7 +100,7 @@ def set_inbox_cursor(conn: sqlite3.Connection, cursor: str) -> None:
 
 def searched_at(conn: sqlite3.Connection) -> datetime | None:
     """When the last combined search for the employers' mail ran."""
-    return _moment(conn, "inbox_searched_at")
+    return records.moment(_get(conn, "inbox_searched_at"))
 
 
 def set_searched_at(conn: sqlite3.Connection, when: datetime) -> None:
@@ -125,36 +120,22 @@ class FullSync:
 
 def full_sync(conn: sqlite3.Connection) -> FullSync | None:
     """The full sync in progress, if any."""
-    data = _json(conn, "inbox_full_sync")
-    if not isinstance(data, dict):
-        return None
-    return FullSync(
-        bool(data["first"]), str(data["target"]), datetime.fromisoformat(data["started"]),
-        bool(data.get("reports_done")),
-    )
+    return _load(conn, "inbox_full_sync", FullSync)
 
 
 def set_full_sync(conn: sqlite3.Connection, value: FullSync | None) -> None:
     """Start, advance or (None) finish a full sync."""
-    if value is None:
-        _set(conn, "inbox_full_sync", None)
-        return
-    data = {**asdict(value), "started": value.started.isoformat()}
-    _set(conn, "inbox_full_sync", json.dumps(data, sort_keys=True))
+    _dump(conn, "inbox_full_sync", value)
 
 
 def recheck(conn: sqlite3.Connection) -> tuple[datetime, datetime] | None:
     """(when, since): search once more, at `when`, for mail since `since` that the index missed."""
-    data = _json(conn, "inbox_recheck")
-    if not isinstance(data, list) or len(data) != 2:
-        return None
-    return datetime.fromisoformat(data[0]), datetime.fromisoformat(data[1])
+    return _load(conn, "inbox_recheck", tuple[datetime, datetime])
 
 
 def set_recheck(conn: sqlite3.Connection, value: tuple[datetime, datetime] | None) -> None:
     """Plan (or with None forget) the search behind a finished full sync."""
-    text = None if value is None else json.dumps([v.isoformat() for v in value])
-    _set(conn, "inbox_recheck", text)
+    _dump(conn, "inbox_recheck", value)
 
 
 # --- what a pass checked -----------------------------------------------------------------------
@@ -187,25 +168,9 @@ class PassRecord:
 
 def last_pass(conn: sqlite3.Connection) -> PassRecord | None:
     """The record of the last pass, if any pass ran."""
-    data = _json(conn, "last_pass")
-    if not isinstance(data, dict):
-        return None
-    moments = {
-        k: datetime.fromisoformat(data[k]) if data.get(k) else None
-        for k in ("at", "failing_since", "last_success")
-    }
-    if moments["at"] is None:
-        return None
-    return PassRecord(
-        at=moments["at"], ok=bool(data.get("ok")), exit_code=int(data.get("exit_code") or 0),
-        problem=str(data.get("problem") or ""), failing_since=moments["failing_since"],
-        last_success=moments["last_success"],
-    )
+    return _load(conn, "last_pass", PassRecord)
 
 
 def set_last_pass(conn: sqlite3.Connection, record: PassRecord) -> None:
     """Record how a pass ended."""
-    data = {
-        k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(record).items()
-    }
-    _set(conn, "last_pass", json.dumps(data, sort_keys=True))
+    _dump(conn, "last_pass", record)

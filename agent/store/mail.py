@@ -1,10 +1,9 @@
-"""The inbox side of state.db: which messages were applied, and which no search found yet.
+"""The inbox side of state.db: which messages were applied, and which no search found yet."""
 
-Gmail's search index lags behind history. A message history reports that is neither in a
-known thread nor the candidate's own is read only when a search finds it; one the search did
-not return is kept as pending, with when it was first seen, and looked for again by the next
-passes until it is read or older than the index's lag can be.
-"""
+# Gmail's search index lags behind history. A message history reports that is neither in a
+# known thread nor the candidate's own is read only when a search finds it; one the search did
+# not return is kept as pending, with when it was first seen, and looked for again by the next
+# passes until it is read or older than the index's lag can be.
 
 from __future__ import annotations
 

@@ -1,30 +1,28 @@
-"""Frozen dataclasses kept in state.db as JSON, and back."""
+"""Frozen dataclasses kept in state.db as JSON (an interview, its event), and stored moments."""
 
 from __future__ import annotations
 
 import dataclasses
-import enum
 import json
 import types
 import typing
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 T = TypeVar("T")
 
 
 def to_plain(value: Any) -> Any:
-    """A JSON-ready value for a dataclass tree."""
+    """A JSON-ready value for a dataclass tree (a moment keeps its zone's name)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime cannot be stored")
         return {"$dt": value.isoformat(), "$tz": getattr(value.tzinfo, "key", None)}
-    if isinstance(value, date | time):
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]
@@ -37,7 +35,7 @@ def dumps(value: Any) -> str:
 
 
 def loads(cls: type[T], text: str) -> T:
-    """Rebuild a dataclass tree of type `cls` from JSON."""
+    """Rebuild a dataclass tree of type `cls` from JSON (fields it lacks take their defaults)."""
     return typing.cast(T, from_plain(cls, json.loads(text)))
 
 
@@ -57,25 +55,21 @@ def from_plain(tp: Any, value: Any) -> Any:
         return from_plain(options[0], value)
     if origin is tuple:
         args = typing.get_args(tp)
-        item_type = args[0] if args else Any
-        return tuple(from_plain(item_type, v) for v in value)
+        return tuple(from_plain(args[0] if args else Any, v) for v in value)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
-        kwargs = {
-            f.name: from_plain(hints[f.name], value[f.name])
-            for f in dataclasses.fields(tp)
-            if f.name in value
-        }
-        return tp(**kwargs)
+        fields = [f.name for f in dataclasses.fields(tp) if f.name in value]
+        return tp(**{name: from_plain(hints[name], value[name]) for name in fields})
     if tp is datetime:
-        from zoneinfo import ZoneInfo
-
+        if isinstance(value, str):  # a moment kept as bare ISO text
+            return datetime.fromisoformat(value)
         moment = datetime.fromisoformat(value["$dt"])
         return moment.astimezone(ZoneInfo(value["$tz"])) if value.get("$tz") else moment
     if tp is date:
         return date.fromisoformat(value)
-    if tp is time:
-        return time.fromisoformat(value)
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
     return value
+
+
+def moment(text: str | None) -> datetime | None:
+    """A moment stored in a column as ISO 8601 text (None when there is none)."""
+    return datetime.fromisoformat(text) if text else None

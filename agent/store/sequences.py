@@ -1,11 +1,11 @@
-"""Each interview's sequence in state.db: the interview, its notes, steps, sent mail and journal."""
+"""Each interview's sequence in state.db: interview, notes, steps, sent mail, journal, wake-up."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from agent.core.interviews import Interview
 from agent.core.model import STEP_ORDER, InterviewStatus, StepName, StepState
@@ -68,11 +68,6 @@ class JournalEntry:
     detail: str
 
 
-def _dt(value: str | None) -> datetime | None:
-    """Parse a stored ISO timestamp."""
-    return datetime.fromisoformat(value) if value else None
-
-
 # --- interviews --------------------------------------------------------------------------------
 
 
@@ -82,12 +77,12 @@ def _interview_row(row: sqlite3.Row) -> InterviewRow:
         interview=records.loads(Interview, row["data"]),
         status=InterviewStatus(row["status"]),
         status_reason=row["status_reason"],
-        status_at=_dt(row["status_at"]),
+        status_at=records.moment(row["status_at"]),
         first_seen=datetime.fromisoformat(row["first_seen"]),
         delay_until=row["delay_until"],
-        keys_checked_at=_dt(row["keys_checked_at"]),
-        searched_at=_dt(row["searched_at"]),
-        caught_up_at=_dt(row["caught_up_at"]),
+        keys_checked_at=records.moment(row["keys_checked_at"]),
+        searched_at=records.moment(row["searched_at"]),
+        caught_up_at=records.moment(row["caught_up_at"]),
     )
 
 
@@ -154,13 +149,6 @@ def set_mark(conn: sqlite3.Connection, key: str, mark: str, value: str | None) -
     conn.execute(f"UPDATE interviews SET {mark} = ? WHERE key = ?", (value, key))
 
 
-def clear_marks(conn: sqlite3.Connection, mark: str) -> None:
-    """Clear one bookkeeping column on every interview (a finished full sync)."""
-    if mark not in MARKS:
-        raise ValueError(f"unknown interview mark {mark!r}")
-    conn.execute(f"UPDATE interviews SET {mark} = NULL WHERE {mark} IS NOT NULL")
-
-
 def active_starts(conn: sqlite3.Connection) -> dict[str, list[tuple[str, datetime]]]:
     """Company key -> (key, start) of its active sequences, for companies with two or more."""
     rows = conn.execute(
@@ -180,20 +168,6 @@ def active_with_company(conn: sqlite3.Connection, company_key: str) -> list[str]
         "SELECT key FROM interviews WHERE company = ? AND status = 'active'", (company_key,)
     )
     return [r[0] for r in rows]
-
-
-def found_late(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> list[str]:
-    """Keys of interviews first seen after they began whose mail since then is not applied."""
-    wanted = [s.value for s in statuses]
-    marks = ", ".join("?" * len(wanted))
-    rows = conn.execute(
-        "SELECT key, first_seen, json_extract(data, '$.start.\"$dt\"') FROM interviews"
-        f" WHERE status IN ({marks}) AND caught_up_at IS NULL",
-        wanted,
-    ).fetchall()
-    parse = datetime.fromisoformat
-    late = [(parse(at), k) for k, seen, at in rows if at and parse(seen) > parse(at)]
-    return [k for _, k in sorted(late)]
 
 
 # --- notes -------------------------------------------------------------------------------------
@@ -223,20 +197,12 @@ def get_notes(conn: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
 
 
 def _step_row(row: sqlite3.Row) -> StepRow:
-    """Decode one steps row."""
-    return StepRow(
-        interview_key=row["interview_key"],
-        step=StepName(row["step"]),
-        recipient=row["recipient"],
-        due=datetime.fromisoformat(row["due"]),
-        state=StepState(row["state"]),
-        draft_id=row["draft_id"],
-        draft_message_id=row["draft_message_id"],
-        thread_id=row["thread_id"],
-        sent_message_id=row["sent_message_id"],
-        reason=row["reason"],
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-    )
+    """Decode one steps row (its columns are StepRow's fields)."""
+    return StepRow(**{
+        **dict(row), "step": StepName(row["step"]), "state": StepState(row["state"]),
+        "due": datetime.fromisoformat(row["due"]),
+        "updated_at": datetime.fromisoformat(row["updated_at"]),
+    })
 
 
 def step_order(row: StepRow) -> tuple[int, str]:
@@ -327,36 +293,6 @@ def sent_messages(conn: sqlite3.Connection, key: str) -> list[SentRow]:
     ]
 
 
-def links(
-    conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """(key -> thread ids, key -> Message-IDs sent) of the interviews in these statuses.
-
-    Threads are those of the sequence's drafts and of what the candidate sent.
-    """
-    wanted = tuple(s.value for s in statuses)
-    marks = ", ".join("?" for _ in wanted)
-    threads: dict[str, set[str]] = {}
-    message_ids: dict[str, set[str]] = {}
-    rows = conn.execute(
-        "SELECT s.interview_key, s.thread_id FROM steps s JOIN interviews i "
-        f"ON i.key = s.interview_key WHERE i.status IN ({marks}) AND s.thread_id != '' "
-        "UNION SELECT m.interview_key, m.thread_id FROM sent_messages m JOIN interviews i "
-        f"ON i.key = m.interview_key WHERE i.status IN ({marks}) AND m.thread_id != ''",
-        wanted + wanted,
-    ).fetchall()
-    for key, thread in rows:
-        threads.setdefault(key, set()).add(thread)
-    rows = conn.execute(
-        "SELECT m.interview_key, m.rfc_message_id FROM sent_messages m JOIN interviews i "
-        f"ON i.key = m.interview_key WHERE i.status IN ({marks}) AND m.rfc_message_id != ''",
-        wanted,
-    ).fetchall()
-    for key, rfc in rows:
-        message_ids.setdefault(key, set()).add(rfc)
-    return threads, message_ids
-
-
 # --- journal -----------------------------------------------------------------------------------
 
 
@@ -381,3 +317,38 @@ def read_journal(conn: sqlite3.Connection, key: str | None = None) -> list[Journ
             (key,),
         )
     return [JournalEntry(datetime.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+# --- wake-ups ----------------------------------------------------------------------------------
+# A row says: under these inputs (settings, zone, code), nothing of this interview can happen
+# before `wake_at` (NULL: not by time alone). Triggers (store/db.py) delete the row whenever the
+# interview, its notes, steps or sent messages are written, by the engine or any command.
+
+
+def to_plan(
+    conn: sqlite3.Connection, now: datetime, inputs: str
+) -> tuple[set[str], datetime | None]:
+    """Active interviews to plan now (no valid wake-up, or it came), and the idle ones' earliest."""
+    stamp = now.timestamp()
+    rows = conn.execute(
+        "SELECT i.key, w.wake_at, w.inputs FROM interviews i"
+        " LEFT JOIN wakeups w ON w.interview_key = i.key WHERE i.status = 'active'"
+    ).fetchall()
+    todo: set[str] = set()
+    earliest: float | None = None
+    for key, wake_at, their_inputs in rows:
+        if their_inputs != inputs or (wake_at is not None and wake_at <= stamp):
+            todo.add(key)
+        elif wake_at is not None and (earliest is None or wake_at < earliest):
+            earliest = wake_at
+    return todo, None if earliest is None else datetime.fromtimestamp(earliest, UTC)
+
+
+def remember_wakeup(
+    conn: sqlite3.Connection, key: str, wake_at: datetime | None, inputs: str
+) -> None:
+    """Nothing of this interview happens before `wake_at` (None: not by time alone)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO wakeups (interview_key, wake_at, inputs) VALUES (?, ?, ?)",
+        (key, None if wake_at is None else wake_at.timestamp(), inputs),
+    )

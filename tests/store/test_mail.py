@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from agent.store import mail
-from agent.store.db import Store, open_store
+from agent.store.db import Store
 
 T0 = datetime(2026, 11, 30, 14, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh state.db at the latest schema."""
-    s = open_store(tmp_path / "state.db")
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def _ids(conn: sqlite3.Connection) -> list[tuple[str, datetime]]:
