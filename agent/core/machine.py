@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email.utils import getaddresses
 
 from agent.core.messages import MessageMeta
-from agent.core.report_text import CHALLENGE
+from agent.core.report_text import CHALLENGE, MAX_HEADER_CHARS, addresses_in, bounded
 
 AUTO_HEADERS = (
     "X-Autoreply",
@@ -120,9 +119,10 @@ _OOO_CLAUSE = (
     r"(?:ledig|borta|på\s+semester|tjänstledig|föräldraledig|frånvarande|inte\s+på\s+kontoret)"
 )
 OOO_FIRST_LINE = re.compile(rf"^\W*{_GREETING}{_THANKS}(?:{_OOO_CLAUSE})", re.IGNORECASE)
-_ROBOT_SENDER = re.compile(
-    r"^(?:[\w.+-]*-(?:request|owner|bounces?)|owner-[\w.+-]+|majordomo|listserv|mailman"
-    r"|sympa|ecartis|listproc|autorespond(?:er)?|auto-?reply|vacation)(?:\+[^@]*)?@",
+# The local part of a list robot or responder, its +tag taken off first.
+_ROBOT_LOCAL = re.compile(
+    r"[\w.-]*-(?:request|owner|bounces?)|owner-[\w.-]+|majordomo|listserv|mailman"
+    r"|sympa|ecartis|listproc|autorespond(?:er)?|auto-?reply|vacation",
     re.IGNORECASE,
 )
 
@@ -138,6 +138,8 @@ class Machine:
 
 def machine_made(msg: MessageMeta, subject: str, sender: str) -> Machine | None:
     """The first signal that a machine wrote the message, or None for a person's mail."""
+    msg = bounded(msg)
+    subject = subject[:MAX_HEADER_CHARS]
     first = " ".join(msg.snippet.split())[:160]
     if CHALLENGE.search(f"{subject}\n{msg.snippet}"):
         return Machine("a challenge-response robot (asks you to confirm you are human)", True)
@@ -163,7 +165,7 @@ def machine_made(msg: MessageMeta, subject: str, sender: str) -> Machine | None:
         return Machine("a mailing-list message", False, auto_reply=False)
     if precedence in ("bulk", "junk"):  # junk: old vacation programs; bulk: mass mail
         return Machine(f"machine-made (Precedence: {precedence})", False, precedence == "junk")
-    if _ROBOT_SENDER.search(sender):
+    if _ROBOT_LOCAL.fullmatch(sender.partition("@")[0].partition("+")[0][:256]):
         return Machine("a mailing-list robot", False, auto_reply=False)
     for name in WEAK_HEADERS[1:]:
         if msg.header(name).strip():
@@ -171,8 +173,7 @@ def machine_made(msg: MessageMeta, subject: str, sender: str) -> Machine | None:
     mailer = msg.header("X-Mailer")
     if _BULK_MAILER.search(mailer):
         return Machine(f"bulk mail (X-Mailer: {mailer[:40]})", False, auto_reply=False)
-    to = {a.lower() for _, a in getaddresses([msg.header("To")])}
-    if sender and to == {sender} and not msg.header("Cc").strip():
+    if sender and set(addresses_in(msg.header("To"))) == {sender} and not msg.header("Cc").strip():
         return Machine("bulk mail (sent to its own sender, readers hidden)", False, False)
     if auto and auto != "no":
         return Machine(f"machine-made (Auto-Submitted: {auto[:40]})", False, auto_reply=False)

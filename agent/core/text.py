@@ -20,8 +20,11 @@ _AS_SPACE = frozenset({"Cc", "Zl", "Zp", "Zs"})
 
 def printable(text: str | None, limit: int | None = None) -> str:
     """Unsafe characters become spaces, lone surrogates go; runs of spaces are kept; capped."""
+    text = text or ""
+    if text.isprintable():  # nothing to change (every unsafe character is unprintable)
+        return text if limit is None else text[:limit]
     out: list[str] = []
-    for ch in text or "":
+    for ch in text:
         if ch == " " or (ch.isprintable() and ch not in INVISIBLE):
             out.append(ch)
             continue
