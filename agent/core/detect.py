@@ -171,11 +171,13 @@ def _event_contacts(event: CalendarEvent, user_email: str) -> _Contacts:
 
 
 def _trust_problem(event: CalendarEvent, user_email: str) -> str | None:
-    """Why the user has not vouched for this event, or None when they have."""
+    """Why the user has not vouched for this event, or None when they have.
+
+    The organizer counts only with Google's `self` flag: anyone can write the user's address
+    as an invitation's organizer.
+    """
     user = user_email.lower()
-    if event.organizer_is_self or (
-        user and event.organizer is not None and event.organizer.email.lower() == user
-    ):
+    if event.organizer_is_self:
         return None
     own = [a for a in event.attendees if a.is_self or (user and a.email.lower() == user)]
     if not own:
