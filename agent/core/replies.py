@@ -1,7 +1,8 @@
 """Pure: what one incoming message means for one interview's sequence.
 
 The rules of "What stops a sequence" in the etiquette, in this order: the user's own
-mail; a delivery report (a bounce that concerns this sequence, or a delay); machine-made
+mail; a delivery report (a bounce of this sequence's mail, a notice that only names a
+contact, or a delay); machine-made
 mail (auto-replies, out-of-office, lists, robots), decided before the thread rule so a
 robot in the thread never stops anything; an employer reply after the interview started;
 everything else.
@@ -105,7 +106,9 @@ def classify(
     """The verdict on one message for one interview (see the module docstring for the order).
 
     `report` is the full reading of a message that looks like a delivery report (one
-    `messages.get`); without it the headers and snippet are read.
+    `messages.get`); without it the headers and snippet are read. A failure notice that is
+    not linked to the sequence's mail (its thread, its `sequence_message_ids`) but names a
+    contact is UNLINKED_BOUNCE: shown, acted on never.
     """
     msg = bounded(msg)
     name, sender = parse_address(msg.header("From"))
@@ -152,17 +155,24 @@ def _report_verdict(
     link: str,
     message_ids: frozenset[str],
 ) -> Classification:
-    """A delivery report: a bounce of this sequence's mail, a delay, or about other mail."""
+    """A delivery report: a bounce of this sequence's mail, a delay, or about other mail.
+
+    Only a link pauses: the notice in a follow-up's thread or answering one (`link`), or the
+    returned message being one the candidate sent; an address alone proves nothing.
+    """
     if report.delayed:
         return Classification(MessageKind.OTHER, "a delivery delay notice, not a bounce")
     if report.delivered:
         return Classification(MessageKind.OTHER, "a delivery receipt, not a bounce")
     failed = [a for a in report.failed if a != user]
-    bounced = next((a for a in failed if a in contacts), None) or next(iter(failed), None)
-    returned = bool(message_ids & set(report.returned_ids))
-    if after and (link or returned or (bounced is not None and bounced in contacts)):
+    contact = next((a for a in failed if a in contacts), None)
+    bounced = contact or next(iter(failed), None)
+    if after and (link or message_ids & set(report.returned_ids)):
         what = f"{bounced} bounced" if bounced else "a follow-up bounced"
         return Classification(MessageKind.BOUNCE, what, bounced_address=bounced)
+    if after and contact is not None:
+        why = f"a delivery notice naming {contact} that is not about your mail"
+        return Classification(MessageKind.UNLINKED_BOUNCE, why, bounced_address=contact)
     return Classification(MessageKind.OTHER, "a bounce about another message")
 
 
