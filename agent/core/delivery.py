@@ -135,12 +135,14 @@ def looks_like_report(meta: MessageMeta, sender: str) -> bool:
         return True
     if BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject):
         return True
-    machine = (
+    auto = meta.header("Auto-Submitted").strip().lower()
+    reporter = (  # not `auto-generated` alone: helpdesks and tracking systems write that too
         "multipart/report" in ctype
         or meta.header("Return-Path").replace(" ", "") == "<>"
-        or meta.header("Auto-Submitted").strip().lower() not in ("", "no")
+        or auto.startswith("auto-replied")
+        or "failure" in auto  # sendmail's "auto-generated (failure)"
     )
-    return machine and bool(FAILURE_TEXT.search(meta.snippet[:200]))
+    return reporter and bool(FAILURE_TEXT.search(meta.snippet[:200]))
 
 
 def report_from_meta(meta: MessageMeta) -> DeliveryReport:

@@ -2,10 +2,10 @@
 
 The rules of "What stops a sequence" in the etiquette, in this order: the user's own
 mail; a delivery report (a bounce of this sequence's mail, a notice that only names a
-contact, or a delay); machine-made
-mail (auto-replies, out-of-office, lists, robots), decided before the thread rule so a
-robot in the thread never stops anything; an employer reply after the interview started;
-everything else.
+contact, or a delay); machine-made mail, decided before the thread rule so that an
+auto-reply or a robot in the thread never stops anything, while a system writing for a
+person (a helpdesk, an applicant-tracking system) still answers; an employer reply after
+the interview started; everything else.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from email import errors
 from agent.core.delivery import DeliveryReport, looks_like_report, report_from_meta
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.interviews import Interview
-from agent.core.machine import Machine, machine_made
+from agent.core.machine import AUTO, SYSTEM, Machine, machine_made
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import domain_of
 from agent.core.report_text import (
@@ -64,6 +64,17 @@ APPLICANT_TRACKING: dict[str, str] = {
 
 _ANGLE = re.compile(r"<\s*+(" + ADDRESS.pattern + r")")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
+# Job alerts and recommendations an applicant-tracking system sends job seekers (its sender's
+# name and subject, or its own address): not about this candidacy, even naming the company.
+_JOB_ALERT = re.compile(
+    r"\bjob\s+(?:alerts?|matches|recommendations?)\b|\bnew\s+(?:jobs?|openings?|opportunities"
+    r"|positions|roles)\b|\bjobs\s+(?:at|for\s+you|you\s+(?:may|might)|matching|like\s+this)\b"
+    r"|\brecommended\s+(?:for\s+you|jobs?|roles?|positions?)\b|\b(?:is|are|now|still)\s+hiring\b"
+    r"|\bsimilar\s+(?:jobs|roles|positions)\b|\btalent\s+(?:community|network|pool)\b"
+    r"|\bnewsletter\b",
+    re.IGNORECASE,
+)
+_ALERT_SENDER = re.compile(r"alert|recommend|digest|newsletter|marketing", re.IGNORECASE)
 
 
 def parse_address(header_value: str) -> tuple[str, str]:
@@ -129,9 +140,10 @@ def classify(
     ats = _ats_reason(sender, name, subject, interview.company)
     machine = machine_made(msg, subject, sender)
     if report is not None and machine is None:
-        machine = Machine("a challenge-response robot (asks you to confirm you are human)", True)
-    if machine is not None and (machine.strong or not ats):
-        if after and (employer or ats) and machine.auto_reply:
+        machine = Machine("a challenge-response robot (asks you to confirm you are human)", AUTO)
+    context = sender in contacts or bool(link)  # from a contact, or in a follow-up's thread
+    if machine is not None and not _answers_anyway(machine, ats, context):
+        if after and (employer or ats) and machine.kind == AUTO and machine.auto_reply:
             sent = message_date(msg)
             back = return_date(f"{subject}\n{msg.snippet}", sent)
             reason = f"{machine.reason} ({employer or ats})"
@@ -176,6 +188,18 @@ def _report_verdict(
     return Classification(MessageKind.OTHER, "a bounce about another message")
 
 
+def _answers_anyway(machine: Machine, ats: str, context: bool) -> bool:
+    """True when machine-made mail still answers for the employer.
+
+    An applicant-tracking system writing about the candidacy does, list headers or not; so
+    does a system writing for a person from a contact or in a follow-up's thread (`context`).
+    An auto-reply or a robot never does, nor does a list post or a bulk send otherwise.
+    """
+    if machine.kind == AUTO:
+        return False
+    return bool(ats) or (context and machine.kind == SYSTEM)
+
+
 def _sequence_link(
     msg: MessageMeta, thread_ids: frozenset[str], message_ids: frozenset[str]
 ) -> str:
@@ -211,7 +235,8 @@ def _ats_reason(sender: str, name: str, subject: str, company: str) -> str:
     domain = domain_of(sender)
     system = next((label for d, label in APPLICANT_TRACKING.items() if _within(domain, d)), "")
     wanted = " ".join(company.split()).casefold()
-    if not system or not wanted:
+    alert = _JOB_ALERT.search(f"{name} {subject}") or _ALERT_SENDER.search(sender.partition("@")[0])
+    if not system or not wanted or alert:
         return ""
     pattern = r"(?<!\w)" + re.escape(wanted) + r"(?!\w)"
     if re.search(pattern, " ".join(f"{name} {subject}".split()).casefold()):

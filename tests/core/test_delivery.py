@@ -272,6 +272,9 @@ def test_a_null_sender_naming_a_failure_in_its_first_line_looks_like_a_report() 
         ({"From": "Jane <jane@acme.com>", "Subject": "Out of Office"}, "Back Monday."),
         ({"From": "Postmaster <postmaster@acme.com>", "Subject": "Automatic reply: Thanks"},
          "I am out of the office until Monday."),
+        ({"From": "Acme Careers <careers@acme.zendesk.com>", "Subject": "Re: Thanks",
+          "Auto-Submitted": "auto-generated", "X-Mailer": "Zendesk Mailer"},
+         "Hi Alex, the team has rejected two candidates and would like to meet you again"),
     ],
 )
 def test_a_persons_mail_is_not_read_in_full(headers: dict[str, str], snippet: str) -> None:
