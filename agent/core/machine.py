@@ -120,7 +120,8 @@ _OOO_CLAUSE = (
     r"(?:ledig|borta|på\s+semester|tjänstledig|föräldraledig|frånvarande|inte\s+på\s+kontoret)"
 )
 OOO_FIRST_LINE = re.compile(rf"^\W*{_GREETING}{_THANKS}(?:{_OOO_CLAUSE})", re.IGNORECASE)
-# The local part of a list robot or responder, its +tag taken off first.
+# The local part of a list robot or responder, its +tag taken off first; matched whole
+# (fullmatch: one start, so linear; a search would rescan a long run from each position).
 _ROBOT_LOCAL = re.compile(
     r"[\w.-]*-(?:request|owner|bounces?)|owner-[\w.-]+|majordomo|listserv|mailman"
     r"|sympa|ecartis|listproc|autorespond(?:er)?|auto-?reply|vacation",
