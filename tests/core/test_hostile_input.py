@@ -2,10 +2,10 @@
 
 The caps are checked exactly. The time is bounded far above the linear cost: each parser
 gets every input of hostile.py (runs of each character class and token its patterns use),
-larger than any cap, and must finish each within LIMIT seconds, where the slowest takes a
-tenth of that on a loaded laptop (`bench/parsers.py` prints the figures). A slow machine
-cannot make this fail; a pattern gone quadratic (minutes to hours on such input) stops at
-the limit instead of hanging the suite.
+larger than any cap, and must finish each within LIMIT seconds, where the slowest takes
+about a tenth of a second on a loaded 2-core machine (`bench/parsers.py` prints the
+figures). A slow machine cannot make this fail; a pattern gone quadratic (minutes to hours
+on such input) stops at the limit instead of hanging the suite.
 """
 
 from __future__ import annotations
