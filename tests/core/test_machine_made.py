@@ -1,4 +1,4 @@
-"""Machine-made mail is decided before anything else: no auto-reply or robot stops a sequence.
+"""Machine-made mail is decided before anything else: no auto-reply, robot or list stops it.
 
 One realistic message per signal and per language; ordinary replies still stop. Systems that
 write for a person, lists and newsletters: test_employer_systems.py.
@@ -41,8 +41,12 @@ SIGNALS = [
     pytest.param(msg(JANE_FROM, "Re: Thanks", Auto_Submitted="auto-replied"), id="auto-submitted"),
     pytest.param(msg(JANE_FROM, "Re: Thanks", X_Autoreply="yes"), id="x-autoreply"),
     pytest.param(msg(JANE_FROM, "Re: Thanks", X_Autorespond="on"), id="x-autorespond"),
+    pytest.param(msg(JANE_FROM, "Re: Thanks", Precedence="bulk"), id="precedence-bulk"),
     pytest.param(msg(JANE_FROM, "[Automatyczna odpowiedz] x", Precedence="junk"), id="junk"),
+    pytest.param(msg(JANE_FROM, "Re: Thanks", Precedence="list"), id="precedence-list"),
     pytest.param(msg(JANE_FROM, "Re: Thanks", Precedence="auto_reply"), id="precedence-auto"),
+    pytest.param(msg("Acme jobs <jobs@acme.com>", "Re: Thanks", List_Id="<jobs.acme.com>"),
+                 id="list-id"),
     pytest.param(msg(JANE_FROM, "RE: Thanks", X_MS_Exchange_Inbox_Rules_Loop="jane@acme.com"),
                  id="exchange-inbox-rule"),
     pytest.param(msg(JANE_FROM, "Re: Thanks", Return_Path="<>"), id="null-return-path"),
@@ -58,13 +62,15 @@ SIGNALS = [
                  id="challenge-human"),
     pytest.param(msg(JANE_FROM, "Re: Thanks [Please verify your email]",
                      "I apologize for this one-time inconvenience."), id="challenge-verify"),
+    pytest.param(msg("Acme <news@acme.com>", "Weekly", X_Mailer="PHPMailer 6.1"),
+                 id="bulk-mailer"),
     pytest.param(msg(JANE_FROM, "Read: Thanks", Content_Type="multipart/report; "
                      "report-type=disposition-notification; boundary=b"), id="read-receipt"),
 ]
 
 
 @pytest.mark.parametrize("message", SIGNALS)
-def test_an_auto_reply_or_a_robot_never_stops_the_sequence(message: MessageMeta) -> None:
+def test_an_auto_reply_a_robot_or_list_mail_never_stops_the_sequence(message: MessageMeta) -> None:
     assert verdict(message) in (MessageKind.AUTO_REPLY, MessageKind.OTHER)
 
 
