@@ -20,7 +20,13 @@ from agent.core.report_text import (
     CHALLENGE,
     DELAY_TEXT,
     FAILURE_TEXT,
+    MAX_CONTAINERS,
+    MAX_HEADER_CHARS,
+    MAX_PARTS,
+    MAX_REPORT_BYTES,
     SYSTEM_LOCALS,
+    addresses_in,
+    bounded,
     cut_returned_copy,
     notice_addresses,
 )
@@ -74,8 +80,13 @@ def report_search() -> str:
     return f"{{from:({senders}) subject:({subjects})}}"
 
 
-_ADDR = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
+_TAG = re.compile(r"<[^<>]+>")
+# A line opening a MIME container (multipart/*, message/*) or a boundary: what the stdlib parser
+# pays for, per line, as they nest.
+_CONTAINER = re.compile(rb"^content-type:\s*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
+_BOUNDARY = re.compile(rb"^--", re.MULTILINE)
+_RETURNED_HEADERS = ("message-id", "in-reply-to", "references", "from", "to", "cc")
 _REPORT_PARTS = ("message/delivery-status", "message/global-delivery-status")
 _RETURNED = ("message/rfc822", "text/rfc822-headers", "message/global", "message/global-headers")
 
@@ -109,6 +120,7 @@ def is_system(addr: str) -> bool:
 
 def looks_like_report(meta: MessageMeta, sender: str) -> bool:
     """True when a message is probably a bounce or delay notice (worth one full read)."""
+    meta = bounded(meta)
     ctype = meta.header("Content-Type").lower()
     if "multipart/report" in ctype and "delivery-status" in ctype:
         return True
@@ -123,32 +135,36 @@ def looks_like_report(meta: MessageMeta, sender: str) -> bool:
         return True
     if BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject):
         return True
-    machine = (
+    auto = meta.header("Auto-Submitted").strip().lower()
+    reporter = (  # not `auto-generated` alone: helpdesks and tracking systems write that too
         "multipart/report" in ctype
         or meta.header("Return-Path").replace(" ", "") == "<>"
-        or meta.header("Auto-Submitted").strip().lower() not in ("", "no")
+        or auto.startswith("auto-replied")
+        or "failure" in auto  # sendmail's "auto-generated (failure)"
     )
-    return machine and bool(FAILURE_TEXT.search(meta.snippet[:200]))
+    return reporter and bool(FAILURE_TEXT.search(meta.snippet[:200]))
 
 
 def report_from_meta(meta: MessageMeta) -> DeliveryReport:
     """The best reading without the full message: X-Failed-Recipients, then the snippet."""
+    meta = bounded(meta)
     subject = meta.header("Subject")
     if CHALLENGE.search(f"{subject}\n{meta.snippet}"):
         return DeliveryReport(challenge=True)
-    failed = _unique(_ADDR.findall(meta.header("X-Failed-Recipients")))
+    failed = _unique(addresses_in(meta.header("X-Failed-Recipients")))
     delayed = not failed and bool(DELAY_SUBJECT.search(subject) or DELAY_TEXT.search(meta.snippet))
     if failed:
         return DeliveryReport(failed=failed, source="header")
-    named = _unique(a for a in _ADDR.findall(meta.snippet) if not is_system(a))
+    named = _unique(a for a in addresses_in(meta.snippet) if not is_system(a))
     return DeliveryReport(failed=named, delayed=delayed, source="text")
 
 
 def read_report(raw: bytes) -> DeliveryReport:
-    """Read a whole delivery report (raw RFC 822 bytes) and say what failed."""
+    """Read a delivery report (the start of its raw RFC 822 bytes) and say what failed."""
+    raw = readable(raw)
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    sender = _addresses(str(msg.get("From", "")))
-    own = set(sender) | set(_addresses(str(msg.get("To", ""))))
+    sender = addresses_in(_header_value(msg, "From"))
+    own = set(sender) | set(addresses_in(_header_value(msg, "To")))
     notice, returned, dsn = _split(msg, raw)
     subject = _header_text(msg, "Subject")
     head = f"{subject}\n{notice[:3000]}"
@@ -156,11 +172,11 @@ def read_report(raw: bytes) -> DeliveryReport:
         return DeliveryReport(challenge=True)
     named = " ".join(returned.get(h, "") for h in ("message-id", "in-reply-to", "references"))
     ids = tuple(_MSG_ID.findall(named))
-    own |= set(_addresses(returned.get("from", "")))
+    own |= set(addresses_in(returned.get("from", "")))
     failed, delayed, delivered = _dsn_recipients(dsn)
     source = "delivery-status"
     if not failed:
-        failed = _unique(_ADDR.findall(str(msg.get("X-Failed-Recipients", ""))))
+        failed = _unique(addresses_in(_header_value(msg, "X-Failed-Recipients")))
         source = "header"
     if delivered and not failed:
         return DeliveryReport(delivered=True, returned_ids=ids)
@@ -171,7 +187,7 @@ def read_report(raw: bytes) -> DeliveryReport:
         source = "text"
     if not failed:
         to_cc = f"{returned.get('to', '')},{returned.get('cc', '')}"
-        failed = _unique(a for a in _addresses(to_cc) if a not in own)
+        failed = _unique(a for a in addresses_in(to_cc) if a not in own)
         source = "returned"
     failed = tuple(a for a in failed if not is_system(a) and a not in own) or failed
     return DeliveryReport(
@@ -182,29 +198,46 @@ def read_report(raw: bytes) -> DeliveryReport:
     )
 
 
+def readable(raw: bytes) -> bytes:
+    """The start of a report that the stdlib parser reads in bounded time.
+
+    At most MAX_REPORT_BYTES, cut before the container line beyond MAX_CONTAINERS and the
+    boundary line beyond MAX_PARTS: the parser's work per line grows with the nesting.
+    """
+    head = raw[:MAX_REPORT_BYTES]
+    for pattern, most in ((_CONTAINER, MAX_CONTAINERS), (_BOUNDARY, MAX_PARTS)):
+        for count, match in enumerate(pattern.finditer(head)):
+            if count == most:
+                head = head[: match.start()]
+                break
+    return head
+
+
 def _split(msg: Message, raw: bytes) -> tuple[str, dict[str, str], str]:
     """(notice text, returned message headers, delivery-status text) of a report."""
     notice: list[str] = []
     returned: dict[str, str] = {}
     dsn: list[str] = []
     stack: list[Message] = [msg]
-    while stack:
-        part = stack.pop(0)
+    for _ in range(MAX_PARTS):
+        if not stack:
+            break
+        part = stack.pop()
         ctype = part.get_content_type()
         if ctype in _REPORT_PARTS:
             dsn.append(_status_text(part))
         elif ctype in _RETURNED and _inner_report(part) is not None:
-            stack.insert(0, _inner_report(part))  # type: ignore[arg-type]
+            stack.append(_inner_report(part))  # type: ignore[arg-type]
         elif ctype in _RETURNED:
             if not returned:
                 returned = _returned_headers(part)
         elif part.is_multipart():
             children = part.get_payload()
-            stack[0:0] = [c for c in children if isinstance(c, Message)]
+            stack.extend(reversed([c for c in children if isinstance(c, Message)]))
         elif ctype.startswith("text/") or ctype == "message/delivery-status":
             text = _decode(part)
             if ctype == "text/html":
-                text = re.sub(r"<[^>]+>", " ", text)
+                text = _TAG.sub(" ", text)
             body, copy = cut_returned_copy(text)
             notice.append(body)
             if copy and not returned:
@@ -279,8 +312,8 @@ def _dsn_address(value: str) -> str:
     text = (value.partition(";")[2] if ";" in value else value).strip().strip("<>").strip()
     if "@" in text and " " not in text:
         return text.lower().strip(".")
-    found = _ADDR.findall(text)
-    return found[0].lower() if found else ""
+    found = addresses_in(text)
+    return found[0] if found else ""
 
 
 def _status_text(part: Message) -> str:
@@ -296,31 +329,35 @@ def _status_text(part: Message) -> str:
 
 
 def _returned_headers(part: Message) -> dict[str, str]:
-    """Lowercased headers of a returned message (message/rfc822 or text/rfc822-headers)."""
+    """The ids and addresses of a returned message (message/rfc822 or text/rfc822-headers)."""
     payload = part.get_payload()
     if isinstance(payload, list) and payload and isinstance(payload[0], Message):
-        inner = payload[0]
-        return {k.lower(): _header_text(inner, k) for k in reversed(list(inner.keys()))}
+        return {name: _header_value(payload[0], name) for name in _RETURNED_HEADERS}
     return _headers_in_text(_decode(part))
 
 
 def _headers_in_text(text: str) -> dict[str, str]:
-    """Headers of a message copied into text (the returned copy after a notice)."""
-    lines = text.lstrip("\r\n").replace("\r\n", "\n")
+    """The ids and addresses of a message copied into text (the returned copy after a notice)."""
+    lines = text.lstrip("\r\n").replace("\r\n", "\n").partition("\n\n")[0]
     try:
         inner = email.message_from_string(lines, policy=email.policy.compat32)
     except Exception:  # a mangled copy: no headers rather than a crash
         return {}
-    return {k.lower(): _header_text(inner, k) for k in reversed(list(inner.keys()))}
+    return {name: _header_value(inner, name) for name in _RETURNED_HEADERS}
+
+
+def _header_value(msg: Message, name: str) -> str:
+    """The first header of that name as sent, within MAX_HEADER_CHARS ('' when absent)."""
+    return str(msg.get(name, ""))[:MAX_HEADER_CHARS]
 
 
 def _header_text(msg: Message, name: str) -> str:
-    """A header as text, encoded words decoded when possible."""
-    value = msg.get(name, "")
+    """An unstructured header (a Subject) as text, encoded words decoded when possible."""
+    value = _header_value(msg, name)
     try:
-        return str(email.policy.default.header_factory(name, str(value)))
+        return str(email.policy.default.header_factory(name, value))
     except Exception:  # undecodable: the raw text
-        return str(value)
+        return value
 
 
 def _decode(part: Message) -> str:
@@ -334,11 +371,6 @@ def _decode(part: Message) -> str:
         return data.decode(charset, "replace")
     except LookupError:
         return data.decode("latin-1", "replace")
-
-
-def _addresses(value: str) -> list[str]:
-    """Every address in a header value, lowercased."""
-    return [a.lower() for a in _ADDR.findall(value or "")]
 
 
 def _unique(addrs: object) -> tuple[str, ...]:

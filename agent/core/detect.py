@@ -23,6 +23,8 @@ from agent.core.events import CalendarEvent, Rejection
 from agent.core.interviews import Contact, Interview, Notes
 from agent.core.model import domain_of
 from agent.core.notes import (
+    MAX_ADDRESS_CHARS,
+    MAX_LINE_CHARS,
     MAX_NAME_CHARS,
     MAX_VALUE_CHARS,
     description_lines,
@@ -112,7 +114,7 @@ def _is_role_mailbox(address: str) -> bool:
 
 def _clean_name(name: str, email: str) -> str:
     """A display name without control characters; '' when it only repeats the address."""
-    cleaned = one_line(name, MAX_NAME_CHARS)
+    cleaned = one_line(name[:MAX_LINE_CHARS], MAX_NAME_CHARS)
     return "" if cleaned.lower() == email.lower() else cleaned
 
 
@@ -142,7 +144,7 @@ def _event_contacts(event: CalendarEvent, user_email: str) -> _Contacts:
     def consider(email: str, name: str) -> None:
         nonlocal filtered
         address = email.strip().lower()
-        if not address or address == user:
+        if not address or address == user or len(address) > MAX_ADDRESS_CHARS:
             return
         if _is_room_group_or_robot(address):
             filtered = True
@@ -169,11 +171,13 @@ def _event_contacts(event: CalendarEvent, user_email: str) -> _Contacts:
 
 
 def _trust_problem(event: CalendarEvent, user_email: str) -> str | None:
-    """Why the user has not vouched for this event, or None when they have."""
+    """Why the user has not vouched for this event, or None when they have.
+
+    The organizer counts only with Google's `self` flag: anyone can write the user's address
+    as an invitation's organizer.
+    """
     user = user_email.lower()
-    if event.organizer_is_self or (
-        user and event.organizer is not None and event.organizer.email.lower() == user
-    ):
+    if event.organizer_is_self:
         return None
     own = [a for a in event.attendees if a.is_self or (user and a.email.lower() == user)]
     if not own:
@@ -190,7 +194,7 @@ def _match_problem(
     event: CalendarEvent, settings: CalendarSettings, lines: tuple[str, ...]
 ) -> str | None:
     """Why the event is not (or is excluded as) an interview, or None."""
-    title = one_line(event.summary, 1000)
+    title = one_line(event.summary[:MAX_LINE_CHARS], MAX_LINE_CHARS)
     tag_line = ""
     if settings.tag:
         tag = re.compile(rf"(?<![\w#]){re.escape(settings.tag)}(?!\w)", re.IGNORECASE)
@@ -210,7 +214,7 @@ def _match_problem(
 
 def _reject(event: CalendarEvent, reason: str) -> Rejection:
     """A Rejection of `event` for `reason`."""
-    title = one_line(event.summary, MAX_VALUE_CHARS)
+    title = one_line(event.summary[:MAX_LINE_CHARS], MAX_VALUE_CHARS)
     return Rejection(event.calendar_id, event.event_id, title, reason)
 
 
@@ -254,7 +258,7 @@ def detect(
         if filtered:
             return _reject(event, "no contacts: only rooms, groups or scheduling robots")
         return _reject(event, "no contacts: no one but you on the event")
-    title = one_line(event.summary, MAX_VALUE_CHARS)
+    title = one_line(event.summary[:MAX_LINE_CHARS], MAX_VALUE_CHARS)
     names = tuple(c.name for c in contacts if c.name)
     hints = title_hints(title, names)
     company = _company(notes, contacts, title_companies(hints, names))

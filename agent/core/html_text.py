@@ -12,6 +12,9 @@ BLOCKS = frozenset(
      "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6"}
 )
 SKIP = frozenset({"script", "style", "head", "title"})
+# A '<' that opens no whole tag: as text, since the stdlib parser rescans from each one it
+# cannot finish (quadratic on "<a <a <a ..." before Python 3.11.13).
+_LOOSE_LT = re.compile(r"<(?![A-Za-z/!?][^<>]*>)")
 
 
 class _Extractor(HTMLParser):
@@ -48,8 +51,10 @@ class _Extractor(HTMLParser):
             self.parts.append("\n")
         if tag == "a" and self._accept is not None and self._links:
             address, start = self._links.pop()
+            if not (address and self._accept(address)):
+                return
             text = "".join(self.parts[start:])
-            if address and self._accept(address) and address.lower() not in text.lower():
+            if address.lower() not in text.lower():
                 self.parts[start:] = [f"{text} <{address}>" if text.strip() else address]
 
     def handle_data(self, data: str) -> None:
@@ -70,6 +75,6 @@ def html_to_text(
     Raises ValueError or AssertionError on markup the stdlib parser cannot take.
     """
     parser = _Extractor(collapse_whitespace, accept_address)
-    parser.feed(html or "")
+    parser.feed(_LOOSE_LT.sub("&lt;", html or ""))
     parser.close()
     return "".join(parser.parts)

@@ -45,7 +45,7 @@ class MessageKind(enum.StrEnum):
     EMPLOYER_REPLY = "employer_reply"
     AUTO_REPLY = "auto_reply"
     BOUNCE = "bounce"
-    UNLINKED_BOUNCE = "unlinked_bounce"  # a delivery notice naming a contact, not about our mail
+    UNLINKED_BOUNCE = "unlinked_bounce"  # a failure notice naming a contact, not about our mail
     OWN = "own"  # sent by the user
     OTHER = "other"
 

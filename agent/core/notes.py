@@ -13,10 +13,14 @@ from agent.core.text import one_line
 
 log = logging.getLogger(__name__)
 
-MAX_VALUE_CHARS = 300  # one note value, after cleaning
+# What is read of an event (outsiders' text), before any pattern runs; docs/limits.md.
+MAX_DESCRIPTION_CHARS = 50_000  # the rest of a huge description is ignored
+MAX_LINE_CHARS = 1000  # a title or a person's name, as read
+MAX_ADDRESS_CHARS = 254  # an attendee's address (a longer one is no mail address)
+# What is kept of it, after cleaning.
+MAX_VALUE_CHARS = 300  # one note value, a title
 MAX_NAME_CHARS = 100  # a contact's display name
 MAX_ITEMS = 20  # entries of one list field (fit, strengths, contacts)
-MAX_DESCRIPTION_CHARS = 50_000  # the rest of a huge description is ignored
 
 NOTE_KEYS: tuple[str, ...] = (
     "follow-up", "fit", "strengths", "start", "phone", "contact", "company", "role",
@@ -45,12 +49,12 @@ _NOTE_LINE = re.compile(
 _SEPARATORS = "\\s<>,;:\"'()\\[\\]"
 _EMAIL = re.compile(
     rf"(?<![^{_SEPARATORS}])"
-    r"(?P<addr>[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@"
+    r"(?P<addr>[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
     rf"(?=$|[{_SEPARATORS}]|\.(?:\s|$))"
 )
 _HTML_HINT = re.compile(
-    r"<(?:br|p|div|span|a|b|i|u|em|strong|ul|ol|li|font|h[1-6]|table|tr|td|html|body)\b[^>]*>"
+    r"<(?:br|p|div|span|a|b|i|u|em|strong|ul|ol|li|font|h[1-6]|table|tr|td|html|body)\b[^<>]*>"
     r"|</[a-z][a-z0-9]*\s*>|&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});",
     re.IGNORECASE,
 )
@@ -123,7 +127,7 @@ def _html_to_text(description: str) -> str:
         return html_to_text(protected, accept_address=is_valid_email)
     except (AssertionError, ValueError):  # malformed markup: fall back to dropping tags
         log.debug("description is not parseable HTML; stripping tags")
-        return re.sub(r"<[^>]*>", "\n", description)
+        return re.sub(r"<[^<>]*>", "\n", description)
 
 
 def description_lines(description: str) -> tuple[str, ...]:

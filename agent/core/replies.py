@@ -1,10 +1,11 @@
 """Pure: what one incoming message means for one interview's sequence.
 
 The rules of "What stops a sequence" in the etiquette, in this order: the user's own
-mail; a delivery report (a bounce that concerns this sequence, or a delay); machine-made
-mail (auto-replies, out-of-office, lists, robots), decided before the thread rule so a
-robot in the thread never stops anything; an employer reply after the interview started;
-everything else.
+mail; a delivery report (a bounce of this sequence's mail, a notice that only names a
+contact, or a delay); machine-made mail, decided before the thread rule so that an
+auto-reply or a robot in the thread never stops anything, while a system writing for a
+person (a helpdesk, an applicant-tracking system) still answers; an employer reply after
+the interview started; everything else.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ import email.policy
 import logging
 import re
 from email import errors
-from email.utils import getaddresses
 
 from agent.core.delivery import DeliveryReport, looks_like_report, report_from_meta
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.interviews import Interview
-from agent.core.machine import Machine, machine_made
+from agent.core.machine import AUTO, SYSTEM, Machine, machine_made
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import domain_of
+from agent.core.report_text import (
+    ADDRESS,
+    MAX_HEADER_CHARS,
+    MAX_NAME_HEADER_CHARS,
+    addresses_in,
+    bounded,
+)
 from agent.core.return_dates import message_date, return_date
 from agent.core.text import one_line
 
@@ -55,12 +62,19 @@ APPLICANT_TRACKING: dict[str, str] = {
     "jobylon.com": "Jobylon",
 }
 
-_ADDR = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
-_ANGLE = re.compile(r"<\s*(" + _ADDR.pattern + r")\s*>?")
+_ANGLE = re.compile(r"<\s*+(" + ADDRESS.pattern + r")")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
-def addresses_in(text: str) -> list[str]:
-    """Every address written in a text (placeholder until the parsers helper's linear one)."""
-    return _ADDR.findall(text[:10_000])
+# Job alerts and recommendations an applicant-tracking system sends job seekers (its sender's
+# name and subject, or its own address): not about this candidacy, even naming the company.
+_JOB_ALERT = re.compile(
+    r"\bjob\s+(?:alerts?|matches|recommendations?)\b|\bnew\s+(?:jobs?|openings?|opportunities"
+    r"|positions|roles)\b|\bjobs\s+(?:at|for\s+you|you\s+(?:may|might)|matching|like\s+this)\b"
+    r"|\brecommended\s+(?:for\s+you|jobs?|roles?|positions?)\b|\b(?:is|are|now|still)\s+hiring\b"
+    r"|\bsimilar\s+(?:jobs|roles|positions)\b|\btalent\s+(?:community|network|pool)\b"
+    r"|\bnewsletter\b",
+    re.IGNORECASE,
+)
+_ALERT_SENDER = re.compile(r"alert|recommend|digest|newsletter|marketing", re.IGNORECASE)
 
 
 def parse_address(header_value: str) -> tuple[str, str]:
@@ -69,16 +83,16 @@ def parse_address(header_value: str) -> tuple[str, str]:
     A value the stdlib parser finds invalid falls back to the angle-bracket address
     (what a mail reader shows), else the first address-like text.
     """
-    value = one_line(header_value, 2000)
+    value = one_line(header_value[:MAX_HEADER_CHARS], MAX_NAME_HEADER_CHARS)
     try:
         header = email.policy.default.header_factory("From", value)
         invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
         for addr in () if invalid else header.addresses:  # type: ignore[attr-defined]
-            if _ADDR.fullmatch(addr.addr_spec):
+            if ADDRESS.fullmatch(addr.addr_spec):
                 return one_line(addr.display_name), addr.addr_spec.lower()
     except Exception:  # the stdlib parser fails in many ways on garbage; fall back below
         log.debug("could not parse address header %r", value[:80])
-    match = _ANGLE.search(value) or _ADDR.search(value)
+    match = _ANGLE.search(value) or ADDRESS.search(value)
     if match is None:
         return "", ""
     found = match.group(match.lastindex or 0)
@@ -103,8 +117,11 @@ def classify(
     """The verdict on one message for one interview (see the module docstring for the order).
 
     `report` is the full reading of a message that looks like a delivery report (one
-    `messages.get`); without it the headers and snippet are read.
+    `messages.get`); without it the headers and snippet are read. A failure notice that is
+    not linked to the sequence's mail (its thread, its `sequence_message_ids`) but names a
+    contact is UNLINKED_BOUNCE: shown, acted on never.
     """
+    msg = bounded(msg)
     name, sender = parse_address(msg.header("From"))
     user = user_email.strip().lower()
     if (user and sender == user) or "SENT" in msg.label_ids:
@@ -123,9 +140,10 @@ def classify(
     ats = _ats_reason(sender, name, subject, interview.company)
     machine = machine_made(msg, subject, sender)
     if report is not None and machine is None:
-        machine = Machine("a challenge-response robot (asks you to confirm you are human)", True)
-    if machine is not None and (machine.strong or not ats):
-        if after and (employer or ats) and machine.auto_reply:
+        machine = Machine("a challenge-response robot (asks you to confirm you are human)", AUTO)
+    context = sender in contacts or bool(link)  # from a contact, or in a follow-up's thread
+    if machine is not None and not _answers_anyway(machine, ats, context):
+        if after and (employer or ats) and machine.kind == AUTO and machine.auto_reply:
             sent = message_date(msg)
             back = return_date(f"{subject}\n{msg.snippet}", sent)
             reason = f"{machine.reason} ({employer or ats})"
@@ -149,18 +167,37 @@ def _report_verdict(
     link: str,
     message_ids: frozenset[str],
 ) -> Classification:
-    """A delivery report: a bounce of this sequence's mail, a delay, or about other mail."""
+    """A delivery report: a bounce of this sequence's mail, a delay, or about other mail.
+
+    Only a link pauses: the notice in a follow-up's thread or answering one (`link`), or the
+    returned message being one the candidate sent; an address alone proves nothing.
+    """
     if report.delayed:
         return Classification(MessageKind.OTHER, "a delivery delay notice, not a bounce")
     if report.delivered:
         return Classification(MessageKind.OTHER, "a delivery receipt, not a bounce")
     failed = [a for a in report.failed if a != user]
-    bounced = next((a for a in failed if a in contacts), None) or next(iter(failed), None)
-    returned = bool(message_ids & set(report.returned_ids))
-    if after and (link or returned or (bounced is not None and bounced in contacts)):
+    contact = next((a for a in failed if a in contacts), None)
+    bounced = contact or next(iter(failed), None)
+    if after and (link or message_ids & set(report.returned_ids)):
         what = f"{bounced} bounced" if bounced else "a follow-up bounced"
         return Classification(MessageKind.BOUNCE, what, bounced_address=bounced)
+    if after and contact is not None:
+        why = f"a delivery notice naming {contact} that is not about your mail"
+        return Classification(MessageKind.UNLINKED_BOUNCE, why, bounced_address=contact)
     return Classification(MessageKind.OTHER, "a bounce about another message")
+
+
+def _answers_anyway(machine: Machine, ats: str, context: bool) -> bool:
+    """True when machine-made mail still answers for the employer.
+
+    An applicant-tracking system writing about the candidacy does, list headers or not; so
+    does a system writing for a person from a contact or in a follow-up's thread (`context`).
+    An auto-reply or a robot never does, nor does a list post or a bulk send otherwise.
+    """
+    if machine.kind == AUTO:
+        return False
+    return bool(ats) or (context and machine.kind == SYSTEM)
 
 
 def _sequence_link(
@@ -198,7 +235,8 @@ def _ats_reason(sender: str, name: str, subject: str, company: str) -> str:
     domain = domain_of(sender)
     system = next((label for d, label in APPLICANT_TRACKING.items() if _within(domain, d)), "")
     wanted = " ".join(company.split()).casefold()
-    if not system or not wanted:
+    alert = _JOB_ALERT.search(f"{name} {subject}") or _ALERT_SENDER.search(sender.partition("@")[0])
+    if not system or not wanted or alert:
         return ""
     pattern = r"(?<!\w)" + re.escape(wanted) + r"(?!\w)"
     if re.search(pattern, " ".join(f"{name} {subject}".split()).casefold()):
@@ -207,6 +245,6 @@ def _ats_reason(sender: str, name: str, subject: str, company: str) -> str:
 
 
 def recipient_addresses(meta: MessageMeta) -> set[str]:
-    """Every address in To and Cc (quoted display names may hold commas: "Doe, Jane")."""
-    pairs = getaddresses([meta.header("To"), meta.header("Cc")])
-    return {addr.strip().lower() for _, addr in pairs if "@" in addr}
+    """Every address in To and Cc, lowercased (read in linear time, whatever the header holds)."""
+    meta = bounded(meta)
+    return set(addresses_in(f"{meta.header('To')}\n{meta.header('Cc')}"))

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from agent.core.messages import MessageMeta
+from agent.core.report_text import MAX_HEADER_CHARS, MAX_SNIPPET_CHARS
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -146,7 +147,11 @@ def _resolve(mention: _Mention, reference: date) -> date | None:
 
 
 def return_date(text: str, reference: date) -> date | None:
-    """The day an out-of-office sender says they are back (or away until), or None."""
+    """The day an out-of-office sender says they are back (or away until), or None.
+
+    `text` is a subject and snippet: what lies beyond their caps is not read.
+    """
+    text = text[: MAX_HEADER_CHARS + MAX_SNIPPET_CHARS]
     dates: list[tuple[bool, date]] = []
     previous_end = 0
     for mention in _mentions(text):
@@ -169,7 +174,7 @@ def message_date(msg: MessageMeta) -> date:
     """
     arrived = msg.internal_date
     try:
-        written = parsedate_to_datetime(msg.header("Date").strip())
+        written = parsedate_to_datetime(msg.header("Date")[:MAX_HEADER_CHARS].strip())
     except (TypeError, ValueError, IndexError):
         return arrived.date()
     if written.tzinfo is None or written > arrived + timedelta(days=1):

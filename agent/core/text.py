@@ -2,8 +2,9 @@
 
 One rule for every caller: control characters, line and paragraph separators, unusual
 spaces and the invisible bidi/BOM characters become spaces (a right-to-left override in
-an event title cannot reorder a terminal line or a draft), and lone surrogates, which
-cannot be encoded, are dropped.
+an event title cannot reorder a terminal line or a draft); lone surrogates, which cannot
+be encoded, and Unicode tag characters, invisible text that a run of spaces would only
+replace, are dropped.
 """
 
 from __future__ import annotations
@@ -13,22 +14,29 @@ import unicodedata
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-# Invisible characters that reorder or hide text: bidi embeddings/overrides/isolates, marks, BOM.
-INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+# Invisible characters that reorder or hide text: bidi embeddings/overrides/isolates, marks
+# (left-to-right, right-to-left, Arabic letter mark), BOM.
+INVISIBLE = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+)
+TAGS = range(0xE0000, 0xE0080)  # Unicode tag characters: invisible ASCII look-alikes
 _AS_SPACE = frozenset({"Cc", "Zl", "Zp", "Zs"})
 
 
 def printable(text: str | None, limit: int | None = None) -> str:
     """Unsafe characters become spaces, lone surrogates go; runs of spaces are kept; capped."""
+    text = text or ""
+    if text.isprintable():  # nothing to change (every unsafe character is unprintable)
+        return text if limit is None else text[:limit]
     out: list[str] = []
-    for ch in text or "":
+    for ch in text:
         if ch == " " or (ch.isprintable() and ch not in INVISIBLE):
             out.append(ch)
             continue
         category = unicodedata.category(ch)
         if category in _AS_SPACE or ch in INVISIBLE:
             out.append(" ")
-        elif category != "Cs":
+        elif category != "Cs" and ord(ch) not in TAGS:
             out.append(ch)  # other format characters (ZWJ, ZWNJ, soft hyphen) are part of words
     shown = "".join(out)
     return shown if limit is None else shown[:limit]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.core.notes import MAX_NAME_CHARS
+from agent.core.notes import MAX_LINE_CHARS, MAX_NAME_CHARS
 from agent.core.text import one_line
 
 _LEGAL_SUFFIXES = frozenset({
@@ -48,7 +48,7 @@ _ROLE_WORDS = frozenset({
 })
 _NOT_COMPANIES = frozenset({"zoom", "google meet", "meet", "teams", "microsoft teams", "office",
                             "home", "hq", "tbd", "tba", "onsite", "phone", "video"})
-_AT = re.compile(r"^(?P<before>.*?)\s*(?:\bat\b|@)\s+(?P<after>.+)$", re.IGNORECASE)
+_AT = re.compile(r"^(?P<before>.*?)(?:\bat\b|@)\s+(?P<after>.+)$", re.IGNORECASE)
 _WITH = re.compile(r"^(?P<before>.*?)\bwith\s+(?P<after>.+)$", re.IGNORECASE)
 _FOR = re.compile(r"^(?P<before>.*?)\binterview\s+for\s+(?P<after>.+)$", re.IGNORECASE)
 _INTERVIEW_WORD = re.compile(r"^\W*interview(?:s|ing)?\W*$", re.IGNORECASE)
@@ -67,7 +67,7 @@ def _tidy(text: str) -> str:
     """Trim punctuation, articles and a trailing "role"/"position" from a title fragment."""
     t = one_line(text, 200).strip(" \t-–—|:;,.!?'\"`*_~#")
     t = re.sub(r"^(?:the|a|an)\s+", "", t, flags=re.IGNORECASE)
-    t = re.sub(r"\s+(?:role|position|opening|vacancy)$", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"(?<!\s)\s+(?:role|position|opening|vacancy)$", "", t, flags=re.IGNORECASE)
     return t[:MAX_NAME_CHARS].strip()
 
 
@@ -121,14 +121,14 @@ def _company_text(text: str, contact_names: tuple[str, ...]) -> str:
 
 def _split_on(text: str, word: str) -> tuple[str, str]:
     """`text` split at the first standalone `word` (any case): (before, after); after may be ''."""
-    parts = re.split(rf"\s+{word}\s+", text, maxsplit=1, flags=re.IGNORECASE)
+    parts = re.split(rf"(?<!\s)\s+{word}\s+", text, maxsplit=1, flags=re.IGNORECASE)
     return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
 
 
 def title_hints(title: str, contact_names: tuple[str, ...]) -> TitleHints:
-    """Read company and role hints from an event title."""
-    text = re.sub(r"#(?=\w)", "", title)
-    segments = re.split(r"\s+[-–—|/~•·]\s+|(?<!\d):(?!\d)|[()\[\]{}]", text)
+    """Read company and role hints from an event title (its first MAX_LINE_CHARS)."""
+    text = re.sub(r"#(?=\w)", "", title[:MAX_LINE_CHARS])
+    segments = re.split(r"(?<!\s)\s+[-–—|/~•·]\s+|(?<!\d):(?!\d)|[()\[\]{}]", text)
     company = role = ""
     leftovers: list[str] = []
     for raw in segments:

@@ -18,13 +18,8 @@ from agent.core.formats import moment
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import EMAIL_STEPS, WATCHED, InterviewStatus, StepState, domain_of
 from agent.core.ports import MailQuery
-from agent.core.replies import (
-    APPLICANT_TRACKING,
-    addresses_in,
-    classify,
-    parse_address,
-    recipient_addresses,
-)
+from agent.core.replies import APPLICANT_TRACKING, classify, parse_address, recipient_addresses
+from agent.core.report_text import addresses_in
 from agent.core.return_dates import judge_return
 from agent.core.text import one_line, printable
 from agent.engine import drafts, sequence

@@ -7,13 +7,15 @@ delay looks like, and which messages are worth the one full read.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import email
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from agent.core.delivery import looks_like_report, read_report
-from agent.core.messages import MessageMeta
-from agent.core.replies import parse_address
+from agent.core.interviews import Contact, Interview
+from agent.core.messages import Classification, MessageKind, MessageMeta
+from agent.core.replies import classify, parse_address
 
 USER = "alex@example.org"
 
@@ -270,7 +272,73 @@ def test_a_null_sender_naming_a_failure_in_its_first_line_looks_like_a_report() 
         ({"From": "Jane <jane@acme.com>", "Subject": "Out of Office"}, "Back Monday."),
         ({"From": "Postmaster <postmaster@acme.com>", "Subject": "Automatic reply: Thanks"},
          "I am out of the office until Monday."),
+        ({"From": "Acme Careers <careers@acme.zendesk.com>", "Subject": "Re: Thanks",
+          "Auto-Submitted": "auto-generated", "X-Mailer": "Zendesk Mailer"},
+         "Hi Alex, the team has rejected two candidates and would like to meet you again"),
     ],
 )
 def test_a_persons_mail_is_not_read_in_full(headers: dict[str, str], snippet: str) -> None:
     assert not looks_like_report(meta(headers, snippet), "jane@acme.com")
+
+
+JANE = Contact("jane@acme.com", "Jane Doe")
+ACME = Interview(
+    key="primary/e", calendar_id="primary", event_id="e", title="Interview with Acme",
+    start=datetime(2026, 11, 30, 15, tzinfo=UTC), end=datetime(2026, 11, 30, 16, tzinfo=UTC),
+    contacts=(JANE,), primary=JANE, company="Acme", role="Engineer",
+)
+SEQ_THREAD = "thread-of-the-thank-you"
+SENT = frozenset({"<thanks-1@example.org>"})  # the Message-ID of the thank-you Alex sent
+
+
+def verdict(
+    raw: bytes, *, thread: str = "t-other", sent: frozenset[str] = SENT, extra: str = ""
+) -> Classification:
+    """The report read in full and classified for Acme's sequence (its thank-you: SENT)."""
+    if extra:
+        raw = extra.encode() + raw
+    headers = tuple((k, str(v)) for k, v in email.message_from_bytes(raw).items())
+    received = MessageMeta(
+        id="r", thread_id=thread, internal_date=ACME.start + timedelta(days=1),
+        label_ids=("INBOX",), headers=headers,
+    )
+    return classify(
+        received, ACME, user_email=USER, sequence_thread_ids=frozenset({SEQ_THREAD}),
+        sequence_message_ids=sent, report=read_report(raw),
+    )
+
+
+STRANGER = report("text/plain", """Delivery to the following recipient failed permanently:
+
+     jane@acme.com
+
+Technical details of permanent failure: the account does not exist.
+""", sender="Kim <kim@elsewhere.example>", subject="Undeliverable: hello")
+
+
+@pytest.mark.parametrize(
+    ("raw", "thread", "extra"),
+    [
+        pytest.param(POSTFIX, "t-other", "", id="its-returned-message-is-the-thank-you"),
+        pytest.param(HEADERS_ONLY, "t-other", "", id="its-returned-headers-name-the-thank-you"),
+        pytest.param(QMAIL, SEQ_THREAD, "", id="in-the-thread-of-the-thank-you"),
+        pytest.param(EXIM, "t-other", "In-Reply-To: <thanks-1@example.org>\n",
+                     id="x-failed-recipients-replying-to-the-thank-you"),
+    ],
+)
+def test_a_bounce_linked_to_the_candidates_mail_pauses(raw: bytes, thread: str, extra: str) -> None:
+    result = verdict(raw, thread=thread, extra=extra)
+    assert (result.kind, result.bounced_address) == (MessageKind.BOUNCE, "jane@acme.com")
+
+
+@pytest.mark.parametrize(
+    "raw", [STRANGER, POSTFIX, EXIM], ids=["a-strangers-notice", "another-message", "exim"]
+)
+def test_a_notice_that_only_names_a_contact_changes_nothing(raw: bytes) -> None:
+    result = verdict(raw, sent=frozenset({"<another@example.org>"}))
+    assert (result.kind, result.bounced_address) == (MessageKind.UNLINKED_BOUNCE, "jane@acme.com")
+    assert result.reason == "a delivery notice naming jane@acme.com that is not about your mail"
+
+
+def test_a_notice_naming_no_contact_is_about_other_mail() -> None:
+    assert verdict(YAHOO).kind == MessageKind.OTHER

@@ -19,6 +19,7 @@ from agent.core.detect import (
 from agent.core.events import Attendee, CalendarEvent, Person, Rejection
 from agent.core.interviews import Contact, Interview, Notes
 from agent.core.settings import CalendarSettings
+from agent.core.text import printable
 
 NY = ZoneInfo("America/New_York")
 USER = "me@example.com"
@@ -161,9 +162,12 @@ def test_trust(organizer_is_self: bool, own: Attendee | None, trusted: bool) -> 
         assert isinstance(result, Rejection) and result.reason.startswith("untrusted: ")
 
 
-def test_organizer_named_by_address_is_trusted_without_self_flag() -> None:
-    ev = event(organizer=Person("Me@Example.com"), attendees=(JANE, ME))
-    assert isinstance(run(ev), Interview)
+def test_an_organizer_with_the_users_address_but_no_self_flag_is_not_trusted() -> None:
+    unanswered = replace(ME, response_status="needsAction")
+    ev = event(organizer=Person("Me@Example.com"), attendees=(JANE, unanswered))
+    assert reason(ev) == "untrusted: you have not accepted this invitation"
+    assert reason(event(organizer=Person(USER), attendees=(JANE,))).startswith("untrusted: ")
+    assert isinstance(run(event(organizer=Person(USER), attendees=(JANE, ME))), Interview)
 
 
 def test_panel_of_three_primary_is_the_organizer() -> None:
@@ -269,6 +273,8 @@ def test_overrides_win_over_description_notes() -> None:
         ("Ярослава Ковальчук", "Ярослава Ковальчук"),
         ("محمد علي", "محمد علي"),
         ("Jane\x00 Doe\u202e\r\nBcc: x@y.com", "Jane Doe Bcc: x@y.com"),
+        ("Jane\u061cDoe", "Jane Doe"),  # the Arabic letter mark, a bidi control
+        ("Jane Doe\U000e0001\U000e0069\U000e0067\U000e006e\U000e007f", "Jane Doe"),  # tags
         ("jane@acme.com", ""),
         ("   ", ""),
     ],
@@ -276,6 +282,13 @@ def test_overrides_win_over_description_notes() -> None:
 def test_contact_names(raw: str, expected: str) -> None:
     ev = event(organizer=Person("jane@acme.com", raw), attendees=(replace(JANE, name=raw), ME))
     assert interview(ev).primary.name == expected
+
+
+def test_invisible_controls_in_an_event_never_reach_the_screen() -> None:
+    title = "Interview\u061c with \u202eAcme\U000e0020\U000e0041\U000e0042"
+    shown = printable(interview(event(summary=title)).title)
+    assert shown == "Interview with Acme"
+    assert printable("a\u061cb\U000e0001c") == "a bc"  # the mark becomes a space, tags go
 
 
 @pytest.mark.parametrize(

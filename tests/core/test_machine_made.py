@@ -1,28 +1,20 @@
-"""Machine-made mail is decided before anything else: no robot in the thread stops a sequence.
+"""Machine-made mail is decided before anything else: no auto-reply, robot or list stops it.
 
-One realistic message per signal and per language; ordinary replies still stop.
+One realistic message per signal and per language; ordinary replies still stop. Systems that
+write for a person, lists and newsletters: test_employer_systems.py.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.core.interviews import Contact, Interview
 from agent.core.messages import MessageKind, MessageMeta
 from agent.core.replies import classify
 from agent.core.return_dates import judge_return, message_date
+from tests.core.hostile import ACME, NY, START
 
-NY = ZoneInfo("America/New_York")
-START = datetime(2026, 12, 1, 14, 0, tzinfo=NY)
-JANE = Contact(email="jane@acme.com", name="Jane Doe")
-ACME = Interview(
-    key="primary/e", calendar_id="primary", event_id="e", title="Interview with Acme",
-    start=START, end=START + timedelta(hours=1), contacts=(JANE,), primary=JANE,
-    company="Acme", role="Engineer",
-)
 THREAD = "thread-of-the-follow-up"
 
 
@@ -55,7 +47,6 @@ SIGNALS = [
     pytest.param(msg(JANE_FROM, "Re: Thanks", Precedence="auto_reply"), id="precedence-auto"),
     pytest.param(msg("Acme jobs <jobs@acme.com>", "Re: Thanks", List_Id="<jobs.acme.com>"),
                  id="list-id"),
-    pytest.param(msg(JANE_FROM, "Re: Thanks", X_Auto_Response_Suppress="All"), id="x-ars"),
     pytest.param(msg(JANE_FROM, "RE: Thanks", X_MS_Exchange_Inbox_Rules_Loop="jane@acme.com"),
                  id="exchange-inbox-rule"),
     pytest.param(msg(JANE_FROM, "Re: Thanks", Return_Path="<>"), id="null-return-path"),
@@ -73,15 +64,13 @@ SIGNALS = [
                      "I apologize for this one-time inconvenience."), id="challenge-verify"),
     pytest.param(msg("Acme <news@acme.com>", "Weekly", X_Mailer="PHPMailer 6.1"),
                  id="bulk-mailer"),
-    pytest.param(msg("Acme <news@acme.com>", "Weekly", List_Unsubscribe="<mailto:u@acme.com>"),
-                 id="list-unsubscribe"),
     pytest.param(msg(JANE_FROM, "Read: Thanks", Content_Type="multipart/report; "
                      "report-type=disposition-notification; boundary=b"), id="read-receipt"),
 ]
 
 
 @pytest.mark.parametrize("message", SIGNALS)
-def test_a_machine_signal_never_stops_the_sequence(message: MessageMeta) -> None:
+def test_an_auto_reply_a_robot_or_list_mail_never_stops_the_sequence(message: MessageMeta) -> None:
     assert verdict(message) in (MessageKind.AUTO_REPLY, MessageKind.OTHER)
 
 
@@ -150,9 +139,9 @@ def test_a_person_still_stops_the_sequence(subject: str, first_line: str) -> Non
 
 
 def test_machine_made_is_decided_before_the_thread_rule() -> None:
-    robot = msg("Robot <robot@elsewhere.org>", "Re: Thanks", Auto_Submitted="auto-generated")
+    robot = msg("Robot <robot@elsewhere.org>", "Re: Thanks", Auto_Submitted="auto-replied")
     person = msg("Lee <lee@elsewhere.org>", "Re: Thanks")
-    assert verdict(robot) == MessageKind.OTHER  # generated, not a reply: no return date read
+    assert verdict(robot) == MessageKind.AUTO_REPLY  # in the thread: waits, stops nothing
     assert verdict(person) == MessageKind.EMPLOYER_REPLY
 
 

@@ -171,12 +171,13 @@ def test_full_sync_does_not_stop_a_sequence_twice(world: World) -> None:
 
 
 def test_resumed_after_a_bounce_is_not_paused_again_by_a_full_sync(world: World) -> None:
-    thank_you_sent_then_down(world)
+    sent = thank_you_sent_then_down(world)
     world.reply(
         sender="Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
         subject="Delivery Status Notification (Failure)",
         body="Your message wasn't delivered to jane@acme.com: no such user.",
         headers={"X-Failed-Recipients": "jane@acme.com"},
+        in_reply_to=sent["headers"]["Message-ID"],
         when=at(30, 20, 1),
     )
     world.tick(at(30, 21))

@@ -67,13 +67,17 @@ Message-ID: {headers['Message-ID']}
 """.encode()
 
 
-def exchange_ndr() -> bytes:
-    """A Microsoft 365 text-only non-delivery report (no X-Failed-Recipients, no DSN part)."""
+def exchange_ndr(sent: dict) -> bytes:
+    """A Microsoft 365 text-only non-delivery report (no X-Failed-Recipients, no DSN part),
+    answering the message that was not delivered, as Exchange's reports do."""
+    returned = sent["headers"]["Message-ID"]
     return f"""From: Microsoft Outlook <postmaster@acmecorp.onmicrosoft.com>
 To: {USER}
 Subject: Undeliverable: Thank you for today
 Date: Tue, 1 Dec 2026 01:00:40 +0000
 Message-ID: <ndr-77@acmecorp.onmicrosoft.com>
+In-Reply-To: {returned}
+References: {returned}
 X-MS-Exchange-Message-Is-Ndr:
 Content-Type: text/plain; charset="utf-8"
 
@@ -108,8 +112,8 @@ def test_a_recipient_side_bounce_pauses_naming_the_address(world: World) -> None
 
 def test_a_text_only_exchange_report_pauses(world: World) -> None:
     interview_with_acme(world)
-    sent_thank_you(world)
-    world.sandbox.deliver(exchange_ndr(), internal_date=at(30, 20, 1))
+    sent = sent_thank_you(world)
+    world.sandbox.deliver(exchange_ndr(sent), internal_date=at(30, 20, 1))
     world.tick(at(30, 21))
     record = world.interview("Acme")
     assert record["status"] == "paused"

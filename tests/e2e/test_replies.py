@@ -358,21 +358,23 @@ def test_out_of_office_without_a_date_changes_nothing(
     assert keys_of_drafts(world) == ["check_in"]
 
 
-def bounce(world: World, failed: str, when: datetime) -> dict:
-    """A delivery failure report from the mail system about `failed`."""
+def bounce(world: World, failed: str, when: datetime, returned: dict | None = None) -> dict:
+    """A delivery failure report from the mail system about `failed`, answering `returned`
+    (the message that did not go through) as Gmail's own reports do; else about no mail."""
     return world.reply(
         sender="Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
         subject="Delivery Status Notification (Failure)",
         body=f"Your message wasn't delivered to {failed} because the address couldn't be found.",
         headers={"X-Failed-Recipients": failed, "Auto-Submitted": "auto-replied"},
+        in_reply_to=returned["headers"]["Message-ID"] if returned else None,
         when=when,
     )
 
 
 def test_bounce_pauses_the_sequence(world: World) -> None:
     interview_with_acme(world)
-    sent_thank_you(world)
-    bounce(world, "jane@acme.com", at(30, 20, 1))
+    sent = sent_thank_you(world)
+    bounce(world, "jane@acme.com", at(30, 20, 1), sent)
     world.tick(at(30, 21))
     record = world.interview("Acme")
     assert record["status"] == "paused"
@@ -392,11 +394,21 @@ def test_bounce_about_other_mail_is_ignored(world: World) -> None:
     assert keys_of_drafts(world) == ["check_in"]
 
 
-def test_a_paused_sequence_still_hears_the_reply(world: World) -> None:
+def test_a_notice_that_only_names_the_contact_pauses_nothing(world: World) -> None:
     interview_with_acme(world)
     sent_thank_you(world)
-    bounce(world, "jane@acme.com", at(30, 20, 1))
+    bounce(world, "jane@acme.com", at(30, 20, 1))  # anyone can write this, about no mail
+    world.tick(at(1, 16, 30, month=12))
+    assert world.interview("Acme")["status"] == "active"
+    assert keys_of_drafts(world) == ["check_in"]
+
+
+def test_a_paused_sequence_still_hears_the_reply(world: World) -> None:
+    interview_with_acme(world)
+    sent = sent_thank_you(world)
+    bounce(world, "jane@acme.com", at(30, 20, 1), sent)
     world.tick(at(30, 21))
+    assert world.interview("Acme")["status"] == "paused"
     world.reply(
         sender="Bob <bob@acme.com>",
         subject="Jane is gone; I'm your contact",
