@@ -14,6 +14,7 @@ from datetime import datetime
 
 from agent.core.delivery import DeliveryReport, looks_like_report, read_report
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
+from agent.core.errors import FollowupError
 from agent.core.formats import moment
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import EMAIL_STEPS, WATCHED, InterviewStatus, StepState, domain_of
@@ -197,16 +198,21 @@ def _apply(p: Pass, meta: MessageMeta, only: frozenset[str] | None) -> None:
 
 def delivery_report(p: Pass, meta: MessageMeta) -> DeliveryReport | None:
     """A likely bounce read in full, else None. It is set aside before the full read and taken
-    back after, so a pass killed while reading it never reads it again."""
+    back after, so a pass killed while reading it never reads it again (one that Google did not
+    answer is taken back at once: the next pass tries again)."""
     sender = parse_address(meta.header("From"))[1]
     if "SENT" in meta.label_ids or not looks_like_report(meta, sender):
         return None
-    title = one_line(meta.header("Subject"), 200)
+    aside = set_aside.SetAside("message", meta.id, one_line(meta.header("Subject"), 200),
+                               "reading this delivery report did not finish", p.now)
     with p.write():
-        set_aside.put(p.conn, set_aside.SetAside(
-            "message", meta.id, title, "reading this delivery report did not finish", p.now
-        ))
-    raw = p.mailbox.full_message(meta.id)
+        set_aside.put(p.conn, aside)
+    try:
+        raw = p.mailbox.full_message(meta.id)
+    except FollowupError:
+        with p.write():
+            set_aside.clear(p.conn, "message", meta.id)
+        raise
     report = read_report(raw) if raw else None
     with p.write():
         set_aside.clear(p.conn, "message", meta.id)

@@ -21,6 +21,7 @@ from agent.core.messages import MessageMeta
 from agent.core.model import KEY_HEADER
 from agent.core.ports import Account, CursorExpired, Draft, MailChanges, MailQuery, MessageRef
 from agent.core.replies import APPLICANT_TRACKING, parse_address
+from agent.core.report_text import bounded
 from agent.core.text import printable, well_formed
 from agent.google.client import Services
 
@@ -263,7 +264,8 @@ def _history_records(records: Any) -> tuple[tuple[MessageRef, ...], tuple[str, .
 
 
 def to_message_meta(data: dict[str, Any]) -> MessageMeta:
-    """A messages resource (metadata format) as MessageMeta."""
+    """A messages resource (metadata format) as MessageMeta, within the caps on outsiders' text
+    (core/report_text.py)."""
     payload = data.get("payload") or {}
     headers = tuple(
         (well_formed(str(h.get("name", ""))), well_formed(str(h.get("value", ""))))
@@ -274,7 +276,7 @@ def to_message_meta(data: dict[str, Any]) -> MessageMeta:
         millis = int(data.get("internalDate") or 0)
     except (TypeError, ValueError):
         millis = 0
-    return MessageMeta(
+    return bounded(MessageMeta(
         id=str(data.get("id", "")),
         thread_id=str(data.get("threadId", "")),
         internal_date=datetime.fromtimestamp(millis / 1000, tz=UTC),
@@ -282,4 +284,4 @@ def to_message_meta(data: dict[str, Any]) -> MessageMeta:
         headers=headers,
         # Gmail sends the snippet HTML-escaped
         snippet=well_formed(html.unescape(str(data.get("snippet", "")))),
-    )
+    ))

@@ -129,7 +129,7 @@ def api_call(
         return fail(method.id, errinfo.scope_denied(method.id))
     if denied:
         return fail(method.id, ApiError(403, "forbidden", denied))
-    fault = sb.fault_book.take(method.id)
+    fault = sb.fault_book.take(method.id, params)
     if fault is not None and not fault.after:
         return done(method.id, _fault_outcome(method.id, fault, mutated=False))
     handler = HANDLERS.get(method.id)

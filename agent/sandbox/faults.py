@@ -156,10 +156,13 @@ class FaultBook:
         self.faults.clear()
         self.remaining.clear()
 
-    def take(self, method: str) -> Fault | None:
-        """The fault that hits this request, if any (counts are consumed)."""
+    def take(self, method: str, params: dict[str, Any]) -> Fault | None:
+        """The fault that hits this request, if any (counts are consumed). A fault's method
+        may name one parameter's value too: "gmail.users.messages.get?format=raw"."""
         for i, fault in enumerate(self.faults):
-            if fault.method not in ("*", method):
+            name, _, only = fault.method.partition("?")
+            key, _, value = only.partition("=")
+            if name not in ("*", method) or (only and str(params.get(key)) != value):
                 continue
             if fault.rate is not None and self.rng.random() >= fault.rate:
                 continue

@@ -401,6 +401,10 @@ def test_a_notice_that_only_names_the_contact_pauses_nothing(world: World) -> No
     world.tick(at(1, 16, 30, month=12))
     assert world.interview("Acme")["status"] == "active"
     assert keys_of_drafts(world) == ["check_in"]
+    said = "a delivery notice naming Jane Doe that is not about your mail; nothing changed"
+    assert any(line.endswith(said) for line in story(world))
+    shown = world.cli("status", world.interview("Acme")["id"]).output
+    assert said in " ".join(shown.split())  # as `status ID` tells the story, wrapped
 
 
 def test_a_paused_sequence_still_hears_the_reply(world: World) -> None:
