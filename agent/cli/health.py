@@ -44,11 +44,12 @@ def problem_line(record: PassRecord | None, now: datetime, zone: tzinfo) -> str 
     """One line when followup needs the candidate (since when, why, what to do); else None.
 
     That is when the last pass failed for a reason no retry fixes, or when no pass has
-    succeeded for an hour (a network failure or a quota stop for that long, or no pass at all).
+    succeeded for an hour: passes failing that long (network trouble, quota stops), or none at
+    all. A failure just after a long gap (a laptop waking before its network) is not one yet.
     """
     if record is None:
         return None
-    quiet = now - (record.last_success or record.failing_since or record.at) >= QUIET
+    quiet = now - (record.failing_since or record.at) >= QUIET
     if not quiet and (record.ok or record.exit_code not in NEEDS_YOU):
         return None
     if record.ok:

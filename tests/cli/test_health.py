@@ -90,18 +90,18 @@ def test_a_failure_that_needs_you_shows_at_once(error: FollowupError) -> None:
               FollowupError("unexpected KeyError: 'x'")],
     ids=["network", "quota", "bug"],
 )
-def test_other_failures_show_only_when_no_pass_succeeded_for_an_hour(error: FollowupError) -> None:
+def test_other_failures_show_only_when_passes_failed_for_an_hour(error: FollowupError) -> None:
     record = passes(None, *[error] * 12)  # failing from 09:07, the last at 10:02
-    assert problem_line(record, T0 + timedelta(minutes=59), NY) is None
-    assert problem_line(record, T0 + timedelta(minutes=60), NY) == (
+    assert problem_line(record, T0 + timedelta(minutes=64), NY) is None
+    assert problem_line(record, T0 + timedelta(minutes=65), NY) == (
         f"followup has not worked since Tue 2026-12-01 09:07: {record.problem}"
     )
 
 
-def test_failures_from_the_first_pass_on_count_the_hour_from_the_first() -> None:
-    record = passes(GoogleUnavailable(NETWORK), GoogleUnavailable(NETWORK))
-    assert problem_line(record, T0 + timedelta(minutes=59), NY) is None
-    assert problem_line(record, T0 + timedelta(minutes=60), NY) is not None
+def test_a_failure_just_after_a_long_gap_is_not_an_hour_of_failures() -> None:
+    waking = passes(None, GoogleUnavailable(NETWORK), every=timedelta(hours=9))  # a night shut
+    assert problem_line(waking, waking.at, NY) is None
+    assert problem_line(waking, waking.at + timedelta(hours=1), NY) is not None
 
 
 def test_no_pass_for_an_hour_says_so() -> None:

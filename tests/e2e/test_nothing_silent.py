@@ -63,19 +63,22 @@ def test_network_trouble_or_no_pass_at_all_for_an_hour_shows_the_line(world: Wor
     world.at(at(9, 30))
     world.cli("tick", expect=5)
     assert world.status_json()["problem"] is None, "network trouble retries by itself"
-    world.at(at(10, 5))
+    world.at(at(10, 29))
+    world.cli("tick", expect=5)
+    assert world.status_json()["problem"] is None, "not an hour of failures yet"
+    world.at(at(10, 30))
     problem = world.cli("tick", expect=5).output.removeprefix("followup: ").strip()
     assert first_line(world, "status") == (
         f"followup has not worked since Mon 2026-11-30 09:30: {problem}"
     )
     world.sandbox.clear_faults()
-    world.tick(at(10, 10))  # a good pass clears it
+    world.tick(at(10, 35))  # a good pass clears it
     assert world.status_json()["problem"] is None
-    world.at(at(11, 9))
+    world.at(at(11, 34))
     assert world.status_json()["problem"] is None
-    world.at(at(11, 11))  # no pass for over an hour: is it still running?
+    world.at(at(11, 36))  # no pass for over an hour: is it still running?
     assert first_line(world, "status") == (
-        "followup has not run since Mon 2026-11-30 10:10: see `followup service status`, "
+        "followup has not run since Mon 2026-11-30 10:35: see `followup service status`, "
         "or run `followup tick`"
     )
     assert first_line(world, "agenda") == first_line(world, "status")
