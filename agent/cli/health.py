@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from agent.cli.common import as_followup_error
-from agent.core.errors import Busy, FollowupError, SettingsError
+from agent.core.errors import Busy, FollowupError
 from agent.core.formats import moment
 from agent.core.settings import Paths
 from agent.core.text import one_line
@@ -142,11 +142,11 @@ class PassLog:
             raise
         self.finish(now, None)
 
-    def finish(self, now: datetime, error: FollowupError | None) -> None:
-        """Store the pass's record (in memory only for settings that do not load); when
-        telling, log its problem line once and notify."""
+    def finish(self, now: datetime, error: FollowupError | None, keep: bool = True) -> None:
+        """Store the pass's record (`keep`: also in state.db); when telling, log its problem
+        line once and notify."""
         previous, zone = self.last, ZoneInfo(self.timezone or "UTC")
-        if not isinstance(error, SettingsError):  # settings that do not load leave state.db be
+        if keep:
             try:
                 store = open_store(self.paths.state_db)
                 try:

@@ -28,12 +28,14 @@ from agent.cli.health import PassLog, stored_problem, watched_files
 from agent.cli.runtime import current_time, opened_store, session_for
 from agent.cli.service import SYSTEMS, Invocation, current_executable, service_state, this_system
 from agent.core.errors import Busy, FollowupError, SettingsError
-from agent.core.settings import DaemonSettings
+from agent.core.settings import DaemonSettings, Settings
 from agent.engine.tick import tick
 from agent.files.paths import resolve_paths
 from agent.files.templates import load_templates
 from agent.store.db import failed_mid_run
 from agent.store.lock import RunLock
+
+LOCAL = (FollowupError, OSError, sqlite3.Error)  # what reading state.db can meet
 
 
 @click.group(invoke_without_command=True)
@@ -158,9 +160,14 @@ def run(obj: Obj, interval: float | None) -> None:
                      notify=daemon.notify)
 
     def one_tick(now: datetime) -> TickOutcome:
+        try:  # settings, templates and token are read again each pass: a fix needs no restart
+            settings = obj.settings()
+        except SettingsError as exc:  # settings that do not load leave state.db be: only said
+            passes.finish(now, exc, keep=False)
+            raise
         try:
             with passes.recorded(now):
-                return locked_tick(now)
+                return locked_tick(settings, now)
         except Busy:  # another run's pass: it records its own
             return TickOutcome()
         except (OSError, sqlite3.Error) as exc:  # a lock folder, a read-only state.db, ...
@@ -170,19 +177,14 @@ def run(obj: Obj, interval: float | None) -> None:
             raise error from exc  # the loop waits for a fix (7) or retries (network trouble)
         finally:
             if passes.changed:  # the board's banner follows the problem line
-                with contextlib.suppress(FollowupError, OSError, sqlite3.Error):
-                    settings = obj.settings()
-                    with opened_store(settings) as store:
-                        refresh_board(settings, store, now)
+                with contextlib.suppress(*LOCAL), opened_store(settings) as store:
+                    refresh_board(settings, store, now)
 
-    def locked_tick(now: datetime) -> TickOutcome:
+    def locked_tick(settings: Settings, now: datetime) -> TickOutcome:
         lock = RunLock(paths.lock_file)
         if not lock.acquire():
             raise Busy("another followup run is active")
         try:
-            # Settings, templates and token are read again each pass, as `followup tick` does:
-            # a fix (or a new `followup auth`) is picked up without a restart.
-            settings = obj.settings()
             templates = load_templates(settings.paths.templates_dir)
             with opened_store(settings) as store:
                 result = tick(session_for(settings, store, templates), now)
@@ -200,7 +202,7 @@ def run(obj: Obj, interval: float | None) -> None:
     minutes = interval if interval is not None else daemon.interval_minutes
     line = f"followup run: a pass every {minutes:g} minutes"
     if first is not None:  # else the first pass says what is wrong
-        with contextlib.suppress(FollowupError, OSError, sqlite3.Error), opened_store(first) as s:
+        with contextlib.suppress(*LOCAL), opened_store(first) as s:
             line = start_line(first, s, minutes, current_time())
     click.echo(stamped(line), err=True)
     code = run_daemon(
