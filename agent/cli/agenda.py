@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import click
 
 from agent.cli.common import Obj, fail_cleanly
+from agent.cli.health import problem_line
 from agent.cli.offline import offline_pass, short_id
 from agent.cli.runtime import current_time, opened_store
 from agent.core.etiquette import WAITING_PREFIX
@@ -19,6 +20,7 @@ from agent.engine.sequence import planned_step
 from agent.engine.wording import cue, voicemail
 from agent.engine.work import Pass
 from agent.files.templates import load_templates
+from agent.store import kv
 
 
 @click.command()
@@ -28,12 +30,16 @@ from agent.files.templates import load_templates
 def agenda(obj: Obj, as_json: bool) -> None:
     """What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls to make."""
     settings = obj.settings()
+    now = current_time()
     with opened_store(settings) as store:
         p = offline_pass(settings, store, load_templates(settings.paths.templates_dir))
         if as_json:
-            click.echo(json.dumps(agenda_json(p, current_time()), indent=2, ensure_ascii=False))
-        else:
-            click.echo(render_agenda(p, current_time()), nl=False)
+            click.echo(json.dumps(agenda_json(p, now), indent=2, ensure_ascii=False))
+            return
+        problem = problem_line(kv.last_pass(store.conn), now, p.zone)
+        if problem:
+            click.echo(problem)
+        click.echo(render_agenda(p, now), nl=False)
 
 
 @dataclass(frozen=True)

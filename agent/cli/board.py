@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from agent.cli.common import Obj, fail_cleanly
+from agent.cli.health import problem_line
 from agent.cli.offline import user_zone
 from agent.cli.runtime import current_time, opened_store
 from agent.cli.status import (
@@ -30,6 +31,7 @@ from agent.cli.status import (
 )
 from agent.core.formats import clock
 from agent.core.settings import Settings
+from agent.store import kv
 from agent.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -192,7 +194,7 @@ def render_board(
             f'<section class="c-{key}" aria-labelledby="h-{key}"><h2 id="h-{key}">{heading}'
             f'<span>{len(cards)}</span></h2><p class="hint">{html.escape(hint)}</p>{body}</section>'
         )
-    banner = f'<div role="alert">followup is not working: {_e(problem)}</div>' if problem else ""
+    banner = f'<div role="alert">{_e(problem)}</div>' if problem else ""
     count = f"{len(views)} interview" + ("" if len(views) == 1 else "s")
     if not views:
         count = "No interviews yet: followup finds them on your calendar when it runs"
@@ -217,10 +219,10 @@ def board_path(settings: Settings) -> Path:
     return settings.paths.state_db.with_name(BOARD_NAME)
 
 
-def write_board(
-    store: Store, zone: ZoneInfo, now: datetime, path: Path, problem: str | None = None
-) -> Path:
-    """Render the board from state.db and write it whole, readable by its owner only."""
+def write_board(store: Store, zone: ZoneInfo, now: datetime, path: Path) -> Path:
+    """Render the board from state.db (the problem line as its banner) and write it whole,
+    readable by its owner only."""
+    problem = problem_line(kv.last_pass(store.conn), now, zone)
     page = render_board(collect(store, zone), zone, now, problem)
     fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 600
     try:

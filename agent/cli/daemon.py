@@ -6,13 +6,12 @@ interval run, so a step appears on time even with a long interval. Each tick res
 interval count. Ticks never overlap (one worker thread, max_instances=1), and coalesce=True
 with a misfire grace means a laptop waking from suspend runs one tick, not a burst.
 
-Transient failures (GoogleUnavailable, GoogleApiError, state.db failing mid-tick, and
-unexpected exceptions, logged with their traceback) are retried after
-min(interval * 2**(failures-1), 30 min): the next interval first, then doubling. A stop at
-Gmail's quota or the tick's unit budget (QuotaStop) is no failure: the work done is kept and
-the next tick comes after one interval (at most a minute, when Gmail's per-minute window has
-moved on), never backed off. Any other FollowupError is fatal: the scheduler stops and
-run_daemon returns the error's exit code.
+Only a signal ends the loop. A failure that needs the candidate (health.NEEDS_YOU) is tried
+again after RETRY_WAIT, and at once when `watch()` (their files) changes: a watch job looks
+every WATCH_EVERY (or interval, if shorter) while waiting. Other failures are retried after
+min(interval * 2**(failures-1), 30 min). A stop at Gmail's quota or the unit budget
+(QuotaStop) kept its work: the next tick comes after an interval (a minute at most), no
+backoff. The tick itself records each outcome and says what is wrong (cli/health.py).
 
 Stopping: the SIGTERM/SIGINT handler only sets a flag and hands `scheduler.shutdown(wait=False)`
 to a short-lived thread (calling it inside the handler could deadlock on a lock the main thread
@@ -38,30 +37,26 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from agent.core.errors import (
-    FollowupError,
-    GoogleApiError,
-    GoogleUnavailable,
-    QuotaStop,
-    StateWriteError,
-)
+from agent.cli.health import NEEDS_YOU
+from agent.core.errors import FollowupError, QuotaStop
 
 log = logging.getLogger(__name__)
 
 TICK_JOB = "followup-tick"
 EXIT_INTERRUPTED = 130
 WAKE_JOB = "followup-wake"
+WATCH_JOB = "followup-watch"
 BACKOFF_CAP = timedelta(minutes=30)
 QUOTA_PAUSE = timedelta(minutes=1)  # Gmail's quota is per minute: the window has moved by then
-TRANSIENT = (GoogleUnavailable, GoogleApiError, StateWriteError)
+RETRY_WAIT = timedelta(minutes=5)  # a failure that needs the candidate: try again after this
+WATCH_EVERY = timedelta(seconds=5)  # meanwhile, look at their files this often
 
 
 @dataclass(frozen=True)
 class TickOutcome:
-    """What one tick tells the loop: when the next step is due, or a fatal error to stop on."""
+    """What one tick tells the loop: when the next step is due."""
 
     next_due: datetime | None = None
-    fatal: FollowupError | None = None
 
     def __post_init__(self) -> None:
         """Refuse a naive next_due (every time in the agent is zone-aware)."""
@@ -83,7 +78,7 @@ def backoff_delay(interval: timedelta, failures: int) -> timedelta:
 
 
 class _Loop:
-    """The scheduler plus the state the jobs share (failure count, stop flag, exit code)."""
+    """The scheduler plus the state the jobs share (failure count, watched files, stop flag)."""
 
     def __init__(
         self,
@@ -91,12 +86,14 @@ class _Loop:
         interval: timedelta,
         misfire_grace: timedelta,
         now_fn: Callable[[], datetime],
+        watch: Callable[[], object],
     ) -> None:
         self.tick = tick
         self.interval = interval
         self.now_fn = now_fn
+        self.watch = watch
+        self.seen: object = None  # what watch() said before the pass that is waited on
         self.failures = 0
-        self.exit_code = 0
         self.stop_signal: int | None = None
         self.stopping = threading.Event()
         self.busy = threading.Lock()
@@ -109,16 +106,16 @@ class _Loop:
                 "misfire_grace_time": max(1, int(misfire_grace.total_seconds())),
             },
         )
-
-    def run(self) -> int:
-        """Start the first tick now and block until shut down; then wait for a running tick."""
         self.scheduler.add_job(
             self.run_tick,
-            IntervalTrigger(seconds=self.interval.total_seconds(), timezone=UTC),
+            IntervalTrigger(seconds=interval.total_seconds(), timezone=UTC),
             id=TICK_JOB,
             name="followup tick",
             next_run_time=datetime.now(UTC),
         )
+
+    def run(self) -> int:
+        """Block until shut down (the first tick runs at once); then wait for a running tick."""
         if not self.stopping.is_set():
             self.scheduler.start()
         if self.stop_signal is not None:
@@ -126,10 +123,9 @@ class _Loop:
                      signal.Signals(self.stop_signal).name)
         with self.busy:  # a tick in progress completes before we return
             pass
-        if self.stop_signal == signal.SIGINT and self.exit_code == 0:
-            self.exit_code = EXIT_INTERRUPTED  # Ctrl-C: 130, as for every command
-        log.info("daemon stopped (exit code %d)", self.exit_code)
-        return self.exit_code
+        code = EXIT_INTERRUPTED if self.stop_signal == signal.SIGINT else 0  # Ctrl-C: 130
+        log.info("daemon stopped (exit code %d)", code)
+        return code
 
     def run_tick(self) -> None:
         """The job both triggers run: one tick, then plan the next wake."""
@@ -137,24 +133,24 @@ class _Loop:
             self.shutdown()
             return
         with self.busy:
-            self._remove_wake()
+            for job in (WAKE_JOB, WATCH_JOB):  # this tick plans them again
+                if self.scheduler.get_job(job) is not None:
+                    self.scheduler.remove_job(job)
+            seen = self.watch()
             try:
                 outcome = self.tick(self.now_fn())
             except QuotaStop as exc:
                 self._quota_pause(str(exc))
                 return
-            except TRANSIENT as exc:
-                self._retry_later(str(exc))
-                return
             except FollowupError as exc:
-                self._fatal(exc)
+                if exc.exit_code in NEEDS_YOU:
+                    self._wait(str(exc), seen)
+                else:
+                    self._retry_later(str(exc))
                 return
             except Exception as exc:
                 log.exception("tick crashed")
                 self._retry_later(f"{type(exc).__name__}: {exc}")
-                return
-            if outcome.fatal is not None:
-                self._fatal(outcome.fatal)
                 return
             self.failures = 0
             self._plan(outcome.next_due)
@@ -195,17 +191,25 @@ class _Loop:
         if not self.stopping.is_set():
             self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + delay)
 
-    def _fatal(self, exc: FollowupError) -> None:
-        """Stop the loop with the error's exit code."""
-        log.error("%s", exc)
-        self.exit_code = exc.exit_code
-        self.stopping.set()
-        self.shutdown()
+    def _wait(self, reason: str, seen: object) -> None:
+        """A failure that needs the candidate: try again later, or at once when a file changes."""
+        self.failures = 0
+        self.seen = seen
+        log.info("%s; next try in %s, or as soon as the token, settings or templates change",
+                 reason, RETRY_WAIT)
+        if self.stopping.is_set():
+            return
+        self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + RETRY_WAIT)
+        every = min(self.interval, WATCH_EVERY).total_seconds()
+        self.scheduler.add_job(
+            self.look, IntervalTrigger(seconds=every, timezone=UTC), id=WATCH_JOB,
+            name="followup watch for a fix", replace_existing=True,
+        )
 
-    def _remove_wake(self) -> None:
-        """Drop a pending early wake: this tick re-plans it."""
-        if self.scheduler.get_job(WAKE_JOB) is not None:
-            self.scheduler.remove_job(WAKE_JOB)
+    def look(self) -> None:
+        """The watch job: a tick now when the watched files changed since the failed one."""
+        if self.watch() != self.seen and not self.stopping.is_set():
+            self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC))
 
     def shutdown(self) -> None:
         """Stop the scheduler without waiting (the running tick finishes on its own)."""
@@ -225,15 +229,16 @@ def run_daemon(
     interval: timedelta,
     misfire_grace: timedelta,
     now_fn: Callable[[], datetime] = lambda: datetime.now(UTC),
+    watch: Callable[[], object] = lambda: None,
     stop_signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT),
 ) -> int:
-    """Run `tick` until a signal (returns 0; 130 for SIGINT) or a fatal FollowupError (its code).
+    """Run `tick` until a signal: returns 0 (130 for SIGINT, the Ctrl-C convention).
 
     Signal handlers are installed only in the main thread and restored on return.
     """
     if interval <= timedelta(0):
         raise ValueError("interval must be positive")
-    loop = _Loop(tick, interval, misfire_grace, now_fn)
+    loop = _Loop(tick, interval, misfire_grace, now_fn, watch)
     previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for sig in stop_signals:

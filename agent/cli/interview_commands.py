@@ -19,20 +19,27 @@ from agent.cli.common import Obj, fail_cleanly
 def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None) -> None:
     """One line per interview (what is next, when, waiting on whom); with ID, its details."""
     from agent.cli.common import wants_colour
+    from agent.cli.health import last_success_line, problem_line
     from agent.cli.offline import find_interview, user_zone
     from agent.cli.runtime import current_time, opened_store
     from agent.cli.status import collect, render_detail, render_list, to_json
-    from agent.store import events, set_aside
+    from agent.store import events, kv, set_aside
 
     settings = obj.settings()
+    now = current_time()
     with opened_store(settings) as store:
         zone = user_zone(settings, store)
         key = find_interview(store, interview_id).interview.key if interview_id else None
         views = [v for v in collect(store, zone) if key is None or v.key == key]
         rejections = [] if key else events.list_rejections(store.conn)
         aside = [] if key else set_aside.listed(store.conn)
+        record = kv.last_pass(store.conn)
+    problem = problem_line(record, now, zone)
     if as_json:
-        click.echo(json.dumps(to_json(views, rejections, aside), indent=2, ensure_ascii=False))
+        doc = to_json(views, rejections, aside)
+        success = record.last_success if record else None
+        doc.update(problem=problem, last_success=success.isoformat() if success else None)
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     use_colour = wants_colour() if color is None else color
 
@@ -40,7 +47,8 @@ def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None
         kw = {k: v for k, v in kw.items() if v is not None}
         return click.style(text, **kw) if use_colour and kw else text
 
-    now = current_time()
+    if problem:
+        click.echo(style(problem, fg="red", bold=True), color=use_colour)
     if key is not None:
         click.echo(render_detail(views[0], zone, now, style=style), nl=False, color=use_colour)
         return
@@ -55,6 +63,7 @@ def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None
         )
     text = render_list(views, rejections, zone, now, style=style, empty=empty, aside=aside)
     click.echo(text, nl=False, color=use_colour)
+    click.echo(last_success_line(record, zone))
 
 
 @click.command()

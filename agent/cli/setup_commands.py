@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sqlite3
@@ -12,8 +13,29 @@ from pathlib import Path
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly
+from agent.cli.board import refresh_board
+from agent.cli.common import (
+    EXIT_INTERRUPTED,
+    INTERRUPTED,
+    Obj,
+    as_followup_error,
+    fail_cleanly,
+    stamped,
+)
+from agent.cli.daemon import TickOutcome, run_daemon, start_line
+from agent.cli.doctor import run_checks, summary
+from agent.cli.health import PassLog, stored_problem, watched_files
+from agent.cli.runtime import current_time, opened_store, session_for
 from agent.cli.service import SYSTEMS, Invocation, current_executable, service_state, this_system
+from agent.core.errors import Busy, FollowupError, SettingsError
+from agent.core.settings import DaemonSettings, Settings
+from agent.engine.tick import tick
+from agent.files.paths import resolve_paths
+from agent.files.templates import load_templates
+from agent.store.db import failed_mid_run
+from agent.store.lock import RunLock
+
+LOCAL = (FollowupError, OSError, sqlite3.Error)  # what reading state.db can meet
 
 
 @click.group(invoke_without_command=True)
@@ -83,7 +105,6 @@ def auth_status(obj: Obj) -> None:
     import textwrap
 
     from agent.cli.auth_status import auth_status_lines
-    from agent.cli.runtime import current_time
 
     lines, code = auth_status_lines(obj.settings(), current_time())
     for line in lines:  # file paths stay whole on their line
@@ -96,8 +117,12 @@ def auth_status(obj: Obj) -> None:
 @click.pass_obj
 def doctor(obj: Obj) -> None:
     """Check settings, templates, token, Google, sender, state, lock, files and the service."""
-    from agent.cli.doctor import run_checks, summary
-
+    timezone = ""
+    with contextlib.suppress(FollowupError):
+        timezone = obj.settings().user.timezone
+    problem = stored_problem(resolve_paths(obj.config), timezone, current_time())
+    if problem:
+        click.echo(click.style(problem, fg="red", bold=True))
     checks = run_checks(obj.settings)
     width = max(len(c.name) for c in checks)
     for c in checks:
@@ -121,43 +146,52 @@ def doctor(obj: Obj) -> None:
 @click.pass_obj
 @fail_cleanly
 def run(obj: Obj, interval: float | None) -> None:
-    """Run as a daemon: tick on an interval and exactly when the next step is due."""
+    """Run as a daemon: tick on an interval and exactly when the next step is due.
 
-    from agent.cli.board import refresh_board
-    from agent.cli.common import EXIT_INTERRUPTED, INTERRUPTED, as_followup_error, stamped
-    from agent.cli.daemon import TickOutcome, run_daemon, start_line
-    from agent.cli.runtime import current_time, opened_store, session_for
-    from agent.engine.tick import tick
-    from agent.files.templates import load_templates
-    from agent.store.db import failed_mid_run
-    from agent.store.lock import RunLock
-
-    settings = obj.settings()
-    templates = load_templates(settings.paths.templates_dir)
-    templates.check_used()  # at the start of `run`: exit 6 with the file and line
+    It never stops for a failure: one that needs you is said once and tried again.
+    """
+    paths = resolve_paths(obj.config)
+    try:
+        first = obj.settings()
+    except SettingsError:  # the first pass says what is wrong, then waits for the fix
+        first = None
+    daemon = first.daemon if first else DaemonSettings()
+    passes = PassLog(paths, timezone=first.user.timezone if first else "", tell=True,
+                     notify=daemon.notify)
 
     def one_tick(now: datetime) -> TickOutcome:
+        try:  # settings, templates and token are read again each pass: a fix needs no restart
+            settings = obj.settings()
+        except SettingsError as exc:  # settings that do not load leave state.db be: only said
+            passes.finish(now, exc, keep=False)
+            raise
         try:
-            return locked_tick(now)
+            with passes.recorded(now):
+                return locked_tick(settings, now)
+        except Busy:  # another run's pass: it records its own
+            return TickOutcome()
         except (OSError, sqlite3.Error) as exc:  # a lock folder, a read-only state.db, ...
-            error = as_followup_error(exc, settings.paths)
+            error = as_followup_error(exc, paths)
             if error is None:
                 raise
-            raise error from exc  # StateError stops the daemon (7); network trouble retries
+            raise error from exc  # the loop waits for a fix (7) or retries (network trouble)
+        finally:
+            if passes.changed:  # the board's banner follows the problem line
+                with contextlib.suppress(*LOCAL), opened_store(settings) as store:
+                    refresh_board(settings, store, now)
 
-    def locked_tick(now: datetime) -> TickOutcome:
-        lock = RunLock(settings.paths.lock_file)
+    def locked_tick(settings: Settings, now: datetime) -> TickOutcome:
+        lock = RunLock(paths.lock_file)
         if not lock.acquire():
-            return TickOutcome()
+            raise Busy("another followup run is active")
         try:
-            # The token file is read again each tick, as `followup tick` does: a deleted or
-            # unsafe token stops the daemon (exit 4), a new `followup auth` is picked up.
+            templates = load_templates(settings.paths.templates_dir)
             with opened_store(settings) as store:
                 result = tick(session_for(settings, store, templates), now)
                 if result.actions:
                     refresh_board(settings, store, now)
         except sqlite3.Error as exc:
-            raise failed_mid_run(exc, settings.paths.state_db) from exc
+            raise failed_mid_run(exc, paths.state_db) from exc
         finally:
             lock.release()
             gc.collect()  # the tick's services and rows are cycles: free them before the wait
@@ -165,14 +199,18 @@ def run(obj: Obj, interval: float | None) -> None:
             click.echo(stamped(f"{action.kind}: {action.detail}"), err=True)
         return TickOutcome(next_due=result.next_due)
 
-    minutes = interval if interval is not None else settings.daemon.interval_minutes
-    with opened_store(settings) as store:
-        click.echo(stamped(start_line(settings, store, minutes, current_time())), err=True)
+    minutes = interval if interval is not None else daemon.interval_minutes
+    line = f"followup run: a pass every {minutes:g} minutes"
+    if first is not None:  # else the first pass says what is wrong
+        with contextlib.suppress(*LOCAL), opened_store(first) as s:
+            line = start_line(first, s, minutes, current_time())
+    click.echo(stamped(line), err=True)
     code = run_daemon(
         one_tick,
         interval=timedelta(minutes=minutes),
-        misfire_grace=timedelta(minutes=settings.daemon.misfire_grace_minutes),
+        misfire_grace=timedelta(minutes=daemon.misfire_grace_minutes),
         now_fn=current_time,
+        watch=lambda: watched_files(paths),
     )
     if code == EXIT_INTERRUPTED:
         click.echo(stamped(f"followup: {INTERRUPTED}"), err=True)

@@ -96,6 +96,7 @@ class DaemonSettings:
     interval_minutes: float = 2.0
     misfire_grace_minutes: float = 60.0
     write_board: bool = True  # board.html beside state.db after each pass that changed something
+    notify: bool = True  # a desktop notification when followup stops working (once per incident)
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "daemon.interval_minutes": ("2.0", "How often the loop checks calendar and mail."),
     "daemon.misfire_grace_minutes": ("60.0", "A run this late (e.g. after sleep) still happens."),
     "daemon.write_board": ("true", "After a pass that changes something, rewrite board.html."),
+    "daemon.notify": ("true", "A desktop notification, once, when followup stops working."),
 }
 
 _HEADER = """\

@@ -165,6 +165,7 @@ def test_a_page_without_script_or_network_with_landmarks_and_a_language() -> Non
 
 def test_the_banner_shows_only_when_there_is_a_problem() -> None:
     assert 'role="alert"' not in render_board([view()], NY, NOW)
-    page = Page(render_board([view()], NY, NOW, problem="since 09:00 the grant is refused"))
+    line = "followup has not worked since Tue 2026-12-01 09:00: run `followup auth`"
+    page = Page(render_board([view()], NY, NOW, problem=line))
     assert [a for t, a in page.tags if a.get("role") == "alert"] == [{"role": "alert"}]
-    assert "followup is not working: since 09:00 the grant is refused" in "".join(page.text)
+    assert line in "".join(page.text)

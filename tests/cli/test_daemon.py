@@ -16,7 +16,16 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from agent.cli.daemon import TickOutcome, backoff_delay, run_daemon
+from agent.cli.daemon import (
+    RETRY_WAIT,
+    TICK_JOB,
+    WATCH_EVERY,
+    WATCH_JOB,
+    TickOutcome,
+    _Loop,
+    backoff_delay,
+    run_daemon,
+)
 from agent.core.errors import (
     AuthError,
     GoogleApiError,
@@ -24,6 +33,7 @@ from agent.core.errors import (
     QuotaStop,
     SettingsError,
     StateError,
+    TemplateError,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,6 +63,12 @@ class Ticks:
         return [b - a for a, b in zip(self.clock, self.clock[1:], strict=False)]
 
 
+def stop(now: datetime) -> TickOutcome:
+    """The last scripted tick: SIGTERM, as the service manager stops the daemon."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    return TickOutcome()
+
+
 def test_backoff_doubles_from_one_interval_and_caps() -> None:
     two = timedelta(minutes=2)
     assert backoff_delay(two, 0) == two
@@ -71,10 +87,10 @@ def test_tick_outcome_needs_an_aware_due_time() -> None:
     assert TickOutcome(next_due=due).next_due == due
 
 
-def test_interval_runs_the_tick_repeatedly_until_fatal() -> None:
-    ticks = Ticks(TickOutcome(), TickOutcome(), TickOutcome(), SettingsError("bad config"))
+def test_interval_runs_the_tick_repeatedly_until_a_signal() -> None:
+    ticks = Ticks(TickOutcome(), TickOutcome(), TickOutcome(), stop)
     code = run_daemon(ticks, interval=timedelta(seconds=0.05), misfire_grace=GRACE)
-    assert code == 3
+    assert code == 0
     assert len(ticks.nows) == 4
     assert all(now.tzinfo is not None for now in ticks.nows)
     assert all(gap >= 0.04 for gap in ticks.gaps())
@@ -83,11 +99,11 @@ def test_interval_runs_the_tick_repeatedly_until_fatal() -> None:
 def test_wakes_early_for_a_due_step() -> None:
     ticks = Ticks(
         lambda now: TickOutcome(next_due=now + timedelta(seconds=0.2)),
-        StateError("stop here"),
+        stop,
     )
     started = time.monotonic()
     code = run_daemon(ticks, interval=timedelta(seconds=60), misfire_grace=GRACE)
-    assert code == 7
+    assert code == 0
     assert len(ticks.nows) == 2
     assert 0.15 <= ticks.gaps()[0] <= 1.0
     assert time.monotonic() - started < 1.5
@@ -97,10 +113,10 @@ def test_due_time_in_the_past_waits_for_the_interval() -> None:
     ticks = Ticks(
         lambda now: TickOutcome(next_due=now - timedelta(seconds=1)),
         lambda now: TickOutcome(next_due=now),
-        AuthError("token gone"),
+        stop,
     )
     code = run_daemon(ticks, interval=timedelta(seconds=0.2), misfire_grace=GRACE)
-    assert code == 4
+    assert code == 0
     assert len(ticks.nows) == 3
     assert all(gap >= 0.18 for gap in ticks.gaps())
 
@@ -109,11 +125,11 @@ def test_uses_the_given_clock_for_ticks_and_due_gaps() -> None:
     fixed = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
     ticks = Ticks(
         lambda now: TickOutcome(next_due=now + timedelta(seconds=0.1)),
-        StateError("done"),
+        stop,
     )
     code = run_daemon(ticks, interval=timedelta(seconds=30), misfire_grace=GRACE,
                       now_fn=lambda: fixed)
-    assert code == 7
+    assert code == 0
     assert ticks.nows == [fixed, fixed]
     assert ticks.gaps()[0] < 1.0
 
@@ -125,11 +141,11 @@ def test_transient_errors_are_retried_with_backoff(caplog: pytest.LogCaptureFixt
         GoogleApiError("HTTP 400: bad"),
         RuntimeError("a bug"),
         TickOutcome(),
-        SettingsError("stop"),
+        stop,
     )
     interval = 0.05
     code = run_daemon(ticks, interval=timedelta(seconds=interval), misfire_grace=GRACE)
-    assert code == 3  # the transient ones did not end the loop
+    assert code == 0
     assert len(ticks.nows) == 5
     gaps = ticks.gaps()
     assert gaps[0] >= interval * 0.9  # first retry after one interval
@@ -150,20 +166,80 @@ def test_a_quota_stop_is_no_failure_and_never_backs_off(
     ticks = Ticks(
         GoogleUnavailable("cannot reach Google"),
         *(QuotaStop(quota) for _ in range(4)),
-        SettingsError("stop"),
+        stop,
     )
     code = run_daemon(ticks, interval=timedelta(seconds=0.05), misfire_grace=GRACE)
-    assert code == 3  # quota stops did not end the loop
+    assert code == 0
     assert len(ticks.nows) == 6
     messages = [r.getMessage() for r in caplog.records]
     assert sum("Gmail's quota" in m and "next tick in 0:00:00.05" in m for m in messages) == 4
     assert not any("Gmail's quota" in m and "in a row" in m for m in messages)
 
 
-def test_fatal_outcome_returns_its_exit_code() -> None:
-    ticks = Ticks(TickOutcome(fatal=AuthError("Google refused the saved token")))
-    assert run_daemon(ticks, interval=timedelta(seconds=0.05), misfire_grace=GRACE) == 4
-    assert len(ticks.nows) == 1
+@pytest.mark.parametrize(
+    "error", [SettingsError("bad"), AuthError("refused"), TemplateError("bad"), StateError("bad")],
+    ids=["settings", "token", "templates", "state"],
+)
+def test_a_failure_that_needs_you_never_ends_the_loop_and_a_fix_is_tried_at_once(
+    tmp_path: Path, error: Exception
+) -> None:
+    token = tmp_path / "token.json"
+    token.write_text("refused")
+
+    def fails_while_the_candidate_fixes_it(now: datetime) -> TickOutcome:
+        token.write_text("renewed by `followup auth`")  # before the failure is even known
+        raise error
+
+    looks: list[str] = []
+
+    def watch() -> str:
+        looks.append(token.read_text())
+        return looks[-1]
+
+    ticks = Ticks(fails_while_the_candidate_fixes_it, stop)
+    code = run_daemon(ticks, interval=timedelta(seconds=0.05), misfire_grace=GRACE, watch=watch)
+    assert code == 0
+    assert len(ticks.nows) == 2
+    assert len(looks) == 3, "before each tick, and the watch job's look that found the change"
+
+
+PINNED = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def next_run(loop: _Loop, job: str = TICK_JOB) -> datetime | None:
+    """When the loop's scheduler runs a job next (None: no such job)."""
+    found = loop.scheduler.get_job(job)
+    return None if found is None else found.next_run_time
+
+
+def test_waiting_tries_again_in_five_minutes_or_when_a_watched_file_changes() -> None:
+    files = ["token v1"]
+    ticks = Ticks(AuthError("refused"), AuthError("refused"), TickOutcome())
+    interval = timedelta(minutes=2)
+    with time_machine.travel(PINNED, tick=False):
+        loop = _Loop(ticks, interval, GRACE, lambda: PINNED, lambda: files[0])
+        loop.run_tick()
+        assert next_run(loop) == PINNED + RETRY_WAIT == PINNED + timedelta(minutes=5)
+        watch = loop.scheduler.get_job(WATCH_JOB)
+        assert watch is not None and watch.trigger.interval == WATCH_EVERY
+        loop.look()  # nothing changed: the retry stays five minutes away
+        assert next_run(loop) == PINNED + RETRY_WAIT
+        loop.run_tick()  # the plain retry fails again: five more minutes
+        files[0] = "token v2"  # `followup auth` wrote a new token
+        loop.look()
+        assert next_run(loop) == PINNED
+        loop.run_tick()  # it works: back to the interval, nothing watched
+        assert next_run(loop) == PINNED + interval
+        assert next_run(loop, WATCH_JOB) is None
+    assert len(ticks.nows) == 3
+
+
+def test_a_short_interval_is_also_how_often_the_files_are_looked_at() -> None:
+    with time_machine.travel(PINNED, tick=False):
+        loop = _Loop(Ticks(AuthError("refused")), timedelta(seconds=1), GRACE,
+                     lambda: PINNED, lambda: None)
+        loop.run_tick()
+        assert loop.scheduler.get_job(WATCH_JOB).trigger.interval == timedelta(seconds=1)
 
 
 def test_signal_in_process_lets_the_tick_finish_and_restores_handlers() -> None:

@@ -43,7 +43,9 @@ def test_revoked_grant_stops_with_one_line_and_no_retry_loop(world: World) -> No
     assert "run `followup auth`" in result.output
     assert "sandbox-refresh" not in result.output
     assert world.sandbox.counts().get("oauth.token") == 1, "invalid_grant is never retried"
-    assert world.status_json() == steps_before, "state intact"
+    after = world.status_json()
+    assert steps_before.pop("problem") is None and "followup auth" in after.pop("problem")
+    assert after == steps_before, "state intact"
 
 
 def test_auth_revoke_revokes_at_the_endpoint_and_deletes_the_file(world: World) -> None:
