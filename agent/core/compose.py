@@ -24,12 +24,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from agent.core.errors import TemplateError
 from agent.core.formats import day_name
 from agent.core.headers import MAX_SUBJECT, build_message, display_name, verify_message
-from agent.core.html_text import html_to_text
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import RenderedDraft, ThreadRef
 from agent.core.model import STEPS, StepName
 from agent.core.settings import ContentSettings, UserSettings
-from agent.core.text import as_written, one_line
+from agent.core.text import as_written, html_to_text, one_line
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import fields, replace
 
-from agent.core.html_text import html_to_text
 from agent.core.interviews import Contact, Notes
-from agent.core.text import one_line
+from agent.core.text import html_to_text, one_line
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,6 @@ from agent.core.dates import parse_follow_up
 from agent.core.delivery import looks_like_report, read_report, report_from_meta
 from agent.core.detect import company_from_domain, detect
 from agent.core.events import Attendee, CalendarEvent, Person
-from agent.core.html_text import html_to_text
 from agent.core.interviews import Contact, Interview
 from agent.core.machine import machine_made
 from agent.core.messages import MessageMeta
@@ -28,7 +27,7 @@ from agent.core.replies import classify, parse_address, recipient_addresses
 from agent.core.report_text import addresses_in, cut_returned_copy, notice_addresses
 from agent.core.return_dates import message_date, return_date
 from agent.core.settings import CalendarSettings
-from agent.core.text import printable
+from agent.core.text import html_to_text, printable
 from agent.core.titles import sequence_company_key, title_hints
 
 MIB = 1 << 20
@@ -154,7 +153,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "notes.is_valid_email": is_valid_email,
     "titles.title_hints": lambda t: title_hints(t, ("Jane Doe",)),
     "titles.sequence_company_key": sequence_company_key,
-    "html_text.html_to_text": html_to_text,
+    "text.html_to_text": html_to_text,
     "dates.parse_follow_up": lambda t: parse_follow_up(t, START, NY),
     "date_phrases.vague_day": lambda t: vague_day(t, date(2026, 12, 1), None),
     "text.printable": printable,
