@@ -1,7 +1,6 @@
-"""Pure: delivery reports (bounces and delay notices) from any mail server.
+"""Pure: a delivery report (bounce or delay notice) from any mail server, read in full.
 
-`looks_like_report` decides from the headers and snippet alone whether a message is worth
-reading in full; `read_report` reads the whole message (stdlib email) and names the failed
+`read_report` reads the start of the raw message (stdlib email) and names the failed
 recipients: from the delivery-status fields (RFC 3464), then X-Failed-Recipients, then the
 notice text, then the returned message's headers. A delay ("will retry") is not a failure.
 """
@@ -11,74 +10,61 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from email.message import Message
 
-from agent.core.machine import OOO_SUBJECT
 from agent.core.messages import MessageMeta
-from agent.core.report_text import (
+from agent.core.robot_mail import (
     CHALLENGE,
-    DELAY_TEXT,
+    DELAY_SUBJECT,
     FAILURE_TEXT,
-    MAX_CONTAINERS,
     MAX_HEADER_CHARS,
-    MAX_PARTS,
-    MAX_REPORT_BYTES,
     SYSTEM_LOCALS,
-    addresses_in,
     bounded,
-    cut_returned_copy,
-    notice_addresses,
+    is_system,
 )
+from agent.core.text import ADDRESS, addresses_in
 
-_SYSTEM_FROM = re.compile(
-    r"mailer[-_ ]?daemon|post[-_ ]?master|mail\s+delivery|delivery\s+(?:subsystem|system)"
-    r"|\bmdaemon\b|<\s*>",
+MAX_REPORT_BYTES = 64 * 1024  # the start of a delivery report read in full (and its text)
+MAX_CONTAINERS = 8  # MIME containers (multipart/*, message/*) read in a report; real ones: 5
+MAX_PARTS = 64  # MIME parts read in a report (real ones have up to 16)
+
+DELAY_TEXT = re.compile(
+    r"will\s+(?:retry|be\s+retried|keep\s+trying|continue\s+(?:to\s+try|trying|attempting))"
+    r"|still\s+(?:being\s+)?(?:retried|trying)|warning\s+(?:message\s+)?only"
+    r"|this\s+is\s+(?:only\s+)?a\s+warning|has\s+not\s+yet\s+been\s+delivered"
+    r"|do(?:es)?\s+not\s+need\s+to\s+(?:re-?send|take\s+any\s+action)|delivery\s+incomplete"
+    r"|delayed\s+(?:for\s+)?\d+\s+(?:hours|minutes|days)|message\s+delayed|delivery\s+delayed"
+    r"|no\s+action\s+is\s+required|(?:attempts?|delivery)\s+will\s+continue|not\s+been\s+able\s+to\s+deliver.{0,60}yet"
+    r"|wird\s+(?:weiterhin|erneut)\s+versucht|nouvelle\s+tentative|se\s+reintentar",
+    re.IGNORECASE | re.DOTALL,
+)
+_COPY_MARKER = re.compile(
+    r"^[ \t>]*+[-=_*]*+[ \t]*+(?:this\s+is\s+a\s+copy\s+of\s+(?:the|your)\s+message"
+    r"|below\s+this\s+line\s+is\s+a\s+copy|original\s+message\s+(?:follows|headers?\b)"
+    r"|(?:the\s+)?original\s+message\s+(?:was|is)\s+(?:included|attached|below|as\s+follows)"
+    r"|returned\s+(?:mail|message)\s+follows|unsent\s+message\s+(?:below|follows)"
+    r"|message\s+headers?\s+follows?|(?:the\s+)?header\s+of\s+the\s+original\s+message"
+    r"|copy\s+of\s+(?:the\s+)?original\s+message|original\s+message\s*-+"
+    r"|headers\s+of\s+(?:the\s+|your\s+)?(?:original|returned)\s+message)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NOT_RECIPIENT = re.compile(
+    r"^[ \t]*+(?:message-id|in-reply-to|references|from|sender|reply-to|return-path|received"
+    r"|x-[\w-]+|mail\s+from|envelope-from|dkim-signature)\b.*$"
+    r"|\bmail\s+from:?\s*<[^<>]*>|\bfrom\s*<[^<>]*>|envelope-from\s*<[^<>]*>|\bid\s+<[^<>]*>"
+    r"|\bsender\s*(?:address)?:?\s*<?[^\s>]*>?",
+    re.IGNORECASE | re.MULTILINE,
+)
+_RCPT = re.compile(r"rcpt\s+to:?\s*<?$|recipient:?\s*<?$", re.IGNORECASE)
+_X400_PREFIX = re.compile(r"^(?:[a-z]+:)?(?:smtp|rfc822|internet)=")
+_BARE_NAME = re.compile(
+    r"(?:recipients?|following|address(?:es)?)(?:\(s\))?\b[^:\n]{0,160}:[ \t]*+\n\s*+"
+    r"([A-Za-z0-9][A-Za-z0-9._+-]{1,63})(?=[ \t]*(?:\n|$)|[ \t]{2,})",
     re.IGNORECASE,
 )
-BOUNCE_SUBJECT = re.compile(
-    r"delivery status notification \((?:failure|failed)\)|^\W*undeliver|undelivered mail"
-    r"|returned mail|returned to sender|mail delivery (?:failed|failure|problem|system)"
-    r"|delivery (?:failure|failed|problem|notification)|failure notice|failed delivery"
-    r"|message not delivered|delivery has failed|could not be delivered|not be delivered"
-    r"|nondeliverable|non[- ]?delivery|mail system error|delivery status notification"
-    r"|permanent (?:error|failure)|undeliverable|unable to deliver|returning message to sender"
-    r"|unzustellbar|nicht zustellbar|unzustellbare|fehlgeschlagen|non remis|non distribu"
-    r"|échec de (?:la )?(?:remise|distribution)|no se puede entregar|no entregad"
-    r"|no se (?:pudo|ha podido) entregar|mancato recapito|non recapitabil|niet bezorgd"
-    r"|onbestelbaar|kan niet worden bezorgd|não entregue|nao entregue|não foi entregue"
-    r"|nie dostarczon|niedostarczon|kunde inte levereras|olevererbar|ej levererat"
-    r"|mail delivery subsystem|^\W*bounce|error sending|\bmail error|user unknown"
-    r"|mailbox (?:full|unavailable)|メールエラー|エラー通知|配信エラー|送信エラー|退信|无法投递",
-    re.IGNORECASE,
-)
-DELAY_SUBJECT = re.compile(
-    r"\(delay\)|delayed mail|delivery delayed|mail delivery delayed|has been delayed"
-    r"|message delayed|not yet been delivered|still being retried|delivery warning"
-    r"|warning: message .{0,40}delayed|could not send (?:message|mail) for past"
-    r"|notification: warning|notification: delayed|delivery status notification: warning"
-    r"|\bverzögert|retardée?|retrasad|ritardat|vertraagd|atrasad|opóźnion|försenad",
-    re.IGNORECASE,
-)
-REPORT_SENDERS = ("mailer-daemon", "postmaster", "post_master", "mdaemon", '"mail delivery"')
-REPORT_SUBJECTS = (
-    '"delivery status notification"', "undeliverable", '"undelivered mail"',
-    '"mail delivery failed"', '"returned mail"', '"delivery failure"', '"failure notice"',
-    '"not delivered"', '"delivery has failed"', '"could not be delivered"', "nondeliverable",
-    '"non-delivery"', '"delivery problem"', '"returned to sender"', '"mail system error"',
-    "unzustellbar", '"nicht zustellbar"', '"non remis"', '"échec de remise"',
-    '"no se puede entregar"', '"no entregado"', '"mancato recapito"', "onbestelbaar",
-    '"niet bezorgd"', '"não entregue"', '"não foi entregue"', '"nao entregue"',
-    "niedostarczona", '"nie dostarczono"', '"kunde inte levereras"', "olevererbart",
-)
-
-
-def report_search() -> str:
-    """A mail search (Gmail syntax) for delivery reports: the senders and subjects above."""
-    senders = " OR ".join(REPORT_SENDERS)
-    subjects = " OR ".join(REPORT_SUBJECTS)
-    return f"{{from:({senders}) subject:({subjects})}}"
-
+NEAR = 600
 
 _MSG_ID = re.compile(r"<[^<>\s]+>")
 _TAG = re.compile(r"<[^<>]+>")
@@ -106,43 +92,6 @@ class DeliveryReport:
     def failure(self) -> bool:
         """True when the report says delivery failed for good."""
         return not (self.delayed or self.challenge or self.delivered)
-
-
-def local_part(addr: str) -> str:
-    """The part before the @, lowercased."""
-    return addr.partition("@")[0].lower()
-
-
-def is_system(addr: str) -> bool:
-    """True for mailer-daemon / postmaster style addresses."""
-    return local_part(addr) in SYSTEM_LOCALS
-
-
-def looks_like_report(meta: MessageMeta, sender: str) -> bool:
-    """True when a message is probably a bounce or delay notice (worth one full read)."""
-    meta = bounded(meta)
-    ctype = meta.header("Content-Type").lower()
-    if "multipart/report" in ctype and "delivery-status" in ctype:
-        return True
-    if meta.header("X-Failed-Recipients").strip() or any(
-        name.lower() == "x-ms-exchange-message-is-ndr" for name, _ in meta.headers
-    ):
-        return True
-    subject = " ".join(meta.header("Subject").split())
-    if OOO_SUBJECT.search(subject) and not BOUNCE_SUBJECT.search(subject):
-        return False  # an out-of-office reply, even from a system-looking sender
-    if is_system(sender) or _SYSTEM_FROM.search(meta.header("From")):
-        return True
-    if BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject):
-        return True
-    auto = meta.header("Auto-Submitted").strip().lower()
-    reporter = (  # not `auto-generated` alone: helpdesks and tracking systems write that too
-        "multipart/report" in ctype
-        or meta.header("Return-Path").replace(" ", "") == "<>"
-        or auto.startswith("auto-replied")
-        or "failure" in auto  # sendmail's "auto-generated (failure)"
-    )
-    return reporter and bool(FAILURE_TEXT.search(meta.snippet[:200]))
 
 
 def report_from_meta(meta: MessageMeta) -> DeliveryReport:
@@ -381,3 +330,47 @@ def _unique(addrs: object) -> tuple[str, ...]:
         if low not in out:
             out.append(low)
     return tuple(out)
+
+
+def cut_returned_copy(text: str) -> tuple[str, str]:
+    """(notice, returned copy): the text before and after a "copy of the message" line."""
+    text = text[:MAX_REPORT_BYTES]
+    match = _COPY_MARKER.search(text)
+    if match is None:
+        return text, ""
+    line_end = text.find("\n", match.end())
+    return text[: match.start()], text[line_end + 1 :] if line_end >= 0 else ""
+
+
+def notice_addresses(notice: str, own: set[str], domain: str = "") -> tuple[str, ...]:
+    """Addresses a bounce notice names as failed, best first.
+
+    An SMTP `RCPT TO:` first, then addresses near a failure phrase, then the others; the
+    report's own parties (its To, the returned message's From) last. A bare name listed
+    under "the following recipients:" (AOL screen names, directory names) is read as an
+    address at the reporting server's `domain`.
+    """
+    text = _NOT_RECIPIENT.sub(" ", notice[:MAX_REPORT_BYTES])
+    found = list(ADDRESS.finditer(text))
+    failures = [m.end() for m in FAILURE_TEXT.finditer(text)] if found else []
+    ranked: list[tuple[int, int, str]] = []
+    for m in found:
+        addr = m.group(0).lower().strip(".'")
+        addr = _X400_PREFIX.sub("", addr) if "=" in addr else addr
+        if addr.partition("@")[0] in SYSTEM_LOCALS or "." not in addr.partition("@")[2]:
+            continue
+        at = m.start()
+        after = bisect_left(failures, at - NEAR)  # the first failure phrase ending near before
+        if _RCPT.search(text[max(0, at - 12) : at]):
+            rank = 0
+        elif after < len(failures) and failures[after] <= at:
+            rank = 1
+        elif after < len(failures) and failures[after] <= at + NEAR:
+            rank = 2
+        else:
+            rank = 3
+        ranked.append((rank + (4 if addr in own else 0), at, addr))
+    if domain:
+        for m in _BARE_NAME.finditer(text):
+            ranked.append((1, m.start(1), f"{m.group(1).lower()}@{domain}"))
+    return tuple(dict.fromkeys(addr for _, _, addr in sorted(ranked)))

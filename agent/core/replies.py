@@ -15,21 +15,23 @@ import logging
 import re
 from email import errors
 
-from agent.core.delivery import DeliveryReport, looks_like_report, report_from_meta
+from agent.core.delivery import DeliveryReport, report_from_meta
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.interviews import Interview
-from agent.core.machine import AUTO, SYSTEM, Machine, machine_made
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import domain_of
-from agent.core.report_text import (
-    ADDRESS,
+from agent.core.return_dates import message_date, return_date
+from agent.core.robot_mail import (
+    AUTO,
     MAX_HEADER_CHARS,
     MAX_NAME_HEADER_CHARS,
-    addresses_in,
+    SYSTEM,
+    Machine,
     bounded,
+    looks_like_report,
+    machine_made,
 )
-from agent.core.return_dates import message_date, return_date
-from agent.core.text import one_line
+from agent.core.text import ADDRESS, addresses_in, one_line
 
 log = logging.getLogger(__name__)
 

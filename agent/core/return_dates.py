@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from agent.core.messages import MessageMeta
-from agent.core.report_text import MAX_HEADER_CHARS, MAX_SNIPPET_CHARS
+from agent.core.robot_mail import MAX_HEADER_CHARS, MAX_SNIPPET_CHARS
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from agent.core.delivery import DeliveryReport, looks_like_report, read_report
+from agent.core.delivery import DeliveryReport, read_report
 from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.errors import FollowupError
 from agent.core.formats import moment
@@ -20,9 +20,9 @@ from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import EMAIL_STEPS, WATCHED, InterviewStatus, StepState, domain_of
 from agent.core.ports import MailQuery
 from agent.core.replies import APPLICANT_TRACKING, classify, parse_address, recipient_addresses
-from agent.core.report_text import addresses_in
 from agent.core.return_dates import judge_return
-from agent.core.text import one_line, printable
+from agent.core.robot_mail import looks_like_report
+from agent.core.text import addresses_in, one_line, printable
 from agent.engine import drafts, sequence
 from agent.engine.work import Pass, Sequence, guarded
 from agent.store import mail, set_aside

@@ -16,18 +16,17 @@ from zoneinfo import ZoneInfo
 
 from agent.core.date_phrases import vague_day
 from agent.core.dates import parse_follow_up
-from agent.core.delivery import looks_like_report, read_report, report_from_meta
+from agent.core.delivery import cut_returned_copy, notice_addresses, read_report, report_from_meta
 from agent.core.detect import company_from_domain, detect
 from agent.core.events import Attendee, CalendarEvent, Person
 from agent.core.interviews import Contact, Interview
-from agent.core.machine import machine_made
 from agent.core.messages import MessageMeta
 from agent.core.notes import contact_line, description_lines, is_valid_email, parse_notes
 from agent.core.replies import classify, parse_address, recipient_addresses
-from agent.core.report_text import addresses_in, cut_returned_copy, notice_addresses
 from agent.core.return_dates import message_date, return_date
+from agent.core.robot_mail import looks_like_report, machine_made
 from agent.core.settings import CalendarSettings
-from agent.core.text import html_to_text, printable
+from agent.core.text import addresses_in, html_to_text, printable
 from agent.core.titles import sequence_company_key, title_hints
 
 MIB = 1 << 20
@@ -128,17 +127,17 @@ def _detect(ev: CalendarEvent) -> object:
 
 
 PARSERS: dict[str, Callable[[str], object]] = {
-    "report_text.addresses_in": addresses_in,
-    "report_text.cut_returned_copy": cut_returned_copy,
-    "report_text.notice_addresses": lambda t: notice_addresses(t, set(), "acme.com"),
-    "delivery.looks_like_report": lambda t: looks_like_report(message(t), t),
+    "text.addresses_in": addresses_in,
+    "delivery.cut_returned_copy": cut_returned_copy,
+    "delivery.notice_addresses": lambda t: notice_addresses(t, set(), "acme.com"),
+    "robot_mail.looks_like_report": lambda t: looks_like_report(message(t), t),
     "delivery.report_from_meta": lambda t: report_from_meta(message(t)),
     "delivery.read_report(body)": lambda t: read_report(report(t)),
     "delivery.read_report(html)": lambda t: read_report(report(t, "text/html")),
     "delivery.read_report(raw)": lambda t: read_report(t.encode()),
     "delivery.read_report(headers)": lambda t: read_report(report_headers(t)),
     "delivery.read_report(nested)": lambda t: read_report(nested(t)),
-    "machine.machine_made": lambda t: machine_made(message(t), t, t),
+    "robot_mail.machine_made": lambda t: machine_made(message(t), t, t),
     "replies.parse_address": parse_address,
     "replies.recipient_addresses": lambda t: recipient_addresses(message(t)),
     "replies.classify": lambda t: _classify(message(t)),

@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agent.core.delivery import looks_like_report, read_report
+from agent.core.delivery import read_report
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.replies import classify, parse_address
+from agent.core.robot_mail import looks_like_report
 
 USER = "alex@example.org"
 

@@ -15,26 +15,29 @@ from datetime import date
 
 import pytest
 
-from agent.core.delivery import read_report, readable
+from agent.core.delivery import (
+    MAX_CONTAINERS,
+    MAX_PARTS,
+    MAX_REPORT_BYTES,
+    cut_returned_copy,
+    read_report,
+    readable,
+)
 from agent.core.detect import detect
 from agent.core.events import Attendee
 from agent.core.interviews import Interview
 from agent.core.notes import MAX_DESCRIPTION_CHARS, MAX_LINE_CHARS, description_lines
 from agent.core.replies import parse_address
-from agent.core.report_text import (
-    MAX_CONTAINERS,
+from agent.core.return_dates import return_date
+from agent.core.robot_mail import (
     MAX_HEADER_CHARS,
     MAX_HEADERS,
     MAX_NAME_HEADER_CHARS,
-    MAX_PARTS,
-    MAX_REPORT_BYTES,
     MAX_SNIPPET_CHARS,
-    addresses_in,
     bounded,
-    cut_returned_copy,
 )
-from agent.core.return_dates import return_date
 from agent.core.settings import CalendarSettings
+from agent.core.text import addresses_in
 from agent.core.titles import title_hints
 from tests.core.hostile import NY, PARSERS, TooSlow, event, message, report, texts, within
 

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.core.delivery import looks_like_report, read_report
+from agent.core.delivery import read_report
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.replies import classify, parse_address
+from agent.core.robot_mail import looks_like_report
 from agent.google.gmail import METADATA_HEADERS, to_message_meta
 from agent.sandbox import mime
 
