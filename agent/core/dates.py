@@ -1,21 +1,19 @@
-"""Reading the follow-up date an interviewer named ("Thursday", "Dec 3 at 2pm", "2026-12-03").
+"""Reading the follow-up date an interviewer named ("Thursday", "Dec 3 at 2pm", "early January").
 
 Choices made where common usage is ambiguous:
-- A weekday ("Thursday", "thu", "this Thursday", "next Thursday") means the first such day
-  strictly after the interview day. "next Thursday" said on a Monday means the Thursday of the
-  same week, as most people mean it; "Thursday next week" / "next week Thursday" names the
-  Thursday of the following Monday-started week when that is what was meant.
+- A weekday ("Thursday", "this Thursday", "next Thursday") is the first such day strictly
+  after the interview day ("next Thursday" said on a Monday is that week's Thursday);
+  "Thursday next week" / "next week Thursday" is the Thursday of the following week.
 - "next week" is the Monday of the following week; "end of the week" its own week's Friday.
 - A month and day without a year ("Dec 3", "3 December", "12/3" in US order) take the
-  interview's year, or the next year when that date would be more than two weeks before
-  the interview (interview Dec 30, "Jan 2" -> January 2 of the next year). A date just
-  before the interview is kept as written so the caller can report it rather than silently
-  planning a year ahead.
+  interview's year, or the next year when that date would be more than two weeks before the
+  interview; a date just before the interview is kept, so the caller can report it.
 - "at 2" without am/pm means 14:00 for hours 1-7 (nobody calls at 2 in the morning).
-- "in 3 business days" counts Monday-Friday only (this module knows no holidays).
-- Vaguer phrasings ("early January", "mid-December", "first week of January", "a fortnight",
-  "end of the month", "after the holidays", "after Thanksgiving") have the meanings listed in
-  date_phrases.py; "within a week" reads as "in a week".
+- "in 3 business days" counts Monday-Friday only.
+- The vaguer phrasings ("early January", "first week of January", "a fortnight", "end of the
+  month", "after the holidays", "after Thanksgiving") mean what the README's `Follow-up:`
+  section says; a day that is not a business day moves to the next one (without the user's
+  calendar, a weekend moves to Monday). A <month> without a year is the next one not yet over.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from agent.core.business import BusinessCalendar
-from agent.core.date_phrases import vague_day
 from agent.core.errors import SettingsError
 from agent.core.text import one_line
 
@@ -82,6 +79,22 @@ _US_NUMERIC = re.compile(r"(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?:/(?P<year>\d{4}|\
 _ISO_DATE = re.compile(r"(?P<year>\d{4})[-/](?P<mon>\d{1,2})[-/](?P<day>\d{1,2})")
 _ORDINAL_DAY = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)")
 
+_PART_DAY = {"early": 5, "mid": 15, "middle of": 15, "late": 25, "start of": 1, "beginning of": 1}
+_PART = r"early|mid|middle of|late|start of|beginning of|end of"
+_LEAD = r"(?:(?:in|by|around|about|on|at|during) )?(?:the )?"
+_MONTH_PART = re.compile(
+    rf"{_LEAD}(?P<part>{_PART}) (?:the )?(?P<mon>{_MO}|this month|the month|month|next month)"
+    r"(?: (?P<year>\d{4}))?"
+)
+_WEEK_OF = re.compile(
+    rf"{_LEAD}(?P<nth>first|1st|second|2nd|third|3rd) week (?:of|in) (?P<mon>{_MO}|next month)"
+    r"(?: (?P<year>\d{4}))?"
+)
+_FORTNIGHT = re.compile(r"(?:in |within |about |around )?(?:a |one )?fortnight(?:'s time)?")
+_AFTER = re.compile(r"(?:right |just |sometime |some time )?after (?:the )?(?P<what>[a-z' .]+)")
+_NTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+HORIZON_DAYS = 400  # how far ahead a named holiday is looked for
+
 
 @dataclass(frozen=True)
 class FollowUp:
@@ -100,8 +113,8 @@ def parse_follow_up(
 ) -> FollowUp | None:
     """The follow-up day (and time) in `text`, relative to the interview; None if unreadable.
 
-    With the user's business calendar, vague phrases ("early January", "after Thanksgiving",
-    see date_phrases.py) land on business days and holidays can be named.
+    With the user's business calendar, vague phrases land on business days and holidays can
+    be named.
     """
     try:
         return _parse(text, interview_end.astimezone(zone), zone, calendar)
@@ -296,3 +309,84 @@ def _next_day_of_month(day: int, ref: date) -> date:
             return candidate
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     raise _Unreadable(f"the {day}th")
+
+
+def vague_day(phrase: str, ref: date, calendar: BusinessCalendar | None) -> date | None:
+    """The day a vague phrase names, seen from the interview day `ref`; None if it is not one."""
+    phrase = " ".join(phrase.split())
+    if _FORTNIGHT.fullmatch(phrase):
+        return ref + timedelta(days=14)
+    if m := _MONTH_PART.fullmatch(phrase):
+        first = _month(m.group("mon"), m.group("year"), ref)
+        if m.group("part") == "end of":
+            nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+            return _last_working(nxt - timedelta(days=1), calendar)
+        return _working(first.replace(day=_PART_DAY[m.group("part")]), calendar)
+    if m := _WEEK_OF.fullmatch(phrase):
+        first = _month(m.group("mon"), m.group("year"), ref)
+        monday = first + timedelta(days=(7 - first.weekday()) % 7)
+        return _working(monday + timedelta(weeks=_NTH[m.group("nth")]), calendar)
+    if m := _AFTER.fullmatch(phrase):
+        return _after(m.group("what").strip(" ."), ref, calendar)
+    return None
+
+
+def _month(name: str, year: str | None, ref: date) -> date:
+    """The first day of the named month: this/next month, or the next one not yet over."""
+    this = ref.replace(day=1)
+    if name in ("this month", "the month", "month"):
+        return this
+    if name == "next month":
+        return (this + timedelta(days=32)).replace(day=1)
+    month = _MONTHS[name]
+    if year:
+        return date(int(year), month, 1)
+    return date(ref.year + (month < ref.month), month, 1)
+
+
+def _working(day: date, calendar: BusinessCalendar | None) -> date:
+    """`day`, or the next business day when it is not one."""
+    if calendar is None:
+        return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+    return day if calendar.is_business_day(day) else calendar.next_business_day(day)
+
+
+def _last_working(day: date, calendar: BusinessCalendar | None) -> date:
+    """`day`, or the last business day before it when it is not one."""
+    for _ in range(14):
+        working = calendar.is_business_day(day) if calendar else day.weekday() < 5
+        if working:
+            return day
+        day -= timedelta(days=1)
+    return day
+
+
+def _words(name: str) -> set[str]:
+    """A holiday name as comparable words ("New Year's Day" -> {"new", "year"})."""
+    cleaned = re.sub(r"'s\b|[^a-z ]", " ", name.casefold().replace("’", "'"))
+    return {w.removesuffix("s") for w in cleaned.split()} - {"day", "the", "of", "observed"}
+
+
+def _after(what: str, ref: date, calendar: BusinessCalendar | None) -> date | None:
+    """'after the holidays' or 'after <a holiday of the user's country>'."""
+    if what in ("holidays", "holiday", "holiday season", "new year", "new years", "new year's"):
+        if what.startswith("holiday") and ref.month not in (11, 12):
+            return None
+        new_year = date(ref.year + 1, 1, 1) if ref.month >= 2 or ref.day > 1 else ref
+        return _working(new_year + timedelta(days=1), calendar)
+    if calendar is None:
+        return None
+    wanted = _words(what)
+    if not wanted:
+        return None
+    named = [
+        (day, _words(name))
+        for day in (ref + timedelta(days=n) for n in range(1, HORIZON_DAYS))
+        if (name := calendar.holiday_name(day))
+    ]
+    # the name as said first ("Independence Day"), else a longer one holding it ("Thanksgiving")
+    for fits in (wanted.__eq__, wanted.__le__):
+        for day, words in named:
+            if fits(words):
+                return calendar.next_business_day(day)
+    return None

@@ -14,8 +14,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from agent.core.date_phrases import vague_day
-from agent.core.dates import parse_follow_up
+from agent.core.dates import parse_follow_up, vague_day
 from agent.core.delivery import cut_returned_copy, notice_addresses, read_report, report_from_meta
 from agent.core.detect import company_from_domain, detect
 from agent.core.events import Attendee, CalendarEvent, Person
@@ -154,7 +153,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "titles.sequence_company_key": sequence_company_key,
     "text.html_to_text": html_to_text,
     "dates.parse_follow_up": lambda t: parse_follow_up(t, START, NY),
-    "date_phrases.vague_day": lambda t: vague_day(t, date(2026, 12, 1), None),
+    "dates.vague_day": lambda t: vague_day(t, date(2026, 12, 1), None),
     "text.printable": printable,
 }
 

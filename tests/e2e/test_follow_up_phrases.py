@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.core.test_date_phrases import END
 from tests.e2e.world import NY, World
 
+END = datetime(2026, 11, 30, 15, tzinfo=NY)  # the interview ends on a Monday
 PHRASES = [
     ("early January", datetime(2027, 1, 5, 10, tzinfo=NY)),
     ("mid-December", datetime(2026, 12, 15, 10, tzinfo=NY)),
