@@ -43,11 +43,26 @@ _WEEKDAYS = {
     "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
 }
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+MONTHS = {  # month names and abbreviations in English, German, French and Spanish
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan januar jänner jaenner janvier janv enero ene",
+            "february feb februar février fevrier févr fevr febrero",
+            "march mar märz maerz mär mars marzo",
+            "april apr avril avr abril abr",
+            "may mai mayo",
+            "june jun juni juin junio",
+            "july jul juli juillet juil julio",
+            "august aug août aout agosto",
+            "september sep sept septembre septiembre setiembre",
+            "october oct oktober okt octobre octubre",
+            "november nov noviembre novembre",
+            "december dec dezember dez décembre decembre déc diciembre dic",
+        ),
+        start=1,
+    )
+    for name in names.split()
 }
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -57,7 +72,7 @@ _FILLER = frozenset({"on", "by", "around", "about", "approx", "approximately", "
                      "coming", "of", "before", "until", "~", "-", "at", "morning", "mid"})
 
 _WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
-_MO = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))  # longest first
 _ORD = r"(?:st|nd|rd|th)?"
 
 _ISO_WITH_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:?\d{2})")
@@ -73,8 +88,9 @@ _TIME = re.compile(
 _IN_N = re.compile(
     r"in (?P<n>\d{1,3}|[a-z]+) (?P<unit>days?|weeks?|(?:business|working|work) days?)"
 )
-_MONTH_DAY = re.compile(rf"(?P<mon>{_MO}) (?P<day>\d{{1,2}}){_ORD}(?: (?P<year>\d{{4}}))?")
-_DAY_MONTH = re.compile(rf"(?P<day>\d{{1,2}}){_ORD} (?P<mon>{_MO})(?: (?P<year>\d{{4}}))?")
+_YEAR = r"(?: (?P<year>\d{4}))?"
+_MONTH_DAY = re.compile(rf"(?P<mon>{MONTH_NAMES}) (?P<day>\d{{1,2}}){_ORD}{_YEAR}")
+_DAY_MONTH = re.compile(rf"(?P<day>\d{{1,2}}){_ORD} (?P<mon>{MONTH_NAMES}){_YEAR}")
 _US_NUMERIC = re.compile(r"(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?")
 _ISO_DATE = re.compile(r"(?P<year>\d{4})[-/](?P<mon>\d{1,2})[-/](?P<day>\d{1,2})")
 _ORDINAL_DAY = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)")
@@ -83,12 +99,12 @@ _PART_DAY = {"early": 5, "mid": 15, "middle of": 15, "late": 25, "start of": 1, 
 _PART = r"early|mid|middle of|late|start of|beginning of|end of"
 _LEAD = r"(?:(?:in|by|around|about|on|at|during) )?(?:the )?"
 _MONTH_PART = re.compile(
-    rf"{_LEAD}(?P<part>{_PART}) (?:the )?(?P<mon>{_MO}|this month|the month|month|next month)"
-    r"(?: (?P<year>\d{4}))?"
+    rf"{_LEAD}(?P<part>{_PART}) (?:the )?"
+    rf"(?P<mon>{MONTH_NAMES}|this month|the month|month|next month){_YEAR}"
 )
 _WEEK_OF = re.compile(
-    rf"{_LEAD}(?P<nth>first|1st|second|2nd|third|3rd) week (?:of|in) (?P<mon>{_MO}|next month)"
-    r"(?: (?P<year>\d{4}))?"
+    rf"{_LEAD}(?P<nth>first|1st|second|2nd|third|3rd) week (?:of|in) "
+    rf"(?P<mon>{MONTH_NAMES}|next month){_YEAR}"
 )
 _FORTNIGHT = re.compile(r"(?:in |within |about |around )?(?:a |one )?fortnight(?:'s time)?")
 _AFTER = re.compile(r"(?:right |just |sometime |some time )?after (?:the )?(?P<what>[a-z' .]+)")
@@ -273,7 +289,7 @@ def _calendar_date(rest: str, ref: date) -> date:
         if m is None:
             continue
         month_text = m.group("mon")
-        month = int(month_text) if month_text.isdigit() else _MONTHS[month_text]
+        month = int(month_text) if month_text.isdigit() else MONTHS[month_text]
         day = int(m.group("day"))
         year = m.group("year")
         if year:
@@ -338,7 +354,7 @@ def _month(name: str, year: str | None, ref: date) -> date:
         return this
     if name == "next month":
         return (this + timedelta(days=32)).replace(day=1)
-    month = _MONTHS[name]
+    month = MONTHS[name]
     if year:
         return date(int(year), month, 1)
     return date(ref.year + (month < ref.month), month, 1)

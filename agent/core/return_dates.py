@@ -15,31 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from agent.core.dates import MONTH_NAMES, MONTHS
 from agent.core.messages import MessageMeta
 from agent.core.robot_mail import MAX_HEADER_CHARS, MAX_SNIPPET_CHARS
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    (
-        "january jan januar jänner jaenner janvier janv enero ene",
-        "february feb februar février fevrier févr fevr febrero",
-        "march mar märz maerz mär mars marzo",
-        "april apr avril avr abril abr",
-        "may mai mayo",
-        "june jun juni juin junio",
-        "july jul juli juillet juil julio",
-        "august aug août aout agosto",
-        "september sep sept septembre septiembre setiembre",
-        "october oct oktober okt octobre octubre",
-        "november nov noviembre novembre",
-        "december dec dezember dez décembre decembre déc diciembre dic",
-    ),
-    start=1,
-):
-    for _name in _names.split():
-        MONTHS[_name] = _number
-
-_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 _ORD = r"(?:st|nd|rd|th|er|º|°|\.)?"
 _PATTERNS = (
     ("ymd", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
@@ -47,7 +26,7 @@ _PATTERNS = (
     (
         "dmy",
         re.compile(
-            rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:de\s+|of\s+)?({_MONTH})\.?(?![^\W\d_])"
+            rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:de\s+|of\s+)?({MONTH_NAMES})\.?(?![^\W\d_])"
             rf"(?:,?\s+(?:de\s+)?(\d{{4}}))?",
             re.IGNORECASE,
         ),
@@ -55,7 +34,7 @@ _PATTERNS = (
     (
         "mdy",
         re.compile(
-            rf"(?<![^\W\d_])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{{4}}))?",
+            rf"(?<![^\W\d_])({MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(\d{{4}}))?",
             re.IGNORECASE,
         ),
     ),
