@@ -61,11 +61,23 @@ PUBLIC_MAIL_DOMAINS: frozenset[str] = frozenset({
     "shaw.ca", "rogers.com", "sympatico.ca", "bluewin.ch"
 })
 
+# Applicant-tracking systems by mail domain: they write for employers, never are one.
+APPLICANT_TRACKING: dict[str, str] = {
+    "greenhouse.io": "Greenhouse", "greenhouse-mail.io": "Greenhouse", "lever.co": "Lever",
+    "myworkday.com": "Workday", "workday.com": "Workday", "ashbyhq.com": "Ashby",
+    "smartrecruiters.com": "SmartRecruiters", "icims.com": "iCIMS", "jobvite.com": "Jobvite",
+    "bamboohr.com": "BambooHR", "workable.com": "Workable", "workablemail.com": "Workable",
+    "recruitee.com": "Recruitee", "teamtailor.com": "Teamtailor",
+    "teamtailor-mail.com": "Teamtailor", "breezy.hr": "Breezy HR", "applytojob.com": "JazzHR",
+    "jazzhr.com": "JazzHR", "successfactors.com": "SuccessFactors",
+    "successfactors.eu": "SuccessFactors", "taleo.net": "Taleo", "personio.de": "Personio",
+    "personio.com": "Personio", "pinpointhq.com": "Pinpoint", "rippling.com": "Rippling",
+    "jobylon.com": "Jobylon",
+}
 # Domains of scheduling and hiring services: an address there never names the employer.
-_SERVICE_DOMAINS = frozenset({
-    "calendly.com", "goodtime.io", "greenhouse.io", "lever.co", "ashbyhq.com", "workday.com",
-    "myworkday.com", "smartrecruiters.com", "icims.com", "zoom.us", "teams.microsoft.com",
-})
+_SERVICE_DOMAINS = frozenset(
+    {"calendly.com", "goodtime.io", "zoom.us", "teams.microsoft.com", *APPLICANT_TRACKING}
+)
 _ROBOT_LOCAL_PARTS = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
                       "do_not_reply", "mailer-daemon", "calendar-notification", "notification",
                       "scheduler", "calendly")

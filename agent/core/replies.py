@@ -16,7 +16,7 @@ import re
 from email import errors
 
 from agent.core.delivery import DeliveryReport, report_from_meta
-from agent.core.detect import PUBLIC_MAIL_DOMAINS
+from agent.core.detect import APPLICANT_TRACKING, PUBLIC_MAIL_DOMAINS
 from agent.core.interviews import Interview
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import domain_of
@@ -34,35 +34,6 @@ from agent.core.robot_mail import (
 from agent.core.text import ADDRESS, addresses_in, one_line
 
 log = logging.getLogger(__name__)
-
-APPLICANT_TRACKING: dict[str, str] = {
-    "greenhouse.io": "Greenhouse",
-    "greenhouse-mail.io": "Greenhouse",
-    "lever.co": "Lever",
-    "myworkday.com": "Workday",
-    "workday.com": "Workday",
-    "ashbyhq.com": "Ashby",
-    "smartrecruiters.com": "SmartRecruiters",
-    "icims.com": "iCIMS",
-    "jobvite.com": "Jobvite",
-    "bamboohr.com": "BambooHR",
-    "workable.com": "Workable",
-    "workablemail.com": "Workable",
-    "recruitee.com": "Recruitee",
-    "teamtailor.com": "Teamtailor",
-    "teamtailor-mail.com": "Teamtailor",
-    "breezy.hr": "Breezy HR",
-    "applytojob.com": "JazzHR",
-    "jazzhr.com": "JazzHR",
-    "successfactors.com": "SuccessFactors",
-    "successfactors.eu": "SuccessFactors",
-    "taleo.net": "Taleo",
-    "personio.de": "Personio",
-    "personio.com": "Personio",
-    "pinpointhq.com": "Pinpoint",
-    "rippling.com": "Rippling",
-    "jobylon.com": "Jobylon",
-}
 
 _ANGLE = re.compile(r"<\s*+(" + ADDRESS.pattern + r")")
 _MSG_ID = re.compile(r"<[^<>\s]+>")

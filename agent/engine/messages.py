@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from agent.core.delivery import DeliveryReport, read_report
-from agent.core.detect import PUBLIC_MAIL_DOMAINS
+from agent.core.detect import APPLICANT_TRACKING, PUBLIC_MAIL_DOMAINS
 from agent.core.errors import FollowupError
 from agent.core.formats import moment
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import EMAIL_STEPS, WATCHED, InterviewStatus, StepState, domain_of
 from agent.core.ports import MailQuery
-from agent.core.replies import APPLICANT_TRACKING, classify, parse_address, recipient_addresses
+from agent.core.replies import classify, parse_address, recipient_addresses
 from agent.core.return_dates import judge_return
 from agent.core.robot_mail import looks_like_report
 from agent.core.text import addresses_in, one_line, printable

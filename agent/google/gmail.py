@@ -16,10 +16,11 @@ from typing import Any
 from googleapiclient.errors import HttpError
 
 from agent.core.compose import signature_text
+from agent.core.detect import APPLICANT_TRACKING
 from agent.core.messages import MessageMeta
 from agent.core.model import KEY_HEADER
 from agent.core.ports import Account, CursorExpired, Draft, MailChanges, MailQuery, MessageRef
-from agent.core.replies import APPLICANT_TRACKING, parse_address
+from agent.core.replies import parse_address
 from agent.core.robot_mail import REPORT_SENDERS, REPORT_SUBJECTS, bounded
 from agent.core.text import printable, well_formed
 from agent.google.client import Services
