@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
@@ -77,6 +78,22 @@ def well_formed(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+def is_valid_email(address: str) -> bool:
+    """True for one plain mail address (no name, no brackets): a dotted host ending in letters."""
+    address = address.strip()
+    local, _, host = address.rpartition("@")
+    labels = host.split(".")
+    return (
+        ADDRESS.fullmatch(address) is not None
+        and len(local) <= 64
+        and not (local.startswith(".") or local.endswith(".") or ".." in local)
+        and len(labels) > 1
+        and labels[-1].isalpha()
+        and len(labels[-1]) > 1
+        and all(0 < len(part) <= 63 and part.strip("-") == part for part in labels)
+    )
+
+
 def addresses_in(text: str) -> list[str]:
     """Every mail address in `text`, lowercased, in order; linear time on any input."""
     found = (m.group(0).lower().lstrip(".'") for m in ADDRESS.finditer(text))
@@ -135,6 +152,9 @@ def html_to_text(
 ) -> str:
     """An HTML fragment's text, a line per block; a mailto link keeps an accepted address."""
     parser = _Extractor(collapse_whitespace, accept_address)
-    parser.feed(_LOOSE_LT.sub("&lt;", html or ""))
-    parser.close()
+    try:
+        parser.feed(_LOOSE_LT.sub("&lt;", html or ""))
+        parser.close()
+    except (AssertionError, ValueError):  # markup the stdlib parser refuses ("<![x[")
+        return unescape(re.sub(r"<[^<>]*>", "\n", html))
     return "".join(parser.parts)

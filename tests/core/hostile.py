@@ -20,12 +20,12 @@ from agent.core.detect import company_from_domain, detect
 from agent.core.events import Attendee, CalendarEvent, Person
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import MessageMeta
-from agent.core.notes import contact_line, description_lines, is_valid_email, parse_notes
+from agent.core.notes import contact_line, description_lines, parse_notes
 from agent.core.replies import classify, parse_address, recipient_addresses
 from agent.core.return_dates import message_date, return_date
 from agent.core.robot_mail import looks_like_report, machine_made
 from agent.core.settings import CalendarSettings
-from agent.core.text import addresses_in, html_to_text, printable
+from agent.core.text import addresses_in, html_to_text, is_valid_email, printable
 from agent.core.titles import sequence_company_key, title_hints
 
 MIB = 1 << 20
@@ -148,7 +148,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "notes.parse_notes": parse_notes,
     "notes.description_lines": description_lines,
     "notes.contact_line": contact_line,
-    "notes.is_valid_email": is_valid_email,
+    "text.is_valid_email": is_valid_email,
     "titles.title_hints": lambda t: title_hints(t, ("Jane Doe",)),
     "titles.sequence_company_key": sequence_company_key,
     "text.html_to_text": html_to_text,

@@ -9,13 +9,12 @@ from agent.core.notes import (
     MAX_VALUE_CHARS,
     NOTE_KEYS,
     description_lines,
-    is_valid_email,
     merge_notes,
     notes_from_pairs,
     parse_contacts,
     parse_notes,
 )
-from agent.core.text import one_line
+from agent.core.text import is_valid_email, one_line
 
 PLAIN = """Interview with Jane about the platform team.
 Follow-up: Thursday at 2pm
@@ -150,6 +149,11 @@ def test_raw_bracketed_address_survives_html() -> None:
     notes = parse_notes("<br>Contact: Jane Doe <jane@acme.com><br>Role: SRE")
     assert notes.contacts == (Contact("jane@acme.com", "Jane Doe"),)
     assert notes.role == "SRE"
+
+
+def test_markup_the_html_parser_refuses_still_gives_its_lines() -> None:
+    notes = parse_notes("<![foo[ x ]]><p>Company: Acme</p><p>Contact: Jane <jane@acme.com></p>")
+    assert (notes.company, notes.contacts) == ("Acme", (Contact("jane@acme.com", "Jane"),))
 
 
 def test_plain_text_with_brackets_is_not_treated_as_html() -> None:
