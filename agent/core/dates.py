@@ -1,24 +1,16 @@
 """Reading the follow-up date an interviewer named ("Thursday", "Dec 3 at 2pm", "early January").
 
-Choices made where common usage is ambiguous:
-- A weekday ("Thursday", "this Thursday", "next Thursday") is the first such day strictly
-  after the interview day ("next Thursday" said on a Monday is that week's Thursday);
-  "Thursday next week" / "next week Thursday" is the Thursday of the following week.
-- "next week" is the Monday of the following week; "end of the week" its own week's Friday.
-- A month and day without a year ("Dec 3", "3 December", "12/3" in US order) take the
-  interview's year, or the next year when that date would be more than two weeks before the
-  interview; a date just before the interview is kept, so the caller can report it.
-- "at 2" without am/pm means 14:00 for hours 1-7 (nobody calls at 2 in the morning).
-- "in 3 business days" counts Monday-Friday only.
-- The vaguer phrasings ("early January", "first week of January", "a fortnight", "end of the
-  month", "after the holidays", "after Thanksgiving") mean what the README's `Follow-up:`
-  section says; a day that is not a business day moves to the next one (without the user's
-  calendar, a weekend moves to Monday). A <month> without a year is the next one not yet over.
+Choices where usage is ambiguous: a weekday is the first such day after the interview day
+("next Thursday" said on a Monday is that week's; "Thursday next week" the following week's);
+"next week" is the next Monday; a month and day without a year ("Dec 3", "12/3" in US order)
+is in the interview's year unless that is more than two weeks before it (then next year);
+"at 2" without am/pm is 14:00 for hours 1-7; "in 3 business days" counts Monday-Friday. The
+vaguer phrasings ("early January", "a fortnight", "after Thanksgiving") mean what the README's
+`Follow-up:` section says; a day that is not a business day moves to the next one.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -28,20 +20,14 @@ from agent.core.business import BusinessCalendar
 from agent.core.errors import SettingsError
 from agent.core.text import one_line
 
-log = logging.getLogger(__name__)
-
 MAX_TEXT_CHARS = 120
 ROLLOVER_GRACE = timedelta(days=14)
 MAX_OFFSET_DAYS = 400
 
 _WEEKDAYS = {
-    "monday": 0, "mon": 0,
-    "tuesday": 1, "tue": 1, "tues": 1,
-    "wednesday": 2, "wed": 2, "weds": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
-    "friday": 4, "fri": 4,
-    "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "weds": 2, "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
 }
 MONTHS = {  # month names and abbreviations in English, German, French and Spanish
     name: number
@@ -106,7 +92,7 @@ _WEEK_OF = re.compile(
     rf"{_LEAD}(?P<nth>first|1st|second|2nd|third|3rd) week (?:of|in) "
     rf"(?P<mon>{MONTH_NAMES}|next month){_YEAR}"
 )
-_FORTNIGHT = re.compile(r"(?:in |within |about |around )?(?:a |one )?fortnight(?:'s time)?")
+_FORTNIGHT = re.compile(r"(?:in |about |around )?(?:a |one )?fortnight(?:'s time)?")
 _AFTER = re.compile(r"(?:right |just |sometime |some time )?after (?:the )?(?P<what>[a-z' .]+)")
 _NTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
 HORIZON_DAYS = 400  # how far ahead a named holiday is looked for
@@ -120,22 +106,13 @@ class FollowUp:
     at: time | None = None
 
 
-class _Unreadable(Exception):
-    """The text is not a follow-up date this module understands."""
-
-
 def parse_follow_up(
     text: str, interview_end: datetime, zone: ZoneInfo, calendar: BusinessCalendar | None = None
 ) -> FollowUp | None:
-    """The follow-up day (and time) in `text`, relative to the interview; None if unreadable.
-
-    With the user's business calendar, vague phrases land on business days and holidays can
-    be named.
-    """
+    """The day (and time) `text` names after the interview, or None; holidays need `calendar`."""
     try:
         return _parse(text, interview_end.astimezone(zone), zone, calendar)
-    except (_Unreadable, ValueError, OverflowError):
-        log.debug("could not read follow-up text %r", text)
+    except (ValueError, OverflowError):  # not a follow-up date this module understands
         return None
 
 
@@ -160,13 +137,11 @@ def check_follow_up(
     return found
 
 
-def _parse(
-    text: str, end: datetime, zone: ZoneInfo, calendar: BusinessCalendar | None = None
-) -> FollowUp:
-    """Parse or raise _Unreadable / ValueError / OverflowError."""
+def _parse(text: str, end: datetime, zone: ZoneInfo, calendar: BusinessCalendar | None) -> FollowUp:
+    """Parse or raise ValueError / OverflowError."""
     s = one_line(text, MAX_TEXT_CHARS + 1).casefold()
     if not s or len(s) > MAX_TEXT_CHARS:
-        raise _Unreadable(text)
+        raise ValueError(text)
     s = s.strip(" .!")
     if _ISO_WITH_OFFSET.fullmatch(s):
         moment = datetime.fromisoformat(s.upper()).astimezone(zone)
@@ -193,7 +168,7 @@ def _take_time(s: str) -> tuple[time | None, str]:
     if not matches:
         return None, s
     if len(matches) > 1:
-        raise _Unreadable(s)
+        raise ValueError(s)
     m = matches[0]
     rest = f"{s[: m.start()]} {s[m.end():]}"
     if m.group("word"):
@@ -237,7 +212,7 @@ def _day(rest: str, ref: date) -> date:
         return simple[rest]
     words = rest.split()
     if not words:
-        raise _Unreadable(rest)
+        raise ValueError(rest)
     if m := _IN_N.fullmatch(rest):
         return _in_n(m.group("n"), m.group("unit"), ref)
     if len(words) <= 4 and (words[0] in _WEEKDAYS or words[-1] in _WEEKDAYS):
@@ -261,7 +236,7 @@ def _weekday_form(words: list[str], ref: date, monday: date) -> date | None:
     if words[0] in _WEEKDAYS:
         day = _calendar_date(" ".join(words[1:]), ref)
         if day.weekday() != _WEEKDAYS[words[0]]:
-            raise _Unreadable(f"{words[0]} is not {day.isoformat()}")
+            raise ValueError(f"{words[0]} is not {day.isoformat()}")
         return day
     return None
 
@@ -270,7 +245,7 @@ def _in_n(count: str, unit: str, ref: date) -> date:
     """'in 3 days', 'in two weeks', 'in 2 business days' (Monday-Friday)."""
     n = int(count) if count.isdigit() else _NUMBER_WORDS.get(count)
     if n is None or not 0 < n <= MAX_OFFSET_DAYS:
-        raise _Unreadable(count)
+        raise ValueError(count)
     if unit.startswith("week"):
         return ref + timedelta(weeks=n)
     if unit.startswith(("business", "work")):
@@ -298,7 +273,7 @@ def _calendar_date(rest: str, ref: date) -> date:
         return _without_year(month, day, ref)
     if m := _ORDINAL_DAY.fullmatch(rest):
         return _next_day_of_month(int(m.group("day")), ref)
-    raise _Unreadable(rest)
+    raise ValueError(rest)
 
 
 def _without_year(month: int, day: int, ref: date) -> date:
@@ -310,7 +285,7 @@ def _without_year(month: int, day: int, ref: date) -> date:
             continue
         if candidate >= ref - ROLLOVER_GRACE:
             return candidate
-    raise _Unreadable(f"{month}/{day}")
+    raise ValueError(f"{month}/{day}")
 
 
 def _next_day_of_month(day: int, ref: date) -> date:
@@ -324,7 +299,7 @@ def _next_day_of_month(day: int, ref: date) -> date:
         if candidate is not None and candidate > ref:
             return candidate
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    raise _Unreadable(f"the {day}th")
+    raise ValueError(f"the {day}th")
 
 
 def vague_day(phrase: str, ref: date, calendar: BusinessCalendar | None) -> date | None:
