@@ -10,21 +10,12 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from email.message import Message
 
 from agent.core.messages import MessageMeta
-from agent.core.robot_mail import (
-    CHALLENGE,
-    DELAY_SUBJECT,
-    FAILURE_TEXT,
-    MAX_HEADER_CHARS,
-    SYSTEM_LOCALS,
-    bounded,
-    is_system,
-)
-from agent.core.text import ADDRESS, addresses_in
+from agent.core.robot_mail import CHALLENGE, DELAY_SUBJECT, MAX_HEADER_CHARS, bounded, is_system
+from agent.core.text import addresses_in
 
 MAX_REPORT_BYTES = 64 * 1024  # the start of a delivery report read in full (and its text)
 MAX_CONTAINERS = 8  # MIME containers (multipart/*, message/*) read in a report; real ones: 5
@@ -36,7 +27,8 @@ DELAY_TEXT = re.compile(
     r"|this\s+is\s+(?:only\s+)?a\s+warning|has\s+not\s+yet\s+been\s+delivered"
     r"|do(?:es)?\s+not\s+need\s+to\s+(?:re-?send|take\s+any\s+action)|delivery\s+incomplete"
     r"|delayed\s+(?:for\s+)?\d+\s+(?:hours|minutes|days)|message\s+delayed|delivery\s+delayed"
-    r"|no\s+action\s+is\s+required|(?:attempts?|delivery)\s+will\s+continue|not\s+been\s+able\s+to\s+deliver.{0,60}yet"
+    r"|no\s+action\s+is\s+required|(?:attempts?|delivery)\s+will\s+continue"
+    r"|not\s+been\s+able\s+to\s+deliver.{0,60}yet"
     r"|wird\s+(?:weiterhin|erneut)\s+versucht|nouvelle\s+tentative|se\s+reintentar",
     re.IGNORECASE | re.DOTALL,
 )
@@ -50,24 +42,13 @@ _COPY_MARKER = re.compile(
     r"|headers\s+of\s+(?:the\s+|your\s+)?(?:original|returned)\s+message)",
     re.IGNORECASE | re.MULTILINE,
 )
-_NOT_RECIPIENT = re.compile(
-    r"^[ \t]*+(?:message-id|in-reply-to|references|from|sender|reply-to|return-path|received"
-    r"|x-[\w-]+|mail\s+from|envelope-from|dkim-signature)\b.*$"
-    r"|\bmail\s+from:?\s*<[^<>]*>|\bfrom\s*<[^<>]*>|envelope-from\s*<[^<>]*>|\bid\s+<[^<>]*>"
-    r"|\bsender\s*(?:address)?:?\s*<?[^\s>]*>?",
-    re.IGNORECASE | re.MULTILINE,
-)
-_RCPT = re.compile(r"rcpt\s+to:?\s*<?$|recipient:?\s*<?$", re.IGNORECASE)
 _X400_PREFIX = re.compile(r"^(?:[a-z]+:)?(?:smtp|rfc822|internet)=")
 _BARE_NAME = re.compile(
     r"(?:recipients?|following|address(?:es)?)(?:\(s\))?\b[^:\n]{0,160}:[ \t]*+\n\s*+"
     r"([A-Za-z0-9][A-Za-z0-9._+-]{1,63})(?=[ \t]*(?:\n|$)|[ \t]{2,})",
     re.IGNORECASE,
 )
-NEAR = 600
-
 _MSG_ID = re.compile(r"<[^<>\s]+>")
-_TAG = re.compile(r"<[^<>]+>")
 # A line opening a MIME container (multipart/*, message/*) or a boundary: what the stdlib parser
 # pays for, per line, as they nest.
 _CONTAINER = re.compile(rb"^content-type:\s*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
@@ -100,11 +81,11 @@ def report_from_meta(meta: MessageMeta) -> DeliveryReport:
     subject = meta.header("Subject")
     if CHALLENGE.search(f"{subject}\n{meta.snippet}"):
         return DeliveryReport(challenge=True)
-    failed = _unique(addresses_in(meta.header("X-Failed-Recipients")))
+    failed = tuple(dict.fromkeys(addresses_in(meta.header("X-Failed-Recipients"))))
     delayed = not failed and bool(DELAY_SUBJECT.search(subject) or DELAY_TEXT.search(meta.snippet))
     if failed:
         return DeliveryReport(failed=failed, source="header")
-    named = _unique(a for a in addresses_in(meta.snippet) if not is_system(a))
+    named = tuple(dict.fromkeys(a for a in addresses_in(meta.snippet) if not is_system(a)))
     return DeliveryReport(failed=named, delayed=delayed, source="text")
 
 
@@ -125,18 +106,18 @@ def read_report(raw: bytes) -> DeliveryReport:
     failed, delayed, delivered = _dsn_recipients(dsn)
     source = "delivery-status"
     if not failed:
-        failed = _unique(addresses_in(_header_value(msg, "X-Failed-Recipients")))
+        failed = tuple(dict.fromkeys(addresses_in(_header_value(msg, "X-Failed-Recipients"))))
         source = "header"
     if delivered and not failed:
         return DeliveryReport(delivered=True, returned_ids=ids)
     if not failed and not delayed:
         delayed = bool(DELAY_SUBJECT.search(subject) or DELAY_TEXT.search(notice[:3000]))
     if not failed:
-        failed = notice_addresses(notice, own, _site_domain(sender))
+        failed = notice_addresses(notice, _site_domain(sender))
         source = "text"
     if not failed:
         to_cc = f"{returned.get('to', '')},{returned.get('cc', '')}"
-        failed = _unique(a for a in addresses_in(to_cc) if a not in own)
+        failed = tuple(dict.fromkeys(a for a in addresses_in(to_cc) if a not in own))
         source = "returned"
     failed = tuple(a for a in failed if not is_system(a) and a not in own) or failed
     return DeliveryReport(
@@ -184,10 +165,7 @@ def _split(msg: Message, raw: bytes) -> tuple[str, dict[str, str], str]:
             children = part.get_payload()
             stack.extend(reversed([c for c in children if isinstance(c, Message)]))
         elif ctype.startswith("text/") or ctype == "message/delivery-status":
-            text = _decode(part)
-            if ctype == "text/html":
-                text = _TAG.sub(" ", text)
-            body, copy = cut_returned_copy(text)
+            body, copy = cut_returned_copy(_decode(part))
             notice.append(body)
             if copy and not returned:
                 returned = _headers_in_text(copy)
@@ -322,16 +300,6 @@ def _decode(part: Message) -> str:
         return data.decode("latin-1", "replace")
 
 
-def _unique(addrs: object) -> tuple[str, ...]:
-    """Lowercased addresses, first occurrence kept."""
-    out: list[str] = []
-    for addr in addrs:  # type: ignore[attr-defined]
-        low = str(addr).lower().strip(".'")
-        if low not in out:
-            out.append(low)
-    return tuple(out)
-
-
 def cut_returned_copy(text: str) -> tuple[str, str]:
     """(notice, returned copy): the text before and after a "copy of the message" line."""
     text = text[:MAX_REPORT_BYTES]
@@ -342,35 +310,10 @@ def cut_returned_copy(text: str) -> tuple[str, str]:
     return text[: match.start()], text[line_end + 1 :] if line_end >= 0 else ""
 
 
-def notice_addresses(notice: str, own: set[str], domain: str = "") -> tuple[str, ...]:
-    """Addresses a bounce notice names as failed, best first.
-
-    An SMTP `RCPT TO:` first, then addresses near a failure phrase, then the others; the
-    report's own parties (its To, the returned message's From) last. A bare name listed
-    under "the following recipients:" (AOL screen names, directory names) is read as an
-    address at the reporting server's `domain`.
-    """
-    text = _NOT_RECIPIENT.sub(" ", notice[:MAX_REPORT_BYTES])
-    found = list(ADDRESS.finditer(text))
-    failures = [m.end() for m in FAILURE_TEXT.finditer(text)] if found else []
-    ranked: list[tuple[int, int, str]] = []
-    for m in found:
-        addr = m.group(0).lower().strip(".'")
-        addr = _X400_PREFIX.sub("", addr) if "=" in addr else addr
-        if addr.partition("@")[0] in SYSTEM_LOCALS or "." not in addr.partition("@")[2]:
-            continue
-        at = m.start()
-        after = bisect_left(failures, at - NEAR)  # the first failure phrase ending near before
-        if _RCPT.search(text[max(0, at - 12) : at]):
-            rank = 0
-        elif after < len(failures) and failures[after] <= at:
-            rank = 1
-        elif after < len(failures) and failures[after] <= at + NEAR:
-            rank = 2
-        else:
-            rank = 3
-        ranked.append((rank + (4 if addr in own else 0), at, addr))
-    if domain:
-        for m in _BARE_NAME.finditer(text):
-            ranked.append((1, m.start(1), f"{m.group(1).lower()}@{domain}"))
-    return tuple(dict.fromkeys(addr for _, _, addr in sorted(ranked)))
+def notice_addresses(notice: str, domain: str = "") -> tuple[str, ...]:
+    """The addresses a notice names; first a bare name under "recipients:" (AOL's), at `domain`."""
+    text = notice[:MAX_REPORT_BYTES]
+    bare = [f"{m.group(1).lower()}@{domain}" for m in _BARE_NAME.finditer(text)] if domain else []
+    named = (_X400_PREFIX.sub("", addr) for addr in addresses_in(text))
+    kept = (a for a in named if not is_system(a) and "." in a.partition("@")[2])
+    return tuple(dict.fromkeys([*bare, *kept]))

@@ -128,7 +128,7 @@ def _detect(ev: CalendarEvent) -> object:
 PARSERS: dict[str, Callable[[str], object]] = {
     "text.addresses_in": addresses_in,
     "delivery.cut_returned_copy": cut_returned_copy,
-    "delivery.notice_addresses": lambda t: notice_addresses(t, set(), "acme.com"),
+    "delivery.notice_addresses": lambda t: notice_addresses(t, "acme.com"),
     "robot_mail.looks_like_report": lambda t: looks_like_report(message(t), t),
     "delivery.report_from_meta": lambda t: report_from_meta(message(t)),
     "delivery.read_report(body)": lambda t: read_report(report(t)),
