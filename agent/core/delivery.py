@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from email.message import Message
 
 from agent.core.messages import MessageMeta
-from agent.core.robot_mail import CHALLENGE, DELAY_SUBJECT, MAX_HEADER_CHARS, bounded, is_system
+from agent.core.robot_mail import (
+    CHALLENGE,
+    DELAY_SUBJECT,
+    MAX_HEADER_CHARS,
+    MSG_ID,
+    bounded,
+    is_system,
+)
 from agent.core.text import addresses_in
 
 MAX_REPORT_BYTES = 64 * 1024  # the start of a delivery report read in full (and its text)
@@ -48,7 +55,6 @@ _BARE_NAME = re.compile(
     r"([A-Za-z0-9][A-Za-z0-9._+-]{1,63})(?=[ \t]*(?:\n|$)|[ \t]{2,})",
     re.IGNORECASE,
 )
-_MSG_ID = re.compile(r"<[^<>\s]+>")
 # A line opening a MIME container (multipart/*, message/*) or a boundary: what the stdlib parser
 # pays for, per line, as they nest.
 _CONTAINER = re.compile(rb"^content-type:\s*(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
@@ -101,7 +107,7 @@ def read_report(raw: bytes) -> DeliveryReport:
     if CHALLENGE.search(head):
         return DeliveryReport(challenge=True)
     named = " ".join(returned.get(h, "") for h in ("message-id", "in-reply-to", "references"))
-    ids = tuple(_MSG_ID.findall(named))
+    ids = tuple(MSG_ID.findall(named))
     own |= set(addresses_in(returned.get("from", "")))
     failed, delayed, delivered = _dsn_recipients(dsn)
     source = "delivery-status"

@@ -1,17 +1,18 @@
 """Pure: what one incoming message means for one interview's sequence.
 
-The rules of "What stops a sequence" in the etiquette, in this order: the user's own
-mail; a delivery report (a bounce of this sequence's mail, a notice that only names a
-contact, or a delay); machine-made mail, decided before the thread rule so that an
-auto-reply or a robot in the thread never stops anything, while a system writing for a
-person (a helpdesk, an applicant-tracking system) still answers; an employer reply after
-the interview started; everything else.
+The rules of "What stops a sequence" in the etiquette, in this order: the user's own mail; a
+delivery report (a bounce of this sequence's mail, a notice that only names a contact, a
+delay); machine-made mail, decided before the thread rule so that an auto-reply or a robot in
+the thread never stops anything, while a system writing for a person (a helpdesk, an
+applicant-tracking system) still answers; an employer reply after the interview started.
+A failure notice pauses only when linked to the sequence's mail (its thread, answering it,
+or returning it); one that merely names a contact is UNLINKED_BOUNCE: shown, never acted on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.policy
-import logging
 import re
 from email import errors
 
@@ -25,6 +26,7 @@ from agent.core.robot_mail import (
     AUTO,
     MAX_HEADER_CHARS,
     MAX_NAME_HEADER_CHARS,
+    MSG_ID,
     SYSTEM,
     Machine,
     bounded,
@@ -33,10 +35,7 @@ from agent.core.robot_mail import (
 )
 from agent.core.text import ADDRESS, addresses_in, one_line
 
-log = logging.getLogger(__name__)
-
 _ANGLE = re.compile(r"<\s*+(" + ADDRESS.pattern + r")")
-_MSG_ID = re.compile(r"<[^<>\s]+>")
 # Job alerts and recommendations an applicant-tracking system sends job seekers (its sender's
 # name and subject, or its own address): not about this candidacy, even naming the company.
 _JOB_ALERT = re.compile(
@@ -51,20 +50,15 @@ _ALERT_SENDER = re.compile(r"alert|recommend|digest|newsletter|marketing", re.IG
 
 
 def parse_address(header_value: str) -> tuple[str, str]:
-    """The first (display name, lowercased address) in a header value; ('', '') if none.
-
-    A value the stdlib parser finds invalid falls back to the angle-bracket address
-    (what a mail reader shows), else the first address-like text.
-    """
+    """The first (display name, lowercased address) in a header value; ('', '') if none."""
     value = one_line(header_value[:MAX_HEADER_CHARS], MAX_NAME_HEADER_CHARS)
-    try:
+    with contextlib.suppress(Exception):  # the stdlib parser fails in many ways on garbage
         header = email.policy.default.header_factory("From", value)
         invalid = any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects)
         for addr in () if invalid else header.addresses:  # type: ignore[attr-defined]
             if ADDRESS.fullmatch(addr.addr_spec):
                 return one_line(addr.display_name), addr.addr_spec.lower()
-    except Exception:  # the stdlib parser fails in many ways on garbage; fall back below
-        log.debug("could not parse address header %r", value[:80])
+    # what a mail reader shows: the address in angle brackets, else the first one
     match = _ANGLE.search(value) or ADDRESS.search(value)
     if match is None:
         return "", ""
@@ -87,13 +81,7 @@ def classify(
     sequence_message_ids: frozenset[str] = frozenset(),
     report: DeliveryReport | None = None,
 ) -> Classification:
-    """The verdict on one message for one interview (see the module docstring for the order).
-
-    `report` is the full reading of a message that looks like a delivery report (one
-    `messages.get`); without it the headers and snippet are read. A failure notice that is
-    not linked to the sequence's mail (its thread, its `sequence_message_ids`) but names a
-    contact is UNLINKED_BOUNCE: shown, acted on never.
-    """
+    """The verdict on one message for one interview; `report`: its full read, if it had one."""
     msg = bounded(msg)
     name, sender = parse_address(msg.header("From"))
     user = user_email.strip().lower()
@@ -107,15 +95,21 @@ def classify(
     if report is None and looks_like_report(msg, sender):
         report = report_from_meta(msg)
     if report is not None and not report.challenge:
-        return _report_verdict(report, msg, contacts, user, after, link, sequence_message_ids)
+        linked = bool(link or sequence_message_ids & set(report.returned_ids))
+        return _report_verdict(report, contacts, user, after and linked, after)
 
     employer = _employer_reason(sender, user, contacts, link)
     ats = _ats_reason(sender, name, subject, interview.company)
     machine = machine_made(msg, subject, sender)
     if report is not None and machine is None:
         machine = Machine("a challenge-response robot (asks you to confirm you are human)", AUTO)
-    context = sender in contacts or bool(link)  # from a contact, or in a follow-up's thread
-    if machine is not None and not _answers_anyway(machine, ats, context):
+    # Machine-made mail answers when an applicant-tracking system writes about the candidacy
+    # (list headers or not), or a system writes for a person from a contact or in the thread.
+    context = sender in contacts or bool(link)
+    answers = machine is not None and machine.kind != AUTO and (
+        bool(ats) or (context and machine.kind == SYSTEM)
+    )
+    if machine is not None and not answers:
         if after and (employer or ats) and machine.kind == AUTO and machine.auto_reply:
             sent = message_date(msg)
             back = return_date(f"{subject}\n{msg.snippet}", sent)
@@ -132,19 +126,9 @@ def classify(
 
 
 def _report_verdict(
-    report: DeliveryReport,
-    msg: MessageMeta,
-    contacts: set[str],
-    user: str,
-    after: bool,
-    link: str,
-    message_ids: frozenset[str],
+    report: DeliveryReport, contacts: set[str], user: str, linked: bool, after: bool
 ) -> Classification:
-    """A delivery report: a bounce of this sequence's mail, a delay, or about other mail.
-
-    Only a link pauses: the notice in a follow-up's thread or answering one (`link`), or the
-    returned message being one the candidate sent; an address alone proves nothing.
-    """
+    """A delivery report: a bounce of the sequence's mail (`linked`), a delay, or other mail."""
     if report.delayed:
         return Classification(MessageKind.OTHER, "a delivery delay notice, not a bounce")
     if report.delivered:
@@ -152,7 +136,7 @@ def _report_verdict(
     failed = [a for a in report.failed if a != user]
     contact = next((a for a in failed if a in contacts), None)
     bounced = contact or next(iter(failed), None)
-    if after and (link or message_ids & set(report.returned_ids)):
+    if linked:
         what = f"{bounced} bounced" if bounced else "a follow-up bounced"
         return Classification(MessageKind.BOUNCE, what, bounced_address=bounced)
     if after and contact is not None:
@@ -161,25 +145,13 @@ def _report_verdict(
     return Classification(MessageKind.OTHER, "a bounce about another message")
 
 
-def _answers_anyway(machine: Machine, ats: str, context: bool) -> bool:
-    """True when machine-made mail still answers for the employer.
-
-    An applicant-tracking system writing about the candidacy does, list headers or not; so
-    does a system writing for a person from a contact or in a follow-up's thread (`context`).
-    An auto-reply or a robot never does, nor does a list post or a bulk send otherwise.
-    """
-    if machine.kind == AUTO:
-        return False
-    return bool(ats) or (context and machine.kind == SYSTEM)
-
-
 def _sequence_link(
     msg: MessageMeta, thread_ids: frozenset[str], message_ids: frozenset[str]
 ) -> str:
     """How a message belongs to the sequence's own mail ('' when it does not)."""
     if msg.thread_id and msg.thread_id in thread_ids:
         return "in the thread of your follow-up"
-    named = set(_MSG_ID.findall(f"{msg.header('In-Reply-To')} {msg.header('References')}"))
+    named = set(MSG_ID.findall(f"{msg.header('In-Reply-To')} {msg.header('References')}"))
     if named & message_ids:
         return "answering your follow-up"
     return ""

@@ -25,6 +25,7 @@ MAX_HEADERS = 100  # header lines of one message's metadata
 MAX_HEADER_CHARS = 4096  # one header value (a From, a References of about 60 ids)
 MAX_NAME_HEADER_CHARS = 512  # a From value handed to the stdlib's address parser
 MAX_SNIPPET_CHARS = 1000  # Gmail's snippet of the body (about 200 characters in practice)
+MSG_ID = re.compile(r"<[^<>\s]+>")  # a Message-ID in In-Reply-To, References and returned mail
 
 
 def bounded(meta: MessageMeta) -> MessageMeta:
