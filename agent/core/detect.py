@@ -13,10 +13,7 @@ Choices beyond the spec's words:
 
 from __future__ import annotations
 
-import functools
-import logging
 import re
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from agent.core.events import CalendarEvent, Rejection
@@ -40,8 +37,6 @@ from agent.core.titles import (
     title_companies,
     title_hints,
 )
-
-log = logging.getLogger(__name__)
 
 PUBLIC_MAIL_DOMAINS: frozenset[str] = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "outlook.de", "outlook.fr", "hotmail.com",
@@ -74,10 +69,9 @@ APPLICANT_TRACKING: dict[str, str] = {
     "personio.com": "Personio", "pinpointhq.com": "Pinpoint", "rippling.com": "Rippling",
     "jobylon.com": "Jobylon",
 }
+_SCHEDULERS = frozenset({"calendly.com", "goodtime.io"})  # their addresses are no interviewer
 # Domains of scheduling and hiring services: an address there never names the employer.
-_SERVICE_DOMAINS = frozenset(
-    {"calendly.com", "goodtime.io", "zoom.us", "teams.microsoft.com", *APPLICANT_TRACKING}
-)
+_SERVICE_DOMAINS = frozenset({*_SCHEDULERS, "zoom.us", "teams.microsoft.com", *APPLICANT_TRACKING})
 _ROBOT_LOCAL_PARTS = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
                       "do_not_reply", "mailer-daemon", "calendar-notification", "notification",
                       "scheduler", "calendly")
@@ -89,12 +83,15 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", 
 _DOMAIN_PREFIXES = frozenset({"mail", "email", "mx", "corp", "careers", "jobs", "hr", "talent"})
 
 
+def within(domain: str, parent: str) -> bool:
+    """True when `domain` is `parent` or one of its subdomains."""
+    return bool(domain) and (domain == parent or domain.endswith("." + parent))
+
+
 def company_from_domain(domain: str) -> str | None:
     """A company name from a mail domain (acme-robotics.co.uk -> Acme Robotics), None if public."""
     domain = domain.lower().strip(".")
-    if not domain or domain in PUBLIC_MAIL_DOMAINS or domain in _SERVICE_DOMAINS:
-        return None
-    if any(domain.endswith("." + d) for d in _SERVICE_DOMAINS | PUBLIC_MAIL_DOMAINS):
+    if any(within(domain, d) for d in _SERVICE_DOMAINS | PUBLIC_MAIL_DOMAINS):
         return None
     labels = [label for label in domain.split(".") if label]
     if len(labels) < 2:
@@ -114,7 +111,7 @@ def _is_room_group_or_robot(address: str) -> bool:
     local, _, domain = address.lower().rpartition("@")
     if domain == "calendar.google.com" or domain.endswith(".calendar.google.com"):
         return True
-    if domain in ("calendly.com", "goodtime.io") or domain.startswith("bookings."):
+    if domain in _SCHEDULERS or domain.startswith("bookings."):
         return True
     return any(part in local for part in _ROBOT_LOCAL_PARTS)
 
@@ -132,62 +129,37 @@ def _clean_name(name: str, email: str) -> str:
 
 DEFAULT_ROLE = ""  # an unknown role stays empty: the templates read naturally without it
 
-@functools.lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive compiled setting pattern (cached)."""
-    return re.compile(pattern, re.IGNORECASE)
 
-
-@dataclass(frozen=True)
-class _Contacts:
-    """The event's contacts, and whether anyone was left out as a room, group or robot."""
-
-    people: tuple[Contact, ...]
-    filtered: bool
-
-
-def _event_contacts(event: CalendarEvent, user_email: str) -> _Contacts:
-    """The organizer and attendees other than the user, rooms, groups and robots."""
+def _event_contacts(event: CalendarEvent, user_email: str) -> tuple[tuple[Contact, ...], bool]:
+    """The people on the event but the user, and whether a room, group or robot was left out."""
     user = user_email.lower()
-    names: dict[str, str] = {}
-    order: list[str] = []
     filtered = False
-
-    def consider(email: str, name: str) -> None:
-        nonlocal filtered
+    offered: list[tuple[str, str]] = []
+    if event.organizer is not None and not event.organizer_is_self:
+        offered.append((event.organizer.email, event.organizer.name))
+    for attendee in event.attendees:
+        if attendee.is_resource and not attendee.is_self:
+            filtered = True
+        elif not attendee.is_self and (
+            attendee.response_status != "declined" or attendee.is_organizer
+        ):
+            offered.append((attendee.email, attendee.name))
+    names: dict[str, str] = {}
+    for email, name in offered:
         address = email.strip().lower()
         if not address or address == user or len(address) > MAX_ADDRESS_CHARS:
-            return
+            continue
         if _is_room_group_or_robot(address):
             filtered = True
-            return
-        if address not in names:
-            order.append(address)
-            names[address] = ""
-        names[address] = names[address] or _clean_name(name, address)
-
-    if event.organizer is not None and not event.organizer_is_self:
-        consider(event.organizer.email, event.organizer.name)
-    for attendee in event.attendees:
-        if attendee.is_self:
-            continue
-        if attendee.is_resource:
-            filtered = True
-            continue
-        if attendee.response_status == "declined" and not attendee.is_organizer:
-            continue
-        consider(attendee.email, attendee.name)
-    people = [Contact(email=a, name=names[a]) for a in order]
+        else:
+            names[address] = names.get(address) or _clean_name(name, address)
+    people = [Contact(email=address, name=name) for address, name in names.items()]
     humans = [c for c in people if not _is_role_mailbox(c.email)]
-    return _Contacts(tuple(humans or people), filtered)
+    return tuple(humans or people), filtered
 
 
 def _trust_problem(event: CalendarEvent, user_email: str) -> str | None:
-    """Why the user has not vouched for this event, or None when they have.
-
-    The organizer counts only with Google's `self` flag: anyone can write the user's address
-    as an invitation's organizer.
-    """
+    """Why the user has not vouched for this event (an organizer only by Google's `self` flag)."""
     user = user_email.lower()
     if event.organizer_is_self:
         return None
@@ -211,13 +183,12 @@ def _match_problem(
     if settings.tag:
         tag = re.compile(rf"(?<![\w#]){re.escape(settings.tag)}(?!\w)", re.IGNORECASE)
         tag_line = next((line for line in lines if tag.search(line)), "")
-    by_title = bool(settings.interview_pattern) and _compiled(settings.interview_pattern).search(
-        title
-    )
+    interview = re.compile(settings.interview_pattern, re.IGNORECASE)
+    by_title = bool(settings.interview_pattern) and interview.search(title)
     if not by_title and not tag_line:
         return "not an interview: title does not match and no tag in the description"
     if settings.exclude_pattern:
-        exclude = _compiled(settings.exclude_pattern)
+        exclude = re.compile(settings.exclude_pattern, re.IGNORECASE)
         hit = exclude.search(title) or (None if by_title else exclude.search(tag_line))
         if hit:
             return f"excluded: matches {hit.group(0).lower()!r}"
@@ -264,8 +235,7 @@ def detect(
         contacts = tuple(c for c in notes.contacts if c.email != user)
         filtered = False
     else:
-        found = _event_contacts(event, user_email)
-        contacts, filtered = found.people, found.filtered
+        contacts, filtered = _event_contacts(event, user_email)
     if not contacts:
         if filtered:
             return _reject(event, "no contacts: only rooms, groups or scheduling robots")

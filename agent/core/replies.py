@@ -17,7 +17,7 @@ import re
 from email import errors
 
 from agent.core.delivery import DeliveryReport, report_from_meta
-from agent.core.detect import APPLICANT_TRACKING, PUBLIC_MAIL_DOMAINS
+from agent.core.detect import APPLICANT_TRACKING, PUBLIC_MAIL_DOMAINS, within
 from agent.core.interviews import Interview
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import domain_of
@@ -65,11 +65,6 @@ def parse_address(header_value: str) -> tuple[str, str]:
     found = match.group(match.lastindex or 0)
     name = value[: match.start()].strip().strip('"').strip()
     return name, found.lower()
-
-
-def _within(domain: str, parent: str) -> bool:
-    """True when `domain` is `parent` or one of its subdomains."""
-    return bool(domain) and (domain == parent or domain.endswith("." + parent))
 
 
 def classify(
@@ -169,7 +164,7 @@ def _employer_reason(sender: str, user: str, contacts: set[str], link: str) -> s
             company_domain
             and company_domain not in PUBLIC_MAIL_DOMAINS
             and company_domain != own_domain
-            and _within(domain, company_domain)
+            and within(domain, company_domain)
         ):
             return f"from {domain}, the company's domain"
     return link
@@ -178,7 +173,7 @@ def _employer_reason(sender: str, user: str, contacts: set[str], link: str) -> s
 def _ats_reason(sender: str, name: str, subject: str, company: str) -> str:
     """'via Greenhouse naming Acme' when an applicant-tracking system names the company."""
     domain = domain_of(sender)
-    system = next((label for d, label in APPLICANT_TRACKING.items() if _within(domain, d)), "")
+    system = next((label for d, label in APPLICANT_TRACKING.items() if within(domain, d)), "")
     wanted = " ".join(company.split()).casefold()
     alert = _JOB_ALERT.search(f"{name} {subject}") or _ALERT_SENDER.search(sender.partition("@")[0])
     if not system or not wanted or alert:
