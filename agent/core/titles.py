@@ -71,24 +71,23 @@ def _tidy(text: str) -> str:
     return t[:MAX_NAME_CHARS].strip()
 
 
-def _strip_types(words: list[str], leading: bool) -> list[str]:
-    """Drop interview-type words ("phone", "final round", "2") from one end of `words`."""
-    changed = True
-    while words and changed:
-        changed = False
-        edge = words[0] if leading else words[-1]
-        if re.fullmatch(r"#?\d+(?:/\d+)?", edge):
-            words = words[1:] if leading else words[:-1]
-            changed = True
-            continue
-        for phrase in _TYPE_PHRASES:
-            n = len(phrase)
-            part = words[:n] if leading else words[-n:]
-            if len(part) == n and tuple(w.casefold().strip(",.:;") for w in part) == phrase:
-                words = words[n:] if leading else words[:-n]
-                changed = True
-                break
+def _strip_types(words: list[str]) -> list[str]:
+    """`words` without interview-type words ("phone", "final round", "#2") at either end."""
+    for leading in (True, False):
+        while words and (size := _type_words(words, leading)):
+            words = words[size:] if leading else words[:-size]
     return words
+
+
+def _type_words(words: list[str], leading: bool) -> int:
+    """How many words at that end of `words` say the interview's type ("final round": 2)."""
+    if re.fullmatch(r"#?\d+(?:/\d+)?", words[0] if leading else words[-1]):
+        return 1
+    folded = [w.casefold().strip(",.:;") for w in words]
+    for phrase in _TYPE_PHRASES:
+        if tuple(folded[: len(phrase)] if leading else folded[-len(phrase) :]) == phrase:
+            return len(phrase)
+    return 0
 
 
 def _strip_interview(segment: str) -> str:
@@ -96,10 +95,8 @@ def _strip_interview(segment: str) -> str:
     words = segment.split()
     index = next((i for i, w in enumerate(words) if _INTERVIEW_WORD.match(w)), None)
     if index is None:
-        return " ".join(_strip_types(_strip_types(words, leading=True), leading=False))
-    before = _strip_types(_strip_types(words[:index], leading=False), leading=True)
-    after = _strip_types(_strip_types(words[index + 1 :], leading=True), leading=False)
-    return " ".join(before + after)
+        return " ".join(_strip_types(words))
+    return " ".join(_strip_types(words[:index]) + _strip_types(words[index + 1 :]))
 
 
 def role_like(text: str) -> bool:
