@@ -81,36 +81,28 @@ _BULK_MAILER = re.compile(
     re.IGNORECASE,
 )
 _OOO_WORDS = (
-    # English
-    r"out\s+of\s+(?:the\s+)?office|automatic\s+(?:reply|response|answer)|auto[- ]?reply"
+    r"out\s+of\s+(?:the\s+)?office|automatic\s+(?:reply|response|answer)|auto[- ]?reply"  # English
     r"|auto[- ]?respon[sd]e?r?|auto[- ]?answer|on\s+(?:vacation|holiday|leave|annual\s+leave)"
     r"|away\s+from\s+(?:the|my)\s+(?:office|desk)|vacation\s+(?:reply|notice|message)"
     r"|currently\s+(?:away|unavailable|out)|(?:parental|maternity|paternity|sick)\s+leave"
     r"|annual\s+leave|ooo\b"
-    # German
-    r"|abwesenheit|automatische\s+(?:antwort|rückantwort|ruckantwort|nachricht)"
+    r"|abwesenheit|automatische\s+(?:antwort|rückantwort|ruckantwort|nachricht)"  # German
     r"|nicht\s+im\s+büro|au(?:ß|ss)er\s+(?:haus|dienst)|im\s+urlaub"
-    # French
-    r"|absence\s+du\s+bureau|absent(?:e)?\s+du\s+bureau|r[ée]ponse\s+automatique"
+    r"|absence\s+du\s+bureau|absent(?:e)?\s+du\s+bureau|r[ée]ponse\s+automatique"  # French
     r"|message\s+d['’]absence|hors\s+du\s+bureau|en\s+cong[ée]s?\b"
-    # Spanish
-    r"|respuesta\s+autom[áa]tica|fuera\s+de\s+(?:la\s+)?oficina|mensaje\s+de\s+ausencia"
-    r"|de\s+vacaciones"
-    # Italian
-    r"|risposta\s+automatica|fuori\s+(?:ufficio|sede)|messaggio\s+di\s+assenza|in\s+ferie"
-    # Dutch
-    r"|automatisch\s+(?:antwoord|bericht)|afwezig(?:heid)?|buiten\s+kantoor|met\s+vakantie"
-    # Portuguese
-    r"|resposta\s+autom[áa]tica|fora\s+do\s+escrit[óo]rio|mensagem\s+de\s+aus[êe]ncia"
-    r"|de\s+f[ée]rias"
-    # Polish
-    r"|automatyczna\s+odpowied[źz]|autoodpowied[źz]|nieobecno[śs][ćc]|poza\s+biurem"
-    # Swedish
-    r"|automatiskt\s+svar|fr[åa]nvar(?:o|ande)|autosvar|inte\s+p[åa]\s+kontoret"
-    # Danish, Norwegian, Finnish, Czech, Turkish, Russian, Japanese, Chinese
-    r"|automatisk\s+svar|frav[æa]r|automaattinen\s+vastaus|poissa\s+toimistolta"
-    r"|automatick[áa]\s+odpov[ěe][ďd]|otomatik\s+(?:yan[ıi]t|cevap)|автоответ"
-    r"|автоматический\s+ответ|自動応答|自動返信|不在|自动回复|自動回覆"
+    r"|respuesta\s+autom[áa]tica|fuera\s+de\s+(?:la\s+)?oficina|de\s+vacaciones"  # Spanish
+    r"|mensaje\s+de\s+ausencia"
+    r"|risposta\s+automatica|fuori\s+(?:ufficio|sede)|in\s+ferie"  # Italian
+    r"|messaggio\s+di\s+assenza"
+    r"|automatisch\s+(?:antwoord|bericht)|afwezig(?:heid)?|buiten\s+kantoor"  # Dutch
+    r"|met\s+vakantie"
+    r"|resposta\s+autom[áa]tica|fora\s+do\s+escrit[óo]rio|de\s+f[ée]rias"  # Portuguese
+    r"|mensagem\s+de\s+aus[êe]ncia"
+    r"|automatyczna\s+odpowied[źz]|autoodpowied[źz]|nieobecno[śs][ćc]|poza\s+biurem"  # Polish
+    r"|automatiskt\s+svar|fr[åa]nvar(?:o|ande)|autosvar|inte\s+p[åa]\s+kontoret"  # Swedish
+    r"|automatisk\s+svar|frav[æa]r|automaattinen\s+vastaus|poissa\s+toimistolta"  # DA, NO, FI
+    r"|automatick[áa]\s+odpov[ěe][ďd]|otomatik\s+(?:yan[ıi]t|cevap)|автоответ"  # CS, TR, RU
+    r"|автоматический\s+ответ|自動応答|自動返信|不在|自动回复|自動回覆"  # RU, JA, ZH
 )
 OOO_SUBJECT = re.compile(rf"(?<!\w)(?:{_OOO_WORDS})", re.IGNORECASE)
 _OOO_LEADING = re.compile(
@@ -129,37 +121,29 @@ _THANKS = (
     r"|grazie|bedankt|dank\s+(?:u|je)|obrigad[oa]|dzi[ęe]kuj[ęe]|tack)[^.!\n]{0,90}[.!]\s*)?"
 )
 _OOO_CLAUSE = (
-    # English
-    r"this\s+is\s+an?\s+(?:automatic(?:ally\s+generated)?|auto(?:mated|-generated)?)[- ]?\s*"
-    r"(?:reply|response|message|e-?mail|notification)"
+    r"this\s+is\s+an?\s+(?:automatic(?:ally\s+generated)?|auto(?:mated|-generated)?)"  # English
+    r"[- ]?\s*(?:reply|response|message|e-?mail|notification)"
     r"|(?:i\s+am|i['’]m|i\s+will\s+be|i['’]ll\s+be)\s+(?:currently\s+|now\s+|presently\s+)?"
     r"(?:out\s+of\s+(?:the\s+)?office|out\s+(?:until|from|on|of\s+town)|away\b"
     r"|on\s+(?:vacation|holidays?|sabbatical|a\s+business\s+trip|(?:\w+\s+)?leave)"
     r"|travell?ing|not\s+in\s+the\s+office|off\s+work|unavailable|not\s+available)"
-    # German
-    r"|dies\s+ist\s+eine\s+automatische|ich\s+(?:bin|befinde\s+mich)\b.{0,60}?(?:nicht\s+im"
-    r"\s+b[üu]ro|abwesend|im\s+urlaub|nicht\s+erreichbar|au(?:ß|ss)er\s+haus|nicht\s+im\s+hause"
-    r"|wieder\s+(?:im\s+b[üu]ro|erreichbar|da))"
-    # French
-    r"|ceci\s+est\s+une\s+r[ée]ponse\s+automatique|je\s+(?:suis|serai)\s+(?:actuellement\s+)?"
-    r"(?:absente?|en\s+cong[ée]s?|en\s+vacances|en\s+d[ée]placement|hors\s+du\s+bureau|de\s+retour)"
-    # Spanish
-    r"|esta\s+es\s+una\s+respuesta\s+autom[áa]tica|(?:estoy|estar[ée]|me\s+encuentro)\s+"
+    r"|dies\s+ist\s+eine\s+automatische|ich\s+(?:bin|befinde\s+mich)\b.{0,60}?"  # German
+    r"(?:nicht\s+im\s+b[üu]ro|abwesend|im\s+urlaub|nicht\s+erreichbar|au(?:ß|ss)er\s+haus"
+    r"|nicht\s+im\s+hause|wieder\s+(?:im\s+b[üu]ro|erreichbar|da))"
+    r"|ceci\s+est\s+une\s+r[ée]ponse\s+automatique|je\s+(?:suis|serai)\s+"  # French
+    r"(?:actuellement\s+)?(?:absente?|en\s+cong[ée]s?|en\s+vacances|en\s+d[ée]placement"
+    r"|hors\s+du\s+bureau|de\s+retour)"
+    r"|esta\s+es\s+una\s+respuesta\s+autom[áa]tica|(?:estoy|estar[ée]|me\s+encuentro)\s+"  # Spanish
     r"(?:actualmente\s+)?(?:fuera|de\s+vacaciones|ausente|de\s+viaje)"
-    # Italian
-    r"|questa\s+[èe]\s+una\s+risposta\s+automatica|(?:sono|sar[òo])\s+(?:attualmente\s+)?"
-    r"(?:fuori|assente|in\s+ferie|in\s+vacanza)"
-    # Dutch
-    r"|dit\s+is\s+een\s+automatisch|ik\s+ben\b.{0,40}?(?:afwezig|met\s+vakantie|niet\s+"
+    r"|questa\s+[èe]\s+una\s+risposta\s+automatica|(?:sono|sar[òo])\s+"  # Italian
+    r"(?:attualmente\s+)?(?:fuori|assente|in\s+ferie|in\s+vacanza)"
+    r"|dit\s+is\s+een\s+automatisch|ik\s+ben\b.{0,40}?(?:afwezig|met\s+vakantie|niet\s+"  # Dutch
     r"aanwezig|niet\s+op\s+kantoor)"
-    # Portuguese
-    r"|esta\s+[ée]\s+uma\s+resposta\s+autom[áa]tica|(?:estou|estarei|encontro-me)\s+"
+    r"|esta\s+[ée]\s+uma\s+resposta\s+autom[áa]tica|(?:estou|estarei|encontro-me)\s+"  # Portuguese
     r"(?:atualmente\s+)?(?:fora|ausente|de\s+f[ée]rias)"
-    # Polish
-    r"|to\s+jest\s+automatyczna\s+odpowied|jestem\s+(?:obecnie\s+)?(?:nieobecn|na\s+urlopie"
-    r"|poza\s+biurem)|przebywam\s+na\s+urlopie"
-    # Swedish
-    r"|detta\s+(?:är|ar)\s+ett\s+automatiskt|jag\s+(?:är|ar)\s+(?:för\s+närvarande\s+)?"
+    r"|to\s+jest\s+automatyczna\s+odpowied|przebywam\s+na\s+urlopie"  # Polish
+    r"|jestem\s+(?:obecnie\s+)?(?:nieobecn|na\s+urlopie|poza\s+biurem)"
+    r"|detta\s+(?:är|ar)\s+ett\s+automatiskt|jag\s+(?:är|ar)\s+(?:för\s+närvarande\s+)?"  # Swedish
     r"(?:ledig|borta|på\s+semester|tjänstledig|föräldraledig|frånvarande|inte\s+på\s+kontoret)"
 )
 OOO_FIRST_LINE = re.compile(rf"^\W*{_GREETING}{_THANKS}(?:{_OOO_CLAUSE})", re.IGNORECASE)
