@@ -162,10 +162,11 @@ def _split(msg: Message, raw: bytes) -> tuple[str, dict[str, str], str]:
         ctype = part.get_content_type()
         if ctype in _REPORT_PARTS:
             dsn.append(_status_text(part))
-        elif ctype in _RETURNED and _inner_report(part) is not None:
-            stack.append(_inner_report(part))  # type: ignore[arg-type]
         elif ctype in _RETURNED:
-            if not returned:
+            inner = _inner_message(part)
+            if inner is not None and inner.get_content_type() == "multipart/report":
+                stack.append(inner)  # a report forwarded inside another
+            elif not returned:
                 returned = _returned_headers(part)
         elif part.is_multipart():
             children = part.get_payload()
@@ -183,14 +184,11 @@ def _split(msg: Message, raw: bytes) -> tuple[str, dict[str, str], str]:
     return text, returned, "\n".join(dsn)
 
 
-def _inner_report(part: Message) -> Message | None:
-    """A delivery report forwarded inside a message/rfc822 part, if that is what it holds."""
+def _inner_message(part: Message) -> Message | None:
+    """The message a message/rfc822 part holds, if it parsed as one."""
     payload = part.get_payload()
-    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
-        inner = payload[0]
-        if inner.get_content_type() == "multipart/report":
-            return inner
-    return None
+    first = payload[0] if isinstance(payload, list) and payload else None
+    return first if isinstance(first, Message) else None
 
 
 def _raw_text(raw: bytes) -> str:
@@ -263,9 +261,9 @@ def _status_text(part: Message) -> str:
 
 def _returned_headers(part: Message) -> dict[str, str]:
     """The ids and addresses of a returned message (message/rfc822 or text/rfc822-headers)."""
-    payload = part.get_payload()
-    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
-        return {name: _header_value(payload[0], name) for name in _RETURNED_HEADERS}
+    inner = _inner_message(part)
+    if inner is not None:
+        return {name: _header_value(inner, name) for name in _RETURNED_HEADERS}
     return _headers_in_text(_decode(part))
 
 

@@ -1,16 +1,8 @@
 """Pure: what is read of a message, and whether a machine wrote it, from headers and snippet.
 
 Everything read from a message is cut to a cap before any pattern runs (docs/limits.md), and
-every pattern runs in linear time on its input. Machine-made mail is of three kinds, decided
-in this order:
-- AUTO: an auto-reply (RFC 3834 `auto-replied`, out of office, vacation), a robot
-  (challenge-response, list robot) or a report: never an answer;
-- LIST: a post to a mailing list or a bulk send (`List-Id`, `Precedence: list` or `bulk`,
-  a newsletter's mailer): an answer only from an applicant-tracking system;
-- SYSTEM: mail a system generated on a person's behalf (`Auto-Submitted: auto-generated`,
-  `X-Auto-Response-Suppress`, `List-Unsubscribe`: a helpdesk, a tracking system, a
-  recruiter's mailing tool): an answer from a contact or in a follow-up's thread.
-A delivery report (bounce or delay) is worth one full read (delivery.py).
+every pattern runs in linear time on its input. Machine-made mail is of three kinds (AUTO,
+LIST, SYSTEM below); a delivery report is worth one full read (delivery.py).
 """
 
 from __future__ import annotations
@@ -45,9 +37,9 @@ def bounded(meta: MessageMeta) -> MessageMeta:
 
 # --- machine-made mail ------------------------------------------------------------------------
 
-AUTO = "auto"  # an auto-reply, a robot or a report: never an answer
-LIST = "list"  # a list post or a bulk send: no answer unless about the candidacy
-SYSTEM = "system"  # generated on a person's behalf: their answer
+AUTO = "auto"  # an auto-reply (RFC 3834, out of office), a robot or a report: never an answer
+LIST = "list"  # a list post or a bulk send: an answer only from an applicant-tracking system
+SYSTEM = "system"  # made for a person (a helpdesk, a tracking system): from a contact, an answer
 
 
 @dataclass(frozen=True)

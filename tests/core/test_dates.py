@@ -106,6 +106,7 @@ def test_forms(text: str, day: date, at: time | None) -> None:
         # Friday interview: "Monday" is three days on
         (datetime(2026, 10, 30, 11, 0, tzinfo=NY), "Monday", date(2026, 11, 2)),
         (datetime(2026, 10, 30, 11, 0, tzinfo=NY), "Friday", date(2026, 11, 6)),
+        (datetime(2026, 10, 30, 11, 0, tzinfo=NY), "in 2 business days", date(2026, 11, 3)),
         # leap day
         (datetime(2028, 2, 20, 11, 0, tzinfo=NY), "Feb 29", date(2028, 2, 29)),
     ],
