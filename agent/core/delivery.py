@@ -135,11 +135,7 @@ def read_report(raw: bytes) -> DeliveryReport:
 
 
 def readable(raw: bytes) -> bytes:
-    """The start of a report that the stdlib parser reads in bounded time.
-
-    At most MAX_REPORT_BYTES, cut before the container line beyond MAX_CONTAINERS and the
-    boundary line beyond MAX_PARTS: the parser's work per line grows with the nesting.
-    """
+    """The start of a report that the stdlib parser reads in bounded time, whatever it nests."""
     head = raw[:MAX_REPORT_BYTES]
     for pattern, most in ((_CONTAINER, MAX_CONTAINERS), (_BOUNDARY, MAX_PARTS)):
         for count, match in enumerate(pattern.finditer(head)):
