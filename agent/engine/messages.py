@@ -19,8 +19,7 @@ from agent.core.formats import moment
 from agent.core.messages import Classification, MessageKind, MessageMeta
 from agent.core.model import EMAIL_STEPS, WATCHED, InterviewStatus, StepState, domain_of
 from agent.core.ports import MailQuery
-from agent.core.replies import classify, parse_address, recipient_addresses
-from agent.core.return_dates import judge_return
+from agent.core.replies import classify, judge_return, parse_address, recipient_addresses
 from agent.core.robot_mail import looks_like_report
 from agent.core.text import addresses_in, one_line, printable
 from agent.engine import drafts, sequence

@@ -21,8 +21,13 @@ from agent.core.events import Attendee, CalendarEvent, Person
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import MessageMeta
 from agent.core.notes import contact_line, description_lines, parse_notes
-from agent.core.replies import classify, parse_address, recipient_addresses
-from agent.core.return_dates import message_date, return_date
+from agent.core.replies import (
+    classify,
+    message_date,
+    parse_address,
+    recipient_addresses,
+    return_date,
+)
 from agent.core.robot_mail import looks_like_report, machine_made
 from agent.core.settings import CalendarSettings
 from agent.core.text import addresses_in, html_to_text, is_valid_email, printable
@@ -140,8 +145,8 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "replies.parse_address": parse_address,
     "replies.recipient_addresses": lambda t: recipient_addresses(message(t)),
     "replies.classify": lambda t: _classify(message(t)),
-    "return_dates.return_date": lambda t: return_date(t, date(2026, 12, 1)),
-    "return_dates.message_date": lambda t: message_date(message(t)),
+    "replies.return_date": lambda t: return_date(t, date(2026, 12, 1)),
+    "replies.message_date": lambda t: message_date(message(t)),
     "detect.detect": lambda t: _detect(event(t)),
     "detect.detect(html)": lambda t: _detect(event(t, f"<p>Company: Acme</p>{t}")),
     "detect.company_from_domain": company_from_domain,

@@ -11,8 +11,7 @@ import pytest
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import MessageKind, MessageMeta
 from agent.core.model import domain_of
-from agent.core.replies import classify, parse_address
-from agent.core.return_dates import return_date
+from agent.core.replies import classify, parse_address, return_date
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 12, 1, 14, 0, tzinfo=NY)

@@ -11,8 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from agent.core.messages import MessageKind, MessageMeta
-from agent.core.replies import classify
-from agent.core.return_dates import judge_return, message_date
+from agent.core.replies import classify, judge_return, message_date
 from tests.core.hostile import ACME, NY, START
 
 THREAD = "thread-of-the-follow-up"
