@@ -42,11 +42,9 @@ DELAY_TEXT = re.compile(
 _COPY_MARKER = re.compile(
     r"^[ \t>]*+[-=_*]*+[ \t]*+(?:this\s+is\s+a\s+copy\s+of\s+(?:the|your)\s+message"
     r"|below\s+this\s+line\s+is\s+a\s+copy|original\s+message\s+(?:follows|headers?\b)"
-    r"|(?:the\s+)?original\s+message\s+(?:was|is)\s+(?:included|attached|below|as\s+follows)"
     r"|returned\s+(?:mail|message)\s+follows|unsent\s+message\s+(?:below|follows)"
     r"|message\s+headers?\s+follows?|(?:the\s+)?header\s+of\s+the\s+original\s+message"
-    r"|copy\s+of\s+(?:the\s+)?original\s+message|original\s+message\s*-+"
-    r"|headers\s+of\s+(?:the\s+|your\s+)?(?:original|returned)\s+message)",
+    r"|original\s+message\s*-+)",
     re.IGNORECASE | re.MULTILINE,
 )
 _X400_PREFIX = re.compile(r"^(?:[a-z]+:)?(?:smtp|rfc822|internet)=")

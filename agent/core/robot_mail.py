@@ -60,7 +60,7 @@ CHALLENGE = re.compile(
     r"\s+(?:ro)?bot|a\s+person)|challenge[- ]response|sender\s+verification"
     r"|(?:allowed|approved|guest|white|safe)[- ]?(?:senders?[- ]?)?list\b.{0,200}?\b(?:click|link)"
     r"|\b(?:click|link)\b.{0,200}?(?:allowed|approved|guest|white|safe)[- ]?(?:senders?[- ]?)?list"
-    r"|\bwaitlisted\b|\bboxbe\b|\bbluebottle\b|\bspam\s?arrest\b|\bmailblocks\b|\bchoicemail\b"
+    r"|\bwaitlisted\b|\bboxbe\b|\bbluebottle\b|\bspam\s?arrest\b"
     r"|protected by .{0,40}spam|verify your (?:e-?mail\s+)?(?:address|message|e-?mail)\b"
     r"|one[- ]time\s+(?:inconvenience|verification)"
     r"|(?:sender|e-?mail)\s+(?:verification|authentication)\s+(?:required|request)"
@@ -92,9 +92,6 @@ _OOO_WORDS = (
     r"|mensagem\s+de\s+aus[êe]ncia"
     r"|automatyczna\s+odpowied[źz]|autoodpowied[źz]|nieobecno[śs][ćc]|poza\s+biurem"  # Polish
     r"|automatiskt\s+svar|fr[åa]nvar(?:o|ande)|autosvar|inte\s+p[åa]\s+kontoret"  # Swedish
-    r"|automatisk\s+svar|frav[æa]r|automaattinen\s+vastaus|poissa\s+toimistolta"  # DA, NO, FI
-    r"|automatick[áa]\s+odpov[ěe][ďd]|otomatik\s+(?:yan[ıi]t|cevap)|автоответ"  # CS, TR, RU
-    r"|автоматический\s+ответ|自動応答|自動返信|不在|自动回复|自動回覆"  # RU, JA, ZH
 )
 OOO_SUBJECT = re.compile(rf"(?<!\w)(?:{_OOO_WORDS})", re.IGNORECASE)
 _OOO_LEADING = re.compile(
@@ -258,11 +255,5 @@ def looks_like_report(meta: MessageMeta, sender: str) -> bool:
         return True
     if BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject):
         return True
-    auto = meta.header("Auto-Submitted").strip().lower()
-    reporter = (  # not `auto-generated` alone: helpdesks and tracking systems write that too
-        "multipart/report" in ctype
-        or meta.header("Return-Path").replace(" ", "") == "<>"
-        or auto.startswith("auto-replied")
-        or "failure" in auto  # sendmail's "auto-generated (failure)"
-    )
+    reporter = "multipart/report" in ctype or meta.header("Return-Path").replace(" ", "") == "<>"
     return reporter and bool(FAILURE_TEXT.search(meta.snippet[:200]))
