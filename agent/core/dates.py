@@ -57,7 +57,6 @@ _NUMBER_WORDS = {
 _FILLER = frozenset({"on", "by", "around", "about", "approx", "approximately", "the", "this",
                      "coming", "of", "before", "until", "~", "-", "at", "morning", "mid"})
 
-_WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))  # longest first
 _ORD = r"(?:st|nd|rd|th)?"
 
