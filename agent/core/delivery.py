@@ -101,8 +101,7 @@ def read_report(raw: bytes) -> DeliveryReport:
     own = set(sender) | set(addresses_in(_header_value(msg, "To")))
     notice, returned, dsn = _split(msg, raw)
     subject = _header_text(msg, "Subject")
-    head = f"{subject}\n{notice[:3000]}"
-    if CHALLENGE.search(head):
+    if CHALLENGE.search(f"{subject}\n{notice[:3000]}"):
         return DeliveryReport(challenge=True)
     named = " ".join(returned.get(h, "") for h in ("message-id", "in-reply-to", "references"))
     ids = tuple(MSG_ID.findall(named))
@@ -165,7 +164,7 @@ def _split(msg: Message, raw: bytes) -> tuple[str, dict[str, str], str]:
         elif part.is_multipart():
             children = part.get_payload()
             stack.extend(reversed([c for c in children if isinstance(c, Message)]))
-        elif ctype.startswith("text/") or ctype == "message/delivery-status":
+        elif ctype.startswith("text/"):
             body, copy = cut_returned_copy(_decode(part))
             notice.append(body)
             if copy and not returned:
