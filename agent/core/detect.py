@@ -1,14 +1,10 @@
 """Is this calendar event a trusted job interview? If so: its contacts, company and role.
 
-Choices beyond the spec's words:
-- Contacts leave out rooms/resources, Google group calendars, scheduling robots (no-reply,
-  calendar notifications, Calendly, booking pages ...) and attendees who declined.
-- Role mailboxes (`hiring@`, `jobs@`, `recruiting@`, `team@` ...) are kept as contacts only when
-  the event has no human contact: a thank-you to a shared inbox beats none, but a person wins.
-- The exclude pattern is checked against the title, and also against the description line that
-  carries the tag when only the tag made the event an interview ("#interview mock round").
-- Company may be "" when nothing names it; `sequence_company_key("")` is "" and callers must
-  treat "" as "unknown", never as "the same company".
+Choices beyond the etiquette's words: contacts leave out rooms, group calendars, scheduling
+robots and attendees who declined; role mailboxes (`hiring@`, `jobs@`, `team@` ...) are contacts
+only when no person is (a thank-you to a shared inbox beats none); the exclude pattern also
+reads the tag's line when only the tag made the event an interview ("#interview mock round");
+an unknown company is "" (its `sequence_company_key` too), never "the same company".
 """
 
 from __future__ import annotations

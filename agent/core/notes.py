@@ -23,11 +23,9 @@ NOTE_KEYS: tuple[str, ...] = (
 )
 
 # Spellings accepted for each key, after casefolding and turning "-"/"_"/spaces into one space.
-_KEY_ALIASES: dict[str, str] = {
-    "follow up": "follow-up", "followup": "follow-up", "fit": "fit", "strengths": "strengths",
-    "strength": "strengths", "start": "start", "start date": "start", "phone": "phone",
-    "contact": "contact", "contacts": "contact", "company": "company", "role": "role",
-    "position": "role",
+_KEY_ALIASES: dict[str, str] = {key.replace("-", " "): key for key in NOTE_KEYS} | {
+    "followup": "follow-up", "strength": "strengths", "start date": "start",
+    "contacts": "contact", "position": "role",
 }
 _NOTE_LINE = re.compile(
     r"^\s*(?:[-*•·>]+\s*)?(?P<key>[A-Za-z][A-Za-z _-]{0,20}?)\s*:\s*(?P<value>.*)$"
