@@ -182,7 +182,7 @@ def open_pass(
     account = kv.account(conn) or Account(address=settings.user.email.lower(), cursor="")
     p = Pass(
         session, now, zone_of(settings, conn),
-        BusinessCalendar.from_settings(settings.user, settings.schedule), account,
+        BusinessCalendar.from_settings(settings), account,
         dry_run=dry_run,
     )
     if online and not kv.account(conn):
