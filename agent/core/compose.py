@@ -29,6 +29,7 @@ from agent.core.html_text import html_to_text
 from agent.core.interviews import Contact, Interview
 from agent.core.messages import RenderedDraft, ThreadRef
 from agent.core.model import STEPS, StepName
+from agent.core.ports import Account
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.text import as_written, one_line
 
@@ -274,14 +275,12 @@ def signature_text(html: str) -> str:
     return "\n".join(text.split("\n")[:MAX_SIGNATURE_LINES])
 
 
-def sender_for(
-    user: UserSettings, account_name: str, account_signature: str, account_address: str
-) -> Sender:
+def sender_for(user: UserSettings, account: Account) -> Sender:
     """[user] name and signature when set, else the account's; its send-as address, else email."""
     return Sender(
-        address=account_address.strip() or user.email.strip(),
-        name=as_written(user.name).strip() or as_written(account_name).strip(),
-        signature=user.signature.strip() or account_signature.strip(),
+        address=(account.from_address or account.address).strip() or user.email.strip(),
+        name=as_written(user.name).strip() or as_written(account.name).strip(),
+        signature=user.signature.strip() or account.signature.strip(),
         phone=user.phone,
     )
 

@@ -71,22 +71,15 @@ def _suggest(name: str, known: list[str], shown: str = "{}") -> str:
     return f"did you mean {shown.format(close[0])}?" if close else f"known: {', '.join(known)}"
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise _wrong("text in quotes", value)
-    return value
+def _exactly(kind: type, expected: str) -> Callable[[Any], Any]:
+    """A parser taking TOML values of exactly that kind as they are (true is not a number)."""
 
+    def parse(value: object) -> object:
+        if type(value) is not kind:
+            raise _wrong(expected, value)
+        return value
 
-def _bool(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise _wrong("true or false (no quotes)", value)
-    return value
-
-
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _wrong("a whole number (no quotes)", value)
-    return value
+    return parse
 
 
 def _float(value: object) -> float:
@@ -148,7 +141,10 @@ def _weekdays(value: object) -> tuple[int, ...]:
 
 # a settings field's annotation, as written in core/settings.py -> its parser
 KIND_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "str": _text, "bool": _bool, "int": _int, "float": _float, "time": _time_of_day,
+    "str": _exactly(str, "text in quotes"),
+    "bool": _exactly(bool, "true or false (no quotes)"),
+    "int": _exactly(int, "a whole number (no quotes)"),
+    "float": _float, "time": _time_of_day,
     "tuple[str, ...]": _text_list, "tuple[date, ...]": _date_list, "tuple[int, ...]": _weekdays,
 }
 

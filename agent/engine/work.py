@@ -168,8 +168,7 @@ class Pass:
 
     def sender(self) -> Sender:
         """Who the drafts are from: the settings' name and signature, else the account's."""
-        a = self.account
-        return sender_for(self.settings.user, a.name, a.signature, a.from_address or a.address)
+        return sender_for(self.settings.user, self.account)
 
 
 def open_pass(
