@@ -15,7 +15,7 @@ import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import jinja2
@@ -26,7 +26,7 @@ from agent.core.errors import TemplateError
 from agent.core.formats import day_name
 from agent.core.headers import MAX_SUBJECT, DraftHeaders, draft_message
 from agent.core.html_text import html_to_text
-from agent.core.interviews import Contact, Interview
+from agent.core.interviews import Contact, Interview, Notes
 from agent.core.messages import RenderedDraft, ThreadRef
 from agent.core.model import STEPS, StepName
 from agent.core.ports import Account
@@ -37,11 +37,6 @@ log = logging.getLogger(__name__)
 
 TEMPLATE_NAMES = tuple(name for info in STEPS.values() for name in info.templates)
 EMAIL_TEMPLATES = tuple(info.email_template for info in STEPS.values() if info.email_template)
-VARIABLES = (
-    "candidate", "signature", "candidate_phone", "contact", "contacts", "company", "role",
-    "interview_date", "interview_when", "fit", "strengths", "start", "follow_up_date",
-    "branch", "step", "is_panel", "phone", "thank_you_sent", "check_in_sent",
-)
 README_HINT = "check the variable names in templates/README.md"
 MAX_SIGNATURE_LINES = 12
 MAX_SIGNATURE_LINE = 200
@@ -141,8 +136,9 @@ class TemplateSet:
         return source.data.decode("utf-8"), source.origin, lambda: True
 
     def fingerprint(self) -> str:
-        """What `check_used` answers for: every source, and the names and variables it checks."""
-        digest = hashlib.sha256(repr((TEMPLATE_NAMES, VARIABLES)).encode())
+        """What `check_used` answers for: every source, and the names and samples it checks."""
+        samples = (sample_context(), sample_context(full=False))
+        digest = hashlib.sha256(repr((TEMPLATE_NAMES, samples)).encode())
         for name, source in sorted(self.sources.items()):
             header = repr((name, source.origin, len(source.data)))
             digest.update(header.encode("utf-8", "surrogatepass") + source.data)
@@ -237,34 +233,32 @@ def _explained(exc: Exception, name: str) -> tuple[str, str]:
 
 
 def sample_context(*, full: bool = True) -> dict[str, Any]:
-    """Realistic values for every template variable (sparse: empty lists, no names, no dates)."""
-    jane = Contact(email="jane.doe@example.com", name="Jane Doe" if full else "")
-    sam = Contact(email="sam.lee@example.com", name="Sam Lee")
-    return {
-        "candidate": "Alex Morgan" if full else "",
-        "signature": "Alex Morgan\n+1 555 0199" if full else "",
-        "candidate_phone": "+1 555 0199" if full else None,
-        "contact": jane,
-        "contacts": (jane, sam) if full else (jane,),
-        "company": "Example Corp" if full else "",
-        "role": "Senior Engineer" if full else "",
-        "interview_date": "Tuesday, December 1",
-        "interview_when": "today" if full else "on Tuesday, December 1",
-        "fit": (
-            ["the team ships small, reviewed changes every day", "on-call is shared fairly"]
-            if full
-            else []
-        ),
-        "strengths": ["Postgres performance tuning", "leading incident reviews"] if full else [],
-        "start": "January 5" if full else None,
-        "follow_up_date": "Thursday, December 3" if full else None,
-        "branch": "named" if full else "next_day",
-        "step": "check_in",
-        "is_panel": full,
-        "phone": "+1 555 0100" if full else None,
-        "thank_you_sent": "Monday, November 30" if full else None,
-        "check_in_sent": "Wednesday, December 2" if full else None,
-    }
+    """Every template variable as a check-in would give it (sparse: no names, notes or history)."""
+    jane = Contact("jane.doe@example.com", "Jane Doe" if full else "")
+    start = datetime(2026, 12, 1, 14, tzinfo=UTC)
+    notes = Notes(
+        fit=("the team ships small, reviewed changes every day", "on-call is shared fairly"),
+        strengths=("Postgres performance tuning", "leading incident reviews"),
+        start="January 5",
+        phone="+1 555 0100",
+    )
+    interview = Interview(
+        "sample", "primary", "sample", "Interview", start, start + timedelta(hours=1),
+        contacts=(jane, Contact("sam.lee@example.com", "Sam Lee")) if full else (jane,),
+        primary=jane,
+        company="Example Corp" if full else "",
+        role="Senior Engineer" if full else "",
+        notes=notes if full else Notes(),
+    )
+    alex = Sender("alex@example.com", "Alex Morgan", "Alex Morgan\n+1 555 0199", "+1 555 0199")
+    sent = ((StepName.THANK_YOU, date(2026, 11, 30)), (StepName.CHECK_IN, date(2026, 12, 2)))
+    return template_context(StepText(
+        StepName.CHECK_IN, interview, jane, alex if full else Sender("", "", ""), ContentSettings(),
+        today=date(2026, 12, 1 if full else 4),
+        branch="named" if full else "next_day",
+        follow_up_date="Thursday, December 3" if full else None,
+        sent=sent if full else (),
+    ))
 
 
 def signature_text(html: str) -> str:

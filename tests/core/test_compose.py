@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agent.core.compose import (
-    VARIABLES,
     Sender,
     StepText,
     TemplateSet,
@@ -23,6 +22,7 @@ from agent.core.compose import (
     render_cue,
     render_voicemail,
     reply_subject,
+    sample_context,
     sender_for,
     signature_text,
     template_context,
@@ -436,7 +436,7 @@ def test_raw_is_ready_for_base64url() -> None:
 
 def test_template_context_has_every_documented_variable() -> None:
     ctx = template_context(step_text(StepName.CHECK_IN, branch="named"))
-    assert set(ctx) == set(VARIABLES)
+    assert set(ctx) == set(sample_context())
     assert ctx["interview_date"] == "Tuesday, December 1"
     assert ctx["interview_when"] == "today"
     assert ctx["fit"] == ["you ship small changes every day", "on-call is shared"]
