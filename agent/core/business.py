@@ -48,8 +48,7 @@ class BusinessCalendar:
         )
 
     def holiday_name(self, d: date) -> str | None:
-        """The name of the holiday on `d` (public or extra), or None; SettingsError for a place
-        the holidays package does not know."""
+        """The holiday on `d` (public or extra), or None; SettingsError for an unknown place."""
         if d in self.extra_holidays:
             return "extra holiday"
         if not self.country:

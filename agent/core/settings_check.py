@@ -301,8 +301,7 @@ def _subdivision(country: str, entity: holidays.HolidayBase, value: str) -> str:
 
 
 def region_of(country: str, subdivision: str, source: str) -> str:
-    """The subdivision as the holidays package spells it; SettingsError when it knows no such
-    place (`source`: the settings file to fix)."""
+    """The subdivision as the holidays package spells it; SettingsError naming `source` if none."""
     try:
         entity = _entity(country)
     except InvalidValue as exc:
