@@ -56,19 +56,7 @@ class MailState:
     dismissed_at: datetime | None = None  # the candidate deleted our draft
 
 
-WAITING_PREFIX = "waiting for you to send or delete"
-
-
-def waiting_text(step: StepName, contact: Contact) -> str:
-    """What status and agenda say of a step held back by our unsent draft of `step`."""
-    who = contact.name.strip() or contact.email
-    return f"{WAITING_PREFIX} the {STEPS[step].label} to {who}"
-
-
-def not_sent_text(step: StepName, contact: Contact) -> str:
-    """Why a sequence closes when our draft of `step` was never sent nor deleted."""
-    who = contact.name.strip() or contact.email
-    return f"not sent: the {STEPS[step].label} draft to {who} was neither sent nor deleted"
+WAITING_PREFIX = "waiting for you to send or delete"  # status and agenda find held steps by it
 
 
 def _at(day: date, t: time, zone: ZoneInfo) -> datetime:
@@ -212,14 +200,16 @@ def _pace(
         step = by_name[name]
         state = mail.get(before, MailState())
         if state.unsent_since is not None:
-            text = waiting_text(before, primary)
+            label, who = STEPS[before].label, primary.name.strip() or primary.email
+            waiting = f"{WAITING_PREFIX} the {label} to {who}"
             for later in _CHAIN[_CHAIN.index(name) :]:
-                by_name[later] = replace(by_name[later], held=True, reason=text)
+                by_name[later] = replace(by_name[later], held=True, reason=waiting)
             start = state.unsent_since.astimezone(zone).date()
             day = calendar.add_business_days(start, schedule.unsent_close_business_days)
+            not_sent = f"not sent: the {label} draft to {who} was neither sent nor deleted"
             by_name[StepName.CLOSED] = replace(
                 by_name[StepName.CLOSED], due=_at(day, schedule.reminder_time, zone),
-                branch="not_sent", held=False, reason=not_sent_text(before, primary),
+                branch="not_sent", held=False, reason=not_sent,
             )
             break
         new = step
