@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from agent.core.events import CalendarEvent
+from agent.core.events import CalendarEvent, Rejection
 from agent.core.messages import MessageMeta
 
 
@@ -83,16 +83,7 @@ class CalendarSync:
     next_sync_token: str
     time_zone: str
     full: bool
-    unreadable: tuple[Unreadable, ...] = ()  # events that could not be turned into values
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """An item the adapter could not read: set aside with the reason, the rest goes on."""
-
-    item_id: str
-    title: str
-    reason: str
+    unreadable: tuple[Rejection, ...] = ()  # events that could not be read: set aside, with why
 
 
 @dataclass(frozen=True)

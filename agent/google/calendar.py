@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from googleapiclient.errors import HttpError
 
 from agent.core.errors import FollowupError
-from agent.core.events import Attendee, CalendarEvent, Person
-from agent.core.ports import CalendarSync, ReminderEvent, Unreadable
+from agent.core.events import Attendee, CalendarEvent, Person, Rejection
+from agent.core.ports import CalendarSync, ReminderEvent
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status
 
@@ -135,8 +135,9 @@ class GoogleCalendar:
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 log.warning("calendar %s: an event cannot be read (%s)", calendar_id, exc)
                 if isinstance(item, dict):
-                    unreadable.append(Unreadable(
-                        f"{calendar_id}/{_text(item.get('id', '?'))}",
+                    unreadable.append(Rejection(
+                        calendar_id,
+                        _text(item.get("id", "?")),
                         _text(item.get("summary", "")),
                         f"cannot be read: {type(exc).__name__}: {exc}",
                     ))
