@@ -27,6 +27,7 @@ from agent.core.text import escaped
 
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {name: i % 7 for i, name in enumerate((*WEEKDAYS, *_FULL_DAYS))}
+NO_COUNTRY = "is not a country the holidays package knows"
 COUNTRY_FIX = 'use an ISO code such as "US", "GB", "DE", or "" for no public holidays'
 
 
@@ -172,8 +173,7 @@ def _country(value: str) -> str:
     """Cheap: a name of country-code shape the holidays package has (its per-country entity)."""
     code = value.strip().upper()
     if value and not (re.fullmatch("[A-Z]{2,3}", code) and hasattr(holidays, code)):
-        problem = f"{show(value)} is not a country the holidays package knows"
-        raise InvalidValue(problem, COUNTRY_FIX)
+        raise InvalidValue(f"{show(value)} {NO_COUNTRY}", COUNTRY_FIX)
     return code
 
 
@@ -270,48 +270,32 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _entity(country: str) -> holidays.HolidayBase:
-    """The holidays package's entity of a country (imports its module: the costly part)."""
-    try:
+def region_of(country: str, subdivision: str, source: str) -> str:
+    """The subdivision as the holidays package spells it; SettingsError naming `source` if none."""
+    try:  # instantiating a country imports its module: the costly part
         entity = holidays.country_holidays(country)
     except (NotImplementedError, TypeError):  # no such name, or a name that is no entity
         entity = None
     if not getattr(entity, "country", ""):  # a market has none
-        raise InvalidValue(f"{show(country)} is not a country the holidays package knows",
-                           COUNTRY_FIX)
-    return entity
-
-
-def _subdivision(country: str, entity: holidays.HolidayBase, value: str) -> str:
-    """A region of the country in the holidays package's spelling (an alias gives its code)."""
+        raise _fail(source, "user.country", f"{show(country)} {NO_COUNTRY}", COUNTRY_FIX)
+    if not subdivision:
+        return ""
     aliases = entity.subdivisions_aliases
     parents = entity.parent_entity.subdivisions if entity.parent_entity else ()
     names = (*entity.subdivisions, *aliases, *parents)
-    same = [n for n in names if n == value] or [n for n in names if n.upper() == value.upper()]
+    wanted = subdivision.upper()
+    same = [n for n in names if n == subdivision] or [n for n in names if n.upper() == wanted]
     if same:
         return aliases.get(same[0], same[0])
     try:  # an older name the package still takes, as written
-        if holidays.country_holidays(country, subdiv=value).subdiv == value:
-            return value
+        if holidays.country_holidays(country, subdiv=subdivision).subdiv == subdivision:
+            return subdivision
     except NotImplementedError:
         pass
     sample = ", ".join(f'"{k}"' for k in (entity.subdivisions or parents)[:4])
     fix = f"use one of {sample} ..." if sample else f'{country} has none; use ""'
-    raise InvalidValue(f"{show(value)} is not a subdivision of {country}", fix)
-
-
-def region_of(country: str, subdivision: str, source: str) -> str:
-    """The subdivision as the holidays package spells it; SettingsError naming `source` if none."""
-    try:
-        entity = _entity(country)
-    except InvalidValue as exc:
-        raise _fail(source, "user.country", exc.problem, exc.fix) from None
-    if not subdivision:
-        return ""
-    try:
-        return _subdivision(country, entity, subdivision)
-    except InvalidValue as exc:
-        raise _fail(source, "user.subdivision", exc.problem, exc.fix) from None
+    problem = f"{show(subdivision)} is not a subdivision of {country}"
+    raise _fail(source, "user.subdivision", problem, fix)
 
 
 def checked_place(settings: Settings) -> Settings:
