@@ -40,8 +40,7 @@ class Obj:
         self.color = color
 
     def settings(self, *, full: bool = False):
-        """Validated settings (raises SettingsError, also for a --config file that is absent);
-        `full` also checks [user] country and subdivision against the holidays package."""
+        """Validated settings (SettingsError, also for a missing --config); full: the place too."""
         from agent.cli.runtime import settings_from_env
 
         return settings_from_env(self.checked_config(), full=full)
