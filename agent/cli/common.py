@@ -39,11 +39,11 @@ class Obj:
         self.debug = debug
         self.color = color
 
-    def settings(self):
-        """Validated settings (raises SettingsError, also for a --config file that is absent)."""
+    def settings(self, *, full: bool = False):
+        """Validated settings (SettingsError, also for a missing --config); full: the place too."""
         from agent.cli.runtime import settings_from_env
 
-        return settings_from_env(self.checked_config())
+        return settings_from_env(self.checked_config(), full=full)
 
     def checked_config(self) -> Path | None:
         """The --config path, which must exist when given (SettingsError, exit 3, if not)."""

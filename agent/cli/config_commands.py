@@ -19,7 +19,7 @@ def config() -> None:
 @fail_cleanly
 def config_check(obj: Obj) -> None:
     """Validate the settings file; exit 3 with one line if something is wrong."""
-    settings = obj.settings()
+    settings = obj.settings(full=True)
     where = settings.paths.config_file
     click.echo(f"{where}: OK" if where.exists() else f"{where}: not present, using defaults: OK")
 
@@ -31,7 +31,7 @@ def config_show(obj: Obj) -> None:
     """Print the effective settings and where each file lives."""
     from agent.core.settings import describe_settings
 
-    settings = obj.settings()
+    settings = obj.settings(full=True)
     click.echo(describe_settings(settings, file_found=settings.paths.config_file.exists()))
 
 

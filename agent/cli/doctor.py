@@ -102,7 +102,7 @@ def check_sender(settings: Settings, account: Callable[[], Account]) -> Check:
         got = account()
     except FollowupError as exc:
         got, note = Account("", ""), f" (could not read Gmail's: {exc})"
-    who = sender_for(settings.user, got.name, got.signature, got.from_address or got.address)
+    who = sender_for(settings.user, got)
     name_from, signature_from = (
         "from settings" if mine.strip() else "from Gmail"
         for mine in (settings.user.name, settings.user.signature)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from agent.core.errors import SettingsError
 from agent.core.settings import Settings
+from agent.core.settings_check import checked_place
 from agent.files.paths import resolve_paths
 from agent.files.settings_file import load_settings
 from agent.store.db import Store, open_store
@@ -42,10 +43,13 @@ def current_time(env: Mapping[str, str] | None = None) -> datetime:
     return moment
 
 
-def settings_from_env(config_file: Path | None, env: Mapping[str, str] | None = None) -> Settings:
-    """Resolve paths and load validated settings."""
+def settings_from_env(
+    config_file: Path | None, env: Mapping[str, str] | None = None, *, full: bool = False
+) -> Settings:
+    """Resolve paths and load validated settings; `full` also checks the place (holidays)."""
     env = os.environ if env is None else env
-    return load_settings(resolve_paths(config_file, env), env)
+    settings = load_settings(resolve_paths(config_file, env), env)
+    return checked_place(settings) if full else settings
 
 
 def build_services_for(settings: Settings):

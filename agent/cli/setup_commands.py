@@ -123,7 +123,7 @@ def doctor(obj: Obj) -> None:
     problem = stored_problem(resolve_paths(obj.config), timezone, current_time())
     if problem:
         click.echo(click.style(problem, fg="red", bold=True))
-    checks = run_checks(obj.settings)
+    checks = run_checks(lambda: obj.settings(full=True))
     width = max(len(c.name) for c in checks)
     for c in checks:
         mark = click.style("OK  ", fg="green") if c.ok else click.style("FAIL", fg="red")
@@ -152,7 +152,7 @@ def run(obj: Obj, interval: float | None) -> None:
     """
     paths = resolve_paths(obj.config)
     try:
-        first = obj.settings()
+        first = obj.settings(full=True)  # a place the holidays package lacks too
     except SettingsError:  # the first pass says what is wrong, then waits for the fix
         first = None
     daemon = first.daemon if first else DaemonSettings()

@@ -49,8 +49,7 @@ def one_line(text: str | None, limit: int | None = None) -> str:
 
 
 def as_written(text: str | None, limit: int | None = None) -> str:
-    """printable() and trimmed, runs of spaces kept (template variables, header values); a
-    value longer than `limit` is cut and ends in '...'."""
+    """printable(), trimmed, runs of spaces kept; longer than `limit`: cut, ending in '...'."""
     shown = printable(text).strip()
     if limit is not None and len(shown) > limit:
         shown = shown[: limit - 3].rstrip() + "..."
@@ -63,6 +62,5 @@ def escaped(text: str) -> str:
 
 
 def well_formed(text: str) -> str:
-    """Text without lone surrogates (a JSON `\\ud800` escape decodes to one): each becomes
-    U+FFFD, so the text can be encoded, stored and shown like any other."""
+    """Text whose lone surrogates (a JSON `\\ud800` escape makes one) each became U+FFFD."""
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
