@@ -8,10 +8,9 @@ from datetime import date, datetime, timedelta
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly
 from agent.cli.health import problem_line
-from agent.cli.offline import offline_pass, short_id
-from agent.cli.runtime import current_time, opened_store
+from agent.cli.options import Obj, current_time
+from agent.cli.state import offline_pass, opened_store, short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
@@ -19,20 +18,18 @@ from agent.core.text import one_line
 from agent.engine.sequence import planned_step
 from agent.engine.wording import cue, voicemail
 from agent.engine.work import Pass
-from agent.files.templates import load_templates
 from agent.store import kv
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
-@fail_cleanly
 def agenda(obj: Obj, as_json: bool) -> None:
     """What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls to make."""
     settings = obj.settings()
     now = current_time()
     with opened_store(settings) as store:
-        p = offline_pass(settings, store, load_templates(settings.paths.templates_dir))
+        p = offline_pass(settings, store, now)
         if as_json:
             click.echo(json.dumps(agenda_json(p, now), indent=2, ensure_ascii=False))
             return

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
-import tempfile
 import webbrowser
 from datetime import datetime
 from pathlib import Path
@@ -13,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly
 from agent.cli.health import problem_line
-from agent.cli.offline import user_zone
-from agent.cli.runtime import current_time, opened_store
+from agent.cli.options import Obj, current_time
+from agent.cli.state import opened_store
 from agent.cli.status import (
     STATE_WORDS,
     InterviewView,
@@ -31,6 +28,8 @@ from agent.cli.status import (
 )
 from agent.core.formats import clock
 from agent.core.settings import Settings
+from agent.engine.work import zone_of
+from agent.files.paths import write_private
 from agent.store import kv
 from agent.store.db import Store
 
@@ -220,20 +219,9 @@ def board_path(settings: Settings) -> Path:
 
 
 def write_board(store: Store, zone: ZoneInfo, now: datetime, path: Path) -> Path:
-    """Render the board from state.db (the problem line as its banner) and write it whole,
-    readable by its owner only."""
+    """Render the board from state.db (the problem line as its banner); write it, mode 600."""
     problem = problem_line(kv.last_pass(store.conn), now, zone)
-    page = render_board(collect(store, zone), zone, now, problem)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(page)
-        os.replace(partial, path)
-    except BaseException as exc:
-        os.unlink(partial)
-        if isinstance(exc, OSError):  # name the board, not the partial file
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
-        raise
+    write_private(path, render_board(collect(store, zone), zone, now, problem))
     return path
 
 
@@ -242,7 +230,7 @@ def refresh_board(settings: Settings, store: Store, now: datetime) -> None:
     if not settings.daemon.write_board:
         return
     try:
-        write_board(store, user_zone(settings, store), now, board_path(settings))
+        write_board(store, zone_of(settings, store.conn), now, board_path(settings))
     except OSError as exc:
         log.warning("the board was not rewritten: %s", exc)
 
@@ -250,12 +238,12 @@ def refresh_board(settings: Settings, store: Store, now: datetime) -> None:
 @click.command()
 @click.option("--open", "open_it", is_flag=True, help="Open it in your web browser.")
 @click.pass_obj
-@fail_cleanly
 def board(obj: Obj, open_it: bool) -> None:
     """Write every interview to one HTML page (board.html beside state.db); print its path."""
     settings = obj.settings()
     with opened_store(settings) as store:
-        path = write_board(store, user_zone(settings, store), current_time(), board_path(settings))
+        zone = zone_of(settings, store.conn)
+        path = write_board(store, zone, current_time(), board_path(settings))
     click.echo(str(path))
     if open_it and not webbrowser.open(path.as_uri()):
         click.echo("no web browser found here: open the file above in one")

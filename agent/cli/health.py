@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from agent.cli.common import as_followup_error
+from agent.cli.failures import as_followup_error
 from agent.core.errors import Busy, FollowupError
 from agent.core.formats import moment
 from agent.core.settings import Paths

@@ -1,21 +1,33 @@
-"""What `followup status` shows: one record per interview, as JSON or text."""
+"""`followup status`: one line per interview, or one interview in full, as text or JSON.
+
+Its views of an interview (what is next, whom it waits on, steps in words) are the board's too.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from agent.cli.offline import short_id
+import click
+
+from agent.cli.health import last_success_line, problem_line
+from agent.cli.options import Obj, current_time
+from agent.cli.state import find_interview, opened_store, short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.events import Rejection
 from agent.core.formats import clock, moment
 from agent.core.model import STEPS, UNSETTLED, StepName
 from agent.core.text import printable
-from agent.store import sequences
+from agent.engine.work import zone_of
+from agent.store import events, kv, sequences, set_aside
 from agent.store.db import Store
 from agent.store.set_aside import SetAside
 
@@ -108,57 +120,20 @@ def to_json(
     views: list[InterviewView],
     rejections: list[tuple[Rejection, datetime | None]],
     aside: Sequence[SetAside] = (),
-) -> dict:
-    """The --json document."""
+) -> dict[str, Any]:
+    """The --json document: every field of every interview and step (times stay datetimes)."""
+    interviews = [dataclasses.asdict(v) for v in views]
+    for step in (step for doc in interviews for step in doc["steps"]):
+        del step["draft_message_id"]  # a link for people: `status ID` and the board show it
     return {
-        "interviews": [
-            {
-                "id": v.id,
-                "key": v.key,
-                "title": v.title,
-                "company": v.company,
-                "role": v.role,
-                "start": v.start.isoformat(),
-                "end": v.end.isoformat(),
-                "status": v.status,
-                "status_reason": v.status_reason,
-                "status_at": v.status_at.isoformat() if v.status_at else None,
-                "contacts": list(v.contacts),
-                "primary": v.primary,
-                "warnings": list(v.warnings),
-                "steps": [
-                    {
-                        "step": s.step,
-                        "recipient": s.recipient,
-                        "due": s.due.isoformat(),
-                        "state": s.state,
-                        "draft_id": s.draft_id,
-                        "reason": s.reason,
-                    }
-                    for s in v.steps
-                ],
-                "story": list(v.story),
-                "ignored_notes": list(v.ignored_notes),
-            }
-            for v in views
-        ],
+        "interviews": interviews,
         "ignored": [
-            {
-                "event": r.event_id,
-                "title": r.title,
-                "reason": r.reason,
-                "start": start.isoformat() if start else None,
-            }
+            {"event": r.event_id, "title": r.title, "reason": r.reason, "start": start}
             for r, start in rejections
         ],
         "set_aside": [
-            {
-                "kind": a.kind,
-                "id": a.item_id,
-                "title": printable(a.title),
-                "reason": printable(a.reason),
-                "at": a.at.isoformat(),
-            }
+            {"kind": a.kind, "id": a.item_id, "title": printable(a.title),
+             "reason": printable(a.reason), "at": a.at}
             for a in aside
         ],
     }
@@ -373,3 +348,57 @@ def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Sty
         lines.append(("  story", {}))
         lines.extend((f"    {story_words(line)}", {}) for line in v.story[-8:])
     return fit(lines, style)
+
+
+def wants_colour(flag: bool | None) -> bool:
+    """This command's --color, else followup's (NO_COLOR counted), else whether it is a terminal."""
+    if flag is None:
+        flag = click.get_current_context().color
+    return sys.stdout.isatty() if flag is None else flag
+
+
+@click.command()
+@click.argument("interview_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--color/--no-color", default=None, hidden=True, help="Same as followup --color.")
+@click.pass_obj
+def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None) -> None:
+    """One line per interview (what is next, when, waiting on whom); with ID, its details."""
+    settings = obj.settings()
+    now = current_time()
+    with opened_store(settings) as store:
+        zone = zone_of(settings, store.conn)
+        key = find_interview(store, interview_id).interview.key if interview_id else None
+        views = [v for v in collect(store, zone) if key is None or v.key == key]
+        rejections = [] if key else events.list_rejections(store.conn)
+        aside = [] if key else set_aside.listed(store.conn)
+        record = kv.last_pass(store.conn)
+    problem = problem_line(record, now, zone)
+    if as_json:
+        doc = to_json(views, rejections, aside)
+        doc.update(problem=problem, last_success=record.last_success if record else None)
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=datetime.isoformat))
+        return
+    use_colour = wants_colour(color)
+
+    def style(text: str, **kw: Any) -> str:
+        kw = {k: v for k, v in kw.items() if v is not None}
+        return click.style(text, **kw) if use_colour and kw else text
+
+    if problem:
+        click.echo(style(problem, fg="red", bold=True), color=use_colour)
+    if key is not None:
+        click.echo(render_detail(views[0], zone, now, style=style), nl=False, color=use_colour)
+        return
+    empty = (
+        "No interviews found yet. followup finds calendar events with 'interview' in the "
+        "title once `followup tick` (or the service) has run."
+    )
+    if not settings.paths.token_file.exists():
+        empty = (
+            f"Not set up yet: no token at {settings.paths.token_file}. Run `followup auth` "
+            "first (README: \"Setting up for real\"), then `followup tick`."
+        )
+    text = render_list(views, rejections, zone, now, style=style, empty=empty, aside=aside)
+    click.echo(text, nl=False, color=use_colour)
+    click.echo(last_success_line(record, zone))

@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 
 from agent.cli.main import main
-from agent.cli.sandbox_command import write_sandbox_token
+from agent.cli.sandbox import write_sandbox_token
 from tests.e2e.test_timeline import at, parsed, steps
 from tests.e2e.world import World
 

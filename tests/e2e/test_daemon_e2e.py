@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.sandbox_command import SANDBOX_REFRESH_TOKEN, write_sandbox_token
+from agent.cli.sandbox import SANDBOX_REFRESH_TOKEN, write_sandbox_token
 from agent.store import kv
 from agent.store.db import open_store
 from agent.store.kv import PassRecord

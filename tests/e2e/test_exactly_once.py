@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.sandbox_command import write_sandbox_token
+from agent.cli.sandbox import write_sandbox_token
 from agent.sandbox import Sandbox, SandboxServer
 from tests.e2e.test_timeline import at, steps
 from tests.e2e.world import CONFIG, USER, World
