@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import click
 
@@ -120,23 +121,17 @@ def render_agenda(p: Pass, now: datetime) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def agenda_json(p: Pass, now: datetime) -> dict:
+def agenda_json(p: Pass, now: datetime) -> dict[str, Any]:
     """The agenda as data: each day with its items in time order."""
+    days = todo(p, now).items()
     return {
         "days": [
             {
                 "date": day.isoformat(),
                 "items": [
-                    {
-                        "at": item.at.isoformat(),
-                        "kind": item.kind,
-                        "interview": item.interview,
-                        "title": item.title,
-                        "text": item.text.strip(),
-                    }
-                    for item in items
+                    {**asdict(i), "at": i.at.isoformat(), "text": i.text.strip()} for i in items
                 ],
             }
-            for day, items in todo(p, now).items()
+            for day, items in days
         ]
     }

@@ -21,6 +21,8 @@ from agent.cli.status import (
     clip,
     collect,
     draft_link,
+    is_primary,
+    name_of,
     next_and_waiting,
     short_when,
     step_word,
@@ -134,17 +136,9 @@ def _time(at: datetime, zone: ZoneInfo) -> str:
     return f'<time datetime="{at.isoformat()}">{_e(short_when(at, zone))}</time>'
 
 
-def _name(v: InterviewView, address: str) -> str:
-    """The contact's name for an address, else the address."""
-    for contact in v.contacts:
-        if contact.endswith(f"<{address}>"):
-            return contact.rsplit(" <", 1)[0]
-    return address
-
-
 def _step(v: InterviewView, s: StepView, zone: ZoneInfo) -> str:
     """One step on the card's timeline: what, for whom, when, its state, its draft, why."""
-    who = f" to {_e(_name(v, s.recipient))}" if s.recipient else ""
+    who = f" to {_e(name_of(v, s.recipient))}" if s.recipient else ""
     link = draft_link(s.draft_message_id) if s.state == "drafted" else None
     opens = f' <a href="{html.escape(link)}">open the draft in Gmail</a>' if link else ""
     said = s.reason and s.reason != v.status_reason  # a stopped step's reason is the card's
@@ -167,7 +161,7 @@ def _card(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
     when = f"{short_when(v.start, zone)}–{clock(v.end, zone)}"
     about = " · ".join(_e(x) for x in (v.role, when) if x)
     people = "".join(
-        f"<li>{_e(c)}{' (primary)' if c.endswith(f'<{v.primary}>') else ''}</li>"
+        f"<li>{_e(c)}{' (primary)' if is_primary(v, c) else ''}</li>"
         for c in v.contacts
     )
     notes = "".join(f'<p class="why">Warning: {_e(w)}</p>' for w in v.warnings)

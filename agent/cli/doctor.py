@@ -63,21 +63,14 @@ def check_templates(settings: Settings) -> str:
     if errors:
         raise errors[0]
     where = settings.paths.templates_dir
-    mine = sorted(p.name for p in where.glob("*.j2")) if where.is_dir() else []
-    return (
-        f"all templates render ({len(mine)} of yours in {where})"
-        if mine
-        else "all templates render"
-    )
+    mine = len(list(where.glob("*.j2"))) if where.is_dir() else 0
+    return f"all templates render ({mine} of yours in {where})" if mine else "all templates render"
 
 
 def check_token(settings: Settings) -> str:
     """Token present, private, with the right scopes, and refreshable."""
-    creds = fresh_credentials(
-        settings.paths.token_file,
-        required_scopes(settings.reminders.enabled),
-        endpoint=settings.google.endpoint,
-    )
+    scopes = required_scopes(settings.reminders.enabled)
+    creds = fresh_credentials(settings.paths.token_file, scopes, endpoint=settings.google.endpoint)
     fresh = "access works" if creds.valid else "access must be renewed at the next run"
     return f"{settings.paths.token_file} is private, has the scopes, {fresh}"
 

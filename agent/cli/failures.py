@@ -1,8 +1,8 @@
 """How a command's failure becomes one line on stderr and its exit code: the one mapping.
 
 FollowupError -> its own code; OSError and sqlite3 errors about followup's files -> 7
-(state.db, lock, their folders), 4 (token), 3 (settings), 6 (templates); SQLite failing in the
-middle of a command -> 7; Ctrl-C -> 130 (README "Commands" lists every code).
+(state.db, lock, their folders), 4 (token), 3 (settings), 6 (templates); Ctrl-C -> 130
+(README "Commands" lists every code).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from agent.core.errors import (
     TemplateError,
 )
 from agent.core.settings import Paths
-from agent.store.db import failed_mid_run
 
 EXIT_INTERRUPTED = 130
 INTERRUPTED = "stopped; nothing half-done: the next run picks up where this one stopped"
@@ -67,9 +66,7 @@ def _os_advice(exc: OSError, path: Path, what: str) -> str:
     if isinstance(exc, IsADirectoryError):
         return f"{path} is a folder, but followup keeps its {what} there; move the folder aside"
     if isinstance(exc, NotADirectoryError | FileExistsError):
-        return (
-            f"{path}: a file stands where followup needs a folder for its {what}; move it aside"
-        )
+        return f"{path}: a file stands where followup needs a folder for its {what}; move it aside"
     if isinstance(exc, PermissionError):
         return (
             f"{path}: permission denied (followup's {what}); make it yours and writable "
@@ -120,10 +117,7 @@ def as_followup_error(exc: BaseException, paths: Paths | None) -> FollowupError 
 
 
 def handle(exc: BaseException) -> None:
-    """End the command with one line and the exit code for `exc`; other errors go on up.
-
-    With --debug the original exception (and its traceback) is shown instead.
-    """
+    """One line and the exit code for a failure a person can act on; others (or --debug) go up."""
     if isinstance(exc, KeyboardInterrupt):
         click.echo(f"\nfollowup: {INTERRUPTED}", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -131,8 +125,6 @@ def handle(exc: BaseException) -> None:
     obj = ctx.find_object(Obj) if ctx else None
     if obj is not None and obj.debug:
         raise exc
-    if isinstance(exc, sqlite3.Error):  # every change was its own transaction: nothing lost
-        exc = failed_mid_run(exc)
     error = as_followup_error(exc, obj.paths() if obj is not None else None)
     if error is None:
         raise exc

@@ -9,7 +9,6 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,6 @@ import click
 from agent.cli.failures import handle
 from agent.cli.options import Obj
 from agent.core.errors import FollowupError
-
-log = logging.getLogger("agent")
 
 # Every command and where it is defined ("module:name"). A command's module is imported only
 # when that command runs (or to show its help), so `followup tick` loads no other command.
@@ -43,31 +40,21 @@ COMMANDS = {
 
 
 class FollowupGroup(click.Group):
-    """The `followup` group: commands load when used; every command's failures reach `handle`.
-
-    `lazy_commands` maps a command's name to "module:attribute"; the module is imported only
-    when that command runs or its help is shown (click's lazy-loading group pattern).
-    """
-
-    def __init__(
-        self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.lazy_commands = dict(lazy_commands or {})
+    """The `followup` group: a command's module loads when used; its failures reach `handle`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command's name, loaded or not, sorted (as `followup --help` lists them)."""
-        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+        return sorted({*super().list_commands(ctx), *COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """The command, importing its module the first time it is asked for."""
-        if cmd_name in self.commands or cmd_name not in self.lazy_commands:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
             return super().get_command(ctx, cmd_name)
-        module, _, attribute = self.lazy_commands[cmd_name].partition(":")
+        module, _, attribute = COMMANDS[cmd_name].partition(":")
         # __import__ rather than importlib.import_module: `python -X importtime` then shows it.
         command = getattr(__import__(module, fromlist=[attribute]), attribute)
         if not isinstance(command, click.Command):
-            raise TypeError(f"{self.lazy_commands[cmd_name]} is not a click command")
+            raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
         self.add_command(command, cmd_name)
         return command
 
@@ -91,19 +78,7 @@ class FollowupGroup(click.Group):
             handle(exc)
 
 
-def colour_choice(flag: bool | None, env: Mapping[str, str] | None = None) -> bool | None:
-    """--color/--no-color wins; else NO_COLOR (any non-empty value) turns colour off; else auto."""
-    env = os.environ if env is None else env
-    if flag is not None:
-        return flag
-    return False if env.get("NO_COLOR", "") else None
-
-
-@click.group(
-    cls=FollowupGroup,
-    lazy_commands=COMMANDS,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+@click.group(cls=FollowupGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config",
@@ -139,7 +114,9 @@ def main(
     if not debug:
         logging.getLogger("googleapiclient").setLevel(logging.ERROR)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    ctx.color = colour_choice(color)
+    if color is None and os.environ.get("NO_COLOR"):  # any non-empty value: no colour
+        color = False
+    ctx.color = color  # None: colour on a terminal only
     ctx.obj = Obj(config, debug)
 
 

@@ -144,25 +144,13 @@ WIDTH = 80
 # (docs/google-api-notes.md). u/0 is the first signed-in account.
 DRAFT_LINK = "https://mail.google.com/mail/u/0/#drafts?compose={}"
 STATE_WORDS = {
-    "planned": "planned",
-    "intent": "drafting",
-    "drafted": "draft in Gmail",
-    "sent": "sent",
-    "sent_by_user": "you wrote",
-    "dismissed": "draft deleted",
-    "skipped": "skipped",
-    "stopped": "stopped",
-    "done": "done",
+    "planned": "planned", "intent": "drafting", "drafted": "draft in Gmail", "sent": "sent",
+    "sent_by_user": "you wrote", "dismissed": "draft deleted", "skipped": "skipped",
+    "stopped": "stopped", "done": "done",
 }
 COLOURS = {
-    "drafted": "cyan",
-    "sent": "green",
-    "sent_by_user": "green",
-    "done": "green",
-    "dismissed": "yellow",
-    "skipped": "yellow",
-    "stopped": "red",
-    "intent": "magenta",
+    "drafted": "cyan", "sent": "green", "sent_by_user": "green", "done": "green",
+    "dismissed": "yellow", "skipped": "yellow", "stopped": "red", "intent": "magenta",
 }
 Style = Callable[..., str]
 Line = tuple[str, dict]
@@ -190,17 +178,9 @@ def fit(lines: list[Line], style: Style, width: int = WIDTH) -> str:
     """Wrap each line to `width` (keeping its indent), then style it."""
     out: list[str] = []
     for text, kw in lines:
-        indent = " " * (len(text) - len(text.lstrip(" ")))
-        pieces = (
-            [text]
-            if len(text) <= width
-            else textwrap.wrap(
-                text,
-                width,
-                subsequent_indent=indent + "  ",
-                break_on_hyphens=False,
-                drop_whitespace=True,
-            )
+        indent = " " * (len(text) - len(text.lstrip(" ")) + 2)
+        pieces = [text] if len(text) <= width else textwrap.wrap(
+            text, width, subsequent_indent=indent, break_on_hyphens=False
         )
         out.extend(style(piece, **kw) for piece in pieces)
     return "\n".join(out).rstrip() + "\n"
@@ -228,19 +208,21 @@ def next_and_waiting(v: InterviewView, zone: ZoneInfo, now: datetime) -> tuple[s
     nxt = pending[0]
     what = f"{step_word(nxt.step)} {short_when(nxt.due, zone)}"
     if any(s.state in ("sent", "sent_by_user") for s in v.steps):
-        contact = next((c for c in v.contacts if _is_primary(v, c)), v.primary)
-        return what, f"{contact.split(' <')[0]}'s reply"
+        return what, f"{name_of(v, v.primary)}'s reply"
     return what, "followup (drafts it)"
 
 
-def _is_primary(v: InterviewView, contact: str) -> bool:
+def is_primary(v: InterviewView, contact: str) -> bool:
     """Whether a 'Name <email>' contact text is the interview's primary contact."""
     return contact == v.primary or contact.endswith(f"<{v.primary}>")
 
 
-def _label(v: InterviewView) -> str:
-    """The company (or the title) of an interview."""
-    return v.company or v.title
+def name_of(v: InterviewView, address: str) -> str:
+    """The name of the contact at `address`, else the address."""
+    for contact in v.contacts:
+        if contact.endswith(f"<{address}>"):
+            return contact.rsplit(" <", 1)[0]
+    return address
 
 
 def render_list(
@@ -262,7 +244,8 @@ def render_list(
     for v in views:
         what, waiting = next_and_waiting(v, zone, now)
         colour = "green" if v.status == "active" else "yellow"
-        text = f"{v.id:<7}  {clip(_label(v), 20):<20}  {clip(what, 26):<26}  {clip(waiting, 21)}"
+        label = clip(v.company or v.title, 20)
+        text = f"{v.id:<7}  {label:<20}  {clip(what, 26):<26}  {clip(waiting, 21)}"
         lines.append((text.rstrip(), {"fg": colour}))
         lines.extend((f"{'':9}warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
         lines.extend((f"{'':9}ignored:  {n}", {"fg": "yellow"}) for n in v.ignored_notes)
@@ -275,35 +258,20 @@ def render_list(
         lines.append(("", {}))
         lines.append((f"Times in {zone.key}. `followup status ID` shows one interview:", {}))
         lines.append(("its steps, a link to each draft in Gmail, and its story.", {}))
-    lines.extend(_ignored(rejections, zone))
-    lines.extend(_set_aside(aside, zone))
-    return fit(lines, style)
-
-
-def _set_aside(aside: Sequence[SetAside], zone: ZoneInfo) -> list[Line]:
-    """Items a run could not process and set aside (the others went on), one line each."""
-    if not aside:
-        return []
-    lines: list[Line] = [
-        ("", {}),
-        ("Set aside (could not be processed; the others went on):", {"bold": True}),
+    ignored = [  # the calendar events followup looked at and left alone
+        f"  {short_when(start, zone) if start else '-'}  {printable(r.title)!r}: "
+        f"{printable(r.reason)}"
+        for r, start in rejections
     ]
-    for a in aside:
-        title, reason = printable(a.title), printable(a.reason)
-        lines.append((f"  {short_when(a.at, zone)}  {a.kind} {title!r}: {reason}", {}))
-    return lines
-
-
-def _ignored(rejections: list[tuple[Rejection, datetime | None]], zone: ZoneInfo) -> list[Line]:
-    """The calendar events followup looked at and left alone, one line each."""
-    if not rejections:
-        return []
-    lines: list[Line] = [("", {}), ("Ignored events:", {"bold": True})]
-    for r, start in rejections:
-        when = short_when(start, zone) if start else "-"
-        title, reason = printable(r.title), printable(r.reason)
-        lines.append((f"  {when}  {title!r}: {reason}", {}))
-    return lines
+    aside = [  # items a run could not process (the others went on)
+        f"  {short_when(a.at, zone)}  {a.kind} {printable(a.title)!r}: {printable(a.reason)}"
+        for a in aside
+    ]
+    for heading, rows in (("Ignored events:", ignored),
+                          ("Set aside (could not be processed; the others went on):", aside)):
+        if rows:
+            lines += [("", {}), (heading, {"bold": True}), *((row, {}) for row in rows)]
+    return fit(lines, style)
 
 
 DRAFT_ID_NOTE = re.compile(r" ?\(draft [^()\s]+\)")
@@ -326,7 +294,7 @@ def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Sty
     lines.append((f"  status    {status}", {"fg": "green" if v.status == "active" else "red"}))
     what, waiting = next_and_waiting(v, zone, now)
     lines.append((f"  next      {what}; waiting on {waiting}", {}))
-    contacts = [c + (" (primary)" if _is_primary(v, c) else "") for c in v.contacts]
+    contacts = [c + (" (primary)" if is_primary(v, c) else "") for c in v.contacts]
     lines.append((f"  contacts  {', '.join(contacts)}", {}))
     lines.extend((f"  notes     {note}", {"fg": "yellow"}) for note in v.ignored_notes)
     lines.extend((f"  warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
