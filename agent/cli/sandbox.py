@@ -15,6 +15,7 @@ from agent.google.auth import is_google, required_scopes, save_token
 from agent.sandbox import Sandbox, SandboxServer
 
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh"
+USER = "candidate@example.com"  # the sandbox mailbox's address, unless --email says another
 
 
 def sandbox_credentials(url: str, scopes: tuple[str, ...]) -> Credentials:
@@ -61,29 +62,18 @@ def write_sandbox_token(token_file: Path, url: str, reminders: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Keep the sandbox's mailbox and calendars in this JSON file across restarts.",
 )
+@click.option("--email", default=USER, show_default=True, help="Mailbox address.")
 @click.option(
-    "--email", default="candidate@example.com", show_default=True, help="Mailbox address."
-)
-@click.option(
-    "--timezone",
-    "time_zone",
-    default="America/New_York",
-    show_default=True,
+    "--timezone", "time_zone", default="America/New_York", show_default=True,
     help="The sandbox calendar's time zone.",
 )
 @click.option(
-    "--write-token",
-    is_flag=True,
+    "--write-token", is_flag=True,
     help="Write a token.json for the sandbox into the followup home folder.",
 )
 @click.pass_obj
 def sandbox(
-    obj: Obj,
-    host: str,
-    port: int,
-    state_file: Path | None,
-    email: str,
-    time_zone: str,
+    obj: Obj, host: str, port: int, state_file: Path | None, email: str, time_zone: str,
     write_token: bool,
 ) -> None:
     """Serve the local stand-in for Gmail and Google Calendar (for trying things out).
