@@ -67,11 +67,6 @@ class InterviewView:
     warnings: tuple[str, ...] = ()  # plan warnings told by a tick (unreadable follow-up, ...)
 
 
-def _contact_text(name: str, email: str) -> str:
-    """'Name <email>' for display."""
-    return f"{name} <{email}>" if name else email
-
-
 def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
     """Every interview with its steps and story."""
     conn = store.conn
@@ -79,15 +74,8 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
     for row in sequences.list_interviews(conn):
         iv = row.interview
         steps = tuple(
-            StepView(
-                s.step.value,
-                printable(s.recipient),
-                s.due,
-                s.state.value,
-                s.draft_id,
-                printable(s.reason),
-                s.draft_message_id,
-            )
+            StepView(s.step.value, printable(s.recipient), s.due, s.state.value, s.draft_id,
+                     printable(s.reason), s.draft_message_id)
             for s in sequences.get_steps(conn, iv.key)
         )
         journal = sequences.read_journal(conn, iv.key)
@@ -105,7 +93,8 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
                 status=row.status.value,
                 status_reason=printable(row.status_reason),
                 status_at=row.status_at,
-                contacts=tuple(printable(_contact_text(c.name, c.email)) for c in iv.contacts),
+                contacts=tuple(printable(f"{c.name} <{c.email}>" if c.name else c.email)
+                               for c in iv.contacts),
                 primary=printable(iv.primary.email),
                 steps=steps,
                 story=story,
