@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import click
 
@@ -34,11 +33,13 @@ from agent.cli.service_files import (
     TICK_TIMER,
     launchd_log,
     launchd_plist,
+    private_log,
     render_cron,
     render_plist,
     render_task,
     render_units,
     task_user,
+    this_system,
     unit_folder,
     windowless_log,
 )
@@ -82,11 +83,6 @@ class ServiceState:
         if not self.running:
             return f"{self.system}: installed but not running ({self.detail}); {self.where}"
         return f"{self.system}: running ({self.detail}); {self.where}"
-
-
-def this_system(platform: str = sys.platform) -> str:
-    """The service manager of this computer: launchd, schtasks or systemd."""
-    return {"darwin": "launchd", "win32": "schtasks"}.get(platform, "systemd")
 
 
 def current_executable(argv0: str | None = None) -> Path:
@@ -134,15 +130,6 @@ def _run(cmd: list[str], *, check: bool = True) -> subprocess.CompletedProcess[s
         raise _failure(cmd, result)
     log.info("ran %s", shlex.join(cmd))
     return result
-
-
-def private_log(path: Path) -> TextIO:
-    """`path` opened to append, in a folder made 0700, itself 0600 however either was made."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.parent.chmod(0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    path.chmod(0o600)
-    return os.fdopen(fd, "a", buffering=1, encoding="utf-8")
 
 
 def _write(path: Path, text: str) -> None:
