@@ -265,9 +265,7 @@ class Demo:
         return offline_pass(self.settings, self.store, now, self.session).sequence(key)
 
     def show_draft(self, key: str, detail: str, now: datetime) -> None:
-        """Print a new draft (recipient, subject, first lines, voicemail script) and plan its
-        sending: within the hour or two, as people do, except the thank-you to Raj, left until
-        Thursday morning (so the Globex check-in waits)."""
+        """Print a new draft's recipient, subject, first lines and voicemail; plan its sending."""
         step_name, _, recipient = detail.partition(" for ")
         seq = self.sequence(key, now)
         rows = seq.rows(StepName(step_name), recipient=recipient) if seq is not None else []
@@ -287,6 +285,8 @@ class Demo:
                 day = row.due.astimezone(ZONE).date()
                 script = voicemail(seq, planned, seq.contact(row.recipient), day)
                 self.out(f"      voicemail: {' '.join(script.split())[:160]}...")
+        # sent within the hour or two, as people do; the thank-you to Raj waits until Thursday
+        # morning, so the Globex check-in waits for it
         contact = seq.contact(row.recipient)
         late = row.step == StepName.THANK_YOU and row.recipient == "raj@globex.com"
         company = seq.interview.company or seq.interview.title

@@ -92,8 +92,7 @@ def check_google(settings: Settings, account: Callable[[], Account]) -> str:
 
 
 def check_sender(settings: Settings, account: Callable[[], Account]) -> Check:
-    """Who drafts will be from: the default send-as address, with the settings' name and
-    signature first, else that address's own."""
+    """Who drafts are from: the default send-as address; the settings' name and signature first."""
     note = ""
     try:
         got = account()

@@ -32,8 +32,7 @@ def sandbox_credentials(url: str, scopes: tuple[str, ...]) -> Credentials:
 
 
 def check_replaceable(token_file: Path) -> None:
-    """AuthError unless token_file is absent or a token made for an endpoint other than
-    Google's (a Google token, or a file that cannot be read as a token, is never replaced)."""
+    """AuthError unless token_file is absent or a sandbox's (a Google token is never replaced)."""
     try:
         info = json.loads(token_file.read_text(encoding="utf-8"))
     except FileNotFoundError:

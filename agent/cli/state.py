@@ -48,8 +48,7 @@ def find_interview(store: Store, ident: str) -> sequences.InterviewRow:
 def offline_pass(
     settings: Settings, store: Store, now: datetime, session: Session | None = None
 ) -> Pass:
-    """A pass over state.db that makes no API call (the mailbox and calendar refuse any),
-    unless a session with real ones is given."""
+    """A pass over state.db that makes no API call, unless `session` brings Google's parts."""
     session = session or Session(
         settings, store, Offline(), Offline(), load_templates(settings.paths.templates_dir),
         key_secret=load_key_secret(settings.paths.state_db, create=False),

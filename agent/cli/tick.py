@@ -70,10 +70,7 @@ def scratch_copy(settings: Settings) -> Iterator[Store]:
 
 
 def locked_pass(settings: Settings, now: datetime, *, dry_run: bool = False) -> Pass:
-    """One pass under the run lock (LockBusy when another run holds it); a dry run on a copy.
-
-    SQLite failing in the middle of it is StateWriteError: every change was its own transaction.
-    """
+    """One pass under the run lock (else LockBusy); SQLite failing in it is StateWriteError."""
     with RunLock(settings.paths.lock_file):
         templates = load_templates(settings.paths.templates_dir)
         try:
