@@ -8,21 +8,11 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import Result
 
 from agent.cli.main import main
-from agent.cli.sandbox_command import write_sandbox_token
-from tests.e2e.test_timeline import at, parsed, steps
+from agent.cli.sandbox import write_sandbox_token
+from tests.e2e.helpers import at, one_line, parsed, steps
 from tests.e2e.world import World
-
-
-def one_line(result: Result, code: int) -> str:
-    """The single stderr line of a failed command with exit code `code` (no traceback)."""
-    assert result.exit_code == code, (result.exit_code, result.output)
-    line = result.stderr
-    assert line.startswith("followup: ") and line.count("\n") == 1, line
-    assert "Traceback" not in result.output
-    return line.strip()
 
 
 def snapshot(path: Path) -> tuple[bytes, int]:

@@ -66,8 +66,8 @@ def test_an_edited_template_is_checked_by_the_next_cold_tick(world: World) -> No
 
 # What an idle `followup tick` may load of the command line: the group, the shared pieces, the
 # run's wiring and the tick's own module; every other command's module loads only when it runs.
-TICK_CLI = ["agent.cli", "agent.cli.common", "agent.cli.health", "agent.cli.main",
-            "agent.cli.offline", "agent.cli.runtime", "agent.cli.tick_command"]
+TICK_CLI = ["agent.cli", "agent.cli.failures", "agent.cli.health", "agent.cli.main",
+            "agent.cli.options", "agent.cli.state", "agent.cli.tick"]
 
 
 def test_an_idle_tick_loads_no_other_command(world: World) -> None:

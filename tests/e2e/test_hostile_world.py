@@ -18,19 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_exactly_once import (
+from tests.e2e.helpers import (
     CREATE,
     LIST,
+    PANEL,
+    at,
     creates,
     kill,
     killed_after_create,
+    parsed,
     planned,
+    steps,
     wait_for,
 )
-from tests.e2e.test_timeline import at, parsed, steps
 from tests.e2e.world import World
 
-PANEL = (("Jane Doe", "jane@acme.com"), ("Raj Patel", "raj@acme.com"))
+
 def keys(world: World) -> Counter[str]:
     """How many drafts carry each X-Followup-Key (by the readable key it stands for)."""
     names = world.key_names()
@@ -311,8 +314,8 @@ def test_stop_while_a_tick_runs_exits_11(world: World) -> None:
     proc = world.popen("tick")
     try:
         wait_for(
-            lambda: any(r.method == "calendar.events.list" for r in world.sandbox.request_log()),
             "the tick to hold the lock",
+            lambda: any(r.method == "calendar.events.list" for r in world.sandbox.request_log()),
         )
         result = world.cli("stop", ident, expect=11)
         assert "another followup run is active" in result.stderr
