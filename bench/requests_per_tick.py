@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.cli.runtime import session_for, settings_from_env
+from agent.cli.options import settings_from_env
+from agent.cli.tick import session_for
 from agent.core.errors import QuotaStop
 from agent.engine.tick import tick
 from agent.files.templates import load_templates

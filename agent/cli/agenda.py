@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly
 from agent.cli.health import problem_line
-from agent.cli.offline import offline_pass, short_id
-from agent.cli.runtime import current_time, opened_store
+from agent.cli.options import Obj, current_time
+from agent.cli.state import offline_pass, opened_store, short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
@@ -19,20 +19,18 @@ from agent.core.text import one_line
 from agent.engine.sequence import planned_step
 from agent.engine.wording import cue, voicemail
 from agent.engine.work import Pass
-from agent.files.templates import load_templates
 from agent.store import kv
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
-@fail_cleanly
 def agenda(obj: Obj, as_json: bool) -> None:
     """What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls to make."""
     settings = obj.settings()
     now = current_time()
     with opened_store(settings) as store:
-        p = offline_pass(settings, store, load_templates(settings.paths.templates_dir))
+        p = offline_pass(settings, store, now)
         if as_json:
             click.echo(json.dumps(agenda_json(p, now), indent=2, ensure_ascii=False))
             return
@@ -123,23 +121,17 @@ def render_agenda(p: Pass, now: datetime) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def agenda_json(p: Pass, now: datetime) -> dict:
+def agenda_json(p: Pass, now: datetime) -> dict[str, Any]:
     """The agenda as data: each day with its items in time order."""
+    days = todo(p, now).items()
     return {
         "days": [
             {
                 "date": day.isoformat(),
                 "items": [
-                    {
-                        "at": item.at.isoformat(),
-                        "kind": item.kind,
-                        "interview": item.interview,
-                        "title": item.title,
-                        "text": item.text.strip(),
-                    }
-                    for item in items
+                    {**asdict(i), "at": i.at.isoformat(), "text": i.text.strip()} for i in items
                 ],
             }
-            for day, items in todo(p, now).items()
+            for day, items in days
         ]
     }

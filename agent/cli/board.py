@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
-import tempfile
 import webbrowser
 from datetime import datetime
 from pathlib import Path
@@ -13,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from agent.cli.common import Obj, fail_cleanly
 from agent.cli.health import problem_line
-from agent.cli.offline import user_zone
-from agent.cli.runtime import current_time, opened_store
+from agent.cli.options import Obj, current_time
+from agent.cli.state import opened_store
 from agent.cli.status import (
     STATE_WORDS,
     InterviewView,
@@ -24,6 +21,8 @@ from agent.cli.status import (
     clip,
     collect,
     draft_link,
+    is_primary,
+    name_of,
     next_and_waiting,
     short_when,
     step_word,
@@ -31,6 +30,8 @@ from agent.cli.status import (
 )
 from agent.core.formats import clock
 from agent.core.settings import Settings
+from agent.engine.work import zone_of
+from agent.files.paths import write_private
 from agent.store import kv
 from agent.store.db import Store
 
@@ -135,17 +136,9 @@ def _time(at: datetime, zone: ZoneInfo) -> str:
     return f'<time datetime="{at.isoformat()}">{_e(short_when(at, zone))}</time>'
 
 
-def _name(v: InterviewView, address: str) -> str:
-    """The contact's name for an address, else the address."""
-    for contact in v.contacts:
-        if contact.endswith(f"<{address}>"):
-            return contact.rsplit(" <", 1)[0]
-    return address
-
-
 def _step(v: InterviewView, s: StepView, zone: ZoneInfo) -> str:
     """One step on the card's timeline: what, for whom, when, its state, its draft, why."""
-    who = f" to {_e(_name(v, s.recipient))}" if s.recipient else ""
+    who = f" to {_e(name_of(v, s.recipient))}" if s.recipient else ""
     link = draft_link(s.draft_message_id) if s.state == "drafted" else None
     opens = f' <a href="{html.escape(link)}">open the draft in Gmail</a>' if link else ""
     said = s.reason and s.reason != v.status_reason  # a stopped step's reason is the card's
@@ -168,7 +161,7 @@ def _card(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
     when = f"{short_when(v.start, zone)}–{clock(v.end, zone)}"
     about = " · ".join(_e(x) for x in (v.role, when) if x)
     people = "".join(
-        f"<li>{_e(c)}{' (primary)' if c.endswith(f'<{v.primary}>') else ''}</li>"
+        f"<li>{_e(c)}{' (primary)' if is_primary(v, c) else ''}</li>"
         for c in v.contacts
     )
     notes = "".join(f'<p class="why">Warning: {_e(w)}</p>' for w in v.warnings)
@@ -220,20 +213,9 @@ def board_path(settings: Settings) -> Path:
 
 
 def write_board(store: Store, zone: ZoneInfo, now: datetime, path: Path) -> Path:
-    """Render the board from state.db (the problem line as its banner) and write it whole,
-    readable by its owner only."""
+    """Render the board from state.db (the problem line as its banner); write it, mode 600."""
     problem = problem_line(kv.last_pass(store.conn), now, zone)
-    page = render_board(collect(store, zone), zone, now, problem)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(page)
-        os.replace(partial, path)
-    except BaseException as exc:
-        os.unlink(partial)
-        if isinstance(exc, OSError):  # name the board, not the partial file
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
-        raise
+    write_private(path, render_board(collect(store, zone), zone, now, problem))
     return path
 
 
@@ -242,7 +224,7 @@ def refresh_board(settings: Settings, store: Store, now: datetime) -> None:
     if not settings.daemon.write_board:
         return
     try:
-        write_board(store, user_zone(settings, store), now, board_path(settings))
+        write_board(store, zone_of(settings, store.conn), now, board_path(settings))
     except OSError as exc:
         log.warning("the board was not rewritten: %s", exc)
 
@@ -250,12 +232,12 @@ def refresh_board(settings: Settings, store: Store, now: datetime) -> None:
 @click.command()
 @click.option("--open", "open_it", is_flag=True, help="Open it in your web browser.")
 @click.pass_obj
-@fail_cleanly
 def board(obj: Obj, open_it: bool) -> None:
     """Write every interview to one HTML page (board.html beside state.db); print its path."""
     settings = obj.settings()
     with opened_store(settings) as store:
-        path = write_board(store, user_zone(settings, store), current_time(), board_path(settings))
+        zone = zone_of(settings, store.conn)
+        path = write_board(store, zone, current_time(), board_path(settings))
     click.echo(str(path))
     if open_it and not webbrowser.open(path.as_uri()):
         click.echo("no web browser found here: open the file above in one")

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shlex
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.cli.common import as_followup_error
-from agent.cli.runtime import build_services_for
+import click
+from googleapiclient.errors import HttpError
+
+from agent.cli.failures import as_followup_error
+from agent.cli.health import stored_problem
+from agent.cli.options import Obj, current_time
 from agent.cli.service import ServiceError, service_state
+from agent.cli.tick import build_services_for
+from agent.core.compose import sender_for
 from agent.core.errors import FollowupError, SettingsError
 from agent.core.ports import Account
 from agent.core.settings import Paths, Settings
-from agent.files.paths import open_to_others
+from agent.core.text import escaped
+from agent.files.paths import open_to_others, resolve_paths
+from agent.files.templates import load_templates
+from agent.google.auth import fresh_credentials, required_scopes
 from agent.google.client import Services
 from agent.google.gmail import Gmail
+from agent.store.db import open_store
+from agent.store.lock import RunLock
 
 
 @dataclass(frozen=True)
@@ -45,38 +58,25 @@ def _run(name: str, fn: Callable[[], str], paths: Paths | None = None) -> Check:
 
 def check_templates(settings: Settings) -> str:
     """Render every template once with sample data."""
-    from agent.files.templates import load_templates
-
     templates = load_templates(settings.paths.templates_dir)
     errors = templates.check_all()
     if errors:
         raise errors[0]
     where = settings.paths.templates_dir
-    mine = sorted(p.name for p in where.glob("*.j2")) if where.is_dir() else []
-    return (
-        f"all templates render ({len(mine)} of yours in {where})"
-        if mine
-        else "all templates render"
-    )
+    mine = len(list(where.glob("*.j2"))) if where.is_dir() else 0
+    return f"all templates render ({mine} of yours in {where})" if mine else "all templates render"
 
 
 def check_token(settings: Settings) -> str:
     """Token present, private, with the right scopes, and refreshable."""
-    from agent.google.auth import fresh_credentials, required_scopes
-
-    creds = fresh_credentials(
-        settings.paths.token_file,
-        required_scopes(settings.reminders.enabled),
-        endpoint=settings.google.endpoint,
-    )
+    scopes = required_scopes(settings.reminders.enabled)
+    creds = fresh_credentials(settings.paths.token_file, scopes, endpoint=settings.google.endpoint)
     fresh = "access works" if creds.valid else "access must be renewed at the next run"
     return f"{settings.paths.token_file} is private, has the scopes, {fresh}"
 
 
 def check_google(settings: Settings, account: Callable[[], Account]) -> str:
     """The account and each watched calendar answer; a calendar Google does not know is named."""
-    from agent.cli.runtime import build_services_for
-
     services = build_services_for(settings)
     address = account().address
     zones = {cid: _calendar_zone(services, cid) for cid in settings.calendar.watched}
@@ -92,17 +92,13 @@ def check_google(settings: Settings, account: Callable[[], Account]) -> str:
 
 
 def check_sender(settings: Settings, account: Callable[[], Account]) -> Check:
-    """Who drafts will be from: the default send-as address, with the settings' name and
-    signature first, else that address's own."""
-    from agent.core.compose import sender_for
-    from agent.core.text import escaped
-
+    """Who drafts are from: the default send-as address; the settings' name and signature first."""
     note = ""
     try:
         got = account()
     except FollowupError as exc:
         got, note = Account("", ""), f" (could not read Gmail's: {exc})"
-    who = sender_for(settings.user, got.name, got.signature, got.from_address or got.address)
+    who = sender_for(settings.user, got)
     name_from, signature_from = (
         "from settings" if mine.strip() else "from Gmail"
         for mine in (settings.user.name, settings.user.signature)
@@ -128,8 +124,6 @@ def check_sender(settings: Settings, account: Callable[[], Account]) -> Check:
 
 def _calendar_zone(services: Services, calendar_id: str) -> str | None:
     """The calendar's time zone ('' if it has none), or None when it answers 404."""
-    from googleapiclient.errors import HttpError
-
     request = services.calendar.events().list(calendarId=calendar_id, maxResults=1)
     try:
         page = services.api.read(
@@ -142,8 +136,6 @@ def _calendar_zone(services: Services, calendar_id: str) -> str | None:
 
 def check_state(settings: Settings) -> str:
     """state.db opens at a schema this version knows."""
-    from agent.store.db import open_store
-
     existed = settings.paths.state_db.exists()
     store = open_store(settings.paths.state_db)
     try:
@@ -156,8 +148,6 @@ def check_state(settings: Settings) -> str:
 
 def check_lock(settings: Settings) -> str:
     """Whether a run is active now."""
-    from agent.store.lock import RunLock
-
     lock = RunLock(settings.paths.lock_file)
     if lock.acquire():
         lock.release()
@@ -180,6 +170,8 @@ def check_files(paths: Paths) -> Check:
     ]
     shown = ", ".join(str(p) for p in exposed)
     return Check("files", True, f"others can read {shown}: run {' and '.join(fixes)}", warn=True)
+
+
 def check_service() -> Check:
     """The service for this system installed and running; WARN (never FAIL) when not."""
     try:
@@ -228,3 +220,26 @@ def summary(checks: list[Check]) -> str:
     google = next((c.detail for c in checks if c.name == "google"), "")
     account = google.removeprefix("Gmail ").split(";", 1)[0] if google else ""
     return f"ready: followup will draft for {account}" if account else "ready"
+
+
+@click.command()
+@click.pass_obj
+def doctor(obj: Obj) -> None:
+    """Check settings, templates, token, Google, sender, state, lock, files and the service."""
+    timezone = ""
+    with contextlib.suppress(FollowupError):
+        timezone = obj.settings().user.timezone
+    problem = stored_problem(resolve_paths(obj.config), timezone, current_time())
+    if problem:
+        click.echo(click.style(problem, fg="red", bold=True))
+    checks = run_checks(lambda: obj.settings(full=True))
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        mark = click.style("OK  ", fg="green") if c.ok else click.style("FAIL", fg="red")
+        if c.ok and c.warn:
+            mark = click.style("WARN", fg="yellow")
+        click.echo(f"{mark} {c.name:<{width}}  {c.detail}")
+    click.echo(summary(checks))
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        sys.exit(failed[0].exit_code or 1)

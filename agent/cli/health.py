@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from agent.cli.common import as_followup_error
+from agent.cli.failures import as_followup_error
 from agent.core.errors import Busy, FollowupError
 from agent.core.formats import moment
 from agent.core.settings import Paths
@@ -143,8 +143,7 @@ class PassLog:
         self.finish(now, None)
 
     def finish(self, now: datetime, error: FollowupError | None, keep: bool = True) -> None:
-        """Store the pass's record (`keep`: also in state.db); when telling, log its problem
-        line once and notify."""
+        """Keep the pass's record (with `keep`, in state.db); when telling, say its line once."""
         previous, zone = self.last, ZoneInfo(self.timezone or "UTC")
         if keep:
             try:

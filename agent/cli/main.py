@@ -1,44 +1,84 @@
-"""The `followup` command line; only its windowless twin (agent.cli.windowless) imports it."""
+"""The `followup` command line: its options and where each command lives (loaded when it runs).
+
+Only its windowless twin (`followupw`, agent.cli.service) imports it.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from agent.cli.common import FollowupGroup, Obj, colour_choice
-
-log = logging.getLogger("agent")
+from agent.cli.failures import handle
+from agent.cli.options import Obj
+from agent.core.errors import FollowupError
 
 # Every command and where it is defined ("module:name"). A command's module is imported only
 # when that command runs (or to show its help), so `followup tick` loads no other command.
 COMMANDS = {
     "agenda": "agent.cli.agenda:agenda",
-    "auth": "agent.cli.setup_commands:auth",
+    "auth": "agent.cli.auth:auth",
     "board": "agent.cli.board:board",
-    "config": "agent.cli.config_commands:config",
-    "demo": "agent.cli.setup_commands:demo",
-    "doctor": "agent.cli.setup_commands:doctor",
-    "note": "agent.cli.interview_commands:note",
-    "preview": "agent.cli.interview_commands:preview",
-    "resume": "agent.cli.interview_commands:resume",
-    "run": "agent.cli.setup_commands:run",
-    "sandbox": "agent.cli.config_commands:sandbox",
-    "service": "agent.cli.setup_commands:service",
-    "status": "agent.cli.interview_commands:status",
-    "stop": "agent.cli.interview_commands:stop",
-    "tick": "agent.cli.tick_command:tick",
+    "config": "agent.cli.config:config",
+    "demo": "agent.cli.demo:demo",
+    "doctor": "agent.cli.doctor:doctor",
+    "note": "agent.cli.note:note",
+    "preview": "agent.cli.preview:preview",
+    "resume": "agent.cli.stop_resume:resume",
+    "run": "agent.cli.run:run",
+    "sandbox": "agent.cli.sandbox:sandbox",
+    "service": "agent.cli.service:service",
+    "status": "agent.cli.status:status",
+    "stop": "agent.cli.stop_resume:stop",
+    "tick": "agent.cli.tick:tick",
 }
 
 
-@click.group(
-    cls=FollowupGroup,
-    lazy_commands=COMMANDS,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+class FollowupGroup(click.Group):
+    """The `followup` group: a command's module loads when used; its failures reach `handle`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, loaded or not, sorted (as `followup --help` lists them)."""
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, importing its module the first time it is asked for."""
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, _, attribute = COMMANDS[cmd_name].partition(":")
+        # __import__ rather than importlib.import_module: `python -X importtime` then shows it.
+        command = getattr(__import__(module, fromlist=[attribute]), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
+        self.add_command(command, cmd_name)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, suggesting from every command for a typo, not only the loaded ones."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            name = getattr(exc, "command_name", None)  # click.exceptions.NoSuchCommand (8.4+)
+            if name is None or getattr(exc, "possibilities", None):
+                raise
+            raise type(exc)(name, possibilities=self.list_commands(ctx), ctx=ctx) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; map user-caused failures and Ctrl-C to one line and an exit code."""
+        try:
+            return super().invoke(ctx)
+        except (FollowupError, OSError, sqlite3.Error, KeyboardInterrupt) as exc:
+            handle(exc)
+
+
+@click.group(cls=FollowupGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config",
@@ -74,8 +114,10 @@ def main(
     if not debug:
         logging.getLogger("googleapiclient").setLevel(logging.ERROR)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    ctx.color = colour_choice(color)
-    ctx.obj = Obj(config, debug, ctx.color)
+    if color is None and os.environ.get("NO_COLOR"):  # any non-empty value: no colour
+        color = False
+    ctx.color = color  # None: colour on a terminal only
+    ctx.obj = Obj(config, debug)
 
 
 if __name__ == "__main__":  # pragma: no cover

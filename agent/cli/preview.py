@@ -6,8 +6,11 @@ import email
 import email.policy
 from datetime import datetime
 
-from agent.cli.offline import find_interview, offline_pass
-from agent.core.compose import TemplateSet, compose_draft
+import click
+
+from agent.cli.options import Obj, current_time
+from agent.cli.state import find_interview, offline_pass, opened_store
+from agent.core.compose import compose_draft
 from agent.core.errors import NotFound
 from agent.core.formats import moment
 from agent.core.headers import UnsafeHeader
@@ -38,15 +41,10 @@ def _pick_step(name: str | None, rows: list[sequences.StepRow]) -> StepName:
 
 
 def render_preview(
-    settings: Settings,
-    store: Store,
-    templates: TemplateSet,
-    ident: str,
-    step_name: str | None,
-    now: datetime,
+    settings: Settings, store: Store, ident: str, step_name: str | None, now: datetime
 ) -> str:
     """The drafts one step would make (or made), as text, with the voicemail scripts."""
-    p = offline_pass(settings, store, templates)
+    p = offline_pass(settings, store, now)
     seq = p.sequence(find_interview(store, ident).interview.key)
     assert seq is not None
     step = _pick_step(step_name, seq.steps)
@@ -59,7 +57,7 @@ def render_preview(
         try:
             rendered = compose_draft(
                 step_text(seq, planned, contact, now.astimezone(p.zone).date()),
-                templates,
+                p.session.templates,
                 key=draft_key(p, seq.key, step, contact.email),
                 thread=thread_for(seq, contact.email, step),
             )
@@ -70,10 +68,18 @@ def render_preview(
         for header in ("From", "To", "Subject", "In-Reply-To"):
             if parsed[header]:
                 out.append(f"{header}: {parsed[header]}")
-        out.append("")
-        out.append(rendered.body.rstrip())
-        out.append("")
-        out.append("--- voicemail script ---")
-        out.append(rendered.voicemail.rstrip())
-        out.append("")
+        out += ["", rendered.body.rstrip(), "", "--- voicemail script ---"]
+        out += [rendered.voicemail.rstrip(), ""]
     return "\n".join(out)
+
+
+@click.command()
+@click.argument("interview_id")
+@click.argument("step", required=False)
+@click.pass_obj
+def preview(obj: Obj, interview_id: str, step: str | None) -> None:
+    """Show the rendered draft(s) and voicemail script of a step (default: the next one)."""
+    settings = obj.settings()
+    with opened_store(settings) as store:
+        text = render_preview(settings, store, interview_id, step, current_time())
+    click.echo(text)

@@ -1,8 +1,8 @@
-"""Install, remove and inspect what runs `followup run` from login on (`followup service`).
+"""`followup service`: install, remove and ask about what runs `followup run` from login on.
 
 systemd user units on Linux, a launchd agent on macOS, a Task Scheduler task on Windows,
 each driven through its own tool (systemctl, launchctl, schtasks) found on PATH.
-agent.cli.service_files renders the files; setup_commands holds the commands.
+agent.cli.service_files renders the files.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
+import click
+
+from agent.cli.options import Obj
 from agent.cli.service_files import (
     CRON,
     LAUNCHD_LABEL,
@@ -31,11 +33,13 @@ from agent.cli.service_files import (
     TICK_TIMER,
     launchd_log,
     launchd_plist,
+    private_log,
     render_cron,
     render_plist,
     render_task,
     render_units,
     task_user,
+    this_system,
     unit_folder,
     windowless_log,
 )
@@ -79,11 +83,6 @@ class ServiceState:
         if not self.running:
             return f"{self.system}: installed but not running ({self.detail}); {self.where}"
         return f"{self.system}: running ({self.detail}); {self.where}"
-
-
-def this_system(platform: str = sys.platform) -> str:
-    """The service manager of this computer: launchd, schtasks or systemd."""
-    return {"darwin": "launchd", "win32": "schtasks"}.get(platform, "systemd")
 
 
 def current_executable(argv0: str | None = None) -> Path:
@@ -131,15 +130,6 @@ def _run(cmd: list[str], *, check: bool = True) -> subprocess.CompletedProcess[s
         raise _failure(cmd, result)
     log.info("ran %s", shlex.join(cmd))
     return result
-
-
-def private_log(path: Path) -> TextIO:
-    """`path` opened to append, in a folder made 0700, itself 0600 however either was made."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.parent.chmod(0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    path.chmod(0o600)
-    return os.fdopen(fd, "a", buffering=1, encoding="utf-8")
 
 
 def _write(path: Path, text: str) -> None:
@@ -359,3 +349,50 @@ SYSTEMS: dict[str, Systemd | Launchd | TaskScheduler] = {
 def service_state(system: str | None = None) -> ServiceState:
     """The state of followup's service on `system` (default: this computer's)."""
     return SYSTEMS[system or this_system()].state()
+
+
+system_option = click.option(
+    "--system",
+    type=click.Choice(list(SYSTEMS)),
+    default=this_system,
+    show_default="this computer's",
+    help="The service manager: systemd (Linux), launchd (macOS) or schtasks (Windows). "
+    "Another computer's can be printed here; the other commands need its tool on PATH.",
+)
+
+
+@click.group()
+def service() -> None:
+    """Run followup unattended: systemd (Linux), launchd (macOS) or Task Scheduler (Windows)."""
+
+
+@service.command("install")
+@click.option("--print", "print_only", is_flag=True, help="Show the files; change nothing.")
+@system_option
+@click.pass_obj
+def install(obj: Obj, print_only: bool, system: str) -> None:
+    """Install and start the service running `followup run` from each login on."""
+    config = obj.checked_config()  # a --config that does not exist: exit 3 first
+    cmd = Invocation(current_executable(), os.environ, config)
+    if print_only:
+        for where, text in SYSTEMS[system].files(cmd).items():
+            click.echo(f"# --- {where}\n{text}")
+        return
+    for line in SYSTEMS[system].install(cmd):
+        click.echo(line)
+
+
+@service.command("uninstall")
+@system_option
+def uninstall(system: str) -> None:
+    """Stop the service and remove what `service install` wrote."""
+    for line in SYSTEMS[system].uninstall():
+        click.echo(line)
+
+
+@service.command("status")
+@system_option
+def status(system: str) -> None:
+    """Say whether the service is installed and running, where it is, where it logs."""
+    click.echo(service_state(system).describe())
+    click.echo(f"logs: {SYSTEMS[system].logs()}")

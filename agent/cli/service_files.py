@@ -1,6 +1,6 @@
 """The files that run followup unattended: systemd user units, the cron line, a launchd agent
-(macOS) and a Task Scheduler task (Windows), and where each goes. agent.cli.service installs
-them.
+(macOS) and a Task Scheduler task (Windows), where each goes, and the private log files.
+agent.cli.service installs them.
 
 scripts/followup.service, followup-tick.service, followup-tick.timer and followup.cron are
 these renderings for an executable at ~/.local/bin/followup (a test keeps them equal).
@@ -16,8 +16,10 @@ import plistlib
 import re
 import shlex
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TextIO
 from xml.sax.saxutils import escape
 
 from agent.files.paths import resolve_paths
@@ -276,6 +278,20 @@ def render_task(windowless: Path, user: str, *, config_file: Path | None = None)
   </Actions>
 </Task>
 """
+
+
+def private_log(path: Path) -> TextIO:
+    """`path` opened to append, in a folder made 0700, itself 0600 however either was made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    path.chmod(0o600)
+    return os.fdopen(fd, "a", buffering=1, encoding="utf-8")
+
+
+def this_system(platform: str = sys.platform) -> str:
+    """The service manager of this computer: launchd, schtasks or systemd."""
+    return {"darwin": "launchd", "win32": "schtasks"}.get(platform, "systemd")
 
 
 def unit_folder() -> Path:

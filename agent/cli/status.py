@@ -1,21 +1,33 @@
-"""What `followup status` shows: one record per interview, as JSON or text."""
+"""`followup status`: one line per interview, or one interview in full, as text or JSON.
+
+Its views of an interview (what is next, whom it waits on, steps in words) are the board's too.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
+import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from agent.cli.offline import short_id
+import click
+
+from agent.cli.health import last_success_line, problem_line
+from agent.cli.options import Obj, current_time
+from agent.cli.state import find_interview, opened_store, short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.events import Rejection
 from agent.core.formats import clock, moment
 from agent.core.model import STEPS, UNSETTLED, StepName
 from agent.core.text import printable
-from agent.store import sequences
+from agent.engine.work import zone_of
+from agent.store import events, kv, sequences, set_aside
 from agent.store.db import Store
 from agent.store.set_aside import SetAside
 
@@ -55,11 +67,6 @@ class InterviewView:
     warnings: tuple[str, ...] = ()  # plan warnings told by a tick (unreadable follow-up, ...)
 
 
-def _contact_text(name: str, email: str) -> str:
-    """'Name <email>' for display."""
-    return f"{name} <{email}>" if name else email
-
-
 def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
     """Every interview with its steps and story."""
     conn = store.conn
@@ -67,15 +74,8 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
     for row in sequences.list_interviews(conn):
         iv = row.interview
         steps = tuple(
-            StepView(
-                s.step.value,
-                printable(s.recipient),
-                s.due,
-                s.state.value,
-                s.draft_id,
-                printable(s.reason),
-                s.draft_message_id,
-            )
+            StepView(s.step.value, printable(s.recipient), s.due, s.state.value, s.draft_id,
+                     printable(s.reason), s.draft_message_id)
             for s in sequences.get_steps(conn, iv.key)
         )
         journal = sequences.read_journal(conn, iv.key)
@@ -93,7 +93,8 @@ def collect(store: Store, zone: ZoneInfo) -> list[InterviewView]:
                 status=row.status.value,
                 status_reason=printable(row.status_reason),
                 status_at=row.status_at,
-                contacts=tuple(printable(_contact_text(c.name, c.email)) for c in iv.contacts),
+                contacts=tuple(printable(f"{c.name} <{c.email}>" if c.name else c.email)
+                               for c in iv.contacts),
                 primary=printable(iv.primary.email),
                 steps=steps,
                 story=story,
@@ -108,57 +109,20 @@ def to_json(
     views: list[InterviewView],
     rejections: list[tuple[Rejection, datetime | None]],
     aside: Sequence[SetAside] = (),
-) -> dict:
-    """The --json document."""
+) -> dict[str, Any]:
+    """The --json document: every field of every interview and step (times stay datetimes)."""
+    interviews = [dataclasses.asdict(v) for v in views]
+    for step in (step for doc in interviews for step in doc["steps"]):
+        del step["draft_message_id"]  # a link for people: `status ID` and the board show it
     return {
-        "interviews": [
-            {
-                "id": v.id,
-                "key": v.key,
-                "title": v.title,
-                "company": v.company,
-                "role": v.role,
-                "start": v.start.isoformat(),
-                "end": v.end.isoformat(),
-                "status": v.status,
-                "status_reason": v.status_reason,
-                "status_at": v.status_at.isoformat() if v.status_at else None,
-                "contacts": list(v.contacts),
-                "primary": v.primary,
-                "warnings": list(v.warnings),
-                "steps": [
-                    {
-                        "step": s.step,
-                        "recipient": s.recipient,
-                        "due": s.due.isoformat(),
-                        "state": s.state,
-                        "draft_id": s.draft_id,
-                        "reason": s.reason,
-                    }
-                    for s in v.steps
-                ],
-                "story": list(v.story),
-                "ignored_notes": list(v.ignored_notes),
-            }
-            for v in views
-        ],
+        "interviews": interviews,
         "ignored": [
-            {
-                "event": r.event_id,
-                "title": r.title,
-                "reason": r.reason,
-                "start": start.isoformat() if start else None,
-            }
+            {"event": r.event_id, "title": r.title, "reason": r.reason, "start": start}
             for r, start in rejections
         ],
         "set_aside": [
-            {
-                "kind": a.kind,
-                "id": a.item_id,
-                "title": printable(a.title),
-                "reason": printable(a.reason),
-                "at": a.at.isoformat(),
-            }
+            {"kind": a.kind, "id": a.item_id, "title": printable(a.title),
+             "reason": printable(a.reason), "at": a.at}
             for a in aside
         ],
     }
@@ -169,25 +133,13 @@ WIDTH = 80
 # (docs/google-api-notes.md). u/0 is the first signed-in account.
 DRAFT_LINK = "https://mail.google.com/mail/u/0/#drafts?compose={}"
 STATE_WORDS = {
-    "planned": "planned",
-    "intent": "drafting",
-    "drafted": "draft in Gmail",
-    "sent": "sent",
-    "sent_by_user": "you wrote",
-    "dismissed": "draft deleted",
-    "skipped": "skipped",
-    "stopped": "stopped",
-    "done": "done",
+    "planned": "planned", "intent": "drafting", "drafted": "draft in Gmail", "sent": "sent",
+    "sent_by_user": "you wrote", "dismissed": "draft deleted", "skipped": "skipped",
+    "stopped": "stopped", "done": "done",
 }
 COLOURS = {
-    "drafted": "cyan",
-    "sent": "green",
-    "sent_by_user": "green",
-    "done": "green",
-    "dismissed": "yellow",
-    "skipped": "yellow",
-    "stopped": "red",
-    "intent": "magenta",
+    "drafted": "cyan", "sent": "green", "sent_by_user": "green", "done": "green",
+    "dismissed": "yellow", "skipped": "yellow", "stopped": "red", "intent": "magenta",
 }
 Style = Callable[..., str]
 Line = tuple[str, dict]
@@ -215,17 +167,9 @@ def fit(lines: list[Line], style: Style, width: int = WIDTH) -> str:
     """Wrap each line to `width` (keeping its indent), then style it."""
     out: list[str] = []
     for text, kw in lines:
-        indent = " " * (len(text) - len(text.lstrip(" ")))
-        pieces = (
-            [text]
-            if len(text) <= width
-            else textwrap.wrap(
-                text,
-                width,
-                subsequent_indent=indent + "  ",
-                break_on_hyphens=False,
-                drop_whitespace=True,
-            )
+        indent = " " * (len(text) - len(text.lstrip(" ")) + 2)
+        pieces = [text] if len(text) <= width else textwrap.wrap(
+            text, width, subsequent_indent=indent, break_on_hyphens=False
         )
         out.extend(style(piece, **kw) for piece in pieces)
     return "\n".join(out).rstrip() + "\n"
@@ -253,19 +197,21 @@ def next_and_waiting(v: InterviewView, zone: ZoneInfo, now: datetime) -> tuple[s
     nxt = pending[0]
     what = f"{step_word(nxt.step)} {short_when(nxt.due, zone)}"
     if any(s.state in ("sent", "sent_by_user") for s in v.steps):
-        contact = next((c for c in v.contacts if _is_primary(v, c)), v.primary)
-        return what, f"{contact.split(' <')[0]}'s reply"
+        return what, f"{name_of(v, v.primary)}'s reply"
     return what, "followup (drafts it)"
 
 
-def _is_primary(v: InterviewView, contact: str) -> bool:
+def is_primary(v: InterviewView, contact: str) -> bool:
     """Whether a 'Name <email>' contact text is the interview's primary contact."""
     return contact == v.primary or contact.endswith(f"<{v.primary}>")
 
 
-def _label(v: InterviewView) -> str:
-    """The company (or the title) of an interview."""
-    return v.company or v.title
+def name_of(v: InterviewView, address: str) -> str:
+    """The name of the contact at `address`, else the address."""
+    for contact in v.contacts:
+        if contact.endswith(f"<{address}>"):
+            return contact.rsplit(" <", 1)[0]
+    return address
 
 
 def render_list(
@@ -287,7 +233,8 @@ def render_list(
     for v in views:
         what, waiting = next_and_waiting(v, zone, now)
         colour = "green" if v.status == "active" else "yellow"
-        text = f"{v.id:<7}  {clip(_label(v), 20):<20}  {clip(what, 26):<26}  {clip(waiting, 21)}"
+        label = clip(v.company or v.title, 20)
+        text = f"{v.id:<7}  {label:<20}  {clip(what, 26):<26}  {clip(waiting, 21)}"
         lines.append((text.rstrip(), {"fg": colour}))
         lines.extend((f"{'':9}warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
         lines.extend((f"{'':9}ignored:  {n}", {"fg": "yellow"}) for n in v.ignored_notes)
@@ -300,35 +247,20 @@ def render_list(
         lines.append(("", {}))
         lines.append((f"Times in {zone.key}. `followup status ID` shows one interview:", {}))
         lines.append(("its steps, a link to each draft in Gmail, and its story.", {}))
-    lines.extend(_ignored(rejections, zone))
-    lines.extend(_set_aside(aside, zone))
-    return fit(lines, style)
-
-
-def _set_aside(aside: Sequence[SetAside], zone: ZoneInfo) -> list[Line]:
-    """Items a run could not process and set aside (the others went on), one line each."""
-    if not aside:
-        return []
-    lines: list[Line] = [
-        ("", {}),
-        ("Set aside (could not be processed; the others went on):", {"bold": True}),
+    ignored = [  # the calendar events followup looked at and left alone
+        f"  {short_when(start, zone) if start else '-'}  {printable(r.title)!r}: "
+        f"{printable(r.reason)}"
+        for r, start in rejections
     ]
-    for a in aside:
-        title, reason = printable(a.title), printable(a.reason)
-        lines.append((f"  {short_when(a.at, zone)}  {a.kind} {title!r}: {reason}", {}))
-    return lines
-
-
-def _ignored(rejections: list[tuple[Rejection, datetime | None]], zone: ZoneInfo) -> list[Line]:
-    """The calendar events followup looked at and left alone, one line each."""
-    if not rejections:
-        return []
-    lines: list[Line] = [("", {}), ("Ignored events:", {"bold": True})]
-    for r, start in rejections:
-        when = short_when(start, zone) if start else "-"
-        title, reason = printable(r.title), printable(r.reason)
-        lines.append((f"  {when}  {title!r}: {reason}", {}))
-    return lines
+    aside = [  # items a run could not process (the others went on)
+        f"  {short_when(a.at, zone)}  {a.kind} {printable(a.title)!r}: {printable(a.reason)}"
+        for a in aside
+    ]
+    for heading, rows in (("Ignored events:", ignored),
+                          ("Set aside (could not be processed; the others went on):", aside)):
+        if rows:
+            lines += [("", {}), (heading, {"bold": True}), *((row, {}) for row in rows)]
+    return fit(lines, style)
 
 
 DRAFT_ID_NOTE = re.compile(r" ?\(draft [^()\s]+\)")
@@ -351,7 +283,7 @@ def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Sty
     lines.append((f"  status    {status}", {"fg": "green" if v.status == "active" else "red"}))
     what, waiting = next_and_waiting(v, zone, now)
     lines.append((f"  next      {what}; waiting on {waiting}", {}))
-    contacts = [c + (" (primary)" if _is_primary(v, c) else "") for c in v.contacts]
+    contacts = [c + (" (primary)" if is_primary(v, c) else "") for c in v.contacts]
     lines.append((f"  contacts  {', '.join(contacts)}", {}))
     lines.extend((f"  notes     {note}", {"fg": "yellow"}) for note in v.ignored_notes)
     lines.extend((f"  warning:  {w}", {"fg": "yellow"}) for w in v.warnings)
@@ -373,3 +305,57 @@ def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Sty
         lines.append(("  story", {}))
         lines.extend((f"    {story_words(line)}", {}) for line in v.story[-8:])
     return fit(lines, style)
+
+
+def wants_colour(flag: bool | None) -> bool:
+    """This command's --color, else followup's (NO_COLOR counted), else whether it is a terminal."""
+    if flag is None:
+        flag = click.get_current_context().color
+    return sys.stdout.isatty() if flag is None else flag
+
+
+@click.command()
+@click.argument("interview_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--color/--no-color", default=None, hidden=True, help="Same as followup --color.")
+@click.pass_obj
+def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None) -> None:
+    """One line per interview (what is next, when, waiting on whom); with ID, its details."""
+    settings = obj.settings()
+    now = current_time()
+    with opened_store(settings) as store:
+        zone = zone_of(settings, store.conn)
+        key = find_interview(store, interview_id).interview.key if interview_id else None
+        views = [v for v in collect(store, zone) if key is None or v.key == key]
+        rejections = [] if key else events.list_rejections(store.conn)
+        aside = [] if key else set_aside.listed(store.conn)
+        record = kv.last_pass(store.conn)
+    problem = problem_line(record, now, zone)
+    if as_json:
+        doc = to_json(views, rejections, aside)
+        doc.update(problem=problem, last_success=record.last_success if record else None)
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=datetime.isoformat))
+        return
+    use_colour = wants_colour(color)
+
+    def style(text: str, **kw: Any) -> str:
+        kw = {k: v for k, v in kw.items() if v is not None}
+        return click.style(text, **kw) if use_colour and kw else text
+
+    if problem:
+        click.echo(style(problem, fg="red", bold=True), color=use_colour)
+    if key is not None:
+        click.echo(render_detail(views[0], zone, now, style=style), nl=False, color=use_colour)
+        return
+    empty = (
+        "No interviews found yet. followup finds calendar events with 'interview' in the "
+        "title once `followup tick` (or the service) has run."
+    )
+    if not settings.paths.token_file.exists():
+        empty = (
+            f"Not set up yet: no token at {settings.paths.token_file}. Run `followup auth` "
+            "first (README: \"Setting up for real\"), then `followup tick`."
+        )
+    text = render_list(views, rejections, zone, now, style=style, empty=empty, aside=aside)
+    click.echo(text, nl=False, color=use_colour)
+    click.echo(last_success_line(record, zone))

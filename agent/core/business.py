@@ -2,80 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import holidays as holiday_package
+import holidays
 
-from agent.core.errors import SettingsError
-from agent.core.settings import ScheduleSettings, UserSettings
+from agent.core.settings import Settings
+from agent.core.settings_check import region_of
 
 MAX_SEARCH_DAYS = 3660  # no calendar is closed for ten years: stop rather than loop
-
-Holidays = Callable[[int], Mapping[date, str]]  # year -> {day: name}
-
-
-def public_holidays(country: str, subdivision: str, year: int) -> dict[date, str]:
-    """One year's public holidays of a place; NotImplementedError for one the package lacks."""
-    table = holiday_package.country_holidays(country, subdiv=subdivision or None, years=year)
-    return {day: str(name) for day, name in table.items()}
 
 
 @dataclass(frozen=True)
 class BusinessCalendar:
-    """Business days; `holidays` (default: the package's for the place) is asked once a year."""
+    """Business days; a year's public holidays of the place are looked up when first asked."""
 
     business_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday=0
     extra_holidays: tuple[date, ...] = ()
     country: str = ""  # "" = no public holidays
     subdivision: str = ""
-    holidays: Holidays | None = None
+    source: str = field(default="config.toml", compare=False)  # the file naming the place
     _years: dict[int, Mapping[date, str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
-        """Reject a calendar with no business days or an unknown country/region."""
+        """Reject a week without business days (the place is checked by the first lookup)."""
         if not self.business_days or any(not 0 <= d <= 6 for d in self.business_days):
             raise ValueError(
                 "business_days must list weekdays 0 (Monday) to 6 (Sunday), "
                 f"got {self.business_days}"
             )
-        if self.country:
-            try:
-                holiday_package.country_holidays(self.country, subdiv=self.subdivision or None)
-            except NotImplementedError as exc:
-                place = f"{self.country}-{self.subdivision}" if self.subdivision else self.country
-                raise ValueError(f"no public holidays known for {place}: {exc}") from exc
 
     @classmethod
-    def from_settings(
-        cls, user: UserSettings, schedule: ScheduleSettings, holidays: Holidays | None = None
-    ) -> BusinessCalendar:
-        """The calendar the settings describe; SettingsError when they name no valid one."""
-        try:
-            return cls(
-                business_days=tuple(schedule.business_days),
-                extra_holidays=tuple(user.extra_holidays),
-                country=user.country,
-                subdivision=user.subdivision,
-                holidays=holidays,
-            )
-        except ValueError as exc:
-            raise SettingsError(
-                f"{exc}. Fix [user] country/subdivision or [schedule] business_days in config.toml."
-            ) from exc
+    def from_settings(cls, settings: Settings) -> BusinessCalendar:
+        """The calendar the settings describe."""
+        user = settings.user
+        return cls(
+            business_days=settings.schedule.business_days,
+            extra_holidays=user.extra_holidays,
+            country=user.country,
+            subdivision=user.subdivision,
+            source=str(settings.paths.config_file),
+        )
 
     def holiday_name(self, d: date) -> str | None:
-        """The name of the holiday on `d` (public or extra), or None."""
+        """The holiday on `d` (public or extra), or None; SettingsError for an unknown place."""
         if d in self.extra_holidays:
             return "extra holiday"
         if not self.country:
             return None
         if d.year not in self._years:
-            lookup = self.holidays or (lambda y: public_holidays(self.country, self.subdivision, y))
-            self._years[d.year] = lookup(d.year)
+            region = region_of(self.country, self.subdivision, self.source)
+            table = holidays.country_holidays(self.country, subdiv=region or None, years=d.year)
+            self._years[d.year] = {day: str(name) for day, name in table.items()}
         return self._years[d.year].get(d)
 
     def is_business_day(self, d: date) -> bool:

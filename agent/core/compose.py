@@ -15,32 +15,27 @@ import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from agent.core.errors import TemplateError
 from agent.core.formats import day_name
-from agent.core.headers import MAX_SUBJECT, build_message, display_name, verify_message
-from agent.core.interviews import Contact, Interview
+from agent.core.headers import MAX_SUBJECT, DraftHeaders, draft_message
+from agent.core.interviews import Contact, Interview, Notes
 from agent.core.messages import RenderedDraft, ThreadRef
 from agent.core.model import STEPS, StepName
+from agent.core.ports import Account
 from agent.core.settings import ContentSettings, UserSettings
 from agent.core.text import as_written, html_to_text, one_line
 
 log = logging.getLogger(__name__)
 
-EMAIL_TEMPLATES = tuple(s.email_template for s in STEPS.values() if s.email_template)
-VOICEMAIL_TEMPLATES = tuple(s.voicemail_template for s in STEPS.values() if s.voicemail_template)
-CUE_TEMPLATES = tuple(s.cue_template for s in STEPS.values() if s.cue_template)
-TEMPLATE_NAMES = (*EMAIL_TEMPLATES, *VOICEMAIL_TEMPLATES, *CUE_TEMPLATES)
-VARIABLES = (
-    "candidate", "signature", "candidate_phone", "contact", "contacts", "company", "role",
-    "interview_date", "interview_when", "fit", "strengths", "start", "follow_up_date",
-    "branch", "step", "is_panel", "phone", "thank_you_sent", "check_in_sent",
-)
+TEMPLATE_NAMES = tuple(name for info in STEPS.values() for name in info.templates)
+EMAIL_TEMPLATES = tuple(info.email_template for info in STEPS.values() if info.email_template)
 README_HINT = "check the variable names in templates/README.md"
 MAX_SIGNATURE_LINES = 12
 MAX_SIGNATURE_LINE = 200
@@ -140,8 +135,9 @@ class TemplateSet:
         return source.data.decode("utf-8"), source.origin, lambda: True
 
     def fingerprint(self) -> str:
-        """What `check_used` answers for: every source, and the names and variables it checks."""
-        digest = hashlib.sha256(repr((TEMPLATE_NAMES, VARIABLES)).encode())
+        """What `check_used` answers for: every source, and the names and samples it checks."""
+        samples = (sample_context(), sample_context(full=False))
+        digest = hashlib.sha256(repr((TEMPLATE_NAMES, samples)).encode())
         for name, source in sorted(self.sources.items()):
             header = repr((name, source.origin, len(source.data)))
             digest.update(header.encode("utf-8", "surrogatepass") + source.data)
@@ -156,35 +152,19 @@ class TemplateSet:
         """Render template `name`; any failure is a one-line TemplateError naming file and line."""
         try:
             return self.env.get_template(name).render(dict(context))
+        except UnicodeDecodeError as exc:
+            problem = f"{self.source_path(name)}: not UTF-8 text (save the file as UTF-8)"
+            raise TemplateError(one_line(problem)) from exc
         except jinja2.TemplateSyntaxError as exc:
             where = exc.filename or self.source_path(exc.name or name)
             message = exc.message or str(exc)
             raise self._error(where, exc.lineno, message, "fix the Jinja syntax") from exc
-        except jinja2.TemplateNotFound as exc:
-            where, line = self._location(exc, name)
-            missing = exc.name if isinstance(exc.name, str) else name
-            if line is None:
-                hint = "put the file back or reinstall followup"
-                raise TemplateError(
-                    one_line(f"{where}: template {missing!r} not found ({hint})")
-                ) from exc
-            message = f"template {missing!r} not found"
-            raise self._error(where, line, message, "fix the include") from exc
-        except UnicodeDecodeError as exc:
-            raise TemplateError(
-                one_line(f"{self.source_path(name)}: not UTF-8 text (save the file as UTF-8)")
-            ) from exc
-        except jinja2.UndefinedError as exc:
-            where, line = self._location(exc, name)
-            raise self._error(where, line, exc.message or str(exc), README_HINT) from exc
-        except jinja2.exceptions.SecurityError as exc:
-            where, line = self._location(exc, name)
-            hint = "templates may only use the documented variables and filters"
-            raise self._error(where, line, str(exc), hint) from exc
         except Exception as exc:
             where, line = self._location(exc, name)
-            message = f"{type(exc).__name__}: {exc}"
-            raise self._error(where, line, message, "check the expression on that line") from exc
+            message, hint = _explained(exc, name)
+            if isinstance(exc, jinja2.TemplateNotFound) and line is None:
+                hint = "put the file back or reinstall followup"
+            raise self._error(where, line, message, hint) from exc
 
     def render_email(self, name: str, context: Mapping[str, Any]) -> EmailText:
         """Render an email template: `Subject: ...`, a blank line, then the plain-text body."""
@@ -199,28 +179,23 @@ class TemplateSet:
         return EmailText(subject=first[len("Subject:") :].strip(), body=body)
 
     def check_used(self) -> None:
-        """Render every template followup uses with sample data; raise the first TemplateError.
-
-        Cheap (milliseconds): every tick and the start of `followup run` call it, so a broken
-        template is reported (file and line) before any step is due, not when one is.
-        """
-        errors = [e for e in self.check_all() if "not a template followup uses" not in str(e)]
+        """Render every template followup uses with sample data; raise the first TemplateError."""
+        errors = self.check_all(used_only=True)
         if errors:
             raise errors[0]
 
-    def check_all(self) -> list[TemplateError]:
-        """Render every template with sample data; the problems found (for `followup doctor`)."""
+    def check_all(self, *, used_only: bool = False) -> list[TemplateError]:
+        """Render every template with sample data: the first problem of each, then stray files."""
         errors: list[TemplateError] = []
         for name in TEMPLATE_NAMES:
-            for ctx in (sample_context(), sample_context(full=False)):
-                try:
-                    if name in EMAIL_TEMPLATES:
-                        self.render_email(name, ctx)
-                    else:
-                        self.render(name, ctx)
-                except TemplateError as exc:
-                    errors.append(exc)
-                    break
+            render = self.render_email if name in EMAIL_TEMPLATES else self.render
+            try:
+                for ctx in (sample_context(), sample_context(full=False)):
+                    render(name, ctx)
+            except TemplateError as exc:
+                errors.append(exc)
+        if used_only:
+            return errors
         rename = f"rename it to one of: {', '.join(TEMPLATE_NAMES)}"
         return errors + [
             TemplateError(f"{s.origin}: not a template followup uses ({rename})")
@@ -244,35 +219,45 @@ class TemplateSet:
         return TemplateError(one_line(f"{place}: {message} ({hint})"))
 
 
+def _explained(exc: Exception, name: str) -> tuple[str, str]:
+    """What went wrong while rendering template `name`, and what to do about it."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        missing = exc.name if isinstance(exc.name, str) else name
+        return f"template {missing!r} not found", "fix the include"
+    if isinstance(exc, jinja2.UndefinedError):
+        return exc.message or str(exc), README_HINT
+    if isinstance(exc, SecurityError):
+        return str(exc), "templates may only use the documented variables and filters"
+    return f"{type(exc).__name__}: {exc}", "check the expression on that line"
+
+
 def sample_context(*, full: bool = True) -> dict[str, Any]:
-    """Realistic values for every template variable (sparse: empty lists, no names, no dates)."""
-    jane = Contact(email="jane.doe@example.com", name="Jane Doe" if full else "")
-    sam = Contact(email="sam.lee@example.com", name="Sam Lee")
-    return {
-        "candidate": "Alex Morgan" if full else "",
-        "signature": "Alex Morgan\n+1 555 0199" if full else "",
-        "candidate_phone": "+1 555 0199" if full else None,
-        "contact": jane,
-        "contacts": (jane, sam) if full else (jane,),
-        "company": "Example Corp" if full else "",
-        "role": "Senior Engineer" if full else "",
-        "interview_date": "Tuesday, December 1",
-        "interview_when": "today" if full else "on Tuesday, December 1",
-        "fit": (
-            ["the team ships small, reviewed changes every day", "on-call is shared fairly"]
-            if full
-            else []
-        ),
-        "strengths": ["Postgres performance tuning", "leading incident reviews"] if full else [],
-        "start": "January 5" if full else None,
-        "follow_up_date": "Thursday, December 3" if full else None,
-        "branch": "named" if full else "next_day",
-        "step": "check_in",
-        "is_panel": full,
-        "phone": "+1 555 0100" if full else None,
-        "thank_you_sent": "Monday, November 30" if full else None,
-        "check_in_sent": "Wednesday, December 2" if full else None,
-    }
+    """Every template variable as a check-in would give it (sparse: no names, notes or history)."""
+    jane = Contact("jane.doe@example.com", "Jane Doe" if full else "")
+    start = datetime(2026, 12, 1, 14, tzinfo=UTC)
+    notes = Notes(
+        fit=("the team ships small, reviewed changes every day", "on-call is shared fairly"),
+        strengths=("Postgres performance tuning", "leading incident reviews"),
+        start="January 5",
+        phone="+1 555 0100",
+    )
+    interview = Interview(
+        "sample", "primary", "sample", "Interview", start, start + timedelta(hours=1),
+        contacts=(jane, Contact("sam.lee@example.com", "Sam Lee")) if full else (jane,),
+        primary=jane,
+        company="Example Corp" if full else "",
+        role="Senior Engineer" if full else "",
+        notes=notes if full else Notes(),
+    )
+    alex = Sender("alex@example.com", "Alex Morgan", "Alex Morgan\n+1 555 0199", "+1 555 0199")
+    sent = ((StepName.THANK_YOU, date(2026, 11, 30)), (StepName.CHECK_IN, date(2026, 12, 2)))
+    return template_context(StepText(
+        StepName.CHECK_IN, interview, jane, alex if full else Sender("", "", ""), ContentSettings(),
+        today=date(2026, 12, 1 if full else 4),
+        branch="named" if full else "next_day",
+        follow_up_date="Thursday, December 3" if full else None,
+        sent=sent if full else (),
+    ))
 
 
 def signature_text(html: str) -> str:
@@ -283,14 +268,12 @@ def signature_text(html: str) -> str:
     return "\n".join(text.split("\n")[:MAX_SIGNATURE_LINES])
 
 
-def sender_for(
-    user: UserSettings, account_name: str, account_signature: str, account_address: str
-) -> Sender:
+def sender_for(user: UserSettings, account: Account) -> Sender:
     """[user] name and signature when set, else the account's; its send-as address, else email."""
     return Sender(
-        address=account_address.strip() or user.email.strip(),
-        name=as_written(user.name).strip() or as_written(account_name).strip(),
-        signature=user.signature.strip() or account_signature.strip(),
+        address=(account.from_address or account.address).strip() or user.email.strip(),
+        name=as_written(user.name).strip() or as_written(account.name).strip(),
+        signature=user.signature.strip() or account.signature.strip(),
         phone=user.phone,
     )
 
@@ -347,37 +330,25 @@ def _template_for(step: StepName, kind: str) -> str:
 def compose_draft(
     text: StepText, templates: TemplateSet, *, key: str, thread: ThreadRef | None
 ) -> RenderedDraft:
-    """The draft (raw RFC 822 bytes) and voicemail script for one step and recipient.
-
-    Raises UnsafeHeader when an address or header cannot be made safe, and
-    TemplateError when a template fails.
-    """
+    """One step's draft and voicemail script for one recipient (UnsafeHeader, TemplateError)."""
     context = template_context(text)
     email = templates.render_email(_template_for(text.step, "email"), context)
     subject = as_written(email.subject, MAX_SUBJECT)
     if thread is not None:
         subject = reply_subject(thread.subject, subject)
-    from_name, from_addr = display_name(context["candidate"]), text.sender.address.strip()
-    to_name, to_addr = display_name(text.to.name), text.to.email.strip()
-    raw = build_message(
-        from_name=from_name, from_addr=from_addr, to_name=to_name, to_addr=to_addr,
-        subject=subject, key=key, body=email.body,
-        in_reply_to=thread.message_id_header if thread is not None else None,
-        references=thread.references if thread is not None else "",
-    ).as_bytes()
-    verify_message(
-        raw, threaded=thread is not None, from_name=from_name, from_addr=from_addr,
-        to_name=to_name, to_addr=to_addr, subject=subject, key=key,
+    headers = DraftHeaders(
+        context["candidate"], text.sender.address.strip(), text.to.name, text.to.email.strip(),
+        subject, key, thread,
     )
-    voicemail = templates.render(_template_for(text.step, "voicemail"), context)
-    log.debug("composed %s for %s (%d bytes)", text.step.value, to_addr, len(raw))
+    raw = draft_message(headers, email.body)
+    log.debug("composed %s for %s (%d bytes)", text.step.value, headers.to_addr, len(raw))
     return RenderedDraft(
         to=text.to,
         subject=subject,
         body=email.body,
         raw=raw,
         thread_id=thread.thread_id if thread is not None else None,
-        voicemail=voicemail,
+        voicemail=templates.render(_template_for(text.step, "voicemail"), context),
     )
 
 

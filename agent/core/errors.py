@@ -6,70 +6,58 @@ from __future__ import annotations
 class FollowupError(Exception):
     """A failure a person can act on: the message says what is wrong and what to do."""
 
-    exit_code = 1
+    exit_code = 1  # what the CLI exits with (README, "exit code"); each kind names its own
+
+    def __init_subclass__(cls, exit_code: int = 0, **kwargs: object) -> None:
+        """Take the kind's exit code from its class line (without one: its parent's)."""
+        super().__init_subclass__(**kwargs)
+        if exit_code:
+            cls.exit_code = exit_code
 
 
-class SettingsError(FollowupError):
+class SettingsError(FollowupError, exit_code=3):
     """config.toml is missing a value, has an unknown key, or a value of the wrong shape."""
 
-    exit_code = 3
 
-
-class AuthError(FollowupError):
+class AuthError(FollowupError, exit_code=4):
     """No token, an unreadable or unsafe token file, or a revoked/expired grant."""
 
-    exit_code = 4
 
-
-class GoogleUnavailable(FollowupError):
+class GoogleUnavailable(FollowupError, exit_code=5):
     """Google (or the sandbox) could not be reached or kept failing after retries."""
-
-    exit_code = 5
 
 
 class OutcomeUnknown(GoogleUnavailable):
     """A write was sent but no answer came back: Google may or may not have done it."""
 
 
-class GoogleApiError(FollowupError):
+class GoogleApiError(FollowupError, exit_code=5):
     """Google answered with an error that retrying at once will not fix."""
-
-    exit_code = 5
 
 
 class GoogleRefused(GoogleApiError):
     """Google refused the request itself (HTTP 400/413): sending it again cannot succeed."""
 
 
-class QuotaStop(FollowupError):
+class QuotaStop(FollowupError, exit_code=10):
     """Gmail's per-minute quota (429, rate-limit 403) or the tick's unit budget ended the tick."""
 
-    exit_code = 10
 
-
-class TemplateError(FollowupError):
+class TemplateError(FollowupError, exit_code=6):
     """A template could not be loaded or rendered; the message names its file and line."""
 
-    exit_code = 6
 
-
-class StateError(FollowupError):
+class StateError(FollowupError, exit_code=7):
     """state.db cannot be used (newer schema, corrupt file)."""
-
-    exit_code = 7
 
 
 class StateWriteError(StateError):
     """SQLite failed in the middle of a run (read-only file, full disk); nothing was lost."""
 
 
-class NotFound(FollowupError):
+class NotFound(FollowupError, exit_code=8):
     """A command named an interview or step that does not exist."""
 
-    exit_code = 8
 
-
-class Busy(FollowupError):
+class Busy(FollowupError, exit_code=11):
     """A command that must change state found another run holding the lock."""
-
-    exit_code = 11

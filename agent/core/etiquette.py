@@ -56,19 +56,7 @@ class MailState:
     dismissed_at: datetime | None = None  # the candidate deleted our draft
 
 
-WAITING_PREFIX = "waiting for you to send or delete"
-
-
-def waiting_text(step: StepName, contact: Contact) -> str:
-    """What status and agenda say of a step held back by our unsent draft of `step`."""
-    who = contact.name.strip() or contact.email
-    return f"{WAITING_PREFIX} the {STEPS[step].label} to {who}"
-
-
-def not_sent_text(step: StepName, contact: Contact) -> str:
-    """Why a sequence closes when our draft of `step` was never sent nor deleted."""
-    who = contact.name.strip() or contact.email
-    return f"not sent: the {STEPS[step].label} draft to {who} was neither sent nor deleted"
+WAITING_PREFIX = "waiting for you to send or delete"  # status and agenda find held steps by it
 
 
 def _at(day: date, t: time, zone: ZoneInfo) -> datetime:
@@ -199,14 +187,12 @@ def _pace(
     zone: ZoneInfo,
     calendar: BusinessCalendar,
 ) -> list[PlannedStep]:
-    """At most one unsent draft per contact (docs/etiquette.md, "One unsent draft per contact").
-
-    A step whose previous email to the main contact is our unsent draft is held, and so is
-    every later one; `closed` then comes `unsent_close_business_days` after that draft was
-    made, as "not sent". A sent previous email plans the step from the moment of sending; a
-    deleted one lets it come at its time (at once, if that passed). Later steps chain from a
-    moved one and never come earlier.
-    """
+    """At most one unsent draft per contact (docs/etiquette.md, "One unsent draft per contact")."""
+    # A step whose previous email to the main contact is our unsent draft is held, and so is
+    # every later one; `closed` then comes `unsent_close_business_days` after that draft was
+    # made, as "not sent". A sent previous email plans the step from the moment of sending; a
+    # deleted one lets it come at its time (at once, if that passed). Later steps chain from a
+    # moved one and never come earlier.
     by_name = {s.name: s for s in steps}
     gaps = _gaps(schedule)
     moved: PlannedStep | None = None
@@ -214,14 +200,16 @@ def _pace(
         step = by_name[name]
         state = mail.get(before, MailState())
         if state.unsent_since is not None:
-            text = waiting_text(before, primary)
+            label, who = STEPS[before].label, primary.name.strip() or primary.email
+            waiting = f"{WAITING_PREFIX} the {label} to {who}"
             for later in _CHAIN[_CHAIN.index(name) :]:
-                by_name[later] = replace(by_name[later], held=True, reason=text)
+                by_name[later] = replace(by_name[later], held=True, reason=waiting)
             start = state.unsent_since.astimezone(zone).date()
             day = calendar.add_business_days(start, schedule.unsent_close_business_days)
+            not_sent = f"not sent: the {label} draft to {who} was neither sent nor deleted"
             by_name[StepName.CLOSED] = replace(
                 by_name[StepName.CLOSED], due=_at(day, schedule.reminder_time, zone),
-                branch="not_sent", held=False, reason=not_sent_text(before, primary),
+                branch="not_sent", held=False, reason=not_sent,
             )
             break
         new = step
@@ -247,14 +235,12 @@ def plan(
     settled: Mapping[StepName, bool] | None = None,
     mail: Mapping[StepName, MailState] | None = None,
 ) -> Plan:
-    """The interview's steps and their due times under the etiquette's table.
-
-    `delay_until` (an out-of-office return date) moves every step from thank_you on that is
-    due on or before it to the first business day after it, at its own time of day; steps
-    after a moved one chain from it and never come earlier. `settled` (as for `select_due`)
-    names steps already acted on: they are never moved, so later steps do not chain from them.
-    `mail` says what became of each email step to the main contact (see `_pace`).
-    """
+    """The interview's steps and their due times under the etiquette's table."""
+    # `delay_until` (an out-of-office return date) moves every step from thank_you on that is
+    # due on or before it to the first business day after it, at its own time of day; steps
+    # after a moved one chain from it and never come earlier. `settled` (as for `select_due`)
+    # names steps already acted on: they are never moved, so later steps do not chain from them.
+    # `mail` says what became of each email step to the main contact (see `_pace`).
     start = interview.start.astimezone(zone)
     end = interview.end.astimezone(zone)
     ask = _later(_shift(end, -schedule.ask_minutes_before_end, zone), start)
@@ -285,11 +271,9 @@ def plan(
 
 
 def select_due(plan: Plan, now: datetime, settled: Mapping[StepName, bool]) -> Due:
-    """Act on the latest passed, unsettled step only; skip earlier ones so nothing bursts.
-
-    `settled[name]` True means that step was already acted on, skipped or done. The `ask`
-    cue never makes another step skipped; it is itself skipped once thank_you is due.
-    """
+    """Act on the latest passed, unsettled step only; skip earlier ones so nothing bursts."""
+    # `settled[name]` True means that step was already acted on, skipped or done. The `ask`
+    # cue never makes another step skipped; it is itself skipped once thank_you is due.
     current = _utc(now)
     order = {name: i for i, name in enumerate(STEP_ORDER)}
     open_steps = [s for s in plan.steps if not settled.get(s.name, False) and not s.held]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -35,17 +35,12 @@ class CalendarEvent:
     status: str  # confirmed | tentative | cancelled
     summary: str = ""
     description: str = ""
-    location: str = ""
     start: datetime | None = None  # timezone-aware; None when all-day or cancelled stub
     end: datetime | None = None
     all_day: bool = False
-    start_date: date | None = None  # all-day events only
     organizer: Person | None = None
     organizer_is_self: bool = False
     attendees: tuple[Attendee, ...] = ()
-    recurring_event_id: str | None = None
-    original_start: datetime | None = None
-    updated: datetime | None = None
     event_type: str = "default"  # default | outOfOffice | focusTime | workingLocation ...
     is_agent_reminder: bool = False  # created by this agent (extendedProperties.private)
 

@@ -21,18 +21,17 @@ import email
 import email.policy
 import hashlib
 import hmac
-import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import Policy
 
+from agent.core.messages import ThreadRef
 from agent.core.model import KEY_HEADER
 from agent.core.text import as_written
-
-log = logging.getLogger(__name__)
 
 MAX_SUBJECT = 200
 MAX_NAME = 100
@@ -95,32 +94,21 @@ def _encoded_word(data: bytes) -> str:
     return "=?utf-8?b?" + base64.b64encode(data).decode("ascii") + "?="
 
 
-def unstructured(value: str) -> str:
-    """A free-text value (Subject) ready for the wire."""
-    return encode_words(value) if needs_encoding(value) else value
-
-
 def check_addr_spec(addr: str) -> str:
     """`addr` if it is exactly one plain ASCII addr-spec (local@domain.tld), else UnsafeHeader."""
-    if not addr or len(addr) > MAX_ADDRESS or not addr.isascii():
-        raise UnsafeHeader(f"{_show(addr)} is not a usable email address")
     local, at, domain = addr.partition("@")
     labels = domain.split(".")
-    if (
-        not at
-        or not _LOCAL.fullmatch(local)
-        or local.startswith(".")
-        or local.endswith(".")
-        or ".." in local
-        or len(labels) < 2
-        or not all(_LABEL.fullmatch(label) for label in labels)
-    ):
-        raise UnsafeHeader(f"{_show(addr)} is not a single plain email address")
-    try:
-        parsed = Address(addr_spec=addr)
-    except (ValueError, IndexError, TypeError) as exc:
-        raise UnsafeHeader(f"{_show(addr)} is not a single plain email address") from exc
-    if parsed.addr_spec != addr:
+    plain = (
+        0 < len(addr) <= MAX_ADDRESS and addr.isascii() and at == "@"
+        and _LOCAL.fullmatch(local) is not None and ".." not in local
+        and not local.startswith(".") and not local.endswith(".")
+        and len(labels) >= 2 and all(_LABEL.fullmatch(label) for label in labels)
+    )
+    try:  # and the standard library reads it back as that same address
+        plain = plain and Address(addr_spec=addr).addr_spec == addr
+    except (ValueError, IndexError, TypeError):
+        plain = False
+    if not plain:
         raise UnsafeHeader(f"{_show(addr)} is not a single plain email address")
     return addr
 
@@ -131,8 +119,8 @@ def _show(text: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """The display name as it will be written: cleaned, capped, and short enough to fit
-    one encoded word when it needs encoding (readers disagree on joining several)."""
+    """The display name as written: cleaned, capped, and within one encoded word if encoded."""
+    # one word: readers disagree on joining several
     name = as_written(name, MAX_NAME)
     if not needs_encoding(name) or len(name.encode("utf-8")) <= _EW_BYTES:
         return name
@@ -142,13 +130,8 @@ def display_name(name: str) -> str:
 
 
 def mailbox(name: str, addr: str) -> str:
-    """`Name <addr>` for From/To: quoted via Address, or one b-encoded word when needed.
-
-    `name` must already be a `display_name()` result.
-    """
-    addr = check_addr_spec(addr)
-    if name != display_name(name):
-        raise UnsafeHeader(f"display name {_show(name)} was not prepared")
+    """`Name <addr>` for From/To: the name prepared, quoted via Address or one b-encoded word."""
+    addr, name = check_addr_spec(addr), display_name(name)
     if not name:
         return addr
     if needs_encoding(name):
@@ -173,12 +156,9 @@ def references_value(previous: str, answered: str) -> str:
 
 
 def draft_key_value(secret: bytes, interview_key: str, step: str, recipient: str) -> str:
-    """The X-Followup-Key value of a draft: an opaque keyed hash of (interview, step, recipient).
-
-    The one place this value is computed. It reveals nothing (no calendar ids, steps or
-    addresses) and is recomputed from the secret file and state.db's rows, or from the
-    calendar after state.db is lost, to recognise our drafts in Gmail.
-    """
+    """The X-Followup-Key value of a draft: an opaque keyed hash of (interview, step, recipient)."""
+    # It reveals nothing (no calendar ids, steps or addresses) and is recomputed from the secret
+    # file and state.db's rows, or from the calendar after state.db is lost.
     if not secret:
         raise ValueError("a draft key needs the secret (see agent/store/key_secret.py)")
     message = "\x00".join((KEY_VERSION, interview_key, step, recipient.strip().lower()))
@@ -209,62 +189,59 @@ def intended_names(threaded: bool) -> list[str]:
     return [*names, KEY_HEADER, "MIME-Version", "Content-Type", "Content-Transfer-Encoding"]
 
 
-def build_message(
-    *,
-    from_name: str,
-    from_addr: str,
-    to_name: str,
-    to_addr: str,
-    subject: str,
-    key: str,
-    body: str,
-    in_reply_to: str | None = None,
-    references: str = "",
-) -> EmailMessage:
-    """A plain-text utf-8 message with exactly the intended headers (values already clean)."""
+@dataclass(frozen=True)
+class DraftHeaders:
+    """What one draft's headers say: cleaned text, not yet encoded."""
+
+    from_name: str
+    from_addr: str
+    to_name: str
+    to_addr: str
+    subject: str
+    key: str
+    thread: ThreadRef | None = None  # the message the draft answers, if any
+
+
+def draft_message(h: DraftHeaders, body: str) -> bytes:
+    """The plain-text utf-8 draft with exactly the intended headers, read back and checked."""
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = PreparedHeader("From", mailbox(from_name, from_addr))
-    msg["To"] = PreparedHeader("To", mailbox(to_name, to_addr))
-    msg["Subject"] = PreparedHeader("Subject", unstructured(subject))
-    if in_reply_to is not None:
-        msg["In-Reply-To"] = PreparedHeader("In-Reply-To", check_message_id(in_reply_to))
-        msg["References"] = PreparedHeader("References", references_value(references, in_reply_to))
-    if not _KEY_VALUE.fullmatch(key):
-        raise UnsafeHeader(f"{KEY_HEADER} value {_show(key)} is not an opaque key")
-    msg[KEY_HEADER] = PreparedHeader(KEY_HEADER, key)
+    msg["From"] = PreparedHeader("From", mailbox(h.from_name, h.from_addr))
+    msg["To"] = PreparedHeader("To", mailbox(h.to_name, h.to_addr))
+    subject = encode_words(h.subject) if needs_encoding(h.subject) else h.subject
+    msg["Subject"] = PreparedHeader("Subject", subject)
+    if h.thread is not None:
+        answered = check_message_id(h.thread.message_id_header)
+        msg["In-Reply-To"] = PreparedHeader("In-Reply-To", answered)
+        references = references_value(h.thread.references, answered)
+        msg["References"] = PreparedHeader("References", references)
+    if not _KEY_VALUE.fullmatch(h.key):
+        raise UnsafeHeader(f"{KEY_HEADER} value {_show(h.key)} is not an opaque key")
+    msg[KEY_HEADER] = PreparedHeader(KEY_HEADER, h.key)
     msg["MIME-Version"] = "1.0"
     plain = body.isascii() and all(len(line) <= 900 for line in body.splitlines())
     cte = "7bit" if plain else "quoted-printable"
     msg.set_content(body, subtype="plain", charset="utf-8", cte=cte)
-    return msg
+    raw = msg.as_bytes()
+    verify_message(raw, h)
+    return raw
 
 
-def verify_message(
-    raw: bytes,
-    *,
-    threaded: bool,
-    from_name: str,
-    from_addr: str,
-    to_name: str,
-    to_addr: str,
-    subject: str,
-    key: str,
-) -> None:
+def verify_message(raw: bytes, h: DraftHeaders) -> None:
     """Parse the serialized draft back and raise UnsafeHeader unless it is exactly as intended."""
     try:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         names = Counter(k.lower() for k in parsed)
-        expected = Counter(n.lower() for n in intended_names(threaded))
+        expected = Counter(n.lower() for n in intended_names(h.thread is not None))
         if names != expected:
             extra = sorted((names - expected).elements())
             missing = sorted((expected - names).elements())
             raise UnsafeHeader(f"header set changed (extra {extra}, missing {missing})")
-        _check_single(parsed["To"].addresses, "To", to_name, to_addr)
-        _check_single(parsed["From"].addresses, "From", from_name, from_addr)
-        if str(parsed["Subject"]) != subject:
+        _check_single(parsed["To"].addresses, "To", display_name(h.to_name), h.to_addr)
+        _check_single(parsed["From"].addresses, "From", display_name(h.from_name), h.from_addr)
+        if str(parsed["Subject"]) != h.subject:
             shown = _show(str(parsed["Subject"]))
             raise UnsafeHeader(f"Subject does not read back as written: {shown}")
-        if str(parsed[KEY_HEADER]) != key:
+        if str(parsed[KEY_HEADER]) != h.key:
             raise UnsafeHeader(f"{KEY_HEADER} does not read back as written")
     except UnsafeHeader:
         raise

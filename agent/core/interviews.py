@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from agent.core.model import EMAIL_STEPS, StepName
+from agent.core.model import StepName
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,3 @@ class PlannedStep:
     branch: str = ""  # check_in: "named" or "next_day"; closed: "not_sent" when a draft waited
     held: bool = False  # waits for the candidate to send or delete our previous draft
     reason: str = ""  # held: what it waits for; closed "not_sent": why it closes
-
-    @property
-    def is_email(self) -> bool:
-        """True for the steps that become drafts."""
-        return self.name in EMAIL_STEPS

@@ -26,8 +26,7 @@ class StepInfo:
 
     name: StepName
     label: str  # how the user reads it: "thank-you"
-    is_email: bool = False  # becomes one Gmail draft per recipient
-    email_template: str | None = None  # "Subject: ...", a blank line, the plain-text body
+    email_template: str | None = None  # a draft per recipient: "Subject: ...", a blank line, body
     voicemail_template: str | None = None  # the call script carrying the email's points
     cue_template: str | None = None  # what to do or ask at the step's time
     reminder_title: str | None = None  # calendar reminder summary ({who}, {company}); None: none
@@ -47,17 +46,17 @@ STEPS: dict[StepName, StepInfo] = {
             reminder_title="Ask {who} when to follow up ({company} interview)",
         ),
         StepInfo(
-            StepName.THANK_YOU, "thank-you", is_email=True,
+            StepName.THANK_YOU, "thank-you",
             email_template="thank_you.email.j2", voicemail_template="thank_you.voicemail.j2",
             reminder_title="Thank-you draft for {who} ({company}) is in Gmail",
         ),
         StepInfo(
-            StepName.CHECK_IN, "check-in", is_email=True,
+            StepName.CHECK_IN, "check-in",
             email_template="check_in.email.j2", voicemail_template="check_in.voicemail.j2",
             reminder_title="Check-in draft for {who} ({company}) is in Gmail",
         ),
         StepInfo(
-            StepName.REMINDER, "reminder", is_email=True,
+            StepName.REMINDER, "reminder",
             email_template="reminder.email.j2", voicemail_template="reminder.voicemail.j2",
             reminder_title="Reminder draft for {who} ({company}) is in Gmail",
         ),
@@ -65,7 +64,7 @@ STEPS: dict[StepName, StepInfo] = {
     )
 }
 STEP_ORDER: tuple[StepName, ...] = tuple(STEPS)  # the order the steps happen in
-EMAIL_STEPS: tuple[StepName, ...] = tuple(s for s, info in STEPS.items() if info.is_email)
+EMAIL_STEPS: tuple[StepName, ...] = tuple(s for s, i in STEPS.items() if i.email_template)
 REMINDED_STEPS: tuple[StepName, ...] = tuple(s for s, i in STEPS.items() if i.reminder_title)
 
 # The header on each of our drafts naming its step (opaque value: core/headers.draft_key_value).

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from agent.core.events import CalendarEvent
+from agent.core.events import CalendarEvent, Rejection
 from agent.core.messages import MessageMeta
 
 
@@ -39,15 +39,11 @@ class MessageRef:
 
 @dataclass(frozen=True)
 class MailChanges:
-    """One page of what changed in the mailbox since a cursor.
-
-    `cursor` is where to resume once this page is applied; None when the page does not say
-    (a page without records): the stored cursor then stays where it was.
-    """
+    """One page of what changed in the mailbox since a cursor."""
 
     added: tuple[MessageRef, ...]
     deleted: tuple[str, ...]
-    cursor: str | None
+    cursor: str | None  # where to resume once applied; None (a page without records): stay
 
 
 class CursorExpired(Exception):
@@ -87,16 +83,7 @@ class CalendarSync:
     next_sync_token: str
     time_zone: str
     full: bool
-    unreadable: tuple[Unreadable, ...] = ()  # events that could not be turned into values
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """An item the adapter could not read: set aside with the reason, the rest goes on."""
-
-    item_id: str
-    title: str
-    reason: str
+    unreadable: tuple[Rejection, ...] = ()  # events that could not be read: set aside, with why
 
 
 @dataclass(frozen=True)
@@ -119,47 +106,36 @@ class Mailbox(Protocol):
 
     def account(self) -> Account:
         """The account's addresses, its current cursor and its default sender."""
-        ...
 
     def changes(self, cursor: str) -> Iterator[MailChanges]:
         """What changed since the cursor, page by page; CursorExpired when it is too old."""
-        ...
 
     def find(self, query: MailQuery) -> list[MessageRef]:
         """Mail matching a query, newest first (search may lag a little behind the inbox)."""
-        ...
 
     def message(self, message_id: str) -> MessageMeta | None:
         """A message's headers, labels, snippet and date; None if it is gone."""
-        ...
 
     def thread(self, thread_id: str) -> list[MessageMeta]:
         """Every message of a thread, oldest first; [] if the thread is gone."""
-        ...
 
     def full_message(self, message_id: str) -> bytes | None:
         """The whole message as raw RFC 822 (for a delivery report); None if it is gone."""
-        ...
 
     def drafts_to(self, recipients: tuple[str, ...]) -> list[Draft]:
         """Drafts that may be to these people (also any made moments ago); keys not read."""
-        ...
 
     def draft(self, draft_id: str) -> Draft | None:
         """One draft with its key and recipients, or None when it is gone (sent or deleted)."""
-        ...
 
     def create_draft(self, raw: bytes, thread_id: str | None) -> Draft:
         """Create one draft, one attempt; a FollowupError says why it failed."""
-        ...
 
     def delete_draft(self, draft_id: str) -> bool:
         """Delete a draft; False when it was already gone."""
-        ...
 
     def can_read_more(self) -> bool:
         """True while reading more mail leaves enough of this pass's allowance for drafts."""
-        ...
 
 
 class CalendarSource(Protocol):
@@ -169,16 +145,12 @@ class CalendarSource(Protocol):
         self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str
     ) -> CalendarSync:
         """The changes since the token (all events when there is none or it expired)."""
-        ...
 
     def add_reminder(self, event: ReminderEvent) -> bool:
         """Insert a reminder (made before counts as made); False when the user deleted it."""
-        ...
 
     def move_reminder(self, event: ReminderEvent) -> bool:
         """Move a reminder; False when the user deleted it."""
-        ...
 
     def remove_reminder(self, calendar_id: str, event_id: str) -> bool:
         """Delete a reminder; False when it was already gone."""
-        ...

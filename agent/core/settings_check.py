@@ -1,4 +1,9 @@
-"""Checking config.toml: parsed TOML -> validated Settings, or one line saying what to write."""
+"""Checking config.toml: parsed TOML -> validated Settings, or one line saying what to write.
+
+Loading checks what is cheap; the place ([user] country and subdivision) is checked against the
+holidays package and spelled as it spells it by `region_of`, where public holidays are first
+looked up (core/business.py) and in full by `checked_place` (config check and show, doctor, run).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import difflib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,11 +22,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from agent.core.errors import SettingsError
-from agent.core.settings import KEY_DOCS, SECTIONS, WEEKDAYS, Paths, Settings
+from agent.core.settings import KEYS, SECTIONS, WEEKDAYS, Paths, Settings, toml_literal
 from agent.core.text import escaped
 
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {name: i % 7 for i, name in enumerate((*WEEKDAYS, *_FULL_DAYS))}
+NO_COUNTRY = "is not a country the holidays package knows"
+COUNTRY_FIX = 'use an ISO code such as "US", "GB", "DE", or "" for no public holidays'
 
 
 class InvalidValue(ValueError):
@@ -64,22 +72,15 @@ def _suggest(name: str, known: list[str], shown: str = "{}") -> str:
     return f"did you mean {shown.format(close[0])}?" if close else f"known: {', '.join(known)}"
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise _wrong("text in quotes", value)
-    return value
+def _exactly(kind: type, expected: str) -> Callable[[Any], Any]:
+    """A parser taking TOML values of exactly that kind as they are (true is not a number)."""
 
+    def parse(value: object) -> object:
+        if type(value) is not kind:
+            raise _wrong(expected, value)
+        return value
 
-def _bool(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise _wrong("true or false (no quotes)", value)
-    return value
-
-
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _wrong("a whole number (no quotes)", value)
-    return value
+    return parse
 
 
 def _float(value: object) -> float:
@@ -141,7 +142,10 @@ def _weekdays(value: object) -> tuple[int, ...]:
 
 # a settings field's annotation, as written in core/settings.py -> its parser
 KIND_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "str": _text, "bool": _bool, "int": _int, "float": _float, "time": _time_of_day,
+    "str": _exactly(str, "text in quotes"),
+    "bool": _exactly(bool, "true or false (no quotes)"),
+    "int": _exactly(int, "a whole number (no quotes)"),
+    "float": _float, "time": _time_of_day,
     "tuple[str, ...]": _text_list, "tuple[date, ...]": _date_list, "tuple[int, ...]": _weekdays,
 }
 
@@ -166,19 +170,20 @@ def _zone(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    if not value:
-        return value
+    """Cheap: a name of country-code shape the holidays package has (its per-country entity)."""
     code = value.strip().upper()
-    try:  # the package's own lookup: a country entity has a `country` (markets do not)
-        known = bool(getattr(holidays.country_holidays(code), "country", ""))
-    except (NotImplementedError, TypeError):  # no such name, or a name that is no entity
-        known = False
-    if not known:
-        raise InvalidValue(
-            f"{show(value)} is not a country the holidays package knows",
-            'use an ISO code such as "US", "GB", "DE", or "" for no public holidays',
-        )
+    if value and not (re.fullmatch("[A-Z]{2,3}", code) and hasattr(holidays, code)):
+        raise InvalidValue(f"{show(value)} {NO_COUNTRY}", COUNTRY_FIX)
     return code
+
+
+def _region(value: str) -> str:
+    """Cheap: a region's shape (letters, digits, spaces, ' - . ,); the package checks the name."""
+    value = value.strip()
+    shape = all(ch.isalnum() or ch in " '-.," or unicodedata.combining(ch) for ch in value)
+    if not shape or len(value) > 60:
+        raise InvalidValue(f"{show(value)} is not a region name", 'e.g. "CA", or "" for none')
+    return value
 
 
 def _regex(value: str) -> str:
@@ -243,6 +248,7 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
     "user.email": _email,
     "user.timezone": _zone,
     "user.country": _country,
+    "user.subdivision": _region,
     "calendar.watched": _calendars,
     "calendar.interview_pattern": _nonempty_regex,
     "calendar.exclude_pattern": _regex,
@@ -264,28 +270,41 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def check_subdivision(country: str, value: str) -> str:
-    """A region of `country` in the holidays package's spelling (an alias gives its code)."""
-    value = value.strip()
-    if not value:
-        return value
-    if not country:
-        raise InvalidValue("a subdivision needs user.country", 'set user.country, e.g. "US"')
-    entity = holidays.country_holidays(country)
+def region_of(country: str, subdivision: str, source: str) -> str:
+    """The subdivision as the holidays package spells it; SettingsError naming `source` if none."""
+    try:  # instantiating a country imports its module: the costly part
+        entity = holidays.country_holidays(country)
+    except (NotImplementedError, TypeError):  # no such name, or a name that is no entity
+        entity = None
+    if not getattr(entity, "country", ""):  # a market has none
+        raise _fail(source, "user.country", f"{show(country)} {NO_COUNTRY}", COUNTRY_FIX)
+    if not subdivision:
+        return ""
     aliases = entity.subdivisions_aliases
     parents = entity.parent_entity.subdivisions if entity.parent_entity else ()
     names = (*entity.subdivisions, *aliases, *parents)
-    same = [n for n in names if n == value] or [n for n in names if n.upper() == value.upper()]
+    wanted = subdivision.upper()
+    same = [n for n in names if n == subdivision] or [n for n in names if n.upper() == wanted]
     if same:
         return aliases.get(same[0], same[0])
     try:  # an older name the package still takes, as written
-        if holidays.country_holidays(country, subdiv=value).subdiv == value:
-            return value
+        if holidays.country_holidays(country, subdiv=subdivision).subdiv == subdivision:
+            return subdivision
     except NotImplementedError:
         pass
     sample = ", ".join(f'"{k}"' for k in (entity.subdivisions or parents)[:4])
     fix = f"use one of {sample} ..." if sample else f'{country} has none; use ""'
-    raise InvalidValue(f"{show(value)} is not a subdivision of {country}", fix)
+    problem = f"{show(subdivision)} is not a subdivision of {country}"
+    raise _fail(source, "user.subdivision", problem, fix)
+
+
+def checked_place(settings: Settings) -> Settings:
+    """The settings with their place checked by the holidays package and spelled as it does."""
+    user = settings.user
+    if not user.country:
+        return settings
+    region = region_of(user.country, user.subdivision, str(settings.paths.config_file))
+    return replace(settings, user=replace(user, subdivision=region))
 
 
 def _fail(source: str, key: str, problem: str, fix: str = "") -> SettingsError:
@@ -293,9 +312,13 @@ def _fail(source: str, key: str, problem: str, fix: str = "") -> SettingsError:
     return SettingsError(escaped(f"{source}: {key}: {problem}" + (f" ({fix})" if fix else "")))
 
 
+def _home(leaf: str) -> str:
+    """The table a key of that name belongs in, or ''."""
+    return next((k.split(".")[0] for k in KEYS if k.endswith(f".{leaf}")), "")
+
+
 def _check_tables(raw: Mapping[str, Any], source: str) -> None:
     """Unknown tables, keys outside tables, and tables that are not tables."""
-    by_leaf = {k.split(".", 1)[1]: k for k in KEY_DOCS}
     for name, value in raw.items():
         if name in SECTIONS:
             if not isinstance(value, dict):
@@ -303,42 +326,34 @@ def _check_tables(raw: Mapping[str, Any], source: str) -> None:
                             f"write [{name}] on its own line with the keys below it")
         elif isinstance(value, dict):
             raise _fail(source, name, "unknown table", _suggest(name, list(SECTIONS), "[{}]"))
-        elif name in by_leaf:
-            table = by_leaf[name].split(".")[0]
-            raise _fail(source, name, "key outside any table", f"put it under [{table}]")
+        elif home := _home(name):
+            raise _fail(source, name, "key outside any table", f"put it under [{home}]")
         else:
-            raise _fail(source, name, "unknown key outside any table",
-                        _suggest(name, list(KEY_DOCS)))
+            raise _fail(source, name, "unknown key outside any table", _suggest(name, list(KEYS)))
 
 
 def _build_section(name: str, table: Mapping[str, Any], source: str) -> Any:
     """One table -> its settings dataclass, every value parsed and checked."""
-    cls = SECTIONS[name]
-    kinds = {f.name: str(f.type) for f in fields(cls)}
-    for leaf in table:
-        if leaf not in kinds:
-            home = [k for k in KEY_DOCS if k.endswith(f".{leaf}")]
-            fix = f"it belongs under [{home[0].split('.')[0]}]" if home else _suggest(
-                f"{name}.{leaf}", [f"{name}.{k}" for k in kinds]
-            )
-            raise _fail(source, f"{name}.{leaf}", "unknown key", fix)
     values: dict[str, Any] = {}
     for leaf, value in table.items():
         key = f"{name}.{leaf}"
+        if key not in KEYS:
+            home = _home(leaf)
+            fix = f"it belongs under [{home}]" if home else _suggest(
+                key, [k for k in KEYS if k.startswith(f"{name}.")]
+            )
+            raise _fail(source, key, "unknown key", fix)
         try:
-            parsed = KIND_PARSERS[kinds[leaf]](value)
+            parsed = KIND_PARSERS[str(KEYS[key].type)](value)
             values[leaf] = KEY_CHECKS.get(key, lambda v: v)(parsed)
         except InvalidValue as exc:
-            default = KEY_DOCS[key][0]
+            default = toml_literal(key, KEYS[key].default)
             fix = exc.fix.replace("{default}", default) or f"e.g. {leaf} = {default}"
             raise _fail(source, key, exc.problem, fix) from None
-    section = cls(**values)
-    if name == "user":
-        try:
-            region = check_subdivision(section.country, section.subdivision)
-        except InvalidValue as exc:
-            raise _fail(source, "user.subdivision", exc.problem, exc.fix) from None
-        section = replace(section, subdivision=region)
+    section = SECTIONS[name](**values)
+    if name == "user" and section.subdivision and not section.country:
+        raise _fail(source, "user.subdivision", "a subdivision needs user.country",
+                    'set user.country, e.g. "US"')
     return section
 
 

@@ -51,7 +51,7 @@ def _apply_sync(p: Pass, sync: CalendarSync) -> None:
         item = f"{event.calendar_id}/{event.event_id}"
         guarded(p, "event", item, event.summary, lambda e=event: apply_event(p, e))
     for bad in sync.unreadable:
-        put_aside(p, "event", bad.item_id, bad.title, bad.reason)
+        put_aside(p, "event", f"{bad.calendar_id}/{bad.event_id}", bad.title, bad.reason)
     with p.write():
         kv.set_calendar_token(p.conn, sync.calendar_id, sync.next_sync_token)
 

@@ -168,8 +168,7 @@ class Pass:
 
     def sender(self) -> Sender:
         """Who the drafts are from: the settings' name and signature, else the account's."""
-        a = self.account
-        return sender_for(self.settings.user, a.name, a.signature, a.from_address or a.address)
+        return sender_for(self.settings.user, self.account)
 
 
 def open_pass(
@@ -182,7 +181,7 @@ def open_pass(
     account = kv.account(conn) or Account(address=settings.user.email.lower(), cursor="")
     p = Pass(
         session, now, zone_of(settings, conn),
-        BusinessCalendar.from_settings(settings.user, settings.schedule), account,
+        BusinessCalendar.from_settings(settings), account,
         dry_run=dry_run,
     )
     if online and not kv.account(conn):

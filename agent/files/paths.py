@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -68,6 +69,36 @@ def private_file(path: Path) -> bool:
     os.close(fd)
     path.chmod(0o600)
     return True
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace `path` with `text` whole: a synced 0600 temporary file renamed over it.
+
+    An OSError names `path` itself, not the temporary file or the folder.
+    """
+    try:
+        fd, partial = tempfile.mkstemp(dir=private_dir(path.parent), prefix=f".{path.name}.")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException as exc:
+        Path(partial).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+    try:  # make the rename durable (folders cannot be opened on every system)
+        folder = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def open_to_others(paths: Paths) -> list[Path]:

@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import stat
-import tempfile
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from google.auth import exceptions as gexc
 from google.oauth2.credentials import Credentials
 
 from agent.core.errors import AuthError, GoogleUnavailable
-from agent.files.paths import private_dir
+from agent.files.paths import write_private
 
 log = logging.getLogger(__name__)
 
@@ -80,35 +79,12 @@ def token_json(creds: Credentials) -> str:
 
 def save_token(path: Path, creds: Credentials) -> None:
     """Write the credentials' JSON to `path` atomically, mode 0600, in a 0700 folder."""
-    write_private(path, token_json(creds))
-    log.info("saved the OAuth token to %s", path)
-
-
-def write_private(path: Path, text: str) -> None:
-    """Replace `path` with `text` through a synced 0600 temporary file in its 0700 folder."""
-    folder = path.parent
     try:
-        fd, tmp = tempfile.mkstemp(dir=private_dir(folder), prefix=f".{path.name}.", suffix=".tmp")
+        write_private(path, token_json(creds))
     except OSError as exc:
-        problem = f"cannot write in {folder} ({exc.strerror}); check its permissions"
+        problem = f"cannot write {path} ({exc.strerror}); check its folder's permissions"
         raise AuthError(problem) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename durable (folders cannot be opened on every system)
-        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    log.info("saved the OAuth token to %s", path)
 
 
 def read_token_info(path: Path, *, require_private: bool = True) -> dict[str, Any]:

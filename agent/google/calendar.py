@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from googleapiclient.errors import HttpError
 
 from agent.core.errors import FollowupError
-from agent.core.events import Attendee, CalendarEvent, Person
-from agent.core.ports import CalendarSync, ReminderEvent, Unreadable
+from agent.core.events import Attendee, CalendarEvent, Person, Rejection
+from agent.core.ports import CalendarSync, ReminderEvent
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status
 
@@ -50,7 +50,6 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
     """Convert one events resource into a CalendarEvent (tolerant of odd input)."""
     start, start_date = _when(item.get("start"), zone)
     end, _ = _when(item.get("end"), zone)
-    original, _ = _when(item.get("originalStartTime"), zone)
     organizer = item.get("organizer") or {}
     attendees = tuple(
         Attendee(
@@ -65,18 +64,15 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
         if isinstance(a, dict) and a.get("email")
     )
     private = ((item.get("extendedProperties") or {}).get("private")) or {}
-    updated = item.get("updated")
     return CalendarEvent(
         calendar_id=calendar_id,
         event_id=_text(item["id"]),
         status=str(item.get("status", "confirmed")),
         summary=_text(item.get("summary", "")),
         description=_text(item.get("description", "")),
-        location=_text(item.get("location", "")),
         start=start,
         end=end,
         all_day=start_date is not None,
-        start_date=start_date,
         organizer=Person(
             email=_text(organizer.get("email", "")).strip().lower(),
             name=_text(organizer.get("displayName", "")),
@@ -85,9 +81,6 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
         else None,
         organizer_is_self=bool(organizer.get("self", False)),
         attendees=attendees,
-        recurring_event_id=item.get("recurringEventId"),
-        original_start=original,
-        updated=_moment(updated, "UTC") if updated else None,
         event_type=str(item.get("eventType", "default")),
         is_agent_reminder=REMINDER_PROPERTY in private,
     )
@@ -142,8 +135,9 @@ class GoogleCalendar:
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 log.warning("calendar %s: an event cannot be read (%s)", calendar_id, exc)
                 if isinstance(item, dict):
-                    unreadable.append(Unreadable(
-                        f"{calendar_id}/{_text(item.get('id', '?'))}",
+                    unreadable.append(Rejection(
+                        calendar_id,
+                        _text(item.get("id", "?")),
                         _text(item.get("summary", "")),
                         f"cannot be read: {type(exc).__name__}: {exc}",
                     ))

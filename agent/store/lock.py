@@ -14,17 +14,18 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
+from agent.core.errors import Busy
 from agent.files.paths import private_dir, private_file
 
 log = logging.getLogger(__name__)
 
 
-class LockBusy(Exception):
-    """Another followup process holds the run lock; the CLI says so and exits 0."""
+class LockBusy(Busy):
+    """Another followup process holds the run lock (`tick` says so and exits 0; `stop` exits 11)."""
 
-    def __init__(self, pid: int | None) -> None:
+    def __init__(self, pid: int | None, then: str = "nothing to do") -> None:
         holder = f" (pid {pid})" if pid else ""
-        super().__init__(f"another followup run is active{holder}; nothing to do")
+        super().__init__(f"another followup run is active{holder}; {then}")
         self.pid = pid
 
 

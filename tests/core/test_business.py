@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from agent.core.business import BusinessCalendar, public_holidays
+from agent.core.business import BusinessCalendar
 from agent.core.errors import SettingsError
-from agent.core.settings import ScheduleSettings, UserSettings
+from agent.core.settings import Paths, ScheduleSettings, Settings, UserSettings
 
 US = BusinessCalendar(country="US")
 PLAIN = BusinessCalendar()
@@ -98,24 +99,36 @@ def test_add_business_days_needs_positive_n(n: int) -> None:
         US.add_business_days(date(2026, 11, 25), n)
 
 
+@pytest.mark.parametrize("business_days", [(), (7,)])
+def test_a_week_without_business_days_is_refused(business_days: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError, match="business_days must list weekdays"):
+        BusinessCalendar(business_days=business_days)
+
+
 @pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"business_days": ()},
-        {"business_days": (7,)},
-        {"country": "XX"},
-        {"country": "US", "subdivision": "ZZ"},
-    ],
+    ("country", "subdivision", "key"),
+    [("XX", "", "user.country"), ("ASX", "", "user.country"), ("US", "ZZ", "user.subdivision")],
 )
-def test_invalid_calendars(kwargs: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
-        BusinessCalendar(**kwargs)  # type: ignore[arg-type]
+def test_an_unknown_place_fails_at_the_first_holiday_lookup(
+    country: str, subdivision: str, key: str
+) -> None:
+    calendar = BusinessCalendar(country=country, subdivision=subdivision)  # cheap: no lookup yet
+    assert not calendar.is_business_day(date(2026, 11, 28))  # a Saturday asks for no holidays
+    with pytest.raises(SettingsError, match=rf"^config\.toml: {key}: ") as caught:
+        calendar.is_business_day(date(2026, 11, 30))
+    assert caught.value.exit_code == 3
 
 
-def test_from_settings() -> None:
+def paths_in(folder: Path) -> Paths:
+    return Paths(folder / "config.toml", folder / "token.json", folder / "state.db",
+                 folder / "followup.lock", folder / "templates")
+
+
+def test_from_settings(tmp_path: Path) -> None:
     user = UserSettings(country="US", subdivision="CA", extra_holidays=(date(2026, 12, 24),))
     schedule = ScheduleSettings(business_days=(0, 1, 2, 3))
-    cal = BusinessCalendar.from_settings(user, schedule)
+    settings = Settings(paths_in(tmp_path), user=user, schedule=schedule)
+    cal = BusinessCalendar.from_settings(settings)
     assert cal == BusinessCalendar(
         business_days=(0, 1, 2, 3),
         country="US",
@@ -123,26 +136,17 @@ def test_from_settings() -> None:
         extra_holidays=(date(2026, 12, 24),),
     )
     assert not cal.is_business_day(date(2026, 12, 4))  # a Friday is not in this week
+    assert not cal.is_business_day(date(2026, 11, 27))  # the Day After Thanksgiving in CA
 
 
-def test_from_settings_bad_country_is_a_settings_error() -> None:
-    with pytest.raises(SettingsError, match=r"no public holidays known for XX.*config\.toml"):
-        BusinessCalendar.from_settings(UserSettings(country="XX"), ScheduleSettings())
-
-
-def test_the_callers_holidays_are_asked_once_a_year() -> None:
-    asked: list[int] = []
-
-    def lookup(year: int) -> dict[date, str]:
-        asked.append(year)
-        return {date(year, 11, 27): "Cached Day"}
-
-    cal = BusinessCalendar.from_settings(UserSettings(), ScheduleSettings(), lookup)
-    assert cal.holiday_name(date(2026, 11, 27)) == "Cached Day"
-    assert cal.holiday_name(date(2026, 11, 26)) is None  # not Thanksgiving: the lookup decides
-    assert cal.add_business_days(date(2026, 12, 30), 3) == date(2027, 1, 4)
-    assert asked == [2026, 2027]
-    assert public_holidays("US", "CA", 2026)[date(2026, 11, 27)] == "Day After Thanksgiving"
+def test_from_settings_bad_country_is_a_settings_error_naming_the_file(tmp_path: Path) -> None:
+    settings = Settings(paths_in(tmp_path), user=UserSettings(country="XX"))
+    with pytest.raises(SettingsError) as caught:
+        BusinessCalendar.from_settings(settings).holiday_name(date(2026, 12, 25))
+    assert str(caught.value) == (
+        f'{tmp_path / "config.toml"}: user.country: "XX" is not a country the holidays package '
+        'knows (use an ISO code such as "US", "GB", "DE", or "" for no public holidays)'
+    )
 
 
 def test_calendar_is_hashable_and_comparable() -> None:

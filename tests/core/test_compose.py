@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agent.core.compose import (
-    VARIABLES,
     Sender,
     StepText,
     TemplateSet,
@@ -23,6 +22,7 @@ from agent.core.compose import (
     render_cue,
     render_voicemail,
     reply_subject,
+    sample_context,
     sender_for,
     signature_text,
     template_context,
@@ -32,6 +32,7 @@ from agent.core.headers import UnsafeHeader, draft_key_value, intended_names
 from agent.core.interviews import Contact, Interview, Notes
 from agent.core.messages import RenderedDraft, ThreadRef
 from agent.core.model import KEY_HEADER, StepName
+from agent.core.ports import Account
 from agent.core.settings import ContentSettings, UserSettings
 from agent.files.templates import load_templates
 
@@ -435,7 +436,7 @@ def test_raw_is_ready_for_base64url() -> None:
 
 def test_template_context_has_every_documented_variable() -> None:
     ctx = template_context(step_text(StepName.CHECK_IN, branch="named"))
-    assert set(ctx) == set(VARIABLES)
+    assert set(ctx) == set(sample_context())
     assert ctx["interview_date"] == "Tuesday, December 1"
     assert ctx["interview_when"] == "today"
     assert ctx["fit"] == ["you ship small changes every day", "on-call is shared"]
@@ -510,10 +511,13 @@ def test_signature_text(html: str, text: str) -> None:
 
 def test_settings_override_the_accounts_name_and_signature_each_on_its_own() -> None:
     user = UserSettings(name="Me", signature="Me\n555", email="me@x.com", phone="+1 555")
-    assert sender_for(user, "Gm", "Gs", "send-as@x.com") == Sender(
+    gmail = Account("primary@x.com", "", from_address="send-as@x.com", name="Gm", signature="Gs")
+    assert sender_for(user, gmail) == Sender(
         address="send-as@x.com", name="Me", signature="Me\n555", phone="+1 555"
     )
-    mixed = sender_for(UserSettings(name="Me", email="me@x.com"), "Gm", "Gs", "")
+    assert sender_for(user, replace(gmail, from_address="")).address == "primary@x.com"
+    no_address = replace(gmail, address="", from_address="")
+    mixed = sender_for(UserSettings(name="Me", email="me@x.com"), no_address)
     assert (mixed.name, mixed.signature, mixed.address) == ("Me", "Gs", "me@x.com")
-    none = sender_for(UserSettings(), "", "", "")
+    none = sender_for(UserSettings(), Account("", ""))
     assert (none.name, none.signature, none.address) == ("", "", "")

@@ -10,7 +10,7 @@ import pytest
 from agent.core.business import BusinessCalendar
 from agent.core.etiquette import Due, Plan, plan, select_due
 from agent.core.interviews import Contact, Interview, Notes
-from agent.core.model import StepName
+from agent.core.model import EMAIL_STEPS, StepName
 from agent.core.settings import ScheduleSettings
 
 NY = ZoneInfo("America/New_York")
@@ -96,7 +96,7 @@ def test_recipients() -> None:
         S.REMINDER: (SAM,),
         S.CLOSED: (),
     }
-    assert [s.is_email for s in the_plan.steps] == [False, True, True, True, False]
+    assert [s.name in EMAIL_STEPS for s in the_plan.steps] == [False, True, True, True, False]
 
 
 @pytest.mark.parametrize(

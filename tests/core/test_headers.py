@@ -11,12 +11,13 @@ import pytest
 
 from agent.core.headers import (
     KEY_HEADER,
+    DraftHeaders,
     PreparedHeader,
     UnsafeHeader,
-    build_message,
     check_addr_spec,
     display_name,
     draft_key_value,
+    draft_message,
     encode_words,
     fold_line,
     intended_names,
@@ -34,16 +35,10 @@ def parse(raw: bytes) -> EmailMessage:
 
 
 def built(*, key: str = "k", subject: str = "Hi", to_name: str = "Jane") -> bytes:
-    """A message from build_message, serialized and verified."""
-    msg = build_message(
-        from_name="Alex", from_addr="alex@gmail.com", to_name=to_name, to_addr="jane@acme.com",
-        subject=subject, key=key, body="Hello\n",
-    )
-    raw = msg.as_bytes()
-    verify_message(
-        raw, threaded=False, from_name="Alex", from_addr="alex@gmail.com", to_name=to_name,
-        to_addr="jane@acme.com", subject=subject, key=key,
-    )
+    """A message from draft_message, serialized and verified."""
+    headers = DraftHeaders("Alex", "alex@gmail.com", to_name, "jane@acme.com", subject, key)
+    raw = draft_message(headers, "Hello\n")
+    verify_message(raw, headers)
     return raw
 
 
@@ -183,10 +178,8 @@ GOOD_HEAD = (
 
 def verify(head: str) -> None:
     """verify_message on a hand-made message with the test's intended values."""
-    verify_message(
-        f"{head}\r\nbody\r\n".encode(), threaded=False, from_name="Alex",
-        from_addr="alex@gmail.com", to_name="Jane", to_addr="jane@acme.com", subject="Hi", key="k",
-    )
+    intended = DraftHeaders("Alex", "alex@gmail.com", "Jane", "jane@acme.com", "Hi", "k")
+    verify_message(f"{head}\r\nbody\r\n".encode(), intended)
 
 
 def test_verifier_accepts_the_intended_message() -> None:

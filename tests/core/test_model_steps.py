@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from agent.core.compose import CUE_TEMPLATES, EMAIL_TEMPLATES, TEMPLATE_NAMES, VOICEMAIL_TEMPLATES
+from agent.core.compose import EMAIL_TEMPLATES, TEMPLATE_NAMES
 from agent.core.model import EMAIL_STEPS, REMINDED_STEPS, STEP_ORDER, STEPS, StepName
 from agent.files.templates import PACKAGE
 
@@ -32,7 +32,6 @@ def test_templating_uses_exactly_the_tables_templates() -> None:
     packaged = {p.name for p in PACKAGED.iterdir() if p.name.endswith(".j2")}
     assert packaged == named, "a packaged template no step uses, or a step without its file"
     assert tuple(STEPS[s].email_template for s in EMAIL_STEPS) == EMAIL_TEMPLATES
-    assert set(VOICEMAIL_TEMPLATES) | set(CUE_TEMPLATES) <= named
 
 
 @pytest.mark.parametrize("step", list(StepName))

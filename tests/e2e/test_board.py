@@ -9,19 +9,17 @@ import email
 import email.policy
 import os
 import re
-import signal
 import struct
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from agent.cli.board import render_board
 from tests.e2e.browser import Page, browser
+from tests.e2e.helpers import DEADLINE, at, passes, stop, wait_for
 from tests.e2e.world import NY, World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +28,6 @@ HOSTILE_COMPANY = "<script>alert(1)</script>"
 HOSTILE_ROLE = '"><a href="javascript:alert(1)">click</a>'
 HOSTILE_NAME = "<b>Eve</b> & co"
 DESKTOP, PHONE = (1280, 900), (390, 844)
-DEADLINE = 20.0  # seconds; only reached when something is broken
 # Each column's heading and card headings, read from the rendered page.
 COLUMNS_JS = """[...document.querySelectorAll('main > section')].map(s => [
   s.querySelector('h2').firstChild.textContent,
@@ -45,11 +42,6 @@ COLOURS_JS = """[...document.querySelectorAll('body *')]
     while (b && bg === 'rgba(0, 0, 0, 0)') { bg = getComputedStyle(b).backgroundColor;
       b = b.parentElement; }
     return [e.tagName, getComputedStyle(e).color, bg]; })"""
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
 
 
 def send_to(world: World, address: str) -> bytes:
@@ -236,28 +228,6 @@ def test_the_demo_ends_by_writing_its_board(tmp_path: Path, page: Page) -> None:
     assert page.problems() == []
 
 
-def wait_for(what: str, ready, proc: subprocess.Popen) -> None:
-    """Poll until `ready()`; fail early if the daemon died, or at the deadline."""
-    end = time.monotonic() + DEADLINE
-    while not ready():
-        if proc.poll() is not None:
-            raise AssertionError(f"the daemon exited {proc.returncode} before {what}")
-        assert time.monotonic() < end, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
-def stopped(proc: subprocess.Popen) -> tuple[int, str]:
-    """SIGTERM the daemon; its exit code and stderr once the running tick is done."""
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=DEADLINE)
-    return proc.returncode, err
-
-
-def passes(world: World) -> int:
-    """How many passes reached the sandbox (each lists the calendar once)."""
-    return world.sandbox.counts().get("calendar.events.list", 0)
-
-
 def test_the_daemon_rewrites_the_board_after_a_pass_that_changed_something(
     world: World,
 ) -> None:
@@ -272,7 +242,7 @@ def test_the_daemon_rewrites_the_board_after_a_pass_that_changed_something(
         seen = passes(world)
         wait_for("two more passes", lambda: passes(world) >= seen + 2, proc)
     finally:
-        assert stopped(proc)[0] == 0
+        assert stop(proc)[0] == 0
     assert not board.exists(), "a pass that changed nothing leaves the board alone"
 
 
@@ -285,7 +255,7 @@ def test_the_setting_turns_the_daemons_board_off(tmp_path: Path, world: World) -
     try:
         wait_for("the thank-you draft", lambda: bool(world.drafts()), proc)
     finally:
-        assert stopped(proc)[0] == 0
+        assert stop(proc)[0] == 0
     assert not (world.home / "board.html").exists()
 
 
@@ -302,7 +272,7 @@ def test_a_board_that_cannot_be_written_is_said_and_never_stops_the_daemon(world
         seen = passes(world)
         wait_for("another pass", lambda: passes(world) > seen, proc)
     finally:
-        code, err = stopped(proc)
+        code, err = stop(proc)
     assert code == 0, err
     assert f"the board was not rewritten: [Errno 21] Is a directory: '{board}'" in err
     assert [p.name for p in world.home.iterdir() if p.name.startswith(".board")] == []

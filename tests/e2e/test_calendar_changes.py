@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from tests.e2e.test_timeline import at, steps
+from tests.e2e.helpers import at, steps
 from tests.e2e.world import NY, USER, World
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.common import INTERRUPTED, as_followup_error
+from agent.cli.failures import INTERRUPTED, as_followup_error
 from agent.files.paths import resolve_paths
-from tests.e2e.test_cli_errors import one_line
-from tests.e2e.test_timeline import at
+from tests.e2e.helpers import at, one_line
 from tests.e2e.world import World
 
 ESC = "\x1b["

@@ -8,21 +8,11 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import Result
 
 from agent.cli.main import main
-from agent.cli.sandbox_command import write_sandbox_token
-from tests.e2e.test_timeline import at, parsed, steps
+from agent.cli.sandbox import write_sandbox_token
+from tests.e2e.helpers import at, one_line, parsed, steps
 from tests.e2e.world import World
-
-
-def one_line(result: Result, code: int) -> str:
-    """The single stderr line of a failed command with exit code `code` (no traceback)."""
-    assert result.exit_code == code, (result.exit_code, result.output)
-    line = result.stderr
-    assert line.startswith("followup: ") and line.count("\n") == 1, line
-    assert "Traceback" not in result.output
-    return line.strip()
 
 
 def snapshot(path: Path) -> tuple[bytes, int]:
@@ -58,6 +48,30 @@ def test_bad_settings_leave_an_existing_state_db_untouched(world: World) -> None
         assert "calendar.watched_calendars" in line and str(config) in line
     assert snapshot(world.home / "state.db") == before
     assert world.sandbox.request_log() == []
+
+
+def test_a_region_the_holidays_package_lacks_exits_3_where_the_package_is_asked(
+    world: World,
+) -> None:
+    """Loading settings checks a region's shape only; `config check`, `doctor` and the first tick
+    that plans ask the holidays package, and each says the same one line."""
+    world.add_interview(summary="Interview with Acme", start=at(30, 14))
+    world.tick(at(30, 9))
+    config = world.home / "config.toml"
+    text = config.read_text().replace('country = "US"', 'country = "US"\nsubdivision = "Californa"')
+    config.write_text(text)
+    expected = (
+        f'{config}: user.subdivision: "Californa" is not a subdivision of US'
+        ' (use one of "AK", "AL", "AR", "AS" ...)'
+    )
+    assert one_line(world.cli("config", "check", expect=None), 3) == f"followup: {expected}"
+    doctor = world.cli("doctor", expect=3).output.splitlines()
+    assert doctor[0].startswith("FAIL settings") and doctor[0].endswith(expected)
+    assert "Acme" in world.cli("status").output  # reading state asks for no holidays
+    assert one_line(world.cli("tick", expect=None), 3) == f"followup: {expected}"
+    config.write_text(text.replace("Californa", "california"))
+    assert 'subdivision = "CA"' in world.cli("config", "show").output
+    world.tick()
 
 
 def test_no_token_exits_4(world: World) -> None:

@@ -18,6 +18,7 @@ try:
     main(["tick"], standalone_mode=False)
 finally:
     print("MODULES", sorted(m for m in sys.modules if m.startswith("agent.")))
+    print("COUNTRIES", sorted(m for m in sys.modules if m.startswith("holidays.countries.")))
     print("GC", gc.isenabled(), gc.get_freeze_count())
 """
 
@@ -32,10 +33,10 @@ def cold_tick(world: World) -> str:
     ).stdout
 
 
-def cold_tick_modules(world: World) -> list[str]:
-    """The agent modules a fresh `followup tick` process imported."""
-    line = next(x for x in cold_tick(world).splitlines() if x.startswith("MODULES "))
-    return json.loads(line.removeprefix("MODULES ").replace("'", '"'))
+def cold_tick_modules(world: World, kind: str = "MODULES") -> list[str]:
+    """The agent modules (or holidays' countries) a fresh `followup tick` process imported."""
+    line = next(x for x in cold_tick(world).splitlines() if x.startswith(f"{kind} "))
+    return json.loads(line.removeprefix(f"{kind} ").replace("'", '"'))
 
 
 def test_an_edited_template_is_checked_by_the_next_cold_tick(world: World) -> None:
@@ -65,8 +66,8 @@ def test_an_edited_template_is_checked_by_the_next_cold_tick(world: World) -> No
 
 # What an idle `followup tick` may load of the command line: the group, the shared pieces, the
 # run's wiring and the tick's own module; every other command's module loads only when it runs.
-TICK_CLI = ["agent.cli", "agent.cli.common", "agent.cli.health", "agent.cli.main",
-            "agent.cli.offline", "agent.cli.runtime", "agent.cli.tick_command"]
+TICK_CLI = ["agent.cli", "agent.cli.failures", "agent.cli.health", "agent.cli.main",
+            "agent.cli.options", "agent.cli.state", "agent.cli.tick"]
 
 
 def test_an_idle_tick_loads_no_other_command(world: World) -> None:
@@ -79,3 +80,14 @@ def test_an_idle_tick_loads_no_other_command(world: World) -> None:
     assert [m for m in modules if m.startswith("agent.cli")] == TICK_CLI
     others = {where.split(":")[0] for name, where in COMMANDS.items() if name != "tick"}
     assert others.isdisjoint(modules)
+
+
+def test_an_idle_tick_looks_up_no_country(world: World) -> None:
+    """The settings' country is checked by name; its holidays (the costly import of its module)
+    are looked up only by a tick that plans."""
+    world.add_interview(summary="Interview with Acme", start=datetime(2026, 12, 2, 14, tzinfo=NY))
+    world.tick(datetime(2026, 11, 30, 9, tzinfo=NY))
+    world.at(datetime(2026, 11, 30, 10, tzinfo=NY))
+    assert cold_tick_modules(world, "COUNTRIES") == []
+    world.at(datetime(2026, 12, 2, 19, tzinfo=NY))
+    assert "holidays.countries.united_states" in cold_tick_modules(world, "COUNTRIES")

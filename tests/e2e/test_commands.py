@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.e2e.test_timeline import at, parsed, steps
+from tests.e2e.helpers import at, parsed, steps
 from tests.e2e.world import World
 
 JANE = "jane@acme.com"

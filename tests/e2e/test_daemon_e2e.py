@@ -13,7 +13,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -21,28 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.sandbox_command import SANDBOX_REFRESH_TOKEN, write_sandbox_token
+from agent.cli.sandbox import SANDBOX_REFRESH_TOKEN, write_sandbox_token
 from agent.store import kv
 from agent.store.db import open_store
 from agent.store.kv import PassRecord
+from tests.e2e.helpers import DEADLINE, passes, stop, wait_for
 from tests.e2e.world import NY, World
 
 INTERVIEW = datetime(2026, 11, 30, 14, 0, tzinfo=NY)  # Monday; the thank-you is due at 19:00
 AFTER_THANK_YOU = datetime(2026, 11, 30, 19, 5, tzinfo=NY)
 FAST = ("--interval", "0.01")  # minutes: a tick every 0.6 s
-DEADLINE = 20.0  # seconds; only reached when something is broken
 STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} "
-
-
-def wait_for(what: str, ready: Callable[[], bool], proc: subprocess.Popen) -> None:
-    """Poll until `ready()`; fail early if the daemon died, or at the deadline."""
-    end = time.monotonic() + DEADLINE
-    while not ready():
-        if proc.poll() is not None:
-            _, err = proc.communicate()
-            raise AssertionError(f"the daemon exited {proc.returncode} before {what}: {err}")
-        assert time.monotonic() < end, f"timed out waiting for {what}"
-        time.sleep(0.01)
 
 
 @contextmanager
@@ -57,18 +45,6 @@ def daemon(
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-
-
-def stop(proc: subprocess.Popen) -> tuple[int, str]:
-    """SIGTERM, then the exit code and stderr."""
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=DEADLINE)
-    return proc.returncode, err
-
-
-def ticks(world: World) -> int:
-    """How many ticks reached the sandbox (each lists the calendar once)."""
-    return world.sandbox.counts().get("calendar.events.list", 0)
 
 
 def thank_you(world: World) -> dict:
@@ -97,7 +73,7 @@ def test_daemon_drafts_the_thank_you_and_stops_cleanly_on_sigterm(after_intervie
     world = after_interview
     with daemon(world, "-v", "run", *FAST) as proc:
         wait_for("the thank-you draft", lambda: len(world.drafts()) == 1, proc)
-        wait_for("a second tick", lambda: ticks(world) >= 2, proc)
+        wait_for("a second tick", lambda: passes(world) >= 2, proc)
         code, err = stop(proc)
     assert code == 0, err
     assert "drafted: thank_you for jane@acme.com" in err
@@ -322,12 +298,11 @@ def test_the_engines_next_due_wakes_the_daemon_before_its_interval(world: World)
     world.add_interview(summary="Interview with Acme", start=INTERVIEW)
     world.at(datetime(2026, 11, 30, 18, 59, 59, 500000, tzinfo=NY))
     with daemon(world, "-v", "run", "--interval", "60") as proc:
-        wait_for("the early wake", lambda: ticks(world) >= 2, proc)
+        wait_for("the early wake", lambda: passes(world) >= 2, proc)
         code, err = stop(proc)
     assert code == 0, err
     assert "next step due at 2026-11-30T19:00:00-05:00; waking then" in err
     assert world.drafts() == [], "the pinned clock never reaches 19:00"
-
 
 
 def test_run_says_what_it_does_in_one_start_line_without_the_schedulers_chatter(
@@ -350,7 +325,7 @@ def test_run_says_what_it_does_in_one_start_line_without_the_schedulers_chatter(
     # under journald (it sets JOURNAL_STREAM) the lines carry no stamp of our own
     journald = world.popen("run", *FAST, extra_env={"JOURNAL_STREAM": "8:123"})
     try:
-        wait_for("a tick", lambda: ticks(world) >= 3, journald)
+        wait_for("a tick", lambda: passes(world) >= 3, journald)
     finally:
         code, err = stop(journald)
     assert err.splitlines()[0].startswith("followup run: drafting for candidate@example.com")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from agent.cli.sandbox_command import write_sandbox_token
+from agent.cli.sandbox import write_sandbox_token
 from tests.e2e.world import World
 
 CHECKS = [

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-from datetime import datetime
 
 import pytest
 
@@ -20,19 +17,10 @@ from agent.core.interviews import Contact, Interview
 from agent.core.model import StepName
 from agent.core.settings import ContentSettings
 from agent.files.templates import load_templates
-from tests.e2e.world import NY, World
+from tests.e2e.helpers import at, parsed
+from tests.e2e.world import World
 
 BAD = re.compile(r"\bthe the\b|\brole role\b|  |\s[.,;:]|\[your name\]|\bat \.", re.I)
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-def parsed(draft: dict) -> email.message.EmailMessage:
-    """A sandbox draft's raw message, parsed."""
-    return email.message_from_bytes(draft["raw"], policy=email.policy.default)  # type: ignore[return-value]
 
 
 def test_unknown_role_reads_naturally(world: World) -> None:

@@ -7,24 +7,29 @@ concurrent runs race for the lock; the sandbox answers 429/5xx or drops connecti
 from __future__ import annotations
 
 import itertools
-import signal
 import subprocess
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from agent.cli.sandbox_command import write_sandbox_token
+from agent.cli.sandbox import write_sandbox_token
 from agent.sandbox import Sandbox, SandboxServer
-from tests.e2e.test_timeline import at, steps
+from tests.e2e.helpers import (
+    CREATE,
+    LIST,
+    PANEL,
+    at,
+    creates,
+    kill,
+    killed_after_create,
+    planned,
+    steps,
+    wait_for,
+)
 from tests.e2e.world import CONFIG, USER, World
-
-CREATE = "gmail.users.drafts.create"
-LIST = "gmail.users.drafts.list"
-PANEL = (("Jane Doe", "jane@acme.com"), ("Raj Patel", "raj@acme.com"))
 
 
 def keys(world: World) -> list[str]:
@@ -32,51 +37,10 @@ def keys(world: World) -> list[str]:
     return [world.natural_key(d) for d in world.drafts()]
 
 
-def wait_for(condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
-    """Poll until another process made `condition` true (a deadline, not a clock)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
 def finish(proc: subprocess.Popen) -> tuple[int, str, str]:
     """Wait for a subprocess; (exit code, stdout, stderr)."""
     out, err = proc.communicate(timeout=60)
     return proc.returncode, out, err
-
-
-def kill(proc: subprocess.Popen) -> None:
-    """SIGKILL: no cleanup, no finally blocks, no rollback handlers."""
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-
-
-def killed_after_create(world: World) -> None:
-    """At 19:00 a tick is killed after Gmail made its first draft, before the id was stored.
-
-    The sandbox performs the create, then holds the answer back (and would drop it).
-    """
-    world.at(at(30, 19))
-    world.sandbox.inject_fault(CREATE, 0, count=1, after=True, delay=8.0)
-    proc = world.popen("tick")
-    try:
-        wait_for(lambda: len(world.drafts()) == 1, "the draft to exist")
-    finally:
-        kill(proc)
-
-
-def creates(world: World) -> list[int]:
-    """Positions of drafts.create calls in the request log."""
-    return [i for i, r in enumerate(world.sandbox.request_log()) if r.method == CREATE]
-
-
-def planned(world: World) -> None:
-    """Acme interview Monday 14:00, seen by a morning tick."""
-    world.add_interview(summary="Interview with Acme - Backend Engineer", start=at(30, 14))
-    world.tick(at(30, 9))
 
 
 def test_killed_after_create_before_the_id_is_stored(world: World) -> None:
@@ -106,7 +70,7 @@ def test_killed_while_create_is_on_the_wire(world: World) -> None:
     world.sandbox.inject_fault(CREATE, 0, count=1, delay=8.0)
     proc = world.popen("tick")
     try:
-        wait_for(lambda: bool(creates(world)), "drafts.create to arrive")
+        wait_for("drafts.create to arrive", lambda: bool(creates(world)))
     finally:
         kill(proc)
     assert world.drafts() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tests.e2e.helpers import at
 from tests.e2e.world import NY, World
 
 END = datetime(2026, 11, 30, 15, tzinfo=NY)  # the interview ends on a Monday
@@ -24,11 +25,6 @@ PHRASES = [
     ("early January at 2pm", datetime(2027, 1, 5, 14, tzinfo=NY)),
 ]
 DEFAULT = datetime(2026, 12, 1, 16, 30, tzinfo=NY)
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
 
 
 def check_in_due(world: World) -> str:

@@ -6,8 +6,7 @@ import json
 import signal
 from pathlib import Path
 
-from click.testing import Result
-
+from tests.e2e.helpers import one_line
 from tests.e2e.world import World
 
 GOOGLE_REFRESH = "1//0google-refresh-token"
@@ -27,13 +26,6 @@ def google_token(world: World) -> Path:
     }))
     path.chmod(0o600)
     return path
-
-
-def one_line(result: Result, code: int) -> str:
-    """The one stderr line of a command that failed with `code`."""
-    assert result.exit_code == code, (result.exit_code, result.output)
-    assert result.stderr.startswith("followup: ") and result.stderr.count("\n") == 1
-    return result.stderr.strip()
 
 
 def test_a_google_token_never_goes_to_the_sandbox(world: World) -> None:

@@ -6,31 +6,13 @@ Interview Monday 2026-11-30 14:00-15:00 New York with Jane Doe <jane@acme.com>: 
 
 from __future__ import annotations
 
-import email
-import email.policy
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
 
-from tests.e2e.world import NY, World
-
-TITLE = "Interview with Acme - Backend Engineer"
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-def parsed(raw: bytes) -> EmailMessage:
-    """A raw RFC 822 message, parsed."""
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
-
-
-def steps(world: World) -> dict[tuple[str, str], dict]:
-    """(step, recipient) -> step record from `status --json`."""
-    return {(s["step"], s["recipient"]): s for s in world.interview("Acme")["steps"]}
+from tests.e2e.helpers import TITLE, at, parsed, steps
+from tests.e2e.world import World
 
 
 def journal_kinds(world: World) -> list[str]:

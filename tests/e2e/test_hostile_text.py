@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.e2e.test_timeline import at
+from tests.e2e.helpers import at
 from tests.e2e.world import USER, World
 
 JANE = "jane@acme.com"

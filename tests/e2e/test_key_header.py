@@ -6,15 +6,10 @@ import email
 import email.policy
 import re
 import stat
-from datetime import datetime
 
 from agent.core.headers import draft_key_value
-from tests.e2e.world import NY, World
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
+from tests.e2e.helpers import at
+from tests.e2e.world import World
 
 
 def test_key_header_is_opaque_and_recomputable_from_the_secret_alone(world: World) -> None:

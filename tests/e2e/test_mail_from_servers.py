@@ -12,59 +12,15 @@ from datetime import datetime
 
 import pytest
 
-from tests.e2e.test_replies import at, interview_with_acme, keys_of_drafts, sent_thank_you, steps
+from tests.e2e.helpers import (
+    at,
+    interview_with_acme,
+    keys_of_drafts,
+    postfix_dsn,
+    sent_thank_you,
+    steps,
+)
 from tests.e2e.world import USER, World
-
-
-def postfix_dsn(sent: dict, *, action: str = "failed", status: str = "5.1.1") -> bytes:
-    """A Postfix delivery-status report from Acme's server, returning the thank-you."""
-    headers = sent["headers"]
-    return f"""Return-Path: <>
-From: MAILER-DAEMON@mx1.acme.com (Mail Delivery System)
-To: {USER}
-Subject: Undelivered Mail Returned to Sender
-Date: Mon, 30 Nov 2026 20:00:40 -0500 (EST)
-Message-Id: <20261201010040.9F1A2@mx1.acme.com>
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status;
- boundary="9F1A2.1764550840/mx1.acme.com"
-
---9F1A2.1764550840/mx1.acme.com
-Content-Description: Notification
-Content-Type: text/plain; charset=us-ascii
-
-This is the mail system at host mx1.acme.com.
-
-I'm sorry to have to inform you that your message could not
-be delivered to one or more recipients. It's attached below.
-
-                   The mail system
-
---9F1A2.1764550840/mx1.acme.com
-Content-Description: Delivery report
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx1.acme.com
-X-Postfix-Queue-ID: 9F1A2
-Arrival-Date: Mon, 30 Nov 2026 20:00:39 -0500 (EST)
-
-Final-Recipient: rfc822; jane.doe@mailstore.acme.com
-Original-Recipient: rfc822;jane@acme.com
-Action: {action}
-Status: {status}
-Diagnostic-Code: x-unix; user unknown
-
---9F1A2.1764550840/mx1.acme.com
-Content-Description: Undelivered Message Headers
-Content-Type: text/rfc822-headers
-
-From: {headers['From']}
-To: {headers['To']}
-Subject: {headers['Subject']}
-Message-ID: {headers['Message-ID']}
-
---9F1A2.1764550840/mx1.acme.com--
-""".encode()
 
 
 def exchange_ndr(sent: dict) -> bytes:

@@ -7,7 +7,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from agent.cli.sandbox_command import SANDBOX_REFRESH_TOKEN, write_sandbox_token
+from agent.cli.sandbox import SANDBOX_REFRESH_TOKEN, write_sandbox_token
 from tests.e2e.world import NY, World
 
 REFUSED = "Google refused the saved token (expired or revoked); run `followup auth`"

@@ -11,16 +11,11 @@ import email
 import email.policy
 from datetime import datetime
 
-from tests.e2e.world import NY, World
+from tests.e2e.helpers import TITLE, at
+from tests.e2e.world import World
 
-TITLE = "Interview with Acme - Backend Engineer"
 WAIT_THANKS = "waiting for you to send or delete the thank-you to Jane Doe"
 WAIT_CHECK_IN = "waiting for you to send or delete the check-in to Jane Doe"
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
 
 
 def dec(day: int, hour: int, minute: int = 0) -> datetime:

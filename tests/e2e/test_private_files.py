@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.sandbox_command import write_sandbox_token
+from agent.cli.sandbox import write_sandbox_token
 from tests.e2e.world import NY, World
 
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.e2e.world import NY, World
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
+from tests.e2e.helpers import at
+from tests.e2e.world import World
 
 
 def reminders(world: World) -> dict[str, dict]:

@@ -7,57 +7,29 @@ thank-you 19:00 Monday, check-in 16:30 Tuesday, reminder 10:00 Friday 12-04, clo
 
 from __future__ import annotations
 
-import email
-import email.policy
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import EmailMessage
 
 import pytest
 
-from tests.e2e.world import NY, USER, World, make_world
-
-TITLE = "Interview with Acme - Backend Engineer"
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-def parsed(raw: bytes) -> EmailMessage:
-    """A raw RFC 822 message, parsed."""
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
-
-
-def steps(world: World, title: str = "Acme") -> dict[tuple[str, str], dict]:
-    """(step, recipient) -> step record from `status --json`."""
-    return {(s["step"], s["recipient"]): s for s in world.interview(title)["steps"]}
+from tests.e2e.helpers import (
+    LATER,
+    TITLE,
+    at,
+    interview_with_acme,
+    keys_of_drafts,
+    no_more_drafts,
+    parsed,
+    sent_thank_you,
+    steps,
+)
+from tests.e2e.world import USER, World, make_world
 
 
 def story(world: World, title: str = "Acme") -> list[str]:
     """The interview's journal lines from `status --json`."""
     return world.interview(title)["story"]
-
-
-def keys_of_drafts(world: World) -> list[str]:
-    """The X-Followup-Key of every draft in the sandbox (the step it was made for)."""
-    return sorted(world.natural_key(d).split("#")[1] for d in world.drafts())
-
-
-def interview_with_acme(world: World, **extra) -> None:
-    """Jane's interview on the calendar, seen by a first tick at 09:00."""
-    world.add_interview(summary=TITLE, start=at(30, 14), **extra)
-    world.tick(at(30, 9))
-
-
-def sent_thank_you(world: World) -> dict:
-    """Draft the thank-you at 19:00 and let the candidate send it at 20:00; the SENT message."""
-    world.tick(at(30, 19))
-    [draft] = world.drafts()
-    world.at(at(30, 20))
-    sent = world.sandbox.user_send_draft(draft["id"])
-    return world.sandbox.get_message(sent["id"])
 
 
 def assert_replied(world: World, who: str, when: str, title: str = "Acme") -> dict:
@@ -69,18 +41,6 @@ def assert_replied(world: World, who: str, when: str, title: str = "Acme") -> di
     waiting = [s for s in record["steps"] if s["state"] in ("planned", "intent")]
     assert waiting == []
     return record
-
-
-def no_more_drafts(world: World, moments: tuple[datetime, ...]) -> None:
-    """Ticks at the later steps' times create nothing new and the status stays replied."""
-    before = sorted(d["id"] for d in world.drafts())
-    for moment in moments:
-        world.tick(moment)
-        assert sorted(d["id"] for d in world.drafts()) == before
-    assert world.interview("Acme")["status"] == "replied"
-
-
-LATER = (at(1, 16, 30, month=12), at(4, 10, month=12), at(11, 10, month=12))
 
 
 @pytest.fixture

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.e2e.world import NY, USER, World
+from tests.e2e.helpers import at
+from tests.e2e.world import USER, World
 
 IDLE = {"calendar.events.list": 1, "gmail.users.history.list": 1}
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
 
 
 def seed_interviews(world: World, count: int) -> None:

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from tests.e2e.test_exactly_once import killed_after_create
-from tests.e2e.test_mail_from_servers import postfix_dsn
-from tests.e2e.test_replies import (
+from tests.e2e.helpers import (
     LATER,
     at,
     interview_with_acme,
+    killed_after_create,
     no_more_drafts,
+    postfix_dsn,
     sent_thank_you,
     steps,
 )

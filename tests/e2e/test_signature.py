@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import datetime
 
-from tests.e2e.world import NY, World
+from tests.e2e.helpers import at
+from tests.e2e.world import World
 
 SIG_HTML = (
     '<div dir="ltr">Casey Candidate<br>Backend Engineer &amp; SRE'
     '<div><a href="tel:+15550100">+1 555 0100</a></div><style>p{color:red}</style></div>'
 )
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
 
 
 def unsigned(world: World) -> None:

@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import datetime
 
-from tests.e2e.world import NY, World
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-def parsed(draft: dict) -> email.message.EmailMessage:
-    """A sandbox draft's message, parsed."""
-    return email.message_from_bytes(draft["raw"], policy=email.policy.default)
-
-
-def steps(world: World, title: str) -> dict[tuple[str, str], dict]:
-    """(step, recipient) -> step record from `status --json`."""
-    return {(s["step"], s["recipient"]): s for s in world.interview(title)["steps"]}
+from tests.e2e.helpers import at, parsed, steps
+from tests.e2e.world import World
 
 
 def test_week_without_a_named_date(world: World) -> None:

@@ -6,35 +6,10 @@ Interview Monday 2026-11-30 14:00-15:00 New York with Jane Doe <jane@acme.com>: 
 
 from __future__ import annotations
 
-import email
-import email.policy
-from datetime import datetime
 from email.message import EmailMessage
 
-from tests.e2e.world import NY, USER, World
-
-TITLE = "Interview with Acme - Backend Engineer"
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    """A New York wall-clock moment in late 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-def parsed(raw: bytes) -> EmailMessage:
-    """A raw RFC 822 message, parsed."""
-    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
-
-
-def steps(world: World, title: str = "Acme") -> dict[tuple[str, str], dict]:
-    """(step, recipient) -> step record from `status --json`."""
-    return {(s["step"], s["recipient"]): s for s in world.interview(title)["steps"]}
-
-
-def interview_with_acme(world: World, **extra) -> None:
-    """Jane's interview on the calendar, seen by a first tick at 09:00."""
-    world.add_interview(summary=TITLE, start=at(30, 14), **extra)
-    world.tick(at(30, 9))
+from tests.e2e.helpers import TITLE, at, interview_with_acme, parsed, steps
+from tests.e2e.world import USER, World
 
 
 def own_message(to: str, subject: str, body: str = "Thank you for today.") -> EmailMessage:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner, Result
 
 from agent.cli.main import main
-from agent.cli.sandbox_command import write_sandbox_token
+from agent.cli.sandbox import write_sandbox_token
 from agent.sandbox import Sandbox, SandboxServer
 
 USER = "candidate@example.com"

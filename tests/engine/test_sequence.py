@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from agent.cli.offline import replan
+from agent.cli.note import replan
 from agent.core.model import InterviewStatus, StepName, StepState
 from agent.engine import sequence
 from agent.engine.work import plan_inputs

@@ -23,6 +23,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from agent.core.errors import AuthError, GoogleUnavailable
+from agent.files.paths import write_private
 from agent.google.auth import (
     CALENDAR_EVENTS,
     CALENDAR_EVENTS_READONLY,
@@ -38,7 +39,6 @@ from agent.google.auth import (
     save_token,
     scope_list,
     token_json,
-    write_private,
 )
 from agent.google.consent import run_auth_flow
 from tests.google.fake_oauth import CLIENT_ID, FakeOAuth, pkce_challenge

@@ -8,7 +8,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from agent.cli.runtime import build_services_for, settings_from_env
+from agent.cli.options import settings_from_env
+from agent.cli.tick import build_services_for
 from agent.core.ports import MailQuery
 from agent.google.gmail import Gmail
 from tests.e2e.world import NY, USER, World, make_world

@@ -1,4 +1,4 @@
-"""agent.cli.daemon: the APScheduler loop on real (short) time, signals in and out of process."""
+"""agent.cli.run: the APScheduler loop on real (short) time, signals in and out of process."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from agent.cli.daemon import (
+from agent.cli.run import (
     RETRY_WAIT,
     TICK_JOB,
     WATCH_EVERY,
@@ -135,7 +135,7 @@ def test_uses_the_given_clock_for_ticks_and_due_gaps() -> None:
 
 
 def test_transient_errors_are_retried_with_backoff(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="agent.cli.daemon")
+    caplog.set_level(logging.WARNING, logger="agent.cli.run")
     ticks = Ticks(
         GoogleUnavailable("cannot reach Google"),
         GoogleApiError("HTTP 400: bad"),
@@ -161,7 +161,7 @@ def test_transient_errors_are_retried_with_backoff(caplog: pytest.LogCaptureFixt
 def test_a_quota_stop_is_no_failure_and_never_backs_off(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="agent.cli.daemon")
+    caplog.set_level(logging.INFO, logger="agent.cli.run")
     quota = "reading a message: stopped at Gmail's quota (HTTP 429 rateLimitExceeded)"
     ticks = Ticks(
         GoogleUnavailable("cannot reach Google"),
@@ -263,7 +263,7 @@ DAEMON_SCRIPT = textwrap.dedent(
     import logging, sys, time
     from datetime import timedelta
     from pathlib import Path
-    from agent.cli.daemon import TickOutcome, run_daemon
+    from agent.cli.run import TickOutcome, run_daemon
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     folder = Path(sys.argv[1])

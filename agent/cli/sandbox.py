@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import click
 from google.oauth2.credentials import Credentials
 
-from agent.cli.runtime import settings_from_env
+from agent.cli.options import Obj
 from agent.core.errors import AuthError
 from agent.google.auth import is_google, required_scopes, save_token
 from agent.sandbox import Sandbox, SandboxServer
 
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh"
+USER = "candidate@example.com"  # the sandbox mailbox's address, unless --email says another
 
 
 def sandbox_credentials(url: str, scopes: tuple[str, ...]) -> Credentials:
@@ -31,8 +32,7 @@ def sandbox_credentials(url: str, scopes: tuple[str, ...]) -> Credentials:
 
 
 def check_replaceable(token_file: Path) -> None:
-    """AuthError unless token_file is absent or a token made for an endpoint other than
-    Google's (a Google token, or a file that cannot be read as a token, is never replaced)."""
+    """AuthError unless token_file is absent or a sandbox's (a Google token is never replaced)."""
     try:
         info = json.loads(token_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -53,19 +53,33 @@ def write_sandbox_token(token_file: Path, url: str, reminders: bool) -> None:
     save_token(token_file, sandbox_credentials(url, required_scopes(reminders)))
 
 
-def serve_sandbox(
-    config: Path | None,
-    *,
-    host: str,
-    port: int,
-    state_file: Path | None,
-    email: str,
-    time_zone: str,
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port (0: any free).")
+@click.option(
+    "--state-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Keep the sandbox's mailbox and calendars in this JSON file across restarts.",
+)
+@click.option("--email", default=USER, show_default=True, help="Mailbox address.")
+@click.option(
+    "--timezone", "time_zone", default="America/New_York", show_default=True,
+    help="The sandbox calendar's time zone.",
+)
+@click.option(
+    "--write-token", is_flag=True,
+    help="Write a token.json for the sandbox into the followup home folder.",
+)
+@click.pass_obj
+def sandbox(
+    obj: Obj, host: str, port: int, state_file: Path | None, email: str, time_zone: str,
     write_token: bool,
-    echo: Callable[[str], None],
 ) -> None:
-    """Run the sandbox server in the foreground until interrupted."""
-    settings = settings_from_env(config) if write_token else None
+    """Serve the local stand-in for Gmail and Google Calendar (for trying things out).
+
+    The guide to it (control surface, faults, quota, scopes) is docs/sandbox.md.
+    """
+    settings = obj.settings() if write_token else None
     if settings is not None:
         check_replaceable(settings.paths.token_file)  # before serving anything
     world = (
@@ -75,14 +89,14 @@ def serve_sandbox(
     )
     server = SandboxServer(world, host=host, port=port, state_file=state_file)
     url = server.url
-    echo(f"sandbox serving Gmail and Calendar at {url} (mailbox {email})")
-    echo(f"control surface: {url}_sandbox/  (see docs/sandbox.md)")
+    click.echo(f"sandbox serving Gmail and Calendar at {url} (mailbox {email})")
+    click.echo(f"control surface: {url}_sandbox/  (see docs/sandbox.md)")
     if settings is not None:
         write_sandbox_token(settings.paths.token_file, url, settings.reminders.enabled)
-        echo(f"wrote a sandbox token to {settings.paths.token_file}")
-    echo(f"point followup at it:  export FOLLOWUP_GOOGLE_ENDPOINT={url}")
-    echo("press Ctrl-C to stop")
+        click.echo(f"wrote a sandbox token to {settings.paths.token_file}")
+    click.echo(f"point followup at it:  export FOLLOWUP_GOOGLE_ENDPOINT={url}")
+    click.echo("press Ctrl-C to stop")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        echo("stopping the sandbox")
+        click.echo("stopping the sandbox")

@@ -1,4 +1,4 @@
-"""`followup run`: call tick(now) on an APScheduler timer, waking early when a step is due.
+"""`followup run`, the daemon: tick(now) on an APScheduler timer, waking early when a step is due.
 
 One job runs the tick every `interval` (IntervalTrigger); after each tick a one-off job
 (DateTrigger, fixed id) is set for the outcome's `next_due` when that comes before the next
@@ -22,8 +22,12 @@ holds). The main loop then ends, run_daemon waits for a running tick to complete
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
+import os
 import signal
+import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,25 +35,39 @@ from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
 
+import click
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from agent.cli.health import NEEDS_YOU
-from agent.core.errors import FollowupError, QuotaStop
+from agent.cli.board import refresh_board
+from agent.cli.failures import EXIT_INTERRUPTED, INTERRUPTED, as_followup_error
+from agent.cli.health import NEEDS_YOU, PassLog, watched_files
+from agent.cli.options import Obj, current_time
+from agent.cli.state import opened_store
+from agent.cli.tick import locked_pass
+from agent.core.errors import Busy, FollowupError, QuotaStop, SettingsError
+from agent.core.formats import moment
+from agent.core.model import STEPS, UNSETTLED, InterviewStatus
+from agent.core.settings import DaemonSettings, Settings
+from agent.core.text import one_line
+from agent.engine.work import zone_of
+from agent.files.paths import resolve_paths
+from agent.store import kv, sequences
+from agent.store.db import Store
 
 log = logging.getLogger(__name__)
 
 TICK_JOB = "followup-tick"
-EXIT_INTERRUPTED = 130
 WAKE_JOB = "followup-wake"
 WATCH_JOB = "followup-watch"
 BACKOFF_CAP = timedelta(minutes=30)
 QUOTA_PAUSE = timedelta(minutes=1)  # Gmail's quota is per minute: the window has moved by then
 RETRY_WAIT = timedelta(minutes=5)  # a failure that needs the candidate: try again after this
 WATCH_EVERY = timedelta(seconds=5)  # meanwhile, look at their files this often
+LOCAL = (FollowupError, OSError, sqlite3.Error)  # what reading state.db can meet
 
 
 @dataclass(frozen=True)
@@ -66,15 +84,8 @@ class TickOutcome:
 
 def backoff_delay(interval: timedelta, failures: int) -> timedelta:
     """Wait before the next try after `failures` consecutive failures (1 -> one interval)."""
-    if failures <= 0:
-        return interval
-    cap = max(BACKOFF_CAP, interval)
-    delay = interval
-    for _ in range(failures - 1):  # doubling stops at the cap (no overflow for long outages)
-        if delay >= cap:
-            break
-        delay *= 2
-    return min(delay, cap)
+    doublings = min(max(failures - 1, 0), 16)  # bounded: no overflow for long outages
+    return min(interval * 2**doublings, max(BACKOFF_CAP, interval))
 
 
 class _Loop:
@@ -251,14 +262,8 @@ def run_daemon(
             signal.signal(sig, handler)
 
 
-def start_line(settings: Any, store: Any, minutes: float, now: datetime) -> str:
+def start_line(settings: Settings, store: Store, minutes: float) -> str:
     """What `followup run` says when it starts: account, calendars, interval, next due step."""
-    from agent.cli.offline import user_zone
-    from agent.core.formats import moment
-    from agent.core.model import STEPS, UNSETTLED, InterviewStatus
-    from agent.core.text import one_line
-    from agent.store import kv, sequences
-
     conn = store.conn
     known = kv.account(conn)
     account = settings.user.email or (known.address if known else "")
@@ -273,10 +278,83 @@ def start_line(settings: Any, store: Any, minutes: float, now: datetime) -> str:
     ]
     if due:
         at, label, company = min(due)
-        nxt = f"next due: {label} for {company}, {moment(at, user_zone(settings, store))}"
+        nxt = f"next due: {label} for {company}, {moment(at, zone_of(settings, conn))}"
     else:
         nxt = "nothing due yet"
     return (
         f"followup run: drafting for {who}; calendars {calendars}; a pass every {every}; "
         f"{nxt}"
     )
+
+
+def stamped(text: str) -> str:
+    """A log line with the local time first, unless journald (JOURNAL_STREAM) stamps it."""
+    if os.environ.get("JOURNAL_STREAM"):
+        return text
+    return f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S%z} {text}"
+
+
+@click.command()
+@click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Minutes between ticks (default: [daemon] interval_minutes).",
+)
+@click.pass_obj
+def run(obj: Obj, interval: float | None) -> None:
+    """Run as a daemon: tick on an interval and exactly when the next step is due.
+
+    It never stops for a failure: one that needs you is said once and tried again.
+    """
+    paths = resolve_paths(obj.config)
+    try:
+        first = obj.settings(full=True)  # a place the holidays package lacks too
+    except SettingsError:  # the first pass says what is wrong, then waits for the fix
+        first = None
+    daemon = first.daemon if first else DaemonSettings()
+    passes = PassLog(paths, timezone=first.user.timezone if first else "", tell=True,
+                     notify=daemon.notify)
+
+    def one_tick(now: datetime) -> TickOutcome:
+        try:  # settings, templates and token are read again each pass: a fix needs no restart
+            settings = obj.settings()
+        except SettingsError as exc:  # settings that do not load leave state.db be: only said
+            passes.finish(now, exc, keep=False)
+            raise
+        done = None
+        try:
+            with passes.recorded(now):
+                done = locked_pass(settings, now)
+        except Busy:  # another run's pass: it records its own
+            return TickOutcome()
+        except (OSError, sqlite3.Error) as exc:  # a lock folder, a read-only state.db, ...
+            error = as_followup_error(exc, paths)
+            if error is None:
+                raise
+            raise error from exc  # the loop waits for a fix (7) or retries (network trouble)
+        finally:
+            gc.collect()  # the pass's services and rows are cycles: free them before the wait
+            if passes.changed or (done is not None and done.actions):  # the board follows
+                with contextlib.suppress(*LOCAL), opened_store(settings) as store:
+                    refresh_board(settings, store, now)
+        for action in done.actions:
+            click.echo(stamped(f"{action.kind}: {action.detail}"), err=True)
+        return TickOutcome(next_due=done.next_due)
+
+    minutes = interval if interval is not None else daemon.interval_minutes
+    line = f"followup run: a pass every {minutes:g} minutes"
+    if first is not None:  # else the first pass says what is wrong
+        with contextlib.suppress(*LOCAL), opened_store(first) as s:
+            line = start_line(first, s, minutes)
+    click.echo(stamped(line), err=True)
+    code = run_daemon(
+        one_tick,
+        interval=timedelta(minutes=minutes),
+        misfire_grace=timedelta(minutes=daemon.misfire_grace_minutes),
+        now_fn=current_time,
+        watch=lambda: watched_files(paths),
+    )
+    if code == EXIT_INTERRUPTED:
+        click.echo(stamped(f"followup: {INTERRUPTED}"), err=True)
+    sys.exit(code)
