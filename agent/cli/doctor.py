@@ -16,7 +16,7 @@ from googleapiclient.errors import HttpError
 from agent.cli.failures import as_followup_error
 from agent.cli.health import stored_problem
 from agent.cli.options import Obj, current_time
-from agent.cli.service import ServiceError, service_state
+from agent.cli.service import SYSTEMS, ServiceError, this_system
 from agent.cli.tick import build_services_for
 from agent.core.compose import sender_for
 from agent.core.errors import FollowupError, SettingsError
@@ -175,7 +175,7 @@ def check_files(paths: Paths) -> Check:
 def check_service() -> Check:
     """The service for this system installed and running; WARN (never FAIL) when not."""
     try:
-        state = service_state()
+        state = SYSTEMS[this_system()].state()
     except ServiceError as exc:
         return Check("service", True, f"cannot tell: {exc}", warn=True)
     todo = "" if state.installed else "; `followup service install` sets it up (or use cron)"

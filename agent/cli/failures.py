@@ -1,9 +1,4 @@
-"""How a command's failure becomes one line on stderr and its exit code: the one mapping.
-
-FollowupError -> its own code; OSError and sqlite3 errors about followup's files -> 7
-(state.db, lock, their folders), 4 (token), 3 (settings), 6 (templates); Ctrl-C -> 130
-(README "Commands" lists every code).
-"""
+"""The one mapping of a command's failure to one line on stderr and an exit code."""
 
 from __future__ import annotations
 

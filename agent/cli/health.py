@@ -41,12 +41,7 @@ def next_record(
 
 
 def problem_line(record: PassRecord | None, now: datetime, zone: tzinfo) -> str | None:
-    """One line when followup needs the candidate (since when, why, what to do); else None.
-
-    That is when the last pass failed for a reason no retry fixes, or when no pass has
-    succeeded for an hour: passes failing that long (network trouble, quota stops), or none at
-    all. A failure just after a long gap (a laptop waking before its network) is not one yet.
-    """
+    """The line when a failure needs the candidate, or no pass succeeded for QUIET; else None."""
     if record is None:
         return None
     quiet = now - (record.failing_since or record.at) >= QUIET

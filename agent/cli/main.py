@@ -1,7 +1,4 @@
-"""The `followup` command line: its options and where each command lives (loaded when it runs).
-
-Only its windowless twin (`followupw`, agent.cli.service) imports it.
-"""
+"""The `followup` command line: its options and where each command lives (loaded when it runs)."""
 
 from __future__ import annotations
 

@@ -1,22 +1,7 @@
-"""`followup run`, the daemon: tick(now) on an APScheduler timer, waking early when a step is due.
+"""`followup run`, the daemon: a tick every interval on APScheduler, and when a step is due.
 
-One job runs the tick every `interval` (IntervalTrigger); after each tick a one-off job
-(DateTrigger, fixed id) is set for the outcome's `next_due` when that comes before the next
-interval run, so a step appears on time even with a long interval. Each tick restarts the
-interval count. Ticks never overlap (one worker thread, max_instances=1), and coalesce=True
-with a misfire grace means a laptop waking from suspend runs one tick, not a burst.
-
-Only a signal ends the loop. A failure that needs the candidate (health.NEEDS_YOU) is tried
-again after RETRY_WAIT, and at once when `watch()` (their files) changes: a watch job looks
-every WATCH_EVERY (or interval, if shorter) while waiting. Other failures are retried after
-min(interval * 2**(failures-1), 30 min). A stop at Gmail's quota or the unit budget
-(QuotaStop) kept its work: the next tick comes after an interval (a minute at most), no
-backoff. The tick itself records each outcome and says what is wrong (cli/health.py).
-
-Stopping: the SIGTERM/SIGINT handler only sets a flag and hands `scheduler.shutdown(wait=False)`
-to a short-lived thread (calling it inside the handler could deadlock on a lock the main thread
-holds). The main loop then ends, run_daemon waits for a running tick to complete, returns 0
-(130 after SIGINT, the Ctrl-C convention).
+A failure that needs the candidate waits RETRY_WAIT or until their files change; others back
+off; a quota stop waits a minute. A signal only sets a flag (shutdown runs in a thread).
 """
 
 from __future__ import annotations
@@ -243,10 +228,7 @@ def run_daemon(
     watch: Callable[[], object] = lambda: None,
     stop_signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT),
 ) -> int:
-    """Run `tick` until a signal: returns 0 (130 for SIGINT, the Ctrl-C convention).
-
-    Signal handlers are installed only in the main thread and restored on return.
-    """
+    """Run `tick` until a signal (handlers set in the main thread only): 0, or 130 for SIGINT."""
     if interval <= timedelta(0):
         raise ValueError("interval must be positive")
     loop = _Loop(tick, interval, misfire_grace, now_fn, watch)

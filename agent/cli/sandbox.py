@@ -54,27 +54,14 @@ def write_sandbox_token(token_file: Path, url: str, reminders: bool) -> None:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port (0: any free).")
-@click.option(
-    "--state-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Keep the sandbox's mailbox and calendars in this JSON file across restarts.",
-)
 @click.option("--email", default=USER, show_default=True, help="Mailbox address.")
-@click.option(
-    "--timezone", "time_zone", default="America/New_York", show_default=True,
-    help="The sandbox calendar's time zone.",
-)
 @click.option(
     "--write-token", is_flag=True,
     help="Write a token.json for the sandbox into the followup home folder.",
 )
 @click.pass_obj
-def sandbox(
-    obj: Obj, host: str, port: int, state_file: Path | None, email: str, time_zone: str,
-    write_token: bool,
-) -> None:
+def sandbox(obj: Obj, port: int, email: str, write_token: bool) -> None:
     """Serve the local stand-in for Gmail and Google Calendar (for trying things out).
 
     The guide to it (control surface, faults, quota, scopes) is docs/sandbox.md.
@@ -82,12 +69,7 @@ def sandbox(
     settings = obj.settings() if write_token else None
     if settings is not None:
         check_replaceable(settings.paths.token_file)  # before serving anything
-    world = (
-        Sandbox.load(state_file)
-        if state_file and state_file.exists()
-        else Sandbox(user_email=email, time_zone=time_zone)
-    )
-    server = SandboxServer(world, host=host, port=port, state_file=state_file)
+    server = SandboxServer(Sandbox(user_email=email), port=port)
     url = server.url
     click.echo(f"sandbox serving Gmail and Calendar at {url} (mailbox {email})")
     click.echo(f"control surface: {url}_sandbox/  (see docs/sandbox.md)")

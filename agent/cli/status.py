@@ -1,7 +1,4 @@
-"""`followup status`: one line per interview, or one interview in full, as text or JSON.
-
-Its views of an interview (what is next, whom it waits on, steps in words) are the board's too.
-"""
+"""`followup status`: a line per interview, or one in full, text or JSON (the board reuses it)."""
 
 from __future__ import annotations
 
