@@ -78,15 +78,9 @@ def todo(p: Pass, now: datetime) -> dict[date, list[Item]]:
                 items[today].append(Item(step.due, "waiting", title, hint, ident))
                 continue
             if step.state == StepState.DRAFTED:
-                items[today].append(
-                    Item(
-                        step.due,
-                        "draft",
-                        f"{label}: {what} draft to {who} is waiting in Gmail",
-                        "read it, make it yours, and send it",
-                        ident,
-                    )
-                )
+                title = f"{label}: {what} draft to {who} is waiting in Gmail"
+                hint = "read it, make it yours, and send it"
+                items[today].append(Item(step.due, "draft", title, hint, ident))
             waiting = step.state in (*UNSETTLED, StepState.DRAFTED)
             planned = planned_step(seq, step.step) if waiting and day in items else None
             if planned is not None:
@@ -123,15 +117,8 @@ def render_agenda(p: Pass, now: datetime) -> str:
 
 def agenda_json(p: Pass, now: datetime) -> dict[str, Any]:
     """The agenda as data: each day with its items in time order."""
-    days = todo(p, now).items()
-    return {
-        "days": [
-            {
-                "date": day.isoformat(),
-                "items": [
-                    {**asdict(i), "at": i.at.isoformat(), "text": i.text.strip()} for i in items
-                ],
-            }
-            for day, items in days
-        ]
-    }
+    days = []
+    for day, items in todo(p, now).items():
+        rows = [{**asdict(i), "at": i.at.isoformat(), "text": i.text.strip()} for i in items]
+        days.append({"date": day.isoformat(), "items": rows})
+    return {"days": days}

@@ -12,7 +12,6 @@ import click
 from agent.cli.options import Obj, current_time
 from agent.cli.tick import build_services_for
 from agent.core.errors import FollowupError
-from agent.core.settings import Settings
 from agent.google.auth import read_token_info, required_scopes, scope_list, scope_name
 from agent.google.auth import revoke as revoke_token
 from agent.google.consent import allow_loopback_http, run_auth_flow
@@ -41,32 +40,6 @@ def _expiry_line(info: dict, now: datetime) -> str:
             "publish the app (README, setup step 4), then run `followup auth` again"
         )
     return UNKNOWABLE
-
-
-def auth_status_lines(settings: Settings, now: datetime) -> tuple[list[str], int]:
-    """The lines `followup auth status` prints and its exit code (0, or the failure's)."""
-    token = settings.paths.token_file
-    info = read_token_info(token)  # AuthError (4) when absent, unsafe or not a token
-    granted = scope_list(info.get("scopes"))
-    needed = required_scopes(settings.reminders.enabled)
-    missing = [s for s in needed if s not in granted]
-    lines = [
-        f"token     {token} (readable only by you)",
-        f"scopes    {', '.join(scope_name(s) for s in granted) or 'none recorded'}",
-    ]
-    code = 0
-    if missing:
-        names = ", ".join(scope_name(s) for s in missing)
-        lines.append(f"missing   {names}: run `followup auth` again")
-        code = 4
-    try:
-        account = Gmail(build_services_for(settings)).account().address
-        lines.append(f"account   {account}")
-    except FollowupError as exc:
-        lines.append(f"account   unknown: {exc}")
-        code = code or exc.exit_code
-    lines.append(f"expiry    {_expiry_line(info, now)}")
-    return lines, code
 
 
 @click.group(invoke_without_command=True)
@@ -127,7 +100,28 @@ def auth(
 @click.pass_obj
 def auth_status(obj: Obj) -> None:
     """Show the account, the permissions granted, the token file and when the grant ends."""
-    lines, code = auth_status_lines(obj.settings(), current_time())
+    settings = obj.settings()
+    token = settings.paths.token_file
+    info = read_token_info(token)  # AuthError (4) when absent, unsafe or not a token
+    granted = scope_list(info.get("scopes"))
+    needed = required_scopes(settings.reminders.enabled)
+    missing = [s for s in needed if s not in granted]
+    lines = [
+        f"token     {token} (readable only by you)",
+        f"scopes    {', '.join(scope_name(s) for s in granted) or 'none recorded'}",
+    ]
+    code = 0
+    if missing:
+        names = ", ".join(scope_name(s) for s in missing)
+        lines.append(f"missing   {names}: run `followup auth` again")
+        code = 4
+    try:
+        account = Gmail(build_services_for(settings)).account().address
+        lines.append(f"account   {account}")
+    except FollowupError as exc:
+        lines.append(f"account   unknown: {exc}")
+        code = code or exc.exit_code
+    lines.append(f"expiry    {_expiry_line(info, current_time())}")
     for line in lines:  # file paths stay whole on their line
         wrap = len(line) > 80 and not line.startswith("token ")
         click.echo(textwrap.fill(line, 80, subsequent_indent=" " * 10) if wrap else line)

@@ -71,11 +71,6 @@ class Happening:
     act: Callable[[], object]
 
 
-def next_monday(today: date) -> date:
-    """The Monday after today."""
-    return today + timedelta(days=7 - today.weekday())
-
-
 def on(monday: date, day: int, hour: int, minute: int = 0) -> datetime:
     """A moment `day` days after the demo's Monday, in its zone."""
     return datetime.combine(monday + timedelta(days=day), datetime.min.time(), ZONE).replace(
@@ -187,28 +182,22 @@ class Demo:
         self.session = session_for(self.settings, self.store, load_templates(None))
         seed_calendar(self.sandbox, monday)
         raj = incoming(
-            "Raj Patel <raj@globex.com>",
-            f"Out of Office: back on {day_name(on(monday, 7, 9))}",
-            "I am out of the office with limited access to email.",
-            Auto_Submitted="auto-replied",
+            "Raj Patel <raj@globex.com>", f"Out of Office: back on {day_name(on(monday, 7, 9))}",
+            "I am out of the office with limited access to email.", Auto_Submitted="auto-replied",
         )
         jane = incoming(
-            "Jane Doe <jane@acme.com>",
-            "Next steps",
+            "Jane Doe <jane@acme.com>", "Next steps",
             "Hi Casey, thanks for your note. We'd like to invite you to a final round.",
         )
         self.happenings = [
-            Happening(
-                on(monday, 2, 16, 45),
-                "Raj Patel (Globex) is away: an automatic reply arrives.",
-                lambda: self.sandbox.deliver(raj, internal_date=on(monday, 2, 16, 45)),
-            ),
-            Happening(
-                on(monday, 3, 15),
-                "Jane Doe (Acme) answers your check-in.",
-                lambda: self.sandbox.deliver(jane, internal_date=on(monday, 3, 15)),
-            ),
+            self.arrival(on(monday, 2, 16, 45), raj,
+                         "Raj Patel (Globex) is away: an automatic reply arrives."),
+            self.arrival(on(monday, 3, 15), jane, "Jane Doe (Acme) answers your check-in."),
         ]
+
+    def arrival(self, at: datetime, msg: EmailMessage, words: str) -> Happening:
+        """`msg` reaching the candidate's inbox at `at`."""
+        return Happening(at, words, lambda: self.sandbox.deliver(msg, internal_date=at))
 
     def play(self, days: int) -> datetime:
         """Tick at every due time and every happening for `days`, print the story; the end."""
@@ -341,7 +330,8 @@ class Demo:
 )
 def demo(fast: bool, keep: bool, start: datetime | None) -> None:
     """Watch the whole story on the built-in sandbox: offline, in seconds, nothing of yours."""
-    monday = start.date() if start else next_monday(date.today())
+    today = date.today()
+    monday = start.date() if start else today + timedelta(days=7 - today.weekday())
     if monday.weekday() != 0:
         raise click.BadParameter(f"{monday} is not a Monday", param_hint="--start")
     played = Demo(monday, click.echo, pause=0.0 if fast else 0.15)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import datetime
 
 import click
 
@@ -15,12 +14,10 @@ from agent.core.errors import NotFound
 from agent.core.formats import moment
 from agent.core.headers import UnsafeHeader
 from agent.core.model import EMAIL_STEPS, UNSETTLED, StepName
-from agent.core.settings import Settings
 from agent.core.text import printable
 from agent.engine.sequence import planned_step
 from agent.engine.wording import draft_key, step_text, thread_for
 from agent.store import sequences
-from agent.store.db import Store
 
 
 def _pick_step(name: str | None, rows: list[sequences.StepRow]) -> StepName:
@@ -40,39 +37,6 @@ def _pick_step(name: str | None, rows: list[sequences.StepRow]) -> StepName:
     return StepName.THANK_YOU
 
 
-def render_preview(
-    settings: Settings, store: Store, ident: str, step_name: str | None, now: datetime
-) -> str:
-    """The drafts one step would make (or made), as text, with the voicemail scripts."""
-    p = offline_pass(settings, store, now)
-    seq = p.sequence(find_interview(store, ident).interview.key)
-    assert seq is not None
-    step = _pick_step(step_name, seq.steps)
-    planned = planned_step(seq, step)
-    assert planned is not None
-    out: list[str] = []
-    for contact in planned.recipients:
-        when = moment(planned.due, p.zone)
-        out.append(f"=== {step.value} to {printable(contact.email)} (due {when}) ===")
-        try:
-            rendered = compose_draft(
-                step_text(seq, planned, contact, now.astimezone(p.zone).date()),
-                p.session.templates,
-                key=draft_key(p, seq.key, step, contact.email),
-                thread=thread_for(seq, contact.email, step),
-            )
-        except UnsafeHeader as exc:
-            out += [f"no draft: unsafe header: {printable(str(exc))}", ""]
-            continue
-        parsed = email.message_from_bytes(rendered.raw, policy=email.policy.default)
-        for header in ("From", "To", "Subject", "In-Reply-To"):
-            if parsed[header]:
-                out.append(f"{header}: {parsed[header]}")
-        out += ["", rendered.body.rstrip(), "", "--- voicemail script ---"]
-        out += [rendered.voicemail.rstrip(), ""]
-    return "\n".join(out)
-
-
 @click.command()
 @click.argument("interview_id")
 @click.argument("step", required=False)
@@ -80,6 +44,32 @@ def render_preview(
 def preview(obj: Obj, interview_id: str, step: str | None) -> None:
     """Show the rendered draft(s) and voicemail script of a step (default: the next one)."""
     settings = obj.settings()
+    now = current_time()
     with opened_store(settings) as store:
-        text = render_preview(settings, store, interview_id, step, current_time())
-    click.echo(text)
+        p = offline_pass(settings, store, now)
+        seq = p.sequence(find_interview(store, interview_id).interview.key)
+        assert seq is not None
+        name = _pick_step(step, seq.steps)
+        planned = planned_step(seq, name)
+        assert planned is not None
+        out: list[str] = []
+        for contact in planned.recipients:
+            when = moment(planned.due, p.zone)
+            out.append(f"=== {name.value} to {printable(contact.email)} (due {when}) ===")
+            try:
+                rendered = compose_draft(
+                    step_text(seq, planned, contact, now.astimezone(p.zone).date()),
+                    p.session.templates,
+                    key=draft_key(p, seq.key, name, contact.email),
+                    thread=thread_for(seq, contact.email, name),
+                )
+            except UnsafeHeader as exc:
+                out += [f"no draft: unsafe header: {printable(str(exc))}", ""]
+                continue
+            parsed = email.message_from_bytes(rendered.raw, policy=email.policy.default)
+            for header in ("From", "To", "Subject", "In-Reply-To"):
+                if parsed[header]:
+                    out.append(f"{header}: {parsed[header]}")
+            out += ["", rendered.body.rstrip(), "", "--- voicemail script ---"]
+            out += [rendered.voicemail.rstrip(), ""]
+    click.echo("\n".join(out))

@@ -14,7 +14,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
@@ -84,10 +84,7 @@ class _Loop:
         now_fn: Callable[[], datetime],
         watch: Callable[[], object],
     ) -> None:
-        self.tick = tick
-        self.interval = interval
-        self.now_fn = now_fn
-        self.watch = watch
+        self.tick, self.interval, self.now_fn, self.watch = tick, interval, now_fn, watch
         self.seen: object = None  # what watch() said before the pass that is waited on
         self.failures = 0
         self.stop_signal: int | None = None
@@ -175,8 +172,7 @@ class _Loop:
         self.failures = 0
         delay = min(self.interval, QUOTA_PAUSE)
         log.info("%s; next tick in %s", reason, delay)
-        if not self.stopping.is_set():
-            self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + delay)
+        self._tick_in(delay)
 
     def _retry_later(self, reason: str) -> None:
         """Log a transient failure and move the next tick back by the backoff."""
@@ -184,8 +180,7 @@ class _Loop:
         delay = backoff_delay(self.interval, self.failures)
         log.warning("tick failed (%s); failure %d in a row, next try in %s",
                     reason, self.failures, delay)
-        if not self.stopping.is_set():
-            self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + delay)
+        self._tick_in(delay)
 
     def _wait(self, reason: str, seen: object) -> None:
         """A failure that needs the candidate: try again later, or at once when a file changes."""
@@ -195,7 +190,7 @@ class _Loop:
                  reason, RETRY_WAIT)
         if self.stopping.is_set():
             return
-        self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + RETRY_WAIT)
+        self._tick_in(RETRY_WAIT)
         every = min(self.interval, WATCH_EVERY).total_seconds()
         self.scheduler.add_job(
             self.look, IntervalTrigger(seconds=every, timezone=UTC), id=WATCH_JOB,
@@ -204,8 +199,13 @@ class _Loop:
 
     def look(self) -> None:
         """The watch job: a tick now when the watched files changed since the failed one."""
-        if self.watch() != self.seen and not self.stopping.is_set():
-            self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC))
+        if self.watch() != self.seen:
+            self._tick_in(timedelta(0))
+
+    def _tick_in(self, delay: timedelta) -> None:
+        """Move the next interval tick to `delay` from now (unless stopping)."""
+        if not self.stopping.is_set():
+            self.scheduler.modify_job(TICK_JOB, next_run_time=datetime.now(UTC) + delay)
 
     def shutdown(self) -> None:
         """Stop the scheduler without waiting (the running tick finishes on its own)."""
@@ -226,7 +226,6 @@ def run_daemon(
     misfire_grace: timedelta,
     now_fn: Callable[[], datetime] = lambda: datetime.now(UTC),
     watch: Callable[[], object] = lambda: None,
-    stop_signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT),
 ) -> int:
     """Run `tick` until a signal (handlers set in the main thread only): 0, or 130 for SIGINT."""
     if interval <= timedelta(0):
@@ -234,7 +233,7 @@ def run_daemon(
     loop = _Loop(tick, interval, misfire_grace, now_fn, watch)
     previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        for sig in stop_signals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
             previous[sig] = signal.signal(sig, loop.on_signal)
     log.info("daemon started: a tick every %s, misfire grace %s", interval, misfire_grace)
     try:
