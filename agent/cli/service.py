@@ -58,10 +58,9 @@ SystemCallArchitectures=native
 """
 
 
-def _systemd_escape(text: str, *, dollar: bool) -> str:
-    """Escape systemd specifiers (and $ in command lines)."""
-    text = text.replace("%", "%%")
-    return text.replace("$", "$$") if dollar else text
+def _unit_escape(text: str) -> str:
+    """Escape systemd specifiers and $ in an ExecStart= word."""
+    return text.replace("%", "%%").replace("$", "$$")
 
 
 def _systemd_quote(word: str) -> str:
@@ -71,22 +70,12 @@ def _systemd_quote(word: str) -> str:
     return word
 
 
-def _under(path: Path, home: Path | None) -> Path | None:
+def _under(path: Path, home: Path) -> Path | None:
     """`path` relative to `home`, or None when it is not inside it."""
-    if home is None:
-        return None
     try:
         return path.relative_to(home)
     except ValueError:
         return None
-
-
-def _unit_executable(executable: Path, home: Path | None) -> str:
-    """The executable as an ExecStart word (%h/... when under home)."""
-    rel = _under(executable, home)
-    if rel is not None:
-        return _systemd_quote("%h/" + _systemd_escape(str(rel), dollar=True))
-    return _systemd_quote(_systemd_escape(str(executable), dollar=True))
 
 
 def _passthrough(env: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -94,21 +83,20 @@ def _passthrough(env: Mapping[str, str]) -> list[tuple[str, str]]:
     return [(key, env[key]) for key in PASSTHROUGH_ENV if env.get(key, "").strip()]
 
 
-def _exec_start(
-    executable: Path, command: str, config_file: Path | None, home: Path | None
-) -> str:
-    """ExecStart= for `followup [--config FILE] COMMAND`."""
-    words = [_unit_executable(executable, home)]
+def _exec_start(executable: Path, command: str, config_file: Path | None, home: Path) -> str:
+    """ExecStart= for `followup [--config FILE] COMMAND` (%h/... for an executable under home)."""
+    rel = _under(executable, home)
+    words = ["%h/" + _unit_escape(str(rel)) if rel else _unit_escape(str(executable))]
     if config_file is not None:
-        words += ["--config", _systemd_quote(_systemd_escape(str(config_file), dollar=True))]
-    return "ExecStart=" + " ".join([*words, command])
+        words += ["--config", _unit_escape(str(config_file))]
+    return "ExecStart=" + " ".join([*map(_systemd_quote, words), command])
 
 
 def _environment(env: Mapping[str, str]) -> str:
     """Environment= lines: PYTHONUNBUFFERED plus the passed-through variables."""
     lines = ["Environment=PYTHONUNBUFFERED=1"]
     for key, value in _passthrough(env):
-        assignment = f"{key}={_systemd_escape(value, dollar=False)}"
+        assignment = f"{key}={value.replace('%', '%%')}"
         lines.append("Environment=" + _systemd_quote(assignment))
     return "\n".join(lines) + "\n"
 
@@ -174,7 +162,7 @@ def render_units(
     return {SERVICE: service, TICK_SERVICE: tick, TICK_TIMER: timer}
 
 
-def _shell_word(text: str, home: Path | None) -> str:
+def _shell_word(text: str, home: Path) -> str:
     """A POSIX sh word for a path ($HOME/... when under home)."""
     rel = _under(Path(text), home)
     if rel is None:
