@@ -29,11 +29,6 @@ LOCAL_ERRNOS = frozenset(
 )
 
 
-def _under(path: Path, folder: Path) -> bool:
-    """True when `path` is `folder` or inside it."""
-    return path == folder or folder in path.parents
-
-
 def _owner_of(path: Path, paths: Paths | None) -> tuple[str, type[FollowupError]]:
     """What followup keeps at `path` (for the message) and the error kind (its exit code)."""
     if paths is None:
@@ -47,11 +42,11 @@ def _owner_of(path: Path, paths: Paths | None) -> tuple[str, type[FollowupError]
         return "token", AuthError
     if path == paths.config_file:
         return "settings", SettingsError
-    if _under(path, paths.templates_dir):
+    if path.is_relative_to(paths.templates_dir):
         return "templates", TemplateError
-    if _under(state.parent, path):
+    if state.parent.is_relative_to(path):
         return "state folder", StateError
-    if _under(paths.token_file.parent, path):
+    if paths.token_file.parent.is_relative_to(path):
         return "config folder", AuthError
     return "files", StateError
 

@@ -70,14 +70,6 @@ def _systemd_quote(word: str) -> str:
     return word
 
 
-def _under(path: Path, home: Path) -> Path | None:
-    """`path` relative to `home`, or None when it is not inside it."""
-    try:
-        return path.relative_to(home)
-    except ValueError:
-        return None
-
-
 def _passthrough(env: Mapping[str, str]) -> list[tuple[str, str]]:
     """The agent's own variables worth keeping in a service (set and non-empty)."""
     return [(key, env[key]) for key in PASSTHROUGH_ENV if env.get(key, "").strip()]
@@ -85,8 +77,10 @@ def _passthrough(env: Mapping[str, str]) -> list[tuple[str, str]]:
 
 def _exec_start(executable: Path, command: str, config_file: Path | None, home: Path) -> str:
     """ExecStart= for `followup [--config FILE] COMMAND` (%h/... for an executable under home)."""
-    rel = _under(executable, home)
-    words = ["%h/" + _unit_escape(str(rel)) if rel else _unit_escape(str(executable))]
+    if executable.is_relative_to(home):
+        words = ["%h/" + _unit_escape(str(executable.relative_to(home)))]
+    else:
+        words = [_unit_escape(str(executable))]
     if config_file is not None:
         words += ["--config", _unit_escape(str(config_file))]
     return "ExecStart=" + " ".join([*map(_systemd_quote, words), command])
@@ -162,11 +156,11 @@ def render_units(
     return {SERVICE: service, TICK_SERVICE: tick, TICK_TIMER: timer}
 
 
-def _shell_word(text: str, home: Path) -> str:
+def _shell_word(path: Path, home: Path) -> str:
     """A POSIX sh word for a path ($HOME/... when under home)."""
-    rel = _under(Path(text), home)
-    if rel is None:
-        return shlex.quote(text)
+    if not path.is_relative_to(home):
+        return shlex.quote(str(path))
+    rel = path.relative_to(home)
     if _SAFE.fullmatch(str(rel)):
         return f"$HOME/{rel}"
     escaped = re.sub(r'(["\\$`])', r"\\\1", str(rel))
@@ -182,7 +176,7 @@ def render_cron(
 ) -> str:
     """The crontab entry (with comments) running `followup tick` every 5 minutes."""
     home = Path.home() if home is None else home
-    words = [_shell_word(str(executable), home)]
+    words = [_shell_word(executable, home)]
     if config_file is not None:
         words += ["--config", shlex.quote(str(config_file))]
     prefix = "".join(f"{key}={shlex.quote(value)} " for key, value in _passthrough(env))
