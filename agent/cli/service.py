@@ -30,18 +30,19 @@ from agent.cli.options import Obj
 from agent.core.errors import FollowupError
 from agent.files.paths import resolve_paths
 
+log = logging.getLogger(__name__)
+
 SERVICE = "followup.service"
 TICK_SERVICE = "followup-tick.service"
 TICK_TIMER = "followup-tick.timer"
 CRON = "followup.cron"
 LAUNCHD_LABEL = "io.github.interview-followup"
 TASK_NAME = "followup"
-EXAMPLE_HOME = Path("/home/you")
-EXAMPLE_EXECUTABLE = EXAMPLE_HOME / ".local" / "bin" / "followup"
 PASSTHROUGH_ENV = ("FOLLOWUP_HOME",)  # never FOLLOWUP_NOW or the sandbox endpoint
 LOGS = "journalctl --user -u followup -f"
 CRON_LOG = "~/.cache/followup/followup.log"
-WINDOWLESS_LOG = "followup.log"  # beside state.db: where followupw (the Windows task) writes
+SYSTEMCTL = ("systemctl", "--user")
+RUNNING_RESULT = "267009"  # SCHED_S_TASK_RUNNING (0x41301), the last result of a running task
 _SAFE = re.compile(r"[A-Za-z0-9_./+:@=,-]+")
 
 HARDENING = """\
@@ -296,19 +297,13 @@ def launchd_log() -> Path:
 
 def windowless_log() -> Path:
     """The file followupw appends its output to: followup.log beside state.db."""
-    return resolve_paths().state_db.parent / WINDOWLESS_LOG
+    return resolve_paths().state_db.parent / "followup.log"
 
 
 def task_user() -> str:
     """The account the task runs for, at its log-on: DOMAIN\\user."""
     domain = os.environ.get("USERDOMAIN", "").strip()
     return f"{domain}\\{getpass.getuser()}" if domain else getpass.getuser()
-
-
-log = logging.getLogger(__name__)
-
-SYSTEMCTL = ("systemctl", "--user")
-RUNNING_RESULT = "267009"  # SCHED_S_TASK_RUNNING (0x41301), the last result of a running task
 
 
 class ServiceError(FollowupError):

@@ -15,8 +15,6 @@ import pytest
 
 from agent.cli.service import (
     CRON,
-    EXAMPLE_EXECUTABLE,
-    EXAMPLE_HOME,
     SERVICE,
     TICK_SERVICE,
     TICK_TIMER,
@@ -30,6 +28,9 @@ from agent.store.lock import RunLock
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 OTHER_HOME = Path("/nonexistent-home")
+
+EXAMPLE_HOME = Path("/home/you")  # scripts/ holds the files rendered for this home
+EXAMPLE_EXECUTABLE = EXAMPLE_HOME / ".local" / "bin" / "followup"
 
 
 def executable(folder: Path) -> Path:
