@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
-from agent.cli.options import Obj, current_time
+from agent.cli.options import Obj
 from agent.cli.tick import build_services_for
 from agent.core.errors import FollowupError
 from agent.google.auth import read_token_info, required_scopes, scope_list, scope_name
@@ -17,29 +16,10 @@ from agent.google.auth import revoke as revoke_token
 from agent.google.consent import allow_loopback_http, run_auth_flow
 from agent.google.gmail import Gmail
 
-TESTING_DAYS = 7
-UNKNOWABLE = (
+EXPIRY = (  # the token file does not say when the grant ends
     "Google does not say whether your OAuth app is in Testing; if it is, this grant ends "
-    f"{TESTING_DAYS} days after `followup auth` (publish the app: README, setup step 4)"
+    "7 days after `followup auth` (publish the app: README, setup step 4)"
 )
-
-
-def _expiry_line(info: dict, now: datetime) -> str:
-    """What the token file tells about the refresh token's end, when it tells anything."""
-    seconds = info.get("refresh_token_expires_in")
-    issued = info.get("refresh_token_issued_at") or info.get("issued_at")
-    if isinstance(seconds, int | float) and isinstance(issued, str):
-        try:
-            ends = datetime.fromisoformat(issued) + timedelta(seconds=seconds)
-        except ValueError:
-            return UNKNOWABLE
-        if ends.tzinfo is None:
-            ends = ends.replace(tzinfo=UTC)
-        return (
-            f"your OAuth app is in Testing: this grant ends {ends:%Y-%m-%d %H:%M %Z}; "
-            "publish the app (README, setup step 4), then run `followup auth` again"
-        )
-    return UNKNOWABLE
 
 
 @click.group(invoke_without_command=True)
@@ -121,7 +101,7 @@ def auth_status(obj: Obj) -> None:
     except FollowupError as exc:
         lines.append(f"account   unknown: {exc}")
         code = code or exc.exit_code
-    lines.append(f"expiry    {_expiry_line(info, current_time())}")
+    lines.append(f"expiry    {EXPIRY}")
     for line in lines:  # file paths stay whole on their line
         wrap = len(line) > 80 and not line.startswith("token ")
         click.echo(textwrap.fill(line, 80, subsequent_indent=" " * 10) if wrap else line)
