@@ -49,9 +49,7 @@ class FollowupGroup(click.Group):
             return super().get_command(ctx, cmd_name)
         module, _, attribute = COMMANDS[cmd_name].partition(":")
         # __import__ rather than importlib.import_module: `python -X importtime` then shows it.
-        command = getattr(__import__(module, fromlist=[attribute]), attribute)
-        if not isinstance(command, click.Command):
-            raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
+        command: click.Command = getattr(__import__(module, fromlist=[attribute]), attribute)
         self.add_command(command, cmd_name)
         return command
 

@@ -149,10 +149,7 @@ def draft_link(message_id: str | None) -> str | None:
 
 def step_word(step: str) -> str:
     """A step's name in words ("thank-you")."""
-    try:
-        return STEPS[StepName(step)].label
-    except ValueError:
-        return step
+    return STEPS[StepName(step)].label
 
 
 def clip(text: str, width: int) -> str:
