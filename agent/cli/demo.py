@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -306,12 +307,11 @@ class Demo:
             if r.reason.startswith(WAITING_PREFIX)
         }
 
-    def close(self, keep: bool) -> None:
-        """Close state.db; stop the sandbox and remove the home unless kept for inspection."""
+    def close(self) -> None:
+        """Close state.db, stop the sandbox, remove the home."""
         self.store.close()
-        if not keep:
-            self.server.stop()
-            shutil.rmtree(self.home, ignore_errors=True)
+        self.server.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 @click.command()
@@ -345,17 +345,13 @@ def demo(fast: bool, keep: bool, start: datetime | None) -> None:
         os.close(fd)
         board = write_board(played.store, ZONE, end, Path(name))
         click.echo(f"The board, every interview at a glance: {board}")
+        played.store.close()
+        if keep:
+            url = played.server.url
+            click.echo(f"\nThe sandbox is still serving at {url}. In another terminal:")
+            click.echo(f"  FOLLOWUP_HOME={played.home} followup status")
+            click.echo("Press Ctrl-C here to stop it (its folder is then removed).")
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
     finally:
-        played.close(keep)
-    if not keep:
-        return
-    click.echo(f"\nThe sandbox is still serving at {played.server.url}. In another terminal:")
-    click.echo(f"  FOLLOWUP_HOME={played.home} followup status")
-    click.echo("Press Ctrl-C here to stop it (its folder is then removed).")
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        played.server.stop()
-        shutil.rmtree(played.home, ignore_errors=True)
+        played.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import sys
 import tempfile
@@ -54,7 +53,7 @@ def session_for(
 @contextmanager
 def scratch_copy(settings: Settings) -> Iterator[Store]:
     """A throwaway copy of state.db for a dry run: the real file is never written."""
-    with tempfile.TemporaryDirectory(prefix="followup-dry-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="followup-dry-", ignore_cleanup_errors=True) as tmp:
         target = Path(tmp) / "state.db"
         if settings.paths.state_db.exists():
             with opened_store(settings) as source:
@@ -66,7 +65,6 @@ def scratch_copy(settings: Settings) -> Iterator[Store]:
             yield store
         finally:
             store.close()
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def locked_pass(settings: Settings, now: datetime, *, dry_run: bool = False) -> Pass:
