@@ -47,13 +47,11 @@ def _run(name: str, fn: Callable[[], str], paths: Paths | None = None) -> Check:
     """Run one check; a FollowupError (or other failure) becomes a FAIL line."""
     try:
         return Check(name, True, fn())
-    except FollowupError as exc:
-        return Check(name, False, str(exc), exc.exit_code)
     except Exception as exc:  # a doctor reports, it does not crash
-        error = as_followup_error(exc, paths)
-        if error is not None:
-            return Check(name, False, str(error), error.exit_code)
-        return Check(name, False, f"unexpected {type(exc).__name__}: {exc}", 1)
+        error = as_followup_error(exc, paths)  # a FollowupError is itself
+        if error is None:
+            return Check(name, False, f"unexpected {type(exc).__name__}: {exc}", 1)
+        return Check(name, False, str(error), error.exit_code)
 
 
 def check_templates(settings: Settings) -> str:

@@ -53,10 +53,9 @@ def settings_from_env(
     return checked_place(settings) if full else settings
 
 
-def current_time(env: Mapping[str, str] | None = None) -> datetime:
+def current_time() -> datetime:
     """Now, aware; FOLLOWUP_NOW (ISO 8601 with offset) pins it for tests and the demo."""
-    env = os.environ if env is None else env
-    pinned = env.get(NOW_ENV, "").strip()
+    pinned = os.environ.get(NOW_ENV, "").strip()
     if not pinned:
         return datetime.now(UTC)
     try:
