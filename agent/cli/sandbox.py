@@ -18,19 +18,6 @@ SANDBOX_REFRESH_TOKEN = "sandbox-refresh"
 USER = "candidate@example.com"  # the sandbox mailbox's address, unless --email says another
 
 
-def sandbox_credentials(url: str, scopes: tuple[str, ...]) -> Credentials:
-    """Credentials made for the sandbox: their token_uri is the sandbox's token endpoint."""
-    return Credentials(
-        token="sandbox-token",
-        refresh_token=SANDBOX_REFRESH_TOKEN,
-        token_uri=url.rstrip("/") + "/token",
-        client_id="sandbox-client",
-        client_secret="sandbox-secret",
-        scopes=list(scopes),
-        expiry=(datetime.now(UTC) + timedelta(days=3650)).replace(tzinfo=None),
-    )
-
-
 def check_replaceable(token_file: Path) -> None:
     """AuthError unless token_file is absent or a sandbox's (a Google token is never replaced)."""
     try:
@@ -48,9 +35,18 @@ def check_replaceable(token_file: Path) -> None:
 
 
 def write_sandbox_token(token_file: Path, url: str, reminders: bool) -> None:
-    """Save a token file for the sandbox (0600, atomic), like `followup auth` would."""
+    """Save a token file for the sandbox (0600, atomic): its token_uri is the sandbox's."""
     check_replaceable(token_file)
-    save_token(token_file, sandbox_credentials(url, required_scopes(reminders)))
+    credentials = Credentials(
+        token="sandbox-token",
+        refresh_token=SANDBOX_REFRESH_TOKEN,
+        token_uri=url.rstrip("/") + "/token",
+        client_id="sandbox-client",
+        client_secret="sandbox-secret",
+        scopes=list(required_scopes(reminders)),
+        expiry=(datetime.now(UTC) + timedelta(days=3650)).replace(tzinfo=None),
+    )
+    save_token(token_file, credentials)
 
 
 @click.command()

@@ -301,13 +301,6 @@ def render_detail(v: InterviewView, zone: ZoneInfo, now: datetime, *, style: Sty
     return fit(lines, style)
 
 
-def wants_colour(flag: bool | None) -> bool:
-    """This command's --color, else followup's (NO_COLOR counted), else whether it is a terminal."""
-    if flag is None:
-        flag = click.get_current_context().color
-    return sys.stdout.isatty() if flag is None else flag
-
-
 @click.command()
 @click.argument("interview_id", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -330,7 +323,9 @@ def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None
         doc.update(problem=problem, last_success=record.last_success if record else None)
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False, default=datetime.isoformat))
         return
-    use_colour = wants_colour(color)
+    if color is None:  # this command's --color, else followup's (NO_COLOR counted)
+        color = click.get_current_context().color
+    use_colour = sys.stdout.isatty() if color is None else color
 
     def style(text: str, **kw: Any) -> str:
         kw = {k: v for k, v in kw.items() if v is not None}
