@@ -16,7 +16,8 @@ from googleapiclient.errors import HttpError
 from agent.cli.failures import as_followup_error
 from agent.cli.health import stored_problem
 from agent.cli.options import Obj, current_time
-from agent.cli.service import SYSTEMS, ServiceError, this_system
+from agent.cli.service import SYSTEMS, ServiceError
+from agent.cli.service_files import this_system
 from agent.cli.state import opened_store
 from agent.cli.tick import build_services_for
 from agent.core.compose import sender_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from agent.cli.main import main
-from agent.cli.service import private_log, windowless_log
+from agent.cli.service_files import private_log, windowless_log
 
 
 def run() -> None:

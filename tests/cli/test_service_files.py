@@ -1,4 +1,4 @@
-"""agent.cli.service: systemd units, the cron line, the launchd plist, the task XML."""
+"""agent.cli.service_files: systemd units, the cron line, the launchd plist, the task XML."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.service import (
+from agent.cli.service_files import (
     CRON,
     SERVICE,
     TICK_SERVICE,
