@@ -11,7 +11,7 @@ import click
 
 from agent.cli.health import problem_line
 from agent.cli.options import Obj, current_time
-from agent.cli.state import offline_pass, opened_store, short_id
+from agent.cli.state import offline_pass, short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.formats import clock, day_heading
 from agent.core.model import EMAIL_STEPS, STEPS, UNSETTLED, InterviewStatus, StepName, StepState
@@ -20,6 +20,7 @@ from agent.engine.sequence import planned_step
 from agent.engine.wording import cue, voicemail
 from agent.engine.work import Pass
 from agent.store import kv
+from agent.store.db import open_store
 
 
 @click.command()
@@ -29,7 +30,7 @@ def agenda(obj: Obj, as_json: bool) -> None:
     """What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls to make."""
     settings = obj.settings()
     now = current_time()
-    with opened_store(settings) as store:
+    with open_store(settings.paths.state_db) as store:
         p = offline_pass(settings, store, now)
         if as_json:
             click.echo(json.dumps(agenda_json(p, now), indent=2, ensure_ascii=False))

@@ -13,7 +13,6 @@ import click
 
 from agent.cli.health import problem_line
 from agent.cli.options import Obj, current_time
-from agent.cli.state import opened_store
 from agent.cli.status import (
     STATE_WORDS,
     InterviewView,
@@ -33,7 +32,7 @@ from agent.core.settings import Settings
 from agent.engine.work import zone_of
 from agent.files.paths import write_private
 from agent.store import kv
-from agent.store.db import Store
+from agent.store.db import Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +234,7 @@ def refresh_board(settings: Settings, store: Store, now: datetime) -> None:
 def board(obj: Obj, open_it: bool) -> None:
     """Write every interview to one HTML page (board.html beside state.db); print its path."""
     settings = obj.settings()
-    with opened_store(settings) as store:
+    with open_store(settings.paths.state_db) as store:
         zone = zone_of(settings, store.conn)
         path = write_board(store, zone, current_time(), board_path(settings))
     click.echo(str(path))

@@ -18,7 +18,6 @@ from agent.cli.health import stored_problem
 from agent.cli.options import Obj, current_time
 from agent.cli.service import SYSTEMS, ServiceError
 from agent.cli.service_files import this_system
-from agent.cli.state import opened_store
 from agent.cli.tick import build_services_for
 from agent.core.compose import sender_for
 from agent.core.errors import FollowupError, SettingsError
@@ -30,6 +29,7 @@ from agent.files.templates import load_templates
 from agent.google.auth import fresh_credentials, required_scopes
 from agent.google.client import Services
 from agent.google.gmail import Gmail
+from agent.store.db import open_store
 from agent.store.lock import RunLock
 
 
@@ -136,7 +136,7 @@ def _calendar_zone(services: Services, calendar_id: str) -> str | None:
 def check_state(settings: Settings) -> str:
     """state.db opens at a schema this version knows."""
     existed = settings.paths.state_db.exists()
-    with opened_store(settings) as store:
+    with open_store(settings.paths.state_db) as store:
         version = store.schema_version
     made = "" if existed else " (created)"
     return f"{settings.paths.state_db}{made} at schema version {version}"

@@ -71,11 +71,9 @@ def stored_problem(paths: Paths, timezone: str, now: datetime) -> str | None:
         store = open_store(paths.state_db)
     except FollowupError:
         return None  # doctor's state check says what is wrong with it
-    try:
+    with store:
         zone = ZoneInfo(timezone or kv.zone(store.conn) or "UTC")
         return problem_line(kv.last_pass(store.conn), now, zone)
-    finally:
-        store.close()
 
 
 def watched_files(paths: Paths) -> tuple[tuple[str, int, int, int], ...]:
@@ -142,14 +140,10 @@ class PassLog:
         previous, zone = self.last, ZoneInfo(self.timezone or "UTC")
         if keep:
             try:
-                store = open_store(self.paths.state_db)
-                try:
-                    with store.write():
-                        previous = previous or kv.last_pass(store.conn)
-                        kv.set_last_pass(store.conn, next_record(previous, now, error))
+                with open_store(self.paths.state_db) as store, store.write():
+                    previous = previous or kv.last_pass(store.conn)
+                    kv.set_last_pass(store.conn, next_record(previous, now, error))
                     zone = ZoneInfo(self.timezone or kv.zone(store.conn) or "UTC")
-                finally:
-                    store.close()
             except (FollowupError, OSError, sqlite3.Error) as exc:  # state.db is the problem
                 log.debug("this pass could not be recorded: %s", exc)
         self.last = next_record(previous, now, error)

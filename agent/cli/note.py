@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from agent.cli.options import Obj, current_time
-from agent.cli.state import find_interview, offline_pass, opened_store
+from agent.cli.state import find_interview, offline_pass
 from agent.core.dates import check_follow_up
 from agent.core.errors import SettingsError
 from agent.core.formats import moment
@@ -17,6 +17,7 @@ from agent.engine.calendar_sync import redetect, save_interview
 from agent.engine.sequence import sync_rows
 from agent.engine.work import Pass
 from agent.store import events, sequences
+from agent.store.db import open_store
 
 
 def replan(p: Pass, key: str) -> None:
@@ -50,7 +51,7 @@ def note(obj: Obj, interview_id: str, key: str, value: str) -> None:
         raise SettingsError(f"note {key}: {exc}") from exc
     settings = obj.settings()
     now = current_time()
-    with opened_store(settings) as store:
+    with open_store(settings.paths.state_db) as store:
         row = find_interview(store, interview_id)
         p = offline_pass(settings, store, now)
         if name == "follow-up" and value.strip():

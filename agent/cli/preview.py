@@ -8,7 +8,7 @@ import email.policy
 import click
 
 from agent.cli.options import Obj, current_time
-from agent.cli.state import find_interview, offline_pass, opened_store
+from agent.cli.state import find_interview, offline_pass
 from agent.core.compose import compose_draft
 from agent.core.errors import NotFound
 from agent.core.formats import moment
@@ -18,6 +18,7 @@ from agent.core.text import printable
 from agent.engine.sequence import planned_step
 from agent.engine.wording import draft_key, step_text, thread_for
 from agent.store import sequences
+from agent.store.db import open_store
 
 
 def _pick_step(name: str | None, rows: list[sequences.StepRow]) -> StepName:
@@ -45,7 +46,7 @@ def preview(obj: Obj, interview_id: str, step: str | None) -> None:
     """Show the rendered draft(s) and voicemail script of a step (default: the next one)."""
     settings = obj.settings()
     now = current_time()
-    with opened_store(settings) as store:
+    with open_store(settings.paths.state_db) as store:
         p = offline_pass(settings, store, now)
         seq = p.sequence(find_interview(store, interview_id).interview.key)
         assert seq is not None

@@ -31,7 +31,6 @@ from agent.cli.board import refresh_board
 from agent.cli.failures import EXIT_INTERRUPTED, INTERRUPTED, as_followup_error
 from agent.cli.health import NEEDS_YOU, PassLog, watched_files
 from agent.cli.options import Obj, current_time
-from agent.cli.state import opened_store
 from agent.cli.tick import locked_pass
 from agent.core.errors import Busy, FollowupError, QuotaStop, SettingsError
 from agent.core.formats import moment
@@ -41,7 +40,7 @@ from agent.core.text import one_line
 from agent.engine.work import zone_of
 from agent.files.paths import resolve_paths
 from agent.store import kv, sequences
-from agent.store.db import Store
+from agent.store.db import Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -317,8 +316,8 @@ def run(obj: Obj, interval: float | None) -> None:
         finally:
             gc.collect()  # the pass's services and rows are cycles: free them before the wait
             if passes.changed or (done is not None and done.actions):  # the board follows
-                with contextlib.suppress(*LOCAL), opened_store(settings) as store:
-                    refresh_board(settings, store, now)
+                with contextlib.suppress(*LOCAL), open_store(settings.paths.state_db) as db:
+                    refresh_board(settings, db, now)
         for action in done.actions:
             click.echo(stamped(f"{action.kind}: {action.detail}"), err=True)
         return TickOutcome(next_due=done.next_due)
@@ -326,7 +325,7 @@ def run(obj: Obj, interval: float | None) -> None:
     minutes = interval if interval is not None else daemon.interval_minutes
     line = f"followup run: a pass every {minutes:g} minutes"
     if first is not None:  # else the first pass says what is wrong
-        with contextlib.suppress(*LOCAL), opened_store(first) as s:
+        with contextlib.suppress(*LOCAL), open_store(first.paths.state_db) as s:
             line = start_line(first, s, minutes)
     click.echo(stamped(line), err=True)
     code = run_daemon(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from agent.core.errors import NotFound
@@ -12,18 +10,8 @@ from agent.core.settings import Settings
 from agent.engine.work import Offline, Pass, Session, open_pass
 from agent.files.templates import load_templates
 from agent.store import sequences
-from agent.store.db import Store, open_store
+from agent.store.db import Store
 from agent.store.key_secret import load_key_secret
-
-
-@contextmanager
-def opened_store(settings: Settings) -> Iterator[Store]:
-    """state.db, opened and migrated."""
-    store = open_store(settings.paths.state_db)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def short_id(key: str) -> str:

@@ -17,7 +17,7 @@ import click
 
 from agent.cli.health import last_success_line, problem_line
 from agent.cli.options import Obj, current_time
-from agent.cli.state import find_interview, opened_store, short_id
+from agent.cli.state import find_interview, short_id
 from agent.core.etiquette import WAITING_PREFIX
 from agent.core.events import Rejection
 from agent.core.formats import clock, moment
@@ -25,7 +25,7 @@ from agent.core.model import STEPS, UNSETTLED, StepName
 from agent.core.text import printable
 from agent.engine.work import zone_of
 from agent.store import events, kv, sequences, set_aside
-from agent.store.db import Store
+from agent.store.db import Store, open_store
 from agent.store.set_aside import SetAside
 
 
@@ -310,7 +310,7 @@ def status(obj: Obj, interview_id: str | None, as_json: bool, color: bool | None
     """One line per interview (what is next, when, waiting on whom); with ID, its details."""
     settings = obj.settings()
     now = current_time()
-    with opened_store(settings) as store:
+    with open_store(settings.paths.state_db) as store:
         zone = zone_of(settings, store.conn)
         key = find_interview(store, interview_id).interview.key if interview_id else None
         views = [v for v in collect(store, zone) if key is None or v.key == key]

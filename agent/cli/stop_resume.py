@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from agent.cli.options import Obj, current_time
-from agent.cli.state import find_interview, offline_pass, opened_store
+from agent.cli.state import find_interview, offline_pass
 from agent.cli.tick import session_for
 from agent.core.errors import NotFound
 from agent.core.model import WATCHED, InterviewStatus
 from agent.engine import sequence
 from agent.files.templates import load_templates
+from agent.store.db import open_store
 from agent.store.lock import LockBusy, RunLock
 
 
@@ -22,7 +23,7 @@ def stop(obj: Obj, interview_id: str, keep_drafts: bool) -> None:
     """Stop an interview's sequence now (its unsent drafts are removed unless --keep-drafts)."""
     settings = obj.settings()
     try:
-        with RunLock(settings.paths.lock_file), opened_store(settings) as store:
+        with RunLock(settings.paths.lock_file), open_store(settings.paths.state_db) as store:
             row = find_interview(store, interview_id)
             if row.status not in WATCHED:
                 title, state = row.interview.title, row.status.value
@@ -47,7 +48,7 @@ def stop(obj: Obj, interview_id: str, keep_drafts: bool) -> None:
 def resume(obj: Obj, interview_id: str) -> None:
     """Resume a sequence paused by a bounce (after fixing the address) or stopped by you."""
     settings = obj.settings()
-    with opened_store(settings) as store:
+    with open_store(settings.paths.state_db) as store:
         row = find_interview(store, interview_id)
         if row.status not in (InterviewStatus.PAUSED, InterviewStatus.STOPPED):
             raise NotFound(

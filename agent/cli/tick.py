@@ -14,7 +14,7 @@ import click
 
 from agent.cli.health import PassLog
 from agent.cli.options import Obj, current_time
-from agent.cli.state import opened_store, short_id
+from agent.cli.state import short_id
 from agent.core.compose import TemplateSet
 from agent.core.settings import Settings
 from agent.core.text import printable
@@ -56,15 +56,12 @@ def scratch_copy(settings: Settings) -> Iterator[Store]:
     with tempfile.TemporaryDirectory(prefix="followup-dry-", ignore_cleanup_errors=True) as tmp:
         target = Path(tmp) / "state.db"
         if settings.paths.state_db.exists():
-            with opened_store(settings) as source:
+            with open_store(settings.paths.state_db) as source:
                 dest = sqlite3.connect(target)
                 source.conn.backup(dest)
                 dest.close()
-        store = open_store(target)
-        try:
+        with open_store(target) as store:
             yield store
-        finally:
-            store.close()
 
 
 def locked_pass(settings: Settings, now: datetime, *, dry_run: bool = False) -> Pass:
@@ -72,7 +69,8 @@ def locked_pass(settings: Settings, now: datetime, *, dry_run: bool = False) -> 
     with RunLock(settings.paths.lock_file):
         templates = load_templates(settings.paths.templates_dir)
         try:
-            with (scratch_copy if dry_run else opened_store)(settings) as store:
+            db = scratch_copy(settings) if dry_run else open_store(settings.paths.state_db)
+            with db as store:
                 session = session_for(settings, store, templates, dry_run=dry_run)
                 return run_tick(session, now, dry_run=dry_run)
         except sqlite3.Error as exc:
