@@ -41,7 +41,7 @@ class FollowupGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Every command's name, loaded or not, sorted (as `followup --help` lists them)."""
-        return sorted({*super().list_commands(ctx), *COMMANDS})
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """The command, importing its module the first time it is asked for."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,12 +17,12 @@ from agent.files.settings_file import load_settings
 NOW_ENV = "FOLLOWUP_NOW"
 
 
+@dataclass(frozen=True)
 class Obj:
     """Options shared by every command (--config, --debug)."""
 
-    def __init__(self, config: Path | None, debug: bool) -> None:
-        self.config = config
-        self.debug = debug
+    config: Path | None
+    debug: bool
 
     def settings(self, *, full: bool = False) -> Settings:
         """Validated settings (SettingsError, also for a missing --config); full: the place too."""
