@@ -105,6 +105,13 @@ class Api:
         # An HttpError whose status is in `expect` (404, 410) is raised as is.
         return self._execute(request, what, expect, once=False)
 
+    def maybe(self, request: Any, what: str, gone: frozenset[int] = frozenset({404})) -> Any:
+        """A read whose answer with a status in `gone` means the thing is not there (None)."""
+        try:
+            return self.read(request, what, expect=gone) or {}
+        except HttpError:
+            return None
+
     def pages(
         self, method: Callable[..., Any], what: str, *, expect: frozenset[int] = frozenset(),
         **params: Any,

@@ -135,7 +135,7 @@ class Gmail:
         request = self._messages.get(
             userId="me", id=message_id, format="metadata", metadataHeaders=list(METADATA_HEADERS)
         )
-        data = self._maybe(request, "reading a message")
+        data = self.api.maybe(request, "reading a message")
         return None if data is None else to_message_meta(data)
 
     def thread(self, thread_id: str) -> list[MessageMeta]:
@@ -143,13 +143,13 @@ class Gmail:
         request = self.users.threads().get(
             userId="me", id=thread_id, format="metadata", metadataHeaders=list(METADATA_HEADERS)
         )
-        data = self._maybe(request, "reading a thread") or {}
+        data = self.api.maybe(request, "reading a thread") or {}
         return [to_message_meta(m) for m in data.get("messages") or ()]
 
     def full_message(self, message_id: str) -> bytes | None:
         """messages.get format=raw: the message as its sender's server wrote it."""
         request = self._messages.get(userId="me", id=message_id, format="raw")
-        data = self._maybe(request, "reading a delivery report")
+        data = self.api.maybe(request, "reading a delivery report")
         if data is None:
             return None
         text = str(data.get("raw") or "")
@@ -171,7 +171,7 @@ class Gmail:
     def draft(self, draft_id: str) -> Draft | None:
         """drafts.get with the key header and recipients; None when the draft is gone."""
         request = self._drafts.get(userId="me", id=draft_id, format="metadata")
-        data = self._maybe(request, "reading a draft") if draft_id else None
+        data = self.api.maybe(request, "reading a draft") if draft_id else None
         if data is None:
             return None
         meta = to_message_meta(data.get("message") or {})
@@ -191,14 +191,7 @@ class Gmail:
     def delete_draft(self, draft_id: str) -> bool:
         """drafts.delete; False when it was already gone. Safe to retry (idempotent outcome)."""
         request = self._drafts.delete(userId="me", id=draft_id)
-        return self._maybe(request, "deleting a draft") is not None
-
-    def _maybe(self, request: Any, what: str) -> Any:
-        """A read whose 404 means 'gone' (None); other failures raise as usual."""
-        try:
-            return self.api.read(request, what, expect=frozenset({404})) or {}
-        except HttpError:
-            return None
+        return self.api.maybe(request, "deleting a draft") is not None
 
 
 def gmail_queries(query: MailQuery) -> list[str]:

@@ -62,10 +62,8 @@ def clear_rejection(conn: sqlite3.Connection, calendar_id: str, event_id: str) -
 
 def list_rejections(conn: sqlite3.Connection) -> list[tuple[Rejection, datetime | None]]:
     """Every rejected event with its start."""
-    rows = conn.execute(
-        "SELECT calendar_id, event_id, title, reason, start FROM rejections ORDER BY start"
-    ).fetchall()
-    return [(Rejection(r[0], r[1], r[2], r[3]), records.moment(r[4])) for r in rows]
+    rows = conn.execute("SELECT * FROM rejections ORDER BY start").fetchall()
+    return [(records.from_row(Rejection, r), records.moment(r["start"])) for r in rows]
 
 
 # --- the reminder events put on the calendar --------------------------------------------------
@@ -84,12 +82,8 @@ class ReminderRow:
 
 def created_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], ReminderRow]:
     """Every reminder put on the calendar and not removed since, by (interview, step)."""
-    rows = conn.execute(
-        "SELECT interview_key, step, calendar_id, event_id, due FROM reminders "
-        "WHERE state = 'created'"
-    ).fetchall()
-    found = [ReminderRow(r[0], StepName(r[1]), r[2], r[3], datetime.fromisoformat(r[4]))
-             for r in rows]
+    rows = conn.execute("SELECT * FROM reminders WHERE state = 'created'").fetchall()
+    found = [records.from_row(ReminderRow, r) for r in rows]
     return {(row.interview_key, row.step): row for row in found}
 
 

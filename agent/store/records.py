@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
+import sqlite3
 import types
 import typing
 from datetime import date, datetime
@@ -67,7 +69,16 @@ def from_plain(tp: Any, value: Any) -> Any:
         return moment.astimezone(ZoneInfo(value["$tz"])) if value.get("$tz") else moment
     if tp is date:
         return date.fromisoformat(value)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(value)
     return value
+
+
+def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
+    """A dataclass from a row whose columns are its fields (moments and enums decoded)."""
+    hints, columns = _hints(cls), dict(row)
+    names = [f.name for f in dataclasses.fields(cls) if f.name in columns and f.name not in given]
+    return cls(**given, **{name: from_plain(hints[name], columns[name]) for name in names})
 
 
 def moment(text: str | None) -> datetime | None:

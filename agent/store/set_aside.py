@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from agent.store import records
+
 
 @dataclass(frozen=True)
 class SetAside:
@@ -35,10 +37,8 @@ def clear(conn: sqlite3.Connection, kind: str, item_id: str) -> None:
 
 def listed(conn: sqlite3.Connection) -> list[SetAside]:
     """Every item set aside, oldest first."""
-    rows = conn.execute(
-        "SELECT kind, item_id, title, reason, at FROM set_aside ORDER BY at, kind, item_id"
-    ).fetchall()
-    return [SetAside(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
+    rows = conn.execute("SELECT * FROM set_aside ORDER BY at, kind, item_id").fetchall()
+    return [records.from_row(SetAside, r) for r in rows]
 
 
 def has(conn: sqlite3.Connection, kind: str, item_id: str) -> bool:
