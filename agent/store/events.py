@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from agent.core.events import CalendarEvent, Rejection
@@ -39,18 +39,8 @@ def get_event(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> Cale
 
 def put_rejection(conn: sqlite3.Connection, rejection: Rejection, start: datetime | None) -> None:
     """Remember why an event is not acted on."""
-    conn.execute(
-        "INSERT INTO rejections(calendar_id, event_id, title, reason, start) VALUES(?, ?, ?, ?, ?) "
-        "ON CONFLICT(calendar_id, event_id) DO UPDATE SET title = excluded.title, "
-        "reason = excluded.reason, start = excluded.start",
-        (
-            rejection.calendar_id,
-            rejection.event_id,
-            rejection.title,
-            rejection.reason,
-            start.isoformat() if start else None,
-        ),
-    )
+    row = {**asdict(rejection), "start": start}
+    records.put(conn, "rejections", row, key=("calendar_id", "event_id"))
 
 
 def clear_rejection(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> None:

@@ -81,6 +81,17 @@ def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
     return cls(**given, **{name: from_plain(hints[name], columns[name]) for name in names})
 
 
+def put(conn: sqlite3.Connection, table: str, row: dict[str, Any], key: tuple[str, ...]) -> None:
+    """Insert a row, or give the one with the same `key` columns the other values."""
+    values = [v.isoformat() if isinstance(v, datetime) else v for v in row.values()]
+    update = ", ".join(f"{name} = excluded.{name}" for name in row if name not in key)
+    conn.execute(
+        f"INSERT INTO {table}({', '.join(row)}) VALUES({', '.join('?' * len(row))})"
+        f" ON CONFLICT({', '.join(key)}) DO UPDATE SET {update}",
+        values,
+    )
+
+
 def moment(text: str | None) -> datetime | None:
     """A moment stored in a column as ISO 8601 text (None when there is none)."""
     return datetime.fromisoformat(text) if text else None

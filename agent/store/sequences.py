@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from agent.core.interviews import Interview
@@ -212,20 +212,7 @@ def known_draft_ids(conn: sqlite3.Connection) -> set[str]:
 
 def put_step(conn: sqlite3.Connection, row: StepRow) -> None:
     """Write one step row as it is now."""
-    conn.execute(
-        "INSERT INTO steps(interview_key, step, recipient, due, state, draft_id, draft_message_id,"
-        " thread_id, sent_message_id, reason, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(interview_key, step, recipient) DO UPDATE SET due = excluded.due,"
-        " state = excluded.state, draft_id = excluded.draft_id,"
-        " draft_message_id = excluded.draft_message_id, thread_id = excluded.thread_id,"
-        " sent_message_id = excluded.sent_message_id, reason = excluded.reason,"
-        " updated_at = excluded.updated_at",
-        (
-            row.interview_key, row.step.value, row.recipient, row.due.isoformat(),
-            row.state.value, row.draft_id, row.draft_message_id, row.thread_id,
-            row.sent_message_id, row.reason, row.updated_at.isoformat(),
-        ),
-    )
+    records.put(conn, "steps", asdict(row), key=("interview_key", "step", "recipient"))
 
 
 def delete_step(conn: sqlite3.Connection, row: StepRow) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from agent.store import records
@@ -22,12 +22,7 @@ class SetAside:
 
 def put(conn: sqlite3.Connection, item: SetAside) -> None:
     """Remember an item set aside (a later failure of the same item replaces the reason)."""
-    conn.execute(
-        "INSERT INTO set_aside(kind, item_id, title, reason, at) VALUES(?, ?, ?, ?, ?) "
-        "ON CONFLICT(kind, item_id) DO UPDATE SET title = excluded.title, "
-        "reason = excluded.reason, at = excluded.at",
-        (item.kind, item.item_id, item.title, item.reason, item.at.isoformat()),
-    )
+    records.put(conn, "set_aside", asdict(item), key=("kind", "item_id"))
 
 
 def clear(conn: sqlite3.Connection, kind: str, item_id: str) -> None:
