@@ -106,7 +106,7 @@ class Gmail:
 
     def can_read_more(self) -> bool:
         """True while more than a third of the pass's unit budget (and a margin) is left."""
-        return self.api.units_left() > self.api.budget // RESERVE_SHARE + RESERVE_MARGIN
+        return self.api.budget - self.api.spent > self.api.budget // RESERVE_SHARE + RESERVE_MARGIN
 
     def find(self, query: MailQuery) -> list[MessageRef]:
         """The messages a query names, from as few Gmail searches as its length allows."""
