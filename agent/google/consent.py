@@ -19,7 +19,7 @@ from agent.core.errors import AuthError, GoogleUnavailable
 from agent.google.auth import (
     PERMISSIONS_PAGE,
     SavingCredentials,
-    missing_scopes_message,
+    check_scopes,
     save_token,
     scope_list,
 )
@@ -148,10 +148,7 @@ def _changed_scope_credentials(flow: Any, warning: Warning, scopes: Sequence[str
     # A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
     # warning carries the token it would have kept.
     token = getattr(warning, "token", None)
-    granted = scope_list(getattr(warning, "new_scope", None))
-    missing = [scope for scope in scopes if scope not in granted]
-    if missing or not token:
-        raise AuthError(missing_scopes_message(missing or list(scopes))) from None
+    check_scopes(scopes, scope_list(getattr(warning, "new_scope", None)) if token else [])
     flow.oauth2session.token = token
     return flow.credentials
 
@@ -165,10 +162,7 @@ def _finish(
             f"Google returned no refresh token; remove followup at {PERMISSIONS_PAGE} and run "
             "`followup auth` again"
         )
-    granted = scope_list(creds.granted_scopes) or scope_list(creds.scopes)
-    missing = [scope for scope in scopes if scope not in granted]
-    if missing:
-        raise AuthError(missing_scopes_message(missing))
+    check_scopes(scopes, scope_list(creds.granted_scopes) or scope_list(creds.scopes))
     saving = SavingCredentials.bound(creds, token_path)
     save_token(token_path, saving)
     print_fn(f"Saved the token to {token_path} (readable only by you).")

@@ -7,7 +7,6 @@ import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from agent.core.errors import StateError, StateWriteError
@@ -113,7 +112,7 @@ def storable(value: object) -> object:
 
 
 class SafeConnection(sqlite3.Connection):
-    """A connection whose text parameters are always storable (see `storable`)."""
+    """A connection whose text parameters are always storable."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         """conn.execute with each text parameter made storable."""
@@ -163,12 +162,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -227,13 +221,8 @@ def open_store(
         problem = f"cannot create the state folder or a private {path.name} in it: {exc.strerror}"
         raise StateError(f"{path.parent}: {problem}") from exc
     try:
-        conn = sqlite3.connect(
-            path,
-            timeout=busy_timeout,
-            isolation_level=None,
-            check_same_thread=False,
-            factory=SafeConnection,
-        )
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
+                               check_same_thread=False, factory=SafeConnection)
     except sqlite3.Error as exc:
         raise StateError(f"{path}: cannot open state database: {exc}") from exc
     try:

@@ -108,14 +108,8 @@ def put_interview(
         "INSERT INTO interviews(key, calendar_id, event_id, company, data, first_seen) "
         "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET company = excluded.company, "
         "data = excluded.data",
-        (
-            interview.key,
-            interview.calendar_id,
-            interview.event_id,
-            company_key,
-            records.dumps(interview),
-            now.isoformat(),
-        ),
+        (interview.key, interview.calendar_id, interview.event_id, company_key,
+         records.dumps(interview), now.isoformat()),
     )
 
 
