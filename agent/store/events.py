@@ -15,11 +15,8 @@ from agent.store import records
 
 def put_event(conn: sqlite3.Connection, event: CalendarEvent) -> None:
     """Remember the latest version of an interview's event."""
-    conn.execute(
-        "INSERT INTO events(calendar_id, event_id, data) VALUES(?, ?, ?) "
-        "ON CONFLICT(calendar_id, event_id) DO UPDATE SET data = excluded.data",
-        (event.calendar_id, event.event_id, records.dumps(event)),
-    )
+    row = {"calendar_id": event.calendar_id, "event_id": event.event_id}
+    records.put(conn, "events", {**row, "data": records.dumps(event)})
 
 
 def forget_event(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> None:
@@ -39,8 +36,7 @@ def get_event(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> Cale
 
 def put_rejection(conn: sqlite3.Connection, rejection: Rejection, start: datetime | None) -> None:
     """Remember why an event is not acted on."""
-    row = {**asdict(rejection), "start": start}
-    records.put(conn, "rejections", row, key=("calendar_id", "event_id"))
+    records.put(conn, "rejections", {**asdict(rejection), "start": start})
 
 
 def clear_rejection(conn: sqlite3.Connection, calendar_id: str, event_id: str) -> None:
@@ -80,12 +76,7 @@ def created_reminders(conn: sqlite3.Connection) -> dict[tuple[str, StepName], Re
 def put_reminder(conn: sqlite3.Connection, row: ReminderRow, state: str) -> None:
     """Remember a reminder and its due time as `created`, `deleted` or `dismissed`."""
     # created: on the calendar; dismissed: the user deleted it, so it is never made again.
-    conn.execute(
-        "INSERT INTO reminders(interview_key, step, calendar_id, event_id, due, state) "
-        "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(interview_key, step) DO UPDATE SET "
-        "due = excluded.due, state = excluded.state",
-        (row.interview_key, row.step, row.calendar_id, row.event_id, row.due.isoformat(), state),
-    )
+    records.put(conn, "reminders", {**asdict(row), "state": state})
 
 
 def dismissed_reminders(conn: sqlite3.Connection) -> set[tuple[str, StepName]]:

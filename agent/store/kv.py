@@ -24,11 +24,7 @@ def _set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
     if value is None:
         conn.execute("DELETE FROM kv WHERE key = ?", (key,))
     elif _get(conn, key) != value:
-        conn.execute(
-            "INSERT INTO kv(key, value) VALUES(?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        conn.execute("INSERT OR REPLACE INTO kv(key, value) VALUES(?, ?)", (key, value))
 
 
 def _load(conn: sqlite3.Connection, key: str, tp: Any) -> Any:

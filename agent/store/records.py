@@ -81,15 +81,11 @@ def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
     return cls(**given, **{name: from_plain(hints[name], columns[name]) for name in names})
 
 
-def put(conn: sqlite3.Connection, table: str, row: dict[str, Any], key: tuple[str, ...]) -> None:
-    """Insert a row, or give the one with the same `key` columns the other values."""
+def put(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    """Insert a whole row, replacing the one with the same key (moments kept as ISO 8601 text)."""
     values = [v.isoformat() if isinstance(v, datetime) else v for v in row.values()]
-    update = ", ".join(f"{name} = excluded.{name}" for name in row if name not in key)
-    conn.execute(
-        f"INSERT INTO {table}({', '.join(row)}) VALUES({', '.join('?' * len(row))})"
-        f" ON CONFLICT({', '.join(key)}) DO UPDATE SET {update}",
-        values,
-    )
+    marks = ", ".join("?" * len(row))
+    conn.execute(f"INSERT OR REPLACE INTO {table}({', '.join(row)}) VALUES({marks})", values)
 
 
 def moment(text: str | None) -> datetime | None:

@@ -206,7 +206,7 @@ def known_draft_ids(conn: sqlite3.Connection) -> set[str]:
 
 def put_step(conn: sqlite3.Connection, row: StepRow) -> None:
     """Write one step row as it is now."""
-    records.put(conn, "steps", asdict(row), key=("interview_key", "step", "recipient"))
+    records.put(conn, "steps", asdict(row))
 
 
 def delete_step(conn: sqlite3.Connection, row: StepRow) -> None:

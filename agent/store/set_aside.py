@@ -22,7 +22,7 @@ class SetAside:
 
 def put(conn: sqlite3.Connection, item: SetAside) -> None:
     """Remember an item set aside (a later failure of the same item replaces the reason)."""
-    records.put(conn, "set_aside", asdict(item), key=("kind", "item_id"))
+    records.put(conn, "set_aside", asdict(item))
 
 
 def clear(conn: sqlite3.Connection, kind: str, item_id: str) -> None:
