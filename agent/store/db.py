@@ -124,7 +124,7 @@ class SafeConnection(sqlite3.Connection):
 
 
 class Store:
-    """An open state.db; use `write()` for every change and `read()` for consistent reads."""
+    """An open state.db; use `write()` for every change."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -134,19 +134,12 @@ class Store:
         """The schema version recorded in the file (PRAGMA user_version)."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
-        return self._transaction("BEGIN IMMEDIATE")
-
-    def read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """A BEGIN DEFERRED transaction: several SELECTs see one snapshot."""
-        return self._transaction("BEGIN DEFERRED")
-
     @contextlib.contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
         if self.conn.in_transaction:
             raise RuntimeError("state.db transaction already open: transactions do not nest")
-        self.conn.execute(begin)
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
             self.conn.execute("COMMIT")
