@@ -51,11 +51,7 @@ def scope_name(scope: str) -> str:
 
 def scope_list(value: Any) -> list[str]:
     """Scopes as a list, from a list or a space-separated string (None -> [])."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return value.split()
-    return [str(item) for item in value]
+    return value.split() if isinstance(value, str) else [str(item) for item in value or ()]
 
 
 def check_scopes(needed: Sequence[str], granted: Sequence[str]) -> None:

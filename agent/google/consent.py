@@ -52,8 +52,8 @@ def allow_loopback_http(client_secret_file: Path) -> bool:
     return True
 
 
-def _client_config(client_secret_file: Path) -> dict[str, Any]:
-    """The 'installed' section of a Desktop OAuth client JSON, or AuthError with the how-to."""
+def _check_client(client_secret_file: Path) -> None:
+    """AuthError with the how-to unless the file is a Desktop OAuth client JSON ('installed')."""
     howto = CLIENT_HOWTO.format(path=client_secret_file)
     if client_secret_file.exists():  # the wrong file: never advise saving over it blindly
         howto = CLIENT_REPLACE.format(path=client_secret_file)
@@ -71,7 +71,6 @@ def _client_config(client_secret_file: Path) -> dict[str, Any]:
     needed = ("client_id", "client_secret", "auth_uri", "token_uri")
     if not isinstance(section, dict) or not all(section.get(key) for key in needed):
         raise AuthError(f"{client_secret_file} is not a Desktop OAuth client file; {howto}")
-    return section
 
 
 def run_auth_flow(
@@ -85,7 +84,7 @@ def run_auth_flow(
     timeout_seconds: float | None = 600.0,
 ) -> SavingCredentials:
     """Run the installed-app flow on localhost:`port`, save the token (0600), return it."""
-    _client_config(client_secret_file)
+    _check_client(client_secret_file)
 
     class AnnouncingFlow(InstalledAppFlow):
         """InstalledAppFlow that shows the consent URL through print_fn."""
