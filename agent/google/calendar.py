@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -90,13 +89,8 @@ class GoogleCalendar:
     """The Calendar calls the engine makes (the engine's CalendarSource)."""
 
     def __init__(self, services: Services) -> None:
-        self.services = services
         self.api = services.api
-
-    @functools.cached_property
-    def _events(self) -> Any:
-        """events, built once (the client builds all its methods each time it is asked for)."""
-        return self.services.calendar.events()
+        self._events = services.calendar.events()  # built once: every pass reads events
 
     def sync(
         self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str

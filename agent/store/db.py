@@ -181,23 +181,17 @@ def _too_new(path: Path, version: int, known: int) -> StateError:
     )
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[str]) -> None:
-    """Apply each missing migration in its own BEGIN IMMEDIATE transaction with its version."""
-    for target in range(1, len(migrations) + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(migrations):
-                raise _too_new(path, version, len(migrations))
-            if version < target:
-                for statement in _statements(migrations[target - 1]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {target:d}")
-                log.info("state.db migrated to schema version %d", target)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+def _migrate(store: Store, path: Path, migrations: Sequence[str]) -> None:
+    """Apply the missing migrations in one BEGIN IMMEDIATE transaction: all of them or none."""
+    with store.write() as conn:
+        version = store.schema_version  # read again: another process may have moved it on
+        if version > len(migrations):
+            raise _too_new(path, version, len(migrations))
+        for target in range(version + 1, len(migrations) + 1):
+            for statement in _statements(migrations[target - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target:d}")
+            log.info("state.db migrated to schema version %d", target)
 
 
 def open_store(
@@ -218,24 +212,24 @@ def open_store(
                                check_same_thread=False, factory=SafeConnection)
     except sqlite3.Error as exc:
         raise StateError(f"{path}: cannot open state database: {exc}") from exc
+    store = Store(conn)
     try:
         conn.row_factory = sqlite3.Row
         # Read the version before anything writes: a too-new file must stay byte-for-byte as is.
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > len(migrations):
-            raise _too_new(path, version, len(migrations))
+        if store.schema_version > len(migrations):
+            raise _too_new(path, store.schema_version, len(migrations))
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000):d}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(conn, path, migrations)
+        _migrate(store, path, migrations)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _unusable(path, exc) from exc
     except BaseException:
         conn.close()
         raise
-    return Store(conn)
+    return store
 
 
 def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:
