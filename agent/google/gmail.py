@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import functools
 import html
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -42,19 +41,9 @@ class Gmail:
     def __init__(self, services: Services) -> None:
         self.users = services.gmail.users()
         self.api = services.api
-
-    # Each resource is built once: the client builds every one of its methods (with their
-    # docs) each time a resource is asked for.
-
-    @functools.cached_property
-    def _messages(self) -> Any:
-        """users.messages."""
-        return self.users.messages()
-
-    @functools.cached_property
-    def _drafts(self) -> Any:
-        """users.drafts."""
-        return self.users.drafts()
+        # built once: the client builds all of a resource's methods each time it is asked for
+        self._messages = self.users.messages()
+        self._drafts = self.users.drafts()
 
     def account(self) -> Account:
         """getProfile and settings.sendAs.list: the addresses, cursor and default sender."""
