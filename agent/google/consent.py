@@ -124,7 +124,12 @@ def run_auth_flow(
             "(--no-browser) and open the URL elsewhere"
         ) from None
     except Warning as exc:  # oauthlib: "Scope has changed" (a box left unticked, or more given)
-        creds = _changed_scope_credentials(flow, exc, scopes)
+        # A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
+        # warning carries the token it would have kept.
+        token = getattr(exc, "token", None)
+        check_scopes(scopes, scope_list(getattr(exc, "new_scope", None)) if token else [])
+        flow.oauth2session.token = token
+        creds = flow.credentials
     except oauthlib.oauth2.OAuth2Error as exc:
         raise AuthError(
             f"Google did not grant access ({exc.error}); run `followup auth` again and "
@@ -140,16 +145,6 @@ def run_auth_flow(
             f"the OAuth exchange failed ({type(exc).__name__}); check the network and try again"
         ) from None
     return _finish(creds, token_path, scopes, print_fn)
-
-
-def _changed_scope_credentials(flow: Any, warning: Warning, scopes: Sequence[str]) -> Any:
-    """Google granted other scopes than asked: refuse only when an asked-for one is missing."""
-    # A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
-    # warning carries the token it would have kept.
-    token = getattr(warning, "token", None)
-    check_scopes(scopes, scope_list(getattr(warning, "new_scope", None)) if token else [])
-    flow.oauth2session.token = token
-    return flow.credentials
 
 
 def _finish(
