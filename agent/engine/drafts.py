@@ -126,21 +126,13 @@ def adopt_existing(seq: Sequence) -> None:
     seq.mark("keys_checked_at", seq.p.now)
 
 
-def recover_intent(seq: Sequence, row: StepRow) -> bool:
-    """An intent left by an interrupted pass: adopt the draft it made, or the message sent from
-    it; True when Gmail has either."""
-    if row.state != StepState.INTENT or seq.p.dry_run:
-        return False
-    return take_over(seq, [row])
-
-
 # --- making one ---------------------------------------------------------------------------------
 
 
 def create(seq: Sequence, planned: PlannedStep, row: StepRow) -> None:
     """Make the draft of one (step, recipient) row, exactly once."""
     p = seq.p
-    if recover_intent(seq, row) or (row.state == StepState.PLANNED and take_over(seq, [row])):
+    if row.state in UNSETTLED and take_over(seq, [row]):  # made by an interrupted pass
         return
     if not p.dry_run:
         p.refresh_account()  # the name, signature and From address drafts carry, as they are now

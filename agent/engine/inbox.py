@@ -16,7 +16,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from agent.core.detect import PUBLIC_MAIL_DOMAINS
 from agent.core.messages import MessageMeta
 from agent.core.model import StepState, domain_of
 from agent.core.ports import CursorExpired, MailChanges, MailQuery, MessageRef
@@ -147,26 +146,13 @@ def _worth_reading(p: Pass, pages: list[MailChanges]) -> tuple[set[str], list[st
 def everyones_mail(p: Pass, since: datetime, *, sent_too: bool = False) -> MailQuery:
     """One query for every watched employer's mail, the delivery reports, and (with `sent_too`)
     what the candidate wrote to the contacts."""
-    addresses: dict[str, None] = {}
-    domains: dict[str, None] = {}
-    companies: dict[str, None] = {}
-    contacts: dict[str, None] = {}
-    for seq in p.watched():
-        for contact in (*seq.interview.contacts, seq.interview.primary):
-            address = contact.email.strip().lower()
-            domain = domain_of(address)
-            if domain and domain not in PUBLIC_MAIL_DOMAINS:
-                domains[domain] = None
-            elif address:
-                addresses[address] = None
-            if address:
-                contacts[address] = None
-        if seq.interview.company.strip():
-            companies[seq.interview.company.strip()] = None
+    each = [messages.employer_query(seq, since) for seq in p.watched()]
+    domains = tuple(dict.fromkeys(d for q in each for d in q.from_domains))
+    people = tuple(dict.fromkeys(a.strip().lower() for q in each for a in q.from_addresses))
     return MailQuery(
-        since=since, from_addresses=tuple(addresses), from_domains=tuple(domains),
-        companies=tuple(companies), delivery_reports=True,
-        sent_to=tuple(contacts) if sent_too else (), limit=SEARCH_LIMIT,
+        since=since, from_addresses=tuple(a for a in people if domain_of(a) not in domains),
+        from_domains=domains, companies=tuple(dict.fromkeys(c for q in each for c in q.companies)),
+        delivery_reports=True, sent_to=people if sent_too else (), limit=SEARCH_LIMIT,
     )
 
 

@@ -23,16 +23,10 @@ from agent.store.events import ReminderRow
 
 log = logging.getLogger(__name__)
 
-LIVE_STATES = frozenset(
-    {
-        StepState.PLANNED,
-        StepState.INTENT,
-        StepState.DRAFTED,
-        StepState.SENT,
-        StepState.SENT_BY_USER,
-        StepState.DONE,
-    }
-)
+LIVE_STATES = frozenset({
+    StepState.PLANNED, StepState.INTENT, StepState.DRAFTED, StepState.SENT, StepState.SENT_BY_USER,
+    StepState.DONE,
+})
 LENGTH = timedelta(minutes=15)
 TITLES = {step: STEPS[step].reminder_title or step.value for step in REMINDED_STEPS}
 
@@ -105,12 +99,8 @@ def sync_reminders(p: Pass) -> None:
     dismissed = events.dismissed_reminders(p.conn)
     for key, want in wanted.items():
         existing = have.get(key)
-        if key in dismissed:
-            continue
-        if existing is None:
-            _attempt(p, want.interview_key, lambda w=want: _create(p, w))
-        elif existing.due != want.due:
-            _attempt(p, want.interview_key, lambda w=want, e=existing: _move(p, w, e))
+        if key not in dismissed and (existing is None or existing.due != want.due):
+            _attempt(p, want.interview_key, lambda w=want, e=existing: _put(p, w, e))
     for key, existing in have.items():
         if key not in wanted and existing.due > p.now:
             _attempt(p, existing.interview_key, lambda e=existing: _remove(p, e))
@@ -125,48 +115,37 @@ def _attempt(p: Pass, key: str, change: Callable[[], None]) -> None:
         p.note("reminder-failed", key, f"{exc}; tried again next run")
 
 
-def _create(p: Pass, want: Wanted) -> None:
-    """Put a reminder on the calendar (an earlier pass may have made it; the user may have
-    deleted it)."""
+def _put(p: Pass, want: Wanted, existing: ReminderRow | None) -> None:
+    """Put a reminder on the calendar, or move it with its step (an earlier pass may have made
+    it; the user may have deleted it)."""
     seq = p.sequence(want.interview_key)
-    if seq is None:
+    if seq is None or (p.dry_run and existing is not None):
         return
     if p.dry_run:
         p.note("would-remind", want.interview_key, f"{want.step.value} reminder")
         return
     event = reminder_event(seq, want)
-    made = ReminderRow(want.interview_key, want.step, event.calendar_id, event.event_id, want.due)
-    if not p.session.calendar.add_reminder(event):
-        _dismissed(p, made)
+    if existing is None:
+        row = ReminderRow(
+            want.interview_key, want.step, event.calendar_id, event.event_id, want.due
+        )
+        done, how = p.session.calendar.add_reminder(event), "on the calendar"
+    else:
+        row = dataclasses.replace(existing, due=want.due)
+        event = dataclasses.replace(
+            event, calendar_id=existing.calendar_id, event_id=existing.event_id
+        )
+        done, how = p.session.calendar.move_reminder(event), "moved"
+    if not done:  # the user deleted it from the calendar: remembered, never made again
+        log.info("reminder %s was deleted by the user; not made again", row.event_id)
+        with p.write():
+            events.put_reminder(p.conn, row, "dismissed")
+            p.note("reminder", row.interview_key,
+                   f"{row.step.value} reminder deleted by you; not made again")
         return
     with p.write():
-        events.put_reminder(p.conn, made, "created")
-        p.note("reminder", want.interview_key, f"{want.step.value} reminder on the calendar")
-
-
-def _move(p: Pass, want: Wanted, existing: ReminderRow) -> None:
-    """Move a reminder with its step."""
-    seq = p.sequence(want.interview_key)
-    if p.dry_run or seq is None:
-        return
-    event = dataclasses.replace(
-        reminder_event(seq, want), calendar_id=existing.calendar_id, event_id=existing.event_id
-    )
-    if not p.session.calendar.move_reminder(event):
-        _dismissed(p, existing)
-        return
-    with p.write():
-        events.put_reminder(p.conn, dataclasses.replace(existing, due=want.due), "created")
-        p.note("reminder", want.interview_key, f"{want.step.value} reminder moved")
-
-
-def _dismissed(p: Pass, row: ReminderRow) -> None:
-    """The user deleted this reminder from the calendar: remember it, never make it again."""
-    log.info("reminder %s was deleted by the user; not made again", row.event_id)
-    with p.write():
-        events.put_reminder(p.conn, row, "dismissed")
-        p.note("reminder", row.interview_key,
-               f"{row.step.value} reminder deleted by you; not made again")
+        events.put_reminder(p.conn, row, "created")
+        p.note("reminder", want.interview_key, f"{want.step.value} reminder {how}")
 
 
 def _remove(p: Pass, existing: ReminderRow) -> None:

@@ -111,8 +111,7 @@ def decide(seq: Sequence) -> PlannedStep | None:
     p = seq.p
     ensure_rows(seq)  # found in this very pass: rows first, so what Gmail holds has its row
     drafts.adopt_existing(seq)
-    for row in seq.rows(states=(StepState.INTENT,)):
-        drafts.recover_intent(seq, row)
+    drafts.take_over(seq, seq.rows(states=(StepState.INTENT,)))  # left by an interrupted pass
     the_plan = plan_for(seq)
     _tell_warnings(seq, the_plan.warnings)
     sync_rows(seq, the_plan)

@@ -51,18 +51,16 @@ def scope_name(scope: str) -> str:
 
 def scope_list(value: Any) -> list[str]:
     """Scopes as a list, from a list or a space-separated string (None -> [])."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return value.split()
-    return [str(item) for item in value]
+    return value.split() if isinstance(value, str) else [str(item) for item in value or ()]
 
 
-def missing_scopes_message(missing: Sequence[str]) -> str:
-    """The one-line error for a token that lacks scopes the settings need."""
-    names = ", ".join(scope_name(scope) for scope in missing)
-    why = " (reminders are on)" if CALENDAR_EVENTS in missing else ""
-    return f"the token lacks {names}{why}; run `followup auth` again"
+def check_scopes(needed: Sequence[str], granted: Sequence[str]) -> None:
+    """AuthError naming the scopes the settings need that `granted` lacks."""
+    missing = [scope for scope in needed if scope not in granted]
+    if missing:
+        names = ", ".join(scope_name(scope) for scope in missing)
+        why = " (reminders are on)" if CALENDAR_EVENTS in missing else ""
+        raise AuthError(f"the token lacks {names}{why}; run `followup auth` again")
 
 
 # --- the token file ---------------------------------------------------------------------------
@@ -227,9 +225,7 @@ def load_credentials(path: Path, scopes: Sequence[str], *, endpoint: str = "") -
     info = read_token_info(path)
     check_endpoint(path, info, endpoint)
     recorded = scope_list(info.get("scopes"))
-    missing = [scope for scope in scopes if scope not in recorded]
-    if missing:
-        raise AuthError(missing_scopes_message(missing))
+    check_scopes(scopes, recorded)
     try:
         base = Credentials.from_authorized_user_info(info, recorded)
     except (ValueError, TypeError, AttributeError):
@@ -238,18 +234,13 @@ def load_credentials(path: Path, scopes: Sequence[str], *, endpoint: str = "") -
 
 
 def fresh_credentials(
-    path: Path,
-    scopes: Sequence[str],
-    *,
-    endpoint: str = "",
-    request: Any = None,
-    now: datetime | None = None,
+    path: Path, scopes: Sequence[str], *, endpoint: str = "", now: datetime | None = None
 ) -> SavingCredentials:
     """Load the token and refresh it now if it is expired or about to expire (re-saving it)."""
     creds = load_credentials(path, scopes, endpoint=endpoint)
     expiry = creds.expiry.replace(tzinfo=UTC) if creds.expiry else None  # kept as naive UTC
     if not creds.token or expiry is None or expiry - REFRESH_MARGIN <= (now or datetime.now(UTC)):
-        creds.refresh(request or google_auth_httplib2.Request(httplib2.Http(timeout=30)))
+        creds.refresh(google_auth_httplib2.Request(httplib2.Http(timeout=30)))
     return creds
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -90,13 +89,8 @@ class GoogleCalendar:
     """The Calendar calls the engine makes (the engine's CalendarSource)."""
 
     def __init__(self, services: Services) -> None:
-        self.services = services
         self.api = services.api
-
-    @functools.cached_property
-    def _events(self) -> Any:
-        """events, built once (the client builds all its methods each time it is asked for)."""
-        return self.services.calendar.events()
+        self._events = services.calendar.events()  # built once: every pass reads events
 
     def sync(
         self, calendar_id: str, sync_token: str | None, *, now: datetime, fallback_zone: str
@@ -148,9 +142,7 @@ class GoogleCalendar:
         # The fixed id makes the insert safe to repeat: a 409 means the id is taken, by the
         # reminder an earlier attempt made (True) or by one the user deleted (False).
         request = self._events.insert(calendarId=event.calendar_id, body=reminder_body(event))
-        try:
-            self.api.read(request, "adding a calendar reminder", expect=frozenset({409}))
-        except HttpError:
+        if self.api.maybe(request, "adding a calendar reminder", frozenset({409})) is None:
             return self._live(event.calendar_id, event.event_id)
         return True
 
@@ -162,32 +154,22 @@ class GoogleCalendar:
             calendarId=event.calendar_id, eventId=event.event_id, body=_times(event)
         )
         try:
-            self.api.read(request, "moving a calendar reminder", expect=GONE)
-        except HttpError:
-            return False
+            return self.api.maybe(request, "moving a calendar reminder", GONE) is not None
         except FollowupError as exc:
             if error_status(exc.__cause__) != 403 or self._live(event.calendar_id, event.event_id):
                 raise
             return False
-        return True
 
     def _live(self, calendar_id: str, event_id: str) -> bool:
         """True when the event exists and was not deleted (deleted ones stay, cancelled)."""
         request = self._events.get(calendarId=calendar_id, eventId=event_id)
-        try:
-            data = self.api.read(request, "reading a calendar reminder", expect=GONE)
-        except HttpError:
-            return False
-        return str(data.get("status", "confirmed")) != "cancelled"
+        data = self.api.maybe(request, "reading a calendar reminder", GONE)
+        return data is not None and str(data.get("status", "confirmed")) != "cancelled"
 
     def remove_reminder(self, calendar_id: str, event_id: str) -> bool:
         """Delete the reminder; False when it was already gone."""
         request = self._events.delete(calendarId=calendar_id, eventId=event_id)
-        try:
-            self.api.read(request, "removing a calendar reminder", expect=GONE)
-        except HttpError:
-            return False
-        return True
+        return self.api.maybe(request, "removing a calendar reminder", GONE) is not None
 
 
 def _times(event: ReminderEvent) -> dict[str, Any]:

@@ -31,12 +31,10 @@ log = logging.getLogger(__name__)
 # What comes back from a request: an HTTP error, or no HTTP answer at all (refused, reset, timeout).
 API_FAILURES = (HttpError, OSError, httplib2.HttpLib2Error)
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
-RATE_LIMITED = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
-RETRYABLE_403_REASONS = RATE_LIMITED | {"RATE_LIMIT_EXCEEDED"}  # the last: details[]' spelling
+# the last: details[]' spelling of the other two
+RATE_LIMITED = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"})
 QUOTA_REASONS = RATE_LIMITED | {"quotaExceeded"}
-AUTH_403_REASONS = frozenset(
-    {"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "forbidden"}
-)
+AUTH_403 = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "forbidden"})
 # A 400 or 413 says the request itself is wrong: sending it again cannot succeed. A 400
 # failedPrecondition is about the account (e.g. Gmail turned off), which can change.
 LASTING_STATUS = frozenset({400, 413})
@@ -68,13 +66,7 @@ def is_retryable(exc: BaseException) -> bool:
     status = error_status(exc)
     if status is None or status in RETRYABLE_STATUS:
         return True
-    return status == 403 and error_reason(exc) in RETRYABLE_403_REASONS
-
-
-def is_quota_refusal(exc: BaseException) -> bool:
-    """True for Gmail's per-minute quota answer: 429, or 403 with a rate-limit reason."""
-    status = error_status(exc)
-    return status == 429 or (status == 403 and error_reason(exc) in QUOTA_REASONS)
+    return status == 403 and error_reason(exc) in RATE_LIMITED
 
 
 def describe(exc: BaseException) -> str:
@@ -96,14 +88,17 @@ class Api:
         self.budget = settings.unit_budget
         self.spent = 0
 
-    def units_left(self) -> int:
-        """Gmail units this pass may still spend."""
-        return max(0, self.budget - self.spent)
-
     def read(self, request: Any, what: str, *, expect: frozenset[int] = frozenset()) -> Any:
         """Execute an idempotent request, retrying what Google says to retry, with backoff."""
         # An HttpError whose status is in `expect` (404, 410) is raised as is.
         return self._execute(request, what, expect, once=False)
+
+    def maybe(self, request: Any, what: str, gone: frozenset[int] = frozenset({404})) -> Any:
+        """A read whose answer with a status in `gone` means the thing is not there (None)."""
+        try:
+            return self.read(request, what, expect=gone) or {}
+        except HttpError:
+            return None
 
     def pages(
         self, method: Callable[..., Any], what: str, *, expect: frozenset[int] = frozenset(),
@@ -147,7 +142,8 @@ class Api:
                         f"{what}: no answer from {self.where} after sending ({describe(exc)}); "
                         "whether it was done is checked before anything is tried again"
                     ) from exc
-                if units and is_quota_refusal(exc):
+                quota = status == 429 or (status == 403 and error_reason(exc) in QUOTA_REASONS)
+                if units and quota:
                     raise QuotaStop(
                         f"{what}: stopped at Gmail's quota ({describe(exc)}); what was done is "
                         "kept and the next tick continues"
@@ -172,7 +168,7 @@ class Api:
                 f"{what}: Google refused the credentials (HTTP 401); run `followup auth`"
             )
         reason = error_reason(exc)
-        if status == 403 and reason in AUTH_403_REASONS:
+        if status == 403 and reason in AUTH_403:
             return AuthError(
                 f"{what}: the token lacks a permission ({describe(exc)}); run `followup auth` again"
             )

@@ -19,7 +19,7 @@ from agent.core.errors import AuthError, GoogleUnavailable
 from agent.google.auth import (
     PERMISSIONS_PAGE,
     SavingCredentials,
-    missing_scopes_message,
+    check_scopes,
     save_token,
     scope_list,
 )
@@ -52,8 +52,8 @@ def allow_loopback_http(client_secret_file: Path) -> bool:
     return True
 
 
-def _client_config(client_secret_file: Path) -> dict[str, Any]:
-    """The 'installed' section of a Desktop OAuth client JSON, or AuthError with the how-to."""
+def _check_client(client_secret_file: Path) -> None:
+    """AuthError with the how-to unless the file is a Desktop OAuth client JSON ('installed')."""
     howto = CLIENT_HOWTO.format(path=client_secret_file)
     if client_secret_file.exists():  # the wrong file: never advise saving over it blindly
         howto = CLIENT_REPLACE.format(path=client_secret_file)
@@ -71,7 +71,6 @@ def _client_config(client_secret_file: Path) -> dict[str, Any]:
     needed = ("client_id", "client_secret", "auth_uri", "token_uri")
     if not isinstance(section, dict) or not all(section.get(key) for key in needed):
         raise AuthError(f"{client_secret_file} is not a Desktop OAuth client file; {howto}")
-    return section
 
 
 def run_auth_flow(
@@ -85,7 +84,7 @@ def run_auth_flow(
     timeout_seconds: float | None = 600.0,
 ) -> SavingCredentials:
     """Run the installed-app flow on localhost:`port`, save the token (0600), return it."""
-    _client_config(client_secret_file)
+    _check_client(client_secret_file)
 
     class AnnouncingFlow(InstalledAppFlow):
         """InstalledAppFlow that shows the consent URL through print_fn."""
@@ -125,7 +124,12 @@ def run_auth_flow(
             "(--no-browser) and open the URL elsewhere"
         ) from None
     except Warning as exc:  # oauthlib: "Scope has changed" (a box left unticked, or more given)
-        creds = _changed_scope_credentials(flow, exc, scopes)
+        # A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
+        # warning carries the token it would have kept.
+        token = getattr(exc, "token", None)
+        check_scopes(scopes, scope_list(getattr(exc, "new_scope", None)) if token else [])
+        flow.oauth2session.token = token
+        creds = flow.credentials
     except oauthlib.oauth2.OAuth2Error as exc:
         raise AuthError(
             f"Google did not grant access ({exc.error}); run `followup auth` again and "
@@ -143,19 +147,6 @@ def run_auth_flow(
     return _finish(creds, token_path, scopes, print_fn)
 
 
-def _changed_scope_credentials(flow: Any, warning: Warning, scopes: Sequence[str]) -> Any:
-    """Google granted other scopes than asked: refuse only when an asked-for one is missing."""
-    # A superset (Google adds scopes granted earlier to the same client) is fine; oauthlib's
-    # warning carries the token it would have kept.
-    token = getattr(warning, "token", None)
-    granted = scope_list(getattr(warning, "new_scope", None))
-    missing = [scope for scope in scopes if scope not in granted]
-    if missing or not token:
-        raise AuthError(missing_scopes_message(missing or list(scopes))) from None
-    flow.oauth2session.token = token
-    return flow.credentials
-
-
 def _finish(
     creds: Credentials, token_path: Path, scopes: Sequence[str], print_fn: Callable[[str], None]
 ) -> SavingCredentials:
@@ -165,10 +156,7 @@ def _finish(
             f"Google returned no refresh token; remove followup at {PERMISSIONS_PAGE} and run "
             "`followup auth` again"
         )
-    granted = scope_list(creds.granted_scopes) or scope_list(creds.scopes)
-    missing = [scope for scope in scopes if scope not in granted]
-    if missing:
-        raise AuthError(missing_scopes_message(missing))
+    check_scopes(scopes, scope_list(creds.granted_scopes) or scope_list(creds.scopes))
     saving = SavingCredentials.bound(creds, token_path)
     save_token(token_path, saving)
     print_fn(f"Saved the token to {token_path} (readable only by you).")

@@ -1,4 +1,4 @@
-"""Gmail's documented per-method quota units for projects created since May 2026, and the limit.
+"""Gmail's documented per-method quota units for projects created since May 2026.
 
 A leaf that imports nothing: the adapter budgets a tick with it, and the sandbox, which
 stands alone otherwise, charges by it (pyproject.toml's import contracts allow exactly that).
@@ -7,7 +7,6 @@ Calendar requests cost no Gmail units.
 
 from __future__ import annotations
 
-PER_MINUTE = 6000  # units per user per minute (15,000 for projects older than May 2026)
 UNKNOWN = 5  # a Gmail method missing from the table
 UNITS: dict[str, int] = {
     "gmail.users.getProfile": 1,

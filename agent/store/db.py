@@ -7,7 +7,6 @@ import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from agent.core.errors import StateError, StateWriteError
@@ -113,7 +112,7 @@ def storable(value: object) -> object:
 
 
 class SafeConnection(sqlite3.Connection):
-    """A connection whose text parameters are always storable (see `storable`)."""
+    """A connection whose text parameters are always storable."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         """conn.execute with each text parameter made storable."""
@@ -125,7 +124,7 @@ class SafeConnection(sqlite3.Connection):
 
 
 class Store:
-    """An open state.db; use `write()` for every change and `read()` for consistent reads."""
+    """An open state.db; use `write()` for every change."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -135,19 +134,12 @@ class Store:
         """The schema version recorded in the file (PRAGMA user_version)."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
-        return self._transaction("BEGIN IMMEDIATE")
-
-    def read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        """A BEGIN DEFERRED transaction: several SELECTs see one snapshot."""
-        return self._transaction("BEGIN DEFERRED")
-
     @contextlib.contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A BEGIN IMMEDIATE transaction: committed on success, rolled back on any exception."""
         if self.conn.in_transaction:
             raise RuntimeError("state.db transaction already open: transactions do not nest")
-        self.conn.execute(begin)
+        self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
             self.conn.execute("COMMIT")
@@ -163,12 +155,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -194,23 +181,17 @@ def _too_new(path: Path, version: int, known: int) -> StateError:
     )
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[str]) -> None:
-    """Apply each missing migration in its own BEGIN IMMEDIATE transaction with its version."""
-    for target in range(1, len(migrations) + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(migrations):
-                raise _too_new(path, version, len(migrations))
-            if version < target:
-                for statement in _statements(migrations[target - 1]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {target:d}")
-                log.info("state.db migrated to schema version %d", target)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+def _migrate(store: Store, path: Path, migrations: Sequence[str]) -> None:
+    """Apply the missing migrations in one BEGIN IMMEDIATE transaction: all of them or none."""
+    with store.write() as conn:
+        version = store.schema_version  # read again: another process may have moved it on
+        if version > len(migrations):
+            raise _too_new(path, version, len(migrations))
+        for target in range(version + 1, len(migrations) + 1):
+            for statement in _statements(migrations[target - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target:d}")
+            log.info("state.db migrated to schema version %d", target)
 
 
 def open_store(
@@ -227,33 +208,28 @@ def open_store(
         problem = f"cannot create the state folder or a private {path.name} in it: {exc.strerror}"
         raise StateError(f"{path.parent}: {problem}") from exc
     try:
-        conn = sqlite3.connect(
-            path,
-            timeout=busy_timeout,
-            isolation_level=None,
-            check_same_thread=False,
-            factory=SafeConnection,
-        )
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
+                               check_same_thread=False, factory=SafeConnection)
     except sqlite3.Error as exc:
         raise StateError(f"{path}: cannot open state database: {exc}") from exc
+    store = Store(conn)
     try:
         conn.row_factory = sqlite3.Row
         # Read the version before anything writes: a too-new file must stay byte-for-byte as is.
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > len(migrations):
-            raise _too_new(path, version, len(migrations))
+        if store.schema_version > len(migrations):
+            raise _too_new(path, store.schema_version, len(migrations))
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000):d}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(conn, path, migrations)
+        _migrate(store, path, migrations)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _unusable(path, exc) from exc
     except BaseException:
         conn.close()
         raise
-    return Store(conn)
+    return store
 
 
 def _unusable(path: Path, exc: sqlite3.DatabaseError) -> StateError:

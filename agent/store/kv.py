@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,11 +24,7 @@ def _set(conn: sqlite3.Connection, key: str, value: str | None) -> None:
     if value is None:
         conn.execute("DELETE FROM kv WHERE key = ?", (key,))
     elif _get(conn, key) != value:
-        conn.execute(
-            "INSERT INTO kv(key, value) VALUES(?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        conn.execute("INSERT OR REPLACE INTO kv(key, value) VALUES(?, ?)", (key, value))
 
 
 def _load(conn: sqlite3.Connection, key: str, tp: Any) -> Any:
@@ -50,19 +46,12 @@ def _dump(conn: sqlite3.Connection, key: str, value: Any) -> None:
 
 def account(conn: sqlite3.Connection) -> Account | None:
     """The mailbox's account as last read (its cursor left empty)."""
-    data = _load(conn, "account", dict)
-    if not isinstance(data, dict) or not data.get("address"):
-        return None
-    fields = {k: data.get(k, "") for k in ("address", "from_address", "name", "signature")}
-    own = tuple(str(a) for a in data.get("own_addresses") or ())
-    return Account(cursor="", own_addresses=own, **{k: str(v) for k, v in fields.items()})
+    return _load(conn, "account", Account)
 
 
 def set_account(conn: sqlite3.Connection, value: Account) -> None:
     """Remember the account (addresses, default sender) for passes that need no request."""
-    data = asdict(value)
-    data.pop("cursor")
-    _dump(conn, "account", data)
+    _dump(conn, "account", replace(value, cursor=""))
 
 
 def zone(conn: sqlite3.Connection) -> str | None:

@@ -1,8 +1,6 @@
-"""The run lock: one followup process at a time (a file lock beside state.db, on any system).
+"""The run lock: one followup process at a time (filelock's lock file beside state.db).
 
-filelock takes the lock: flock on Linux and macOS, LockFileEx on Windows, and where neither
-exists its soft lock (a marker file made exclusively, broken when its process has died). The
-holder's pid goes into a file of its own (Windows locks the lock file's bytes against reading).
+The holder's pid goes into a file of its own (Windows locks the lock file's bytes against reading).
 """
 
 from __future__ import annotations
@@ -10,12 +8,11 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from types import TracebackType
 
 from filelock import FileLock, Timeout
 
 from agent.core.errors import Busy
-from agent.files.paths import private_dir, private_file
+from agent.files.paths import private_dir, private_file, write_private
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +51,7 @@ class RunLock:
         except Timeout:
             return False
         try:
-            private_file(self.pid_file)
-            fd = os.open(self.pid_file, os.O_WRONLY | os.O_TRUNC)
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(f"{os.getpid()}\n")
+            write_private(self.pid_file, f"{os.getpid()}\n")
         except BaseException:
             self._lock.release()
             raise
@@ -85,10 +79,5 @@ class RunLock:
             raise LockBusy(self.holder_pid())
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.release()

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from agent.store import records
+
 
 @dataclass(frozen=True)
 class Pending:
@@ -48,10 +50,8 @@ def keep_pending(conn: sqlite3.Connection, items: Iterable[Pending]) -> None:
 
 def pending(conn: sqlite3.Connection) -> list[Pending]:
     """Every message still looked for, oldest first."""
-    rows = conn.execute(
-        "SELECT message_id, thread_id, first_seen FROM pending_mail ORDER BY first_seen, message_id"
-    ).fetchall()
-    return [Pending(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
+    rows = conn.execute("SELECT * FROM pending_mail ORDER BY first_seen, message_id").fetchall()
+    return [records.from_row(Pending, r) for r in rows]
 
 
 def renew_pending(conn: sqlite3.Connection, message_ids: Iterable[str], now: datetime) -> None:

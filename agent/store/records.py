@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
+import sqlite3
 import types
 import typing
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -22,8 +24,6 @@ def to_plain(value: Any) -> Any:
         if value.tzinfo is None:
             raise ValueError("naive datetime cannot be stored")
         return {"$dt": value.isoformat(), "$tz": getattr(value.tzinfo, "key", None)}
-    if isinstance(value, date):
-        return value.isoformat()
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]
     return value
@@ -54,8 +54,7 @@ def from_plain(tp: Any, value: Any) -> Any:
         options = [a for a in typing.get_args(tp) if a is not type(None)]
         return from_plain(options[0], value)
     if origin is tuple:
-        args = typing.get_args(tp)
-        return tuple(from_plain(args[0] if args else Any, v) for v in value)
+        return tuple(from_plain(typing.get_args(tp)[0], v) for v in value)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         fields = [f.name for f in dataclasses.fields(tp) if f.name in value]
@@ -65,9 +64,23 @@ def from_plain(tp: Any, value: Any) -> Any:
             return datetime.fromisoformat(value)
         moment = datetime.fromisoformat(value["$dt"])
         return moment.astimezone(ZoneInfo(value["$tz"])) if value.get("$tz") else moment
-    if tp is date:
-        return date.fromisoformat(value)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(value)
     return value
+
+
+def from_row(cls: type[T], row: sqlite3.Row, **given: Any) -> T:
+    """A dataclass from a row whose columns are its fields (moments and enums decoded)."""
+    hints, columns = _hints(cls), dict(row)
+    names = [f.name for f in dataclasses.fields(cls) if f.name in columns and f.name not in given]
+    return cls(**given, **{name: from_plain(hints[name], columns[name]) for name in names})
+
+
+def put(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    """Insert a whole row, replacing the one with the same key (moments kept as ISO 8601 text)."""
+    values = [v.isoformat() if isinstance(v, datetime) else v for v in row.values()]
+    marks = ", ".join("?" * len(row))
+    conn.execute(f"INSERT OR REPLACE INTO {table}({', '.join(row)}) VALUES({marks})", values)
 
 
 def moment(text: str | None) -> datetime | None:

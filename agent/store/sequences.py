@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from agent.core.interviews import Interview
@@ -73,17 +73,7 @@ class JournalEntry:
 
 def _interview_row(row: sqlite3.Row) -> InterviewRow:
     """Decode one interviews row."""
-    return InterviewRow(
-        interview=records.loads(Interview, row["data"]),
-        status=InterviewStatus(row["status"]),
-        status_reason=row["status_reason"],
-        status_at=records.moment(row["status_at"]),
-        first_seen=datetime.fromisoformat(row["first_seen"]),
-        delay_until=row["delay_until"],
-        keys_checked_at=records.moment(row["keys_checked_at"]),
-        searched_at=records.moment(row["searched_at"]),
-        caught_up_at=records.moment(row["caught_up_at"]),
-    )
+    return records.from_row(InterviewRow, row, interview=records.loads(Interview, row["data"]))
 
 
 def get_interview(conn: sqlite3.Connection, key: str) -> InterviewRow | None:
@@ -118,14 +108,8 @@ def put_interview(
         "INSERT INTO interviews(key, calendar_id, event_id, company, data, first_seen) "
         "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET company = excluded.company, "
         "data = excluded.data",
-        (
-            interview.key,
-            interview.calendar_id,
-            interview.event_id,
-            company_key,
-            records.dumps(interview),
-            now.isoformat(),
-        ),
+        (interview.key, interview.calendar_id, interview.event_id, company_key,
+         records.dumps(interview), now.isoformat()),
     )
 
 
@@ -196,15 +180,6 @@ def get_notes(conn: sqlite3.Connection, key: str) -> list[tuple[str, str]]:
 # --- steps -------------------------------------------------------------------------------------
 
 
-def _step_row(row: sqlite3.Row) -> StepRow:
-    """Decode one steps row (its columns are StepRow's fields)."""
-    return StepRow(**{
-        **dict(row), "step": StepName(row["step"]), "state": StepState(row["state"]),
-        "due": datetime.fromisoformat(row["due"]),
-        "updated_at": datetime.fromisoformat(row["updated_at"]),
-    })
-
-
 def step_order(row: StepRow) -> tuple[int, str]:
     """Sequence order: step, then recipient."""
     return STEP_ORDER.index(row.step), row.recipient
@@ -213,7 +188,7 @@ def step_order(row: StepRow) -> tuple[int, str]:
 def get_steps(conn: sqlite3.Connection, key: str) -> list[StepRow]:
     """Every step row of an interview, in sequence order."""
     rows = conn.execute("SELECT * FROM steps WHERE interview_key = ?", (key,)).fetchall()
-    return sorted((_step_row(r) for r in rows), key=step_order)
+    return sorted((records.from_row(StepRow, r) for r in rows), key=step_order)
 
 
 def steps_in_state(conn: sqlite3.Connection, states: Iterable[StepState]) -> list[StepRow]:
@@ -221,7 +196,7 @@ def steps_in_state(conn: sqlite3.Connection, states: Iterable[StepState]) -> lis
     wanted = [s.value for s in states]
     marks = ",".join("?" * len(wanted))
     rows = conn.execute(f"SELECT * FROM steps WHERE state IN ({marks})", wanted).fetchall()
-    return [_step_row(r) for r in rows]
+    return [records.from_row(StepRow, r) for r in rows]
 
 
 def known_draft_ids(conn: sqlite3.Connection) -> set[str]:
@@ -231,20 +206,7 @@ def known_draft_ids(conn: sqlite3.Connection) -> set[str]:
 
 def put_step(conn: sqlite3.Connection, row: StepRow) -> None:
     """Write one step row as it is now."""
-    conn.execute(
-        "INSERT INTO steps(interview_key, step, recipient, due, state, draft_id, draft_message_id,"
-        " thread_id, sent_message_id, reason, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(interview_key, step, recipient) DO UPDATE SET due = excluded.due,"
-        " state = excluded.state, draft_id = excluded.draft_id,"
-        " draft_message_id = excluded.draft_message_id, thread_id = excluded.thread_id,"
-        " sent_message_id = excluded.sent_message_id, reason = excluded.reason,"
-        " updated_at = excluded.updated_at",
-        (
-            row.interview_key, row.step.value, row.recipient, row.due.isoformat(),
-            row.state.value, row.draft_id, row.draft_message_id, row.thread_id,
-            row.sent_message_id, row.reason, row.updated_at.isoformat(),
-        ),
-    )
+    records.put(conn, "steps", asdict(row))
 
 
 def delete_step(conn: sqlite3.Connection, row: StepRow) -> None:
@@ -284,13 +246,7 @@ def sent_messages(conn: sqlite3.Connection, key: str) -> list[SentRow]:
     rows = conn.execute(
         "SELECT * FROM sent_messages WHERE interview_key = ? ORDER BY sent_at, message_id", (key,)
     ).fetchall()
-    return [
-        SentRow(
-            r["interview_key"], r["contact"], r["message_id"], r["thread_id"],
-            r["rfc_message_id"], r["subject"], r["refs"], datetime.fromisoformat(r["sent_at"]),
-        )
-        for r in rows
-    ]
+    return [records.from_row(SentRow, r, references=r["refs"]) for r in rows]
 
 
 # --- journal -----------------------------------------------------------------------------------
@@ -309,14 +265,10 @@ def journal(
 def read_journal(conn: sqlite3.Connection, key: str | None = None) -> list[JournalEntry]:
     """The story so far (one interview, or all)."""
     if key is None:
-        rows = conn.execute("SELECT at, interview_key, kind, detail FROM journal ORDER BY id")
+        rows = conn.execute("SELECT * FROM journal ORDER BY id")
     else:
-        rows = conn.execute(
-            "SELECT at, interview_key, kind, detail FROM journal "
-            "WHERE interview_key = ? ORDER BY id",
-            (key,),
-        )
-    return [JournalEntry(datetime.fromisoformat(r[0]), r[1], r[2], r[3]) for r in rows]
+        rows = conn.execute("SELECT * FROM journal WHERE interview_key = ? ORDER BY id", (key,))
+    return [records.from_row(JournalEntry, r) for r in rows]
 
 
 # --- wake-ups ----------------------------------------------------------------------------------

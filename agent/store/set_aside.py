@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+
+from agent.store import records
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,7 @@ class SetAside:
 
 def put(conn: sqlite3.Connection, item: SetAside) -> None:
     """Remember an item set aside (a later failure of the same item replaces the reason)."""
-    conn.execute(
-        "INSERT INTO set_aside(kind, item_id, title, reason, at) VALUES(?, ?, ?, ?, ?) "
-        "ON CONFLICT(kind, item_id) DO UPDATE SET title = excluded.title, "
-        "reason = excluded.reason, at = excluded.at",
-        (item.kind, item.item_id, item.title, item.reason, item.at.isoformat()),
-    )
+    records.put(conn, "set_aside", asdict(item))
 
 
 def clear(conn: sqlite3.Connection, kind: str, item_id: str) -> None:
@@ -35,10 +32,8 @@ def clear(conn: sqlite3.Connection, kind: str, item_id: str) -> None:
 
 def listed(conn: sqlite3.Connection) -> list[SetAside]:
     """Every item set aside, oldest first."""
-    rows = conn.execute(
-        "SELECT kind, item_id, title, reason, at FROM set_aside ORDER BY at, kind, item_id"
-    ).fetchall()
-    return [SetAside(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
+    rows = conn.execute("SELECT * FROM set_aside ORDER BY at, kind, item_id").fetchall()
+    return [records.from_row(SetAside, r) for r in rows]
 
 
 def has(conn: sqlite3.Connection, kind: str, item_id: str) -> bool:

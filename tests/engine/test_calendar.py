@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.store import events, sequences
-from tests.engine.conftest import Engine, at
+from tests.engine.harness import Engine, at
 from tests.engine.memory import interview_event
 
 

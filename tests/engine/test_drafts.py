@@ -10,7 +10,7 @@ from agent.core.errors import OutcomeUnknown
 from agent.core.model import StepName, StepState
 from agent.core.ports import Draft
 from agent.store import sequences
-from tests.engine.conftest import Engine, at
+from tests.engine.harness import Engine, at
 from tests.engine.memory import MemoryMailbox, interview_event, reply
 
 

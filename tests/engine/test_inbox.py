@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.core.model import StepName, StepState
 from agent.store import kv, sequences
-from tests.engine.conftest import Engine, at
+from tests.engine.harness import Engine, at
 from tests.engine.memory import interview_event, reply
 
 

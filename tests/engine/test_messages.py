@@ -8,7 +8,7 @@ from agent.core.messages import MessageMeta
 from agent.core.model import InterviewStatus, StepName, StepState
 from agent.engine.messages import MailIndex
 from agent.store import sequences
-from tests.engine.conftest import Engine, at
+from tests.engine.harness import Engine, at
 from tests.engine.memory import interview_event, reply
 
 

@@ -10,7 +10,7 @@ from agent.core.model import InterviewStatus, StepName, StepState
 from agent.engine import sequence
 from agent.engine.work import plan_inputs
 from agent.store import sequences
-from tests.engine.conftest import NY, Engine, at
+from tests.engine.harness import NY, Engine, at
 from tests.engine.memory import interview_event
 
 WEDNESDAY = datetime(2026, 12, 2, 14, tzinfo=NY)

@@ -10,7 +10,7 @@ from agent.core.errors import GoogleUnavailable
 from agent.core.model import InterviewStatus, StepName, StepState
 from agent.engine.work import guarded, item_fault
 from agent.store import sequences, set_aside
-from tests.engine.conftest import Engine, at
+from tests.engine.harness import Engine, at
 from tests.engine.memory import interview_event
 
 

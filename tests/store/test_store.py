@@ -182,18 +182,6 @@ def test_begin_immediate_makes_a_second_writer_wait_then_fail(db: Path, store: S
         other.close()
 
 
-def test_read_sees_one_snapshot(db: Path, store: Store) -> None:
-    with store.write() as conn:
-        conn.execute("INSERT INTO kv VALUES('n', '1')")
-    with open_store(db) as writer:
-        with store.read() as conn:
-            assert conn.execute("SELECT value FROM kv").fetchone()[0] == "1"
-            with writer.write() as w:
-                w.execute("UPDATE kv SET value = '2'")
-            assert conn.execute("SELECT value FROM kv").fetchone()[0] == "1"
-        assert store.conn.execute("SELECT value FROM kv").fetchone()[0] == "2"
-
-
 def test_later_migrations_apply_in_order(db: Path) -> None:
     open_store(db).close()
     v2 = """
