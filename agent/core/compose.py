@@ -1,10 +1,6 @@
 """The drafts' words: the user's Jinja2 templates rendered in a sandbox, and the safe draft.
 
-Only template sources are ever compiled (the packaged defaults and the user's own files,
-read by agent/files/templates.py); text from calendar events reaches a template only as a
-variable value, with control characters turned into spaces. Header values go through
-`agent.core.headers`, which encodes them and checks the serialized message. Every template
-failure becomes one `TemplateError` line naming the template file and line.
+Event text reaches a template only as a variable value; every failure is one TemplateError line.
 """
 
 from __future__ import annotations

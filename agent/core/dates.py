@@ -1,12 +1,6 @@
 """Reading the follow-up date an interviewer named ("Thursday", "Dec 3 at 2pm", "early January").
 
-Choices where usage is ambiguous: a weekday is the first such day after the interview day
-("next Thursday" said on a Monday is that week's; "Thursday next week" the following week's);
-"next week" is the next Monday; a month and day without a year ("Dec 3", "12/3" in US order)
-is in the interview's year unless that is more than two weeks before it (then next year);
-"at 2" without am/pm is 14:00 for hours 1-7; "in 3 business days" counts Monday-Friday. The
-vaguer phrasings ("early January", "a fortnight", "after Thanksgiving") mean what the README's
-`Follow-up:` section says; a day that is not a business day moves to the next one.
+Its choices where usage is ambiguous: docs/etiquette.md, "Dates the interviewer names".
 """
 
 from __future__ import annotations

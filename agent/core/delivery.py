@@ -1,9 +1,4 @@
-"""Pure: a delivery report (bounce or delay notice) from any mail server, read in full.
-
-`read_report` reads the start of the raw message (stdlib email) and names the failed
-recipients: from the delivery-status fields (RFC 3464), then X-Failed-Recipients, then the
-notice text, then the returned message's headers. A delay ("will retry") is not a failure.
-"""
+"""Pure: a delivery report (bounce or delay notice) from any mail server, read in full."""
 
 from __future__ import annotations
 

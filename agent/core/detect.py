@@ -1,10 +1,6 @@
 """Is this calendar event a trusted job interview? If so: its contacts, company and role.
 
-Choices beyond the etiquette's words: contacts leave out rooms, group calendars, scheduling
-robots and attendees who declined; role mailboxes (`hiring@`, `jobs@`, `team@` ...) are contacts
-only when no person is (a thank-you to a shared inbox beats none); the exclude pattern also
-reads the tag's line when only the tag made the event an interview ("#interview mock round");
-an unknown company is "" (its `sequence_company_key` too), never "the same company".
+Its choices beyond the etiquette's words: docs/etiquette.md, "What is an interview".
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """The etiquette's schedule: when each step of an interview's sequence is due, and what is due now.
 
-Every time of day is a wall-clock time in the user's zone, built with
-`datetime.combine(day, t, tzinfo=zone)`, so it stays right across daylight-saving changes;
-durations ("30 minutes after it ends") are added on the UTC time line.
+Times of day are wall-clock times in the user's zone; durations are added on the UTC time line.
 """
 
 from __future__ import annotations
@@ -188,11 +186,6 @@ def _pace(
     calendar: BusinessCalendar,
 ) -> list[PlannedStep]:
     """At most one unsent draft per contact (docs/etiquette.md, "One unsent draft per contact")."""
-    # A step whose previous email to the main contact is our unsent draft is held, and so is
-    # every later one; `closed` then comes `unsent_close_business_days` after that draft was
-    # made, as "not sent". A sent previous email plans the step from the moment of sending; a
-    # deleted one lets it come at its time (at once, if that passed). Later steps chain from a
-    # moved one and never come earlier.
     by_name = {s.name: s for s in steps}
     gaps = _gaps(schedule)
     moved: PlannedStep | None = None
@@ -236,11 +229,8 @@ def plan(
     mail: Mapping[StepName, MailState] | None = None,
 ) -> Plan:
     """The interview's steps and their due times under the etiquette's table."""
-    # `delay_until` (an out-of-office return date) moves every step from thank_you on that is
-    # due on or before it to the first business day after it, at its own time of day; steps
-    # after a moved one chain from it and never come earlier. `settled` (as for `select_due`)
-    # names steps already acted on: they are never moved, so later steps do not chain from them.
-    # `mail` says what became of each email step to the main contact (see `_pace`).
+    # `delay_until`: an out-of-office return date (see `_delay`); `settled` (as for `select_due`)
+    # steps are never moved; `mail`: what became of each email step to the main contact.
     start = interview.start.astimezone(zone)
     end = interview.end.astimezone(zone)
     ask = _later(_shift(end, -schedule.ask_minutes_before_end, zone), start)
@@ -272,8 +262,7 @@ def plan(
 
 def select_due(plan: Plan, now: datetime, settled: Mapping[StepName, bool]) -> Due:
     """Act on the latest passed, unsettled step only; skip earlier ones so nothing bursts."""
-    # `settled[name]` True means that step was already acted on, skipped or done. The `ask`
-    # cue never makes another step skipped; it is itself skipped once thank_you is due.
+    # The `ask` cue never makes another step skipped; it is itself skipped once thank_you is due.
     current = _utc(now)
     order = {name: i for i, name in enumerate(STEP_ORDER)}
     open_steps = [s for s in plan.steps if not settled.get(s.name, False) and not s.held]
