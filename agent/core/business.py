@@ -63,10 +63,6 @@ class BusinessCalendar:
         """True when `d` is a working weekday and not a holiday."""
         return d.weekday() in self.business_days and self.holiday_name(d) is None
 
-    def next_business_day(self, d: date) -> date:
-        """The first business day strictly after `d`."""
-        return self.add_business_days(d, 1)
-
     def add_business_days(self, d: date, n: int) -> date:
         """The n-th business day strictly after `d` (n >= 1)."""
         if n < 1:

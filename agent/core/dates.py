@@ -332,7 +332,7 @@ def _working(day: date, calendar: BusinessCalendar | None) -> date:
     """`day`, or the next business day when it is not one."""
     if calendar is None:
         return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
-    return day if calendar.is_business_day(day) else calendar.next_business_day(day)
+    return day if calendar.is_business_day(day) else calendar.add_business_days(day, 1)
 
 
 def _last_working(day: date, calendar: BusinessCalendar | None) -> date:
@@ -372,5 +372,5 @@ def _after(what: str, ref: date, calendar: BusinessCalendar | None) -> date | No
     for fits in (wanted.__eq__, wanted.__le__):
         for day, words in named:
             if fits(words):
-                return calendar.next_business_day(day)
+                return calendar.add_business_days(day, 1)
     return None

@@ -67,7 +67,7 @@ _SERVICE_DOMAINS = frozenset({*_SCHEDULERS, "zoom.us", "teams.microsoft.com", *A
 _ROBOT_LOCAL_PARTS = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
                       "do_not_reply", "mailer-daemon", "calendar-notification", "notification",
                       "scheduler", "calendly")
-_ROLE_LOCAL_PARTS = frozenset({
+_ROLE_LOCAL_PARTS = frozenset({  # shared inboxes rather than people
     "team", "hiring", "jobs", "job", "careers", "career", "recruiting", "recruitment",
     "recruiter", "recruiters", "talent", "hr", "people", "interviews", "interview", "staffing",
 })
@@ -108,18 +108,10 @@ def _is_room_group_or_robot(address: str) -> bool:
     return any(part in local for part in _ROBOT_LOCAL_PARTS)
 
 
-def _is_role_mailbox(address: str) -> bool:
-    """`hiring@`, `jobs@`, `team@` and the like: shared inboxes rather than people."""
-    return address.lower().rpartition("@")[0] in _ROLE_LOCAL_PARTS
-
-
 def _clean_name(name: str, email: str) -> str:
     """A display name without control characters; '' when it only repeats the address."""
     cleaned = one_line(name[:MAX_LINE_CHARS], MAX_NAME_CHARS)
     return "" if cleaned.lower() == email.lower() else cleaned
-
-
-DEFAULT_ROLE = ""  # an unknown role stays empty: the templates read naturally without it
 
 
 def _event_contacts(event: CalendarEvent, user_email: str) -> tuple[tuple[Contact, ...], bool]:
@@ -146,7 +138,7 @@ def _event_contacts(event: CalendarEvent, user_email: str) -> tuple[tuple[Contac
         else:
             names[address] = names.get(address) or _clean_name(name, address)
     people = [Contact(email=address, name=name) for address, name in names.items()]
-    humans = [c for c in people if not _is_role_mailbox(c.email)]
+    humans = [c for c in people if c.email.rpartition("@")[0] not in _ROLE_LOCAL_PARTS]
     return tuple(humans or people), filtered
 
 
@@ -272,4 +264,4 @@ def _role(notes: Notes, hints: TitleHints, company: str) -> str:
     for candidate in (hints.role, *(x for x in hints.leftovers if role_like(x))):
         if candidate and sequence_company_key(candidate) != key:
             return candidate
-    return DEFAULT_ROLE
+    return ""

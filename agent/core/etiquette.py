@@ -137,7 +137,7 @@ def _delay(
 ) -> list[PlannedStep]:
     """Move unsettled steps from thank_you on past `until`; later steps chain from moved ones."""
     gaps = _gaps(schedule)
-    first_day = calendar.next_business_day(until)
+    first_day = calendar.add_business_days(until, 1)
     out = [steps[0]]
     moved: PlannedStep | None = None
     for step in steps[1:]:

@@ -5,13 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-
-@dataclass(frozen=True)
-class Person:
-    """Someone named on a calendar event."""
-
-    email: str
-    name: str = ""
+from agent.core.interviews import Contact
 
 
 @dataclass(frozen=True)
@@ -38,7 +32,7 @@ class CalendarEvent:
     start: datetime | None = None  # timezone-aware; None when all-day or cancelled stub
     end: datetime | None = None
     all_day: bool = False
-    organizer: Person | None = None
+    organizer: Contact | None = None
     organizer_is_self: bool = False
     attendees: tuple[Attendee, ...] = ()
     event_type: str = "default"  # default | outOfOffice | focusTime | workingLocation ...

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from googleapiclient.errors import HttpError
 
 from agent.core.errors import FollowupError
-from agent.core.events import Attendee, CalendarEvent, Person, Rejection
+from agent.core.events import Attendee, CalendarEvent, Rejection
+from agent.core.interviews import Contact
 from agent.core.ports import CalendarSync, ReminderEvent
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status
@@ -73,7 +74,7 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
         start=start,
         end=end,
         all_day=start_date is not None,
-        organizer=Person(
+        organizer=Contact(
             email=_text(organizer.get("email", "")).strip().lower(),
             name=_text(organizer.get("displayName", "")),
         )
