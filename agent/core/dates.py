@@ -87,6 +87,11 @@ _WEEK_OF = re.compile(
 )
 _FORTNIGHT = re.compile(r"(?:in |about |around )?(?:a |one )?fortnight(?:'s time)?")
 _AFTER = re.compile(r"(?:right |just |sometime |some time )?after (?:the )?(?P<what>[a-z' .]+)")
+_DAYS_AFTER = {"today": 0, "tomorrow": 1, "tmrw": 1, "day after tomorrow": 2}
+_DAYS_AFTER_MONDAY = {  # of the interview's week
+    "next week": 7, "early next week": 7, "week after next": 14, "end week": 4, "end this week": 4,
+    "eow": 4, "end next week": 11,
+}
 _NTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
 HORIZON_DAYS = 400  # how far ahead a named holiday is looked for
 
@@ -188,21 +193,10 @@ def _clock(hour: int, minute: int, meridiem: str | None) -> time:
 def _day(rest: str, ref: date) -> date:
     """The day named by `rest` (time already removed), relative to the interview day `ref`."""
     monday = ref - timedelta(days=ref.weekday())
-    simple = {
-        "today": ref,
-        "tomorrow": ref + timedelta(days=1),
-        "tmrw": ref + timedelta(days=1),
-        "day after tomorrow": ref + timedelta(days=2),
-        "next week": monday + timedelta(days=7),
-        "early next week": monday + timedelta(days=7),
-        "week after next": monday + timedelta(days=14),
-        "end week": monday + timedelta(days=4),
-        "end this week": monday + timedelta(days=4),
-        "eow": monday + timedelta(days=4),
-        "end next week": monday + timedelta(days=11),
-    }
-    if rest in simple:
-        return simple[rest]
+    if rest in _DAYS_AFTER:
+        return ref + timedelta(days=_DAYS_AFTER[rest])
+    if rest in _DAYS_AFTER_MONDAY:
+        return monday + timedelta(days=_DAYS_AFTER_MONDAY[rest])
     words = rest.split()
     if not words:
         raise ValueError(rest)

@@ -186,11 +186,7 @@ def _reject(event: CalendarEvent, reason: str) -> Rejection:
 
 
 def detect(
-    event: CalendarEvent,
-    *,
-    user_email: str,
-    settings: CalendarSettings,
-    zone: ZoneInfo,
+    event: CalendarEvent, *, user_email: str, settings: CalendarSettings, zone: ZoneInfo,
     overrides: Notes | None = None,
 ) -> Interview | Rejection:
     """The Interview this event is, or the Rejection saying why it is not acted on."""

@@ -81,12 +81,8 @@ def _shift(moment: datetime, minutes: int, zone: ZoneInfo) -> datetime:
 
 
 def _check_in(
-    interview: Interview,
-    thank_you: datetime,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
-    warnings: list[str],
+    interview: Interview, thank_you: datetime, schedule: ScheduleSettings, zone: ZoneInfo,
+    calendar: BusinessCalendar, warnings: list[str],
 ) -> tuple[datetime, str]:
     """The check-in time and branch ("named" or "next_day"), noting problems in `warnings`."""
     day = interview.start.astimezone(zone).date()
@@ -128,12 +124,8 @@ def _gaps(schedule: ScheduleSettings) -> dict[StepName, int]:
 
 
 def _delay(
-    steps: list[PlannedStep],
-    until: date,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
-    settled: Mapping[StepName, bool],
+    steps: list[PlannedStep], until: date, schedule: ScheduleSettings, zone: ZoneInfo,
+    calendar: BusinessCalendar, settled: Mapping[StepName, bool],
 ) -> list[PlannedStep]:
     """Move unsettled steps from thank_you on past `until`; later steps chain from moved ones."""
     gaps = _gaps(schedule)
@@ -178,12 +170,8 @@ def _from_send(
 
 
 def _pace(
-    steps: list[PlannedStep],
-    mail: Mapping[StepName, MailState],
-    primary: Contact,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
+    steps: list[PlannedStep], mail: Mapping[StepName, MailState], primary: Contact,
+    schedule: ScheduleSettings, zone: ZoneInfo, calendar: BusinessCalendar,
 ) -> list[PlannedStep]:
     """At most one unsent draft per contact (docs/etiquette.md, "One unsent draft per contact")."""
     by_name = {s.name: s for s in steps}
@@ -219,12 +207,8 @@ def _pace(
 
 
 def plan(
-    interview: Interview,
-    *,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
-    delay_until: date | None = None,
+    interview: Interview, *, schedule: ScheduleSettings, zone: ZoneInfo,
+    calendar: BusinessCalendar, delay_until: date | None = None,
     settled: Mapping[StepName, bool] | None = None,
     mail: Mapping[StepName, MailState] | None = None,
 ) -> Plan:

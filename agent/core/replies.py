@@ -65,12 +65,8 @@ def parse_address(header_value: str) -> tuple[str, str]:
 
 
 def classify(
-    msg: MessageMeta,
-    interview: Interview,
-    *,
-    user_email: str,
-    sequence_thread_ids: frozenset[str],
-    sequence_message_ids: frozenset[str] = frozenset(),
+    msg: MessageMeta, interview: Interview, *, user_email: str,
+    sequence_thread_ids: frozenset[str], sequence_message_ids: frozenset[str] = frozenset(),
     report: DeliveryReport | None = None,
 ) -> Classification:
     """The verdict on one message for one interview; `report`: its full read, if it had one."""

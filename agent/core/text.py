@@ -144,9 +144,7 @@ class _Extractor(HTMLParser):
 
 
 def html_to_text(
-    html: str,
-    *,
-    collapse_whitespace: bool = False,
+    html: str, *, collapse_whitespace: bool = False,
     accept_address: Callable[[str], bool] | None = None,
 ) -> str:
     """An HTML fragment's text, a line per block; a mailto link keeps an accepted address."""
