@@ -114,12 +114,8 @@ class TemplateSet:
         """Render from `sources`: template name (a path relative to its folder) -> source."""
         self.sources = dict(sources)
         self.env = SandboxedEnvironment(
-            loader=jinja2.FunctionLoader(self._load),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
+            loader=jinja2.FunctionLoader(self._load), undefined=jinja2.StrictUndefined,
+            autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         )
         self.env.filters.update(sentence=sentence, and_list=and_list)
 
@@ -338,14 +334,9 @@ def compose_draft(
     )
     raw = draft_message(headers, email.body)
     log.debug("composed %s for %s (%d bytes)", text.step.value, headers.to_addr, len(raw))
-    return RenderedDraft(
-        to=text.to,
-        subject=subject,
-        body=email.body,
-        raw=raw,
-        thread_id=thread.thread_id if thread is not None else None,
-        voicemail=templates.render(_template_for(text.step, "voicemail"), context),
-    )
+    voicemail = templates.render(_template_for(text.step, "voicemail"), context)
+    thread_id = thread.thread_id if thread is not None else None
+    return RenderedDraft(text.to, subject, email.body, raw, thread_id, voicemail)
 
 
 def render_voicemail(text: StepText, templates: TemplateSet) -> str:

@@ -166,8 +166,8 @@ def _split(msg: Message, raw: bytes) -> tuple[str, dict[str, str], str]:
                 returned = _headers_in_text(copy)
     text = "\n".join(notice)
     if not text.strip():  # unparsable MIME (a folded boundary): the raw body as text
-        body, copy = cut_returned_copy(_raw_text(raw))
-        text = body
+        whole = raw.replace(b"\r\n", b"\n").partition(b"\n\n")[2]
+        text, copy = cut_returned_copy(whole.decode("utf-8", "replace"))
         returned = returned or _headers_in_text(copy)
     return text, returned, "\n".join(dsn)
 
@@ -177,13 +177,6 @@ def _inner_message(part: Message) -> Message | None:
     payload = part.get_payload()
     first = payload[0] if isinstance(payload, list) and payload else None
     return first if isinstance(first, Message) else None
-
-
-def _raw_text(raw: bytes) -> str:
-    """The whole body of a message as text, MIME structure ignored."""
-    whole = raw.replace(b"\r\n", b"\n")
-    at = whole.find(b"\n\n")
-    return whole[at + 2 :].decode("utf-8", "replace") if at >= 0 else ""
 
 
 def _dsn_recipients(dsn: str) -> tuple[tuple[str, ...], bool, bool]:

@@ -108,12 +108,6 @@ def _is_room_group_or_robot(address: str) -> bool:
     return any(part in local for part in _ROBOT_LOCAL_PARTS)
 
 
-def _clean_name(name: str, email: str) -> str:
-    """A display name without control characters; '' when it only repeats the address."""
-    cleaned = one_line(name[:MAX_LINE_CHARS], MAX_NAME_CHARS)
-    return "" if cleaned.lower() == email.lower() else cleaned
-
-
 def _event_contacts(event: CalendarEvent, user_email: str) -> tuple[tuple[Contact, ...], bool]:
     """The people on the event but the user, and whether a room, group or robot was left out."""
     user = user_email.lower()
@@ -135,8 +129,9 @@ def _event_contacts(event: CalendarEvent, user_email: str) -> tuple[tuple[Contac
             continue
         if _is_room_group_or_robot(address):
             filtered = True
-        else:
-            names[address] = names.get(address) or _clean_name(name, address)
+        elif not names.get(address):  # the first name that is more than the address
+            cleaned = one_line(name[:MAX_LINE_CHARS], MAX_NAME_CHARS)
+            names[address] = "" if cleaned.lower() == address else cleaned
     people = [Contact(email=address, name=name) for address, name in names.items()]
     humans = [c for c in people if c.email.rpartition("@")[0] not in _ROLE_LOCAL_PARTS]
     return tuple(humans or people), filtered
