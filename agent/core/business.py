@@ -29,11 +29,9 @@ class BusinessCalendar:
 
     def __post_init__(self) -> None:
         """Reject a week without business days (the place is checked by the first lookup)."""
-        if not self.business_days or any(not 0 <= d <= 6 for d in self.business_days):
-            raise ValueError(
-                "business_days must list weekdays 0 (Monday) to 6 (Sunday), "
-                f"got {self.business_days}"
-            )
+        days = self.business_days
+        if not days or any(not 0 <= d <= 6 for d in days):
+            raise ValueError(f"business_days must list weekdays 0 (Monday) to 6 (Sunday): {days}")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BusinessCalendar:

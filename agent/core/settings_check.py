@@ -268,11 +268,9 @@ def region_of(country: str, subdivision: str, source: str) -> str:
     same = [n for n in names if n == subdivision] or [n for n in names if n.upper() == wanted]
     if same:
         return aliases.get(same[0], same[0])
-    try:  # an older name the package still takes, as written
+    with contextlib.suppress(NotImplementedError):  # an older name the package takes as written
         if holidays.country_holidays(country, subdiv=subdivision).subdiv == subdivision:
             return subdivision
-    except NotImplementedError:
-        pass
     sample = ", ".join(f'"{k}"' for k in (entity.subdivisions or parents)[:4])
     fix = f"use one of {sample} ..." if sample else f'{country} has none; use ""'
     problem = f"{show(subdivision)} is not a subdivision of {country}"
