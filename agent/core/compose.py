@@ -230,16 +230,13 @@ def sample_context(*, full: bool = True) -> dict[str, Any]:
     notes = Notes(
         fit=("the team ships small, reviewed changes every day", "on-call is shared fairly"),
         strengths=("Postgres performance tuning", "leading incident reviews"),
-        start="January 5",
-        phone="+1 555 0100",
+        start="January 5", phone="+1 555 0100",
     )
     interview = Interview(
         "sample", "primary", "sample", "Interview", start, start + timedelta(hours=1),
         contacts=(jane, Contact("sam.lee@example.com", "Sam Lee")) if full else (jane,),
-        primary=jane,
-        company="Example Corp" if full else "",
-        role="Senior Engineer" if full else "",
-        notes=notes if full else Notes(),
+        primary=jane, company="Example Corp" if full else "",
+        role="Senior Engineer" if full else "", notes=notes if full else Notes(),
     )
     alex = Sender("alex@example.com", "Alex Morgan", "Alex Morgan\n+1 555 0199", "+1 555 0199")
     sent = ((StepName.THANK_YOU, date(2026, 11, 30)), (StepName.CHECK_IN, date(2026, 12, 2)))

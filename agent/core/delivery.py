@@ -118,12 +118,8 @@ def read_report(raw: bytes) -> DeliveryReport:
         failed = tuple(dict.fromkeys(a for a in addresses_in(to_cc) if a not in own))
         source = "returned"
     failed = tuple(a for a in failed if not is_system(a) and a not in own) or failed
-    return DeliveryReport(
-        failed=failed if not delayed else (),
-        delayed=delayed,
-        returned_ids=ids,
-        source=source if failed else "",
-    )
+    source = source if failed else ""
+    return DeliveryReport(() if delayed else failed, delayed, returned_ids=ids, source=source)
 
 
 def readable(raw: bytes) -> bytes:

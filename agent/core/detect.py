@@ -220,17 +220,9 @@ def detect(
     hints = title_hints(title, names)
     company = _company(notes, contacts, title_companies(hints, names))
     return Interview(
-        key=f"{event.calendar_id}/{event.event_id}",
-        calendar_id=event.calendar_id,
-        event_id=event.event_id,
-        title=title,
-        start=event.start.astimezone(zone),
-        end=event.end.astimezone(zone),
-        contacts=contacts,
-        primary=contacts[0],
-        company=company,
-        role=_role(notes, hints, company),
-        notes=notes,
+        f"{event.calendar_id}/{event.event_id}", event.calendar_id, event.event_id, title,
+        event.start.astimezone(zone), event.end.astimezone(zone), contacts, primary=contacts[0],
+        company=company, role=_role(notes, hints, company), notes=notes,
     )
 
 

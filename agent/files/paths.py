@@ -32,11 +32,8 @@ def resolve_paths(
     if config_override is not None:
         config_file = Path(config_override).expanduser()
     return Paths(
-        config_file=config_file,
-        token_file=config_dir / "token.json",
-        state_db=data_dir / "state.db",
-        lock_file=data_dir / "followup.lock",
-        templates_dir=config_dir / "templates",
+        config_file, token_file=config_dir / "token.json", state_db=data_dir / "state.db",
+        lock_file=data_dir / "followup.lock", templates_dir=config_dir / "templates",
     )
 
 
