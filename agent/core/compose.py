@@ -151,8 +151,12 @@ class TemplateSet:
             where = exc.filename or self.source_path(exc.name or name)
             message = exc.message or str(exc)
             raise self._error(where, exc.lineno, message, "fix the Jinja syntax") from exc
-        except Exception as exc:
-            where, line = self._location(exc, name)
+        except Exception as exc:  # located at the innermost frame in a template file
+            origins = {s.origin for s in self.sources.values()}
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in origins]
+            where, line = self.source_path(name), None
+            if frames:
+                where, line = frames[-1].filename, frames[-1].lineno
             message, hint = _explained(exc, name)
             if isinstance(exc, jinja2.TemplateNotFound) and line is None:
                 hint = "put the file back or reinstall followup"
@@ -194,15 +198,6 @@ class TemplateSet:
             for name, s in sorted(self.sources.items())
             if name.endswith(".j2") and "/" not in name and name not in TEMPLATE_NAMES
         ]
-
-    def _location(self, exc: BaseException, name: str) -> tuple[str, int | None]:
-        """The template file and line where a render-time error happened (innermost)."""
-        origins = {s.origin for s in self.sources.values()}
-        found: tuple[str, int | None] = (self.source_path(name), None)
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename in origins:
-                found = (frame.filename, frame.lineno)
-        return found
 
     @staticmethod
     def _error(where: str, line: int | None, message: str, hint: str) -> TemplateError:
