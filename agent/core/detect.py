@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from agent.core.events import CalendarEvent, Rejection
-from agent.core.interviews import Contact, Interview, Notes
+from agent.core.interviews import CalendarEvent, Contact, Interview, Notes, Rejection
 from agent.core.model import domain_of
 from agent.core.notes import (
     MAX_ADDRESS_CHARS,

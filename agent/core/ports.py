@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from agent.core.events import CalendarEvent, Rejection
+from agent.core.interviews import CalendarEvent, Rejection
 from agent.core.messages import MessageMeta
 
 

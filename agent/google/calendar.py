@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from googleapiclient.errors import HttpError
 
 from agent.core.errors import FollowupError
-from agent.core.events import Attendee, CalendarEvent, Rejection
-from agent.core.interviews import Contact
+from agent.core.interviews import Attendee, CalendarEvent, Contact, Rejection
 from agent.core.ports import CalendarSync, ReminderEvent
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status

@@ -15,8 +15,7 @@ from agent.core.detect import (
     detect,
     sequence_company_key,
 )
-from agent.core.events import Attendee, CalendarEvent, Rejection
-from agent.core.interviews import Contact, Interview, Notes
+from agent.core.interviews import Attendee, CalendarEvent, Contact, Interview, Notes, Rejection
 from agent.core.settings import CalendarSettings
 from agent.core.text import printable
 

@@ -19,8 +19,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
 from agent.core.errors import GoogleUnavailable
-from agent.core.events import Attendee, CalendarEvent
-from agent.core.interviews import Contact
+from agent.core.interviews import Attendee, CalendarEvent, Contact
 from agent.core.messages import MessageMeta
 from agent.core.model import KEY_HEADER
 from agent.core.ports import (
