@@ -298,7 +298,7 @@ def vague_day(phrase: str, ref: date, calendar: BusinessCalendar | None) -> date
         first = _month(m.group("mon"), m.group("year"), ref)
         if m.group("part") == "end of":
             nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-            return _last_working(nxt - timedelta(days=1), calendar)
+            return _working(nxt - timedelta(days=1), calendar, -1)
         return _working(first.replace(day=_PART_DAY[m.group("part")]), calendar)
     if m := _WEEK_OF.fullmatch(phrase):
         first = _month(m.group("mon"), m.group("year"), ref)
@@ -322,20 +322,12 @@ def _month(name: str, year: str | None, ref: date) -> date:
     return date(ref.year + (month < ref.month), month, 1)
 
 
-def _working(day: date, calendar: BusinessCalendar | None) -> date:
-    """`day`, or the next business day when it is not one."""
-    if calendar is None:
-        return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
-    return day if calendar.is_business_day(day) else calendar.add_business_days(day, 1)
-
-
-def _last_working(day: date, calendar: BusinessCalendar | None) -> date:
-    """`day`, or the last business day before it when it is not one."""
-    for _ in range(14):
-        working = calendar.is_business_day(day) if calendar else day.weekday() < 5
-        if working:
+def _working(day: date, calendar: BusinessCalendar | None, step: int = 1) -> date:
+    """`day`, or the nearest business day after it (`step` -1: before it) when it is not one."""
+    for _ in range(MAX_OFFSET_DAYS):
+        if calendar.is_business_day(day) if calendar else day.weekday() < 5:
             return day
-        day -= timedelta(days=1)
+        day += timedelta(days=step)
     return day
 
 
