@@ -36,14 +36,9 @@ class BusinessCalendar:
     @classmethod
     def from_settings(cls, settings: Settings) -> BusinessCalendar:
         """The calendar the settings describe."""
-        user = settings.user
-        return cls(
-            business_days=settings.schedule.business_days,
-            extra_holidays=user.extra_holidays,
-            country=user.country,
-            subdivision=user.subdivision,
-            source=str(settings.paths.config_file),
-        )
+        user, source = settings.user, str(settings.paths.config_file)
+        days = settings.schedule.business_days
+        return cls(days, user.extra_holidays, user.country, user.subdivision, source)
 
     def holiday_name(self, d: date) -> str | None:
         """The holiday on `d` (public or extra), or None; SettingsError for an unknown place."""

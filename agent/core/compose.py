@@ -167,10 +167,8 @@ class TemplateSet:
         text = self.render(name, context).replace("\r\n", "\n").replace("\r", "\n")
         first, _, rest = text.partition("\n")
         if not first.startswith("Subject:"):
-            raise self._error(
-                self.source_path(name), 1, "the first line must be 'Subject: ...'",
-                "see templates/README.md",
-            )
+            problem = "the first line must be 'Subject: ...'"
+            raise self._error(self.source_path(name), 1, problem, "see templates/README.md")
         body = rest.lstrip("\n").rstrip() + "\n"
         return EmailText(subject=first[len("Subject:") :].strip(), body=body)
 

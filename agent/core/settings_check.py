@@ -162,10 +162,8 @@ def _zone(value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidValue(
-                f"{show(value)} is not an IANA time zone",
-                'e.g. "America/New_York", or "" for the calendar\'s zone',
-            ) from None
+            fix = 'e.g. "America/New_York", or "" for the calendar\'s zone'
+            raise InvalidValue(f"{show(value)} is not an IANA time zone", fix) from None
     return value
 
 
@@ -206,10 +204,8 @@ def check_url(value: str) -> str:
     except ValueError:
         ok = False
     if not ok or any(ch.isspace() for ch in value):
-        raise InvalidValue(
-            f"{show(value)} is not an http(s) URL",
-            'e.g. "http://127.0.0.1:8080", or "" for Google',
-        )
+        fix = 'e.g. "http://127.0.0.1:8080", or "" for Google'
+        raise InvalidValue(f"{show(value)} is not an http(s) URL", fix)
     return value
 
 
