@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import re
@@ -95,7 +96,9 @@ def read_report(raw: bytes) -> DeliveryReport:
     sender = addresses_in(_header_value(msg, "From"))
     own = set(sender) | set(addresses_in(_header_value(msg, "To")))
     notice, returned, dsn = _split(msg, raw)
-    subject = _header_text(msg, "Subject")
+    subject = _header_value(msg, "Subject")
+    with contextlib.suppress(Exception):  # encoded words decoded, unless undecodable
+        subject = str(email.policy.default.header_factory("Subject", subject))
     if CHALLENGE.search(f"{subject}\n{notice[:3000]}"):
         return DeliveryReport(challenge=True)
     named = " ".join(returned.get(h, "") for h in ("message-id", "in-reply-to", "references"))
@@ -257,15 +260,6 @@ def _headers_in_text(text: str) -> dict[str, str]:
 def _header_value(msg: Message, name: str) -> str:
     """The first header of that name as sent, within MAX_HEADER_CHARS ('' when absent)."""
     return str(msg.get(name, ""))[:MAX_HEADER_CHARS]
-
-
-def _header_text(msg: Message, name: str) -> str:
-    """An unstructured header (a Subject) as text, encoded words decoded when possible."""
-    value = _header_value(msg, name)
-    try:
-        return str(email.policy.default.header_factory(name, value))
-    except Exception:  # undecodable: the raw text
-        return value
 
 
 def _decode(part: Message) -> str:
