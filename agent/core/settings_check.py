@@ -216,7 +216,7 @@ def _at_least(low: float, high: float = math.inf) -> Callable[[Any], Any]:
 
 
 _positive = _must(lambda v: v > 0, "{} is out of range", "use a number more than 0")
-_any_pattern = _must(bool, "empty pattern would match every event", "e.g. '\\binterview\\b'")
+_nonempty_pattern = _must(bool, "empty pattern would match every event", "e.g. '\\binterview\\b'")
 _EMAIL = r"[^@\s\"<>(),;:\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
 
 KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
@@ -227,7 +227,7 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
     "user.subdivision": _region,
     "calendar.watched": _must(lambda v: v and all(c.strip() for c in v), "{} names no calendar",
                               'e.g. ["primary"]'),
-    "calendar.interview_pattern": lambda v: _regex(_any_pattern(v)),
+    "calendar.interview_pattern": lambda v: _regex(_nonempty_pattern(v)),
     "calendar.exclude_pattern": _regex,
     "schedule.ask_minutes_before_end": _at_least(0),
     "schedule.thank_you_min_minutes_after_end": _at_least(0),
