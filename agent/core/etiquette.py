@@ -93,25 +93,20 @@ def _check_in(
         return default
     named = parse_follow_up(text, interview.end, zone, calendar)
     if named is None:
-        warnings.append(f'could not read follow-up date "{text}"; using the next business day')
-        return default
-    when = short_day(named.day)
-    if named.day <= day:
-        warnings.append(
-            f'follow-up date "{text}" ({when}) is not after the interview day; '
-            "using the next business day"
-        )
-        return default
-    due = _at(named.day, named.at or schedule.check_in_named_time, zone)
-    if _utc(due) <= _utc(thank_you):
-        warnings.append(
-            f'follow-up time "{text}" is not after the thank-you; using the next business day'
-        )
-        return default
-    if not calendar.is_business_day(named.day):
-        why = calendar.holiday_name(named.day) or "not a working day"
-        warnings.append(f"follow-up date {when} is not a business day ({why}); keeping it as named")
-    return due, "named"
+        problem = f'could not read follow-up date "{text}"'
+    elif named.day <= day:
+        problem = f'follow-up date "{text}" ({short_day(named.day)}) is not after the interview day'
+    else:
+        due = _at(named.day, named.at or schedule.check_in_named_time, zone)
+        if _utc(due) > _utc(thank_you):
+            if not calendar.is_business_day(named.day):
+                why = calendar.holiday_name(named.day) or "not a working day"
+                note = f"follow-up date {short_day(named.day)} is not a business day ({why})"
+                warnings.append(f"{note}; keeping it as named")
+            return due, "named"
+        problem = f'follow-up time "{text}" is not after the thank-you'
+    warnings.append(f"{problem}; using the next business day")
+    return default
 
 
 def _gaps(schedule: ScheduleSettings) -> dict[StepName, int]:
