@@ -19,8 +19,8 @@ from agent.cli.health import last_success_line, problem_line
 from agent.cli.options import Obj, current_time
 from agent.cli.state import find_interview, short_id
 from agent.core.etiquette import WAITING_PREFIX
-from agent.core.events import Rejection
 from agent.core.formats import clock, moment
+from agent.core.interviews import Rejection
 from agent.core.model import STEPS, UNSETTLED, StepName
 from agent.core.text import printable
 from agent.engine.work import zone_of

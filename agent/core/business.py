@@ -29,23 +29,16 @@ class BusinessCalendar:
 
     def __post_init__(self) -> None:
         """Reject a week without business days (the place is checked by the first lookup)."""
-        if not self.business_days or any(not 0 <= d <= 6 for d in self.business_days):
-            raise ValueError(
-                "business_days must list weekdays 0 (Monday) to 6 (Sunday), "
-                f"got {self.business_days}"
-            )
+        days = self.business_days
+        if not days or any(not 0 <= d <= 6 for d in days):
+            raise ValueError(f"business_days must list weekdays 0 (Monday) to 6 (Sunday): {days}")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BusinessCalendar:
         """The calendar the settings describe."""
-        user = settings.user
-        return cls(
-            business_days=settings.schedule.business_days,
-            extra_holidays=user.extra_holidays,
-            country=user.country,
-            subdivision=user.subdivision,
-            source=str(settings.paths.config_file),
-        )
+        user, source = settings.user, str(settings.paths.config_file)
+        days = settings.schedule.business_days
+        return cls(days, user.extra_holidays, user.country, user.subdivision, source)
 
     def holiday_name(self, d: date) -> str | None:
         """The holiday on `d` (public or extra), or None; SettingsError for an unknown place."""
@@ -62,10 +55,6 @@ class BusinessCalendar:
     def is_business_day(self, d: date) -> bool:
         """True when `d` is a working weekday and not a holiday."""
         return d.weekday() in self.business_days and self.holiday_name(d) is None
-
-    def next_business_day(self, d: date) -> date:
-        """The first business day strictly after `d`."""
-        return self.add_business_days(d, 1)
 
     def add_business_days(self, d: date, n: int) -> date:
         """The n-th business day strictly after `d` (n >= 1)."""

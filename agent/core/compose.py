@@ -1,10 +1,6 @@
 """The drafts' words: the user's Jinja2 templates rendered in a sandbox, and the safe draft.
 
-Only template sources are ever compiled (the packaged defaults and the user's own files,
-read by agent/files/templates.py); text from calendar events reaches a template only as a
-variable value, with control characters turned into spaces. Header values go through
-`agent.core.headers`, which encodes them and checks the serialized message. Every template
-failure becomes one `TemplateError` line naming the template file and line.
+Event text reaches a template only as a variable value; every failure is one TemplateError line.
 """
 
 from __future__ import annotations
@@ -118,12 +114,8 @@ class TemplateSet:
         """Render from `sources`: template name (a path relative to its folder) -> source."""
         self.sources = dict(sources)
         self.env = SandboxedEnvironment(
-            loader=jinja2.FunctionLoader(self._load),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
+            loader=jinja2.FunctionLoader(self._load), undefined=jinja2.StrictUndefined,
+            autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         )
         self.env.filters.update(sentence=sentence, and_list=and_list)
 
@@ -159,8 +151,12 @@ class TemplateSet:
             where = exc.filename or self.source_path(exc.name or name)
             message = exc.message or str(exc)
             raise self._error(where, exc.lineno, message, "fix the Jinja syntax") from exc
-        except Exception as exc:
-            where, line = self._location(exc, name)
+        except Exception as exc:  # located at the innermost frame in a template file
+            origins = {s.origin for s in self.sources.values()}
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in origins]
+            where, line = self.source_path(name), None
+            if frames:
+                where, line = frames[-1].filename, frames[-1].lineno
             message, hint = _explained(exc, name)
             if isinstance(exc, jinja2.TemplateNotFound) and line is None:
                 hint = "put the file back or reinstall followup"
@@ -171,10 +167,8 @@ class TemplateSet:
         text = self.render(name, context).replace("\r\n", "\n").replace("\r", "\n")
         first, _, rest = text.partition("\n")
         if not first.startswith("Subject:"):
-            raise self._error(
-                self.source_path(name), 1, "the first line must be 'Subject: ...'",
-                "see templates/README.md",
-            )
+            problem = "the first line must be 'Subject: ...'"
+            raise self._error(self.source_path(name), 1, problem, "see templates/README.md")
         body = rest.lstrip("\n").rstrip() + "\n"
         return EmailText(subject=first[len("Subject:") :].strip(), body=body)
 
@@ -203,15 +197,6 @@ class TemplateSet:
             if name.endswith(".j2") and "/" not in name and name not in TEMPLATE_NAMES
         ]
 
-    def _location(self, exc: BaseException, name: str) -> tuple[str, int | None]:
-        """The template file and line where a render-time error happened (innermost)."""
-        origins = {s.origin for s in self.sources.values()}
-        found: tuple[str, int | None] = (self.source_path(name), None)
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename in origins:
-                found = (frame.filename, frame.lineno)
-        return found
-
     @staticmethod
     def _error(where: str, line: int | None, message: str, hint: str) -> TemplateError:
         """One line: `<file>, line <n>: <what> (<what to do>)`."""
@@ -238,16 +223,13 @@ def sample_context(*, full: bool = True) -> dict[str, Any]:
     notes = Notes(
         fit=("the team ships small, reviewed changes every day", "on-call is shared fairly"),
         strengths=("Postgres performance tuning", "leading incident reviews"),
-        start="January 5",
-        phone="+1 555 0100",
+        start="January 5", phone="+1 555 0100",
     )
     interview = Interview(
         "sample", "primary", "sample", "Interview", start, start + timedelta(hours=1),
         contacts=(jane, Contact("sam.lee@example.com", "Sam Lee")) if full else (jane,),
-        primary=jane,
-        company="Example Corp" if full else "",
-        role="Senior Engineer" if full else "",
-        notes=notes if full else Notes(),
+        primary=jane, company="Example Corp" if full else "",
+        role="Senior Engineer" if full else "", notes=notes if full else Notes(),
     )
     alex = Sender("alex@example.com", "Alex Morgan", "Alex Morgan\n+1 555 0199", "+1 555 0199")
     sent = ((StepName.THANK_YOU, date(2026, 11, 30)), (StepName.CHECK_IN, date(2026, 12, 2)))
@@ -342,14 +324,9 @@ def compose_draft(
     )
     raw = draft_message(headers, email.body)
     log.debug("composed %s for %s (%d bytes)", text.step.value, headers.to_addr, len(raw))
-    return RenderedDraft(
-        to=text.to,
-        subject=subject,
-        body=email.body,
-        raw=raw,
-        thread_id=thread.thread_id if thread is not None else None,
-        voicemail=templates.render(_template_for(text.step, "voicemail"), context),
-    )
+    voicemail = templates.render(_template_for(text.step, "voicemail"), context)
+    thread_id = thread.thread_id if thread is not None else None
+    return RenderedDraft(text.to, subject, email.body, raw, thread_id, voicemail)
 
 
 def render_voicemail(text: StepText, templates: TemplateSet) -> str:

@@ -1,12 +1,6 @@
 """Reading the follow-up date an interviewer named ("Thursday", "Dec 3 at 2pm", "early January").
 
-Choices where usage is ambiguous: a weekday is the first such day after the interview day
-("next Thursday" said on a Monday is that week's; "Thursday next week" the following week's);
-"next week" is the next Monday; a month and day without a year ("Dec 3", "12/3" in US order)
-is in the interview's year unless that is more than two weeks before it (then next year);
-"at 2" without am/pm is 14:00 for hours 1-7; "in 3 business days" counts Monday-Friday. The
-vaguer phrasings ("early January", "a fortnight", "after Thanksgiving") mean what the README's
-`Follow-up:` section says; a day that is not a business day moves to the next one.
+Its choices where usage is ambiguous: docs/etiquette.md, "Dates the interviewer names".
 """
 
 from __future__ import annotations
@@ -93,6 +87,11 @@ _WEEK_OF = re.compile(
 )
 _FORTNIGHT = re.compile(r"(?:in |about |around )?(?:a |one )?fortnight(?:'s time)?")
 _AFTER = re.compile(r"(?:right |just |sometime |some time )?after (?:the )?(?P<what>[a-z' .]+)")
+_DAYS_AFTER = {"today": 0, "tomorrow": 1, "tmrw": 1, "day after tomorrow": 2}
+_DAYS_AFTER_MONDAY = {  # of the interview's week
+    "next week": 7, "early next week": 7, "week after next": 14, "end week": 4, "end this week": 4,
+    "eow": 4, "end next week": 11,
+}
 _NTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
 HORIZON_DAYS = 400  # how far ahead a named holiday is looked for
 
@@ -194,21 +193,10 @@ def _clock(hour: int, minute: int, meridiem: str | None) -> time:
 def _day(rest: str, ref: date) -> date:
     """The day named by `rest` (time already removed), relative to the interview day `ref`."""
     monday = ref - timedelta(days=ref.weekday())
-    simple = {
-        "today": ref,
-        "tomorrow": ref + timedelta(days=1),
-        "tmrw": ref + timedelta(days=1),
-        "day after tomorrow": ref + timedelta(days=2),
-        "next week": monday + timedelta(days=7),
-        "early next week": monday + timedelta(days=7),
-        "week after next": monday + timedelta(days=14),
-        "end week": monday + timedelta(days=4),
-        "end this week": monday + timedelta(days=4),
-        "eow": monday + timedelta(days=4),
-        "end next week": monday + timedelta(days=11),
-    }
-    if rest in simple:
-        return simple[rest]
+    if rest in _DAYS_AFTER:
+        return ref + timedelta(days=_DAYS_AFTER[rest])
+    if rest in _DAYS_AFTER_MONDAY:
+        return monday + timedelta(days=_DAYS_AFTER_MONDAY[rest])
     words = rest.split()
     if not words:
         raise ValueError(rest)
@@ -310,7 +298,7 @@ def vague_day(phrase: str, ref: date, calendar: BusinessCalendar | None) -> date
         first = _month(m.group("mon"), m.group("year"), ref)
         if m.group("part") == "end of":
             nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-            return _last_working(nxt - timedelta(days=1), calendar)
+            return _working(nxt - timedelta(days=1), calendar, -1)
         return _working(first.replace(day=_PART_DAY[m.group("part")]), calendar)
     if m := _WEEK_OF.fullmatch(phrase):
         first = _month(m.group("mon"), m.group("year"), ref)
@@ -334,20 +322,12 @@ def _month(name: str, year: str | None, ref: date) -> date:
     return date(ref.year + (month < ref.month), month, 1)
 
 
-def _working(day: date, calendar: BusinessCalendar | None) -> date:
-    """`day`, or the next business day when it is not one."""
-    if calendar is None:
-        return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
-    return day if calendar.is_business_day(day) else calendar.next_business_day(day)
-
-
-def _last_working(day: date, calendar: BusinessCalendar | None) -> date:
-    """`day`, or the last business day before it when it is not one."""
-    for _ in range(14):
-        working = calendar.is_business_day(day) if calendar else day.weekday() < 5
-        if working:
+def _working(day: date, calendar: BusinessCalendar | None, step: int = 1) -> date:
+    """`day`, or the nearest business day after it (`step` -1: before it) when it is not one."""
+    for _ in range(MAX_OFFSET_DAYS):
+        if calendar.is_business_day(day) if calendar else day.weekday() < 5:
             return day
-        day -= timedelta(days=1)
+        day += timedelta(days=step)
     return day
 
 
@@ -378,5 +358,5 @@ def _after(what: str, ref: date, calendar: BusinessCalendar | None) -> date | No
     for fits in (wanted.__eq__, wanted.__le__):
         for day, words in named:
             if fits(words):
-                return calendar.next_business_day(day)
+                return calendar.add_business_days(day, 1)
     return None

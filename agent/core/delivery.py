@@ -1,12 +1,8 @@
-"""Pure: a delivery report (bounce or delay notice) from any mail server, read in full.
-
-`read_report` reads the start of the raw message (stdlib email) and names the failed
-recipients: from the delivery-status fields (RFC 3464), then X-Failed-Recipients, then the
-notice text, then the returned message's headers. A delay ("will retry") is not a failure.
-"""
+"""Pure: a delivery report (bounce or delay notice) from any mail server, read in full."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import re
@@ -100,7 +96,9 @@ def read_report(raw: bytes) -> DeliveryReport:
     sender = addresses_in(_header_value(msg, "From"))
     own = set(sender) | set(addresses_in(_header_value(msg, "To")))
     notice, returned, dsn = _split(msg, raw)
-    subject = _header_text(msg, "Subject")
+    subject = _header_value(msg, "Subject")
+    with contextlib.suppress(Exception):  # encoded words decoded, unless undecodable
+        subject = str(email.policy.default.header_factory("Subject", subject))
     if CHALLENGE.search(f"{subject}\n{notice[:3000]}"):
         return DeliveryReport(challenge=True)
     named = " ".join(returned.get(h, "") for h in ("message-id", "in-reply-to", "references"))
@@ -123,12 +121,8 @@ def read_report(raw: bytes) -> DeliveryReport:
         failed = tuple(dict.fromkeys(a for a in addresses_in(to_cc) if a not in own))
         source = "returned"
     failed = tuple(a for a in failed if not is_system(a) and a not in own) or failed
-    return DeliveryReport(
-        failed=failed if not delayed else (),
-        delayed=delayed,
-        returned_ids=ids,
-        source=source if failed else "",
-    )
+    source = source if failed else ""
+    return DeliveryReport(() if delayed else failed, delayed, returned_ids=ids, source=source)
 
 
 def readable(raw: bytes) -> bytes:
@@ -171,8 +165,8 @@ def _split(msg: Message, raw: bytes) -> tuple[str, dict[str, str], str]:
                 returned = _headers_in_text(copy)
     text = "\n".join(notice)
     if not text.strip():  # unparsable MIME (a folded boundary): the raw body as text
-        body, copy = cut_returned_copy(_raw_text(raw))
-        text = body
+        whole = raw.replace(b"\r\n", b"\n").partition(b"\n\n")[2]
+        text, copy = cut_returned_copy(whole.decode("utf-8", "replace"))
         returned = returned or _headers_in_text(copy)
     return text, returned, "\n".join(dsn)
 
@@ -182,13 +176,6 @@ def _inner_message(part: Message) -> Message | None:
     payload = part.get_payload()
     first = payload[0] if isinstance(payload, list) and payload else None
     return first if isinstance(first, Message) else None
-
-
-def _raw_text(raw: bytes) -> str:
-    """The whole body of a message as text, MIME structure ignored."""
-    whole = raw.replace(b"\r\n", b"\n")
-    at = whole.find(b"\n\n")
-    return whole[at + 2 :].decode("utf-8", "replace") if at >= 0 else ""
 
 
 def _dsn_recipients(dsn: str) -> tuple[tuple[str, ...], bool, bool]:
@@ -273,15 +260,6 @@ def _headers_in_text(text: str) -> dict[str, str]:
 def _header_value(msg: Message, name: str) -> str:
     """The first header of that name as sent, within MAX_HEADER_CHARS ('' when absent)."""
     return str(msg.get(name, ""))[:MAX_HEADER_CHARS]
-
-
-def _header_text(msg: Message, name: str) -> str:
-    """An unstructured header (a Subject) as text, encoded words decoded when possible."""
-    value = _header_value(msg, name)
-    try:
-        return str(email.policy.default.header_factory(name, value))
-    except Exception:  # undecodable: the raw text
-        return value
 
 
 def _decode(part: Message) -> str:

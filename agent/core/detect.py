@@ -1,10 +1,6 @@
 """Is this calendar event a trusted job interview? If so: its contacts, company and role.
 
-Choices beyond the etiquette's words: contacts leave out rooms, group calendars, scheduling
-robots and attendees who declined; role mailboxes (`hiring@`, `jobs@`, `team@` ...) are contacts
-only when no person is (a thank-you to a shared inbox beats none); the exclude pattern also
-reads the tag's line when only the tag made the event an interview ("#interview mock round");
-an unknown company is "" (its `sequence_company_key` too), never "the same company".
+Its choices beyond the etiquette's words: docs/etiquette.md, "What is an interview".
 """
 
 from __future__ import annotations
@@ -12,8 +8,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from agent.core.events import CalendarEvent, Rejection
-from agent.core.interviews import Contact, Interview, Notes
+from agent.core.interviews import CalendarEvent, Contact, Interview, Notes, Rejection
 from agent.core.model import domain_of
 from agent.core.notes import (
     MAX_ADDRESS_CHARS,
@@ -71,7 +66,7 @@ _SERVICE_DOMAINS = frozenset({*_SCHEDULERS, "zoom.us", "teams.microsoft.com", *A
 _ROBOT_LOCAL_PARTS = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
                       "do_not_reply", "mailer-daemon", "calendar-notification", "notification",
                       "scheduler", "calendly")
-_ROLE_LOCAL_PARTS = frozenset({
+_ROLE_LOCAL_PARTS = frozenset({  # shared inboxes rather than people
     "team", "hiring", "jobs", "job", "careers", "career", "recruiting", "recruitment",
     "recruiter", "recruiters", "talent", "hr", "people", "interviews", "interview", "staffing",
 })
@@ -112,20 +107,6 @@ def _is_room_group_or_robot(address: str) -> bool:
     return any(part in local for part in _ROBOT_LOCAL_PARTS)
 
 
-def _is_role_mailbox(address: str) -> bool:
-    """`hiring@`, `jobs@`, `team@` and the like: shared inboxes rather than people."""
-    return address.lower().rpartition("@")[0] in _ROLE_LOCAL_PARTS
-
-
-def _clean_name(name: str, email: str) -> str:
-    """A display name without control characters; '' when it only repeats the address."""
-    cleaned = one_line(name[:MAX_LINE_CHARS], MAX_NAME_CHARS)
-    return "" if cleaned.lower() == email.lower() else cleaned
-
-
-DEFAULT_ROLE = ""  # an unknown role stays empty: the templates read naturally without it
-
-
 def _event_contacts(event: CalendarEvent, user_email: str) -> tuple[tuple[Contact, ...], bool]:
     """The people on the event but the user, and whether a room, group or robot was left out."""
     user = user_email.lower()
@@ -147,10 +128,11 @@ def _event_contacts(event: CalendarEvent, user_email: str) -> tuple[tuple[Contac
             continue
         if _is_room_group_or_robot(address):
             filtered = True
-        else:
-            names[address] = names.get(address) or _clean_name(name, address)
+        elif not names.get(address):  # the first name that is more than the address
+            cleaned = one_line(name[:MAX_LINE_CHARS], MAX_NAME_CHARS)
+            names[address] = "" if cleaned.lower() == address else cleaned
     people = [Contact(email=address, name=name) for address, name in names.items()]
-    humans = [c for c in people if not _is_role_mailbox(c.email)]
+    humans = [c for c in people if c.email.rpartition("@")[0] not in _ROLE_LOCAL_PARTS]
     return tuple(humans or people), filtered
 
 
@@ -198,11 +180,7 @@ def _reject(event: CalendarEvent, reason: str) -> Rejection:
 
 
 def detect(
-    event: CalendarEvent,
-    *,
-    user_email: str,
-    settings: CalendarSettings,
-    zone: ZoneInfo,
+    event: CalendarEvent, *, user_email: str, settings: CalendarSettings, zone: ZoneInfo,
     overrides: Notes | None = None,
 ) -> Interview | Rejection:
     """The Interview this event is, or the Rejection saying why it is not acted on."""
@@ -241,17 +219,9 @@ def detect(
     hints = title_hints(title, names)
     company = _company(notes, contacts, title_companies(hints, names))
     return Interview(
-        key=f"{event.calendar_id}/{event.event_id}",
-        calendar_id=event.calendar_id,
-        event_id=event.event_id,
-        title=title,
-        start=event.start.astimezone(zone),
-        end=event.end.astimezone(zone),
-        contacts=contacts,
-        primary=contacts[0],
-        company=company,
-        role=_role(notes, hints, company),
-        notes=notes,
+        f"{event.calendar_id}/{event.event_id}", event.calendar_id, event.event_id, title,
+        event.start.astimezone(zone), event.end.astimezone(zone), contacts, primary=contacts[0],
+        company=company, role=_role(notes, hints, company), notes=notes,
     )
 
 
@@ -276,4 +246,4 @@ def _role(notes: Notes, hints: TitleHints, company: str) -> str:
     for candidate in (hints.role, *(x for x in hints.leftovers if role_like(x))):
         if candidate and sequence_company_key(candidate) != key:
             return candidate
-    return DEFAULT_ROLE
+    return ""

@@ -1,8 +1,6 @@
 """The etiquette's schedule: when each step of an interview's sequence is due, and what is due now.
 
-Every time of day is a wall-clock time in the user's zone, built with
-`datetime.combine(day, t, tzinfo=zone)`, so it stays right across daylight-saving changes;
-durations ("30 minutes after it ends") are added on the UTC time line.
+Times of day are wall-clock times in the user's zone; durations are added on the UTC time line.
 """
 
 from __future__ import annotations
@@ -83,12 +81,8 @@ def _shift(moment: datetime, minutes: int, zone: ZoneInfo) -> datetime:
 
 
 def _check_in(
-    interview: Interview,
-    thank_you: datetime,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
-    warnings: list[str],
+    interview: Interview, thank_you: datetime, schedule: ScheduleSettings, zone: ZoneInfo,
+    calendar: BusinessCalendar, warnings: list[str],
 ) -> tuple[datetime, str]:
     """The check-in time and branch ("named" or "next_day"), noting problems in `warnings`."""
     day = interview.start.astimezone(zone).date()
@@ -99,25 +93,20 @@ def _check_in(
         return default
     named = parse_follow_up(text, interview.end, zone, calendar)
     if named is None:
-        warnings.append(f'could not read follow-up date "{text}"; using the next business day')
-        return default
-    when = short_day(named.day)
-    if named.day <= day:
-        warnings.append(
-            f'follow-up date "{text}" ({when}) is not after the interview day; '
-            "using the next business day"
-        )
-        return default
-    due = _at(named.day, named.at or schedule.check_in_named_time, zone)
-    if _utc(due) <= _utc(thank_you):
-        warnings.append(
-            f'follow-up time "{text}" is not after the thank-you; using the next business day'
-        )
-        return default
-    if not calendar.is_business_day(named.day):
-        why = calendar.holiday_name(named.day) or "not a working day"
-        warnings.append(f"follow-up date {when} is not a business day ({why}); keeping it as named")
-    return due, "named"
+        problem = f'could not read follow-up date "{text}"'
+    elif named.day <= day:
+        problem = f'follow-up date "{text}" ({short_day(named.day)}) is not after the interview day'
+    else:
+        due = _at(named.day, named.at or schedule.check_in_named_time, zone)
+        if _utc(due) > _utc(thank_you):
+            if not calendar.is_business_day(named.day):
+                why = calendar.holiday_name(named.day) or "not a working day"
+                note = f"follow-up date {short_day(named.day)} is not a business day ({why})"
+                warnings.append(f"{note}; keeping it as named")
+            return due, "named"
+        problem = f'follow-up time "{text}" is not after the thank-you'
+    warnings.append(f"{problem}; using the next business day")
+    return default
 
 
 def _gaps(schedule: ScheduleSettings) -> dict[StepName, int]:
@@ -130,16 +119,12 @@ def _gaps(schedule: ScheduleSettings) -> dict[StepName, int]:
 
 
 def _delay(
-    steps: list[PlannedStep],
-    until: date,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
-    settled: Mapping[StepName, bool],
+    steps: list[PlannedStep], until: date, schedule: ScheduleSettings, zone: ZoneInfo,
+    calendar: BusinessCalendar, settled: Mapping[StepName, bool],
 ) -> list[PlannedStep]:
     """Move unsettled steps from thank_you on past `until`; later steps chain from moved ones."""
     gaps = _gaps(schedule)
-    first_day = calendar.next_business_day(until)
+    first_day = calendar.add_business_days(until, 1)
     out = [steps[0]]
     moved: PlannedStep | None = None
     for step in steps[1:]:
@@ -180,19 +165,10 @@ def _from_send(
 
 
 def _pace(
-    steps: list[PlannedStep],
-    mail: Mapping[StepName, MailState],
-    primary: Contact,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
+    steps: list[PlannedStep], mail: Mapping[StepName, MailState], primary: Contact,
+    schedule: ScheduleSettings, zone: ZoneInfo, calendar: BusinessCalendar,
 ) -> list[PlannedStep]:
     """At most one unsent draft per contact (docs/etiquette.md, "One unsent draft per contact")."""
-    # A step whose previous email to the main contact is our unsent draft is held, and so is
-    # every later one; `closed` then comes `unsent_close_business_days` after that draft was
-    # made, as "not sent". A sent previous email plans the step from the moment of sending; a
-    # deleted one lets it come at its time (at once, if that passed). Later steps chain from a
-    # moved one and never come earlier.
     by_name = {s.name: s for s in steps}
     gaps = _gaps(schedule)
     moved: PlannedStep | None = None
@@ -226,21 +202,14 @@ def _pace(
 
 
 def plan(
-    interview: Interview,
-    *,
-    schedule: ScheduleSettings,
-    zone: ZoneInfo,
-    calendar: BusinessCalendar,
-    delay_until: date | None = None,
+    interview: Interview, *, schedule: ScheduleSettings, zone: ZoneInfo,
+    calendar: BusinessCalendar, delay_until: date | None = None,
     settled: Mapping[StepName, bool] | None = None,
     mail: Mapping[StepName, MailState] | None = None,
 ) -> Plan:
     """The interview's steps and their due times under the etiquette's table."""
-    # `delay_until` (an out-of-office return date) moves every step from thank_you on that is
-    # due on or before it to the first business day after it, at its own time of day; steps
-    # after a moved one chain from it and never come earlier. `settled` (as for `select_due`)
-    # names steps already acted on: they are never moved, so later steps do not chain from them.
-    # `mail` says what became of each email step to the main contact (see `_pace`).
+    # `delay_until`: an out-of-office return date (see `_delay`); `settled` (as for `select_due`)
+    # steps are never moved; `mail`: what became of each email step to the main contact.
     start = interview.start.astimezone(zone)
     end = interview.end.astimezone(zone)
     ask = _later(_shift(end, -schedule.ask_minutes_before_end, zone), start)
@@ -272,8 +241,7 @@ def plan(
 
 def select_due(plan: Plan, now: datetime, settled: Mapping[StepName, bool]) -> Due:
     """Act on the latest passed, unsettled step only; skip earlier ones so nothing bursts."""
-    # `settled[name]` True means that step was already acted on, skipped or done. The `ask`
-    # cue never makes another step skipped; it is itself skipped once thank_you is due.
+    # The `ask` cue never makes another step skipped; it is itself skipped once thank_you is due.
     current = _utc(now)
     order = {name: i for i, name in enumerate(STEP_ORDER)}
     open_steps = [s for s in plan.steps if not settled.get(s.name, False) and not s.held]

@@ -33,10 +33,7 @@ class MessageMeta:
     def header(self, name: str) -> str:
         """The first header of that name (case-insensitive), or ''."""
         lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return ""
+        return next((value for key, value in self.headers if key.lower() == lname), "")
 
 
 class MessageKind(enum.StrEnum):

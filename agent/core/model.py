@@ -1,8 +1,4 @@
-"""The shared vocabulary: the steps of a sequence, the states of steps and interviews.
-
-The records that cross the boundaries live beside it: core/events.py (calendar side),
-core/interviews.py (an interview and its plan), core/messages.py (mail side).
-"""
+"""The shared vocabulary: the steps of a sequence, the states of steps and interviews."""
 
 from __future__ import annotations
 

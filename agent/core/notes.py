@@ -110,17 +110,10 @@ def _notes(pairs: Iterable[tuple[str, str]]) -> Notes:
         elif key == "fit" and value:
             fit.append(value)
         elif value:
-            values[key] = value
+            values[key.replace("-", "_")] = value  # follow_up, start, phone, company, role
     return Notes(
-        follow_up=values.get("follow-up"),
-        fit=tuple(fit[:MAX_ITEMS]),
-        strengths=tuple(strengths[:MAX_ITEMS]),
-        start=values.get("start"),
-        phone=values.get("phone"),
-        contacts=tuple(contacts.values())[:MAX_ITEMS],
-        company=values.get("company"),
-        role=values.get("role"),
-        ignored=tuple(ignored[:MAX_ITEMS]),
+        fit=tuple(fit[:MAX_ITEMS]), strengths=tuple(strengths[:MAX_ITEMS]),
+        contacts=tuple(contacts.values())[:MAX_ITEMS], ignored=tuple(ignored[:MAX_ITEMS]), **values,
     )
 
 

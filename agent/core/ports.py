@@ -1,9 +1,4 @@
-"""What the engine needs of a mailbox and a calendar, in its own words, and the values they hand it.
-
-The engine knows only these protocols; `agent/google` implements them for Gmail and Google
-Calendar, with Gmail's search syntax, quota units and the pass's budget kept there. Another
-provider would implement the same methods; `tests/engine/memory.py` is a small one in memory.
-"""
+"""What the engine needs of a mailbox and a calendar (agent/google implements it for Google)."""
 
 from __future__ import annotations
 
@@ -12,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from agent.core.events import CalendarEvent, Rejection
+from agent.core.interviews import CalendarEvent, Rejection
 from agent.core.messages import MessageMeta
 
 

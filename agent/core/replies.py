@@ -1,16 +1,6 @@
-"""Pure: what one incoming message means for one interview's sequence.
+"""Pure: what one incoming message means for one interview's sequence, and return dates.
 
-The rules of "What stops a sequence" in the etiquette, in this order: the user's own mail; a
-delivery report (a bounce of this sequence's mail, a notice that only names a contact, a
-delay); machine-made mail, decided before the thread rule so that an auto-reply or a robot in
-the thread never stops anything, while a system writing for a person (a helpdesk, an
-applicant-tracking system) still answers; an employer reply after the interview started.
-A failure notice pauses only when linked to the sequence's mail (its thread, answering it,
-or returning it); one that merely names a contact is UNLINKED_BOUNCE: shown, never acted on.
-An out-of-office's return date ("back on December 3", "bis zum 03.12.2026", "de retour le 3
-décembre", "hasta el 3 de diciembre") is read relative to its own Date: a date right after a
-return word wins, else the latest one; a date without a year is the next such day from the
-message's day on, unless less than two months before it (a stale auto-reply: already past).
+The order of the rules and how a return date is read: docs/etiquette.md, "Reading mail".
 """
 
 from __future__ import annotations
@@ -75,12 +65,8 @@ def parse_address(header_value: str) -> tuple[str, str]:
 
 
 def classify(
-    msg: MessageMeta,
-    interview: Interview,
-    *,
-    user_email: str,
-    sequence_thread_ids: frozenset[str],
-    sequence_message_ids: frozenset[str] = frozenset(),
+    msg: MessageMeta, interview: Interview, *, user_email: str,
+    sequence_thread_ids: frozenset[str], sequence_message_ids: frozenset[str] = frozenset(),
     report: DeliveryReport | None = None,
 ) -> Classification:
     """The verdict on one message for one interview; `report`: its full read, if it had one."""

@@ -1,9 +1,4 @@
-"""Pure: what is read of a message, and whether a machine wrote it, from headers and snippet.
-
-Everything read from a message is cut to a cap before any pattern runs (docs/limits.md), and
-every pattern runs in linear time on its input. Machine-made mail is of three kinds (AUTO,
-LIST, SYSTEM below); a delivery report is worth one full read (delivery.py).
-"""
+"""Pure: what is read of a message (capped, docs/limits.md), and whether a machine wrote it."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Settings: the typed shape of config.toml, each key's default and doc, the example and the dump.
-
-One table: each settings field carries its type, its default and the line the example file says
-about it. agent/core/settings_check.py checks parsed TOML into these dataclasses.
-"""
+"""Settings: the typed shape of config.toml, each key's default and doc; the example and dump."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """Checking config.toml: parsed TOML -> validated Settings, or one line saying what to write.
 
-Loading checks what is cheap; the place ([user] country and subdivision) is checked against the
-holidays package and spelled as it spells it by `region_of`, where public holidays are first
-looked up (core/business.py) and in full by `checked_place` (config check and show, doctor, run).
+The place ([user] country and subdivision) is checked in full against the holidays package by
+`region_of`, at the first holiday lookup (core/business.py) and by `checked_place`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import math
@@ -46,7 +46,7 @@ def show(value: object) -> str:
         text = "true" if value else "false"
     elif isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, list):
+    elif isinstance(value, list | tuple):
         text = "[" + ", ".join(show(v) for v in value) + "]"
     elif isinstance(value, dict):
         text = "a table"
@@ -111,16 +111,12 @@ def _date_list(value: object) -> tuple[date, ...]:
         raise _wrong("a list of dates", value)
     days: set[date] = set()
     for item in value:
-        if isinstance(item, date) and not isinstance(item, datetime):
-            days.add(item)
-            continue
-        try:
-            if not isinstance(item, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
-                raise ValueError(item)
-            days.add(date.fromisoformat(item))
-        except ValueError:
-            fix = "use YYYY-MM-DD, e.g. 2026-12-24"
-            raise InvalidValue(f"{show(item)} is not a date", fix) from None
+        if isinstance(item, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
+            with contextlib.suppress(ValueError):
+                item = date.fromisoformat(item)
+        if not isinstance(item, date) or isinstance(item, datetime):
+            raise InvalidValue(f"{show(item)} is not a date", "use YYYY-MM-DD, e.g. 2026-12-24")
+        days.add(item)
     return tuple(sorted(days))
 
 
@@ -150,11 +146,15 @@ KIND_PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _email(value: str) -> str:
-    address = r"[^@\s\"<>(),;:\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
-    if value and not re.fullmatch(address, value):
-        raise InvalidValue(f"{show(value)} is not an email address", 'e.g. "you@example.com"')
-    return value
+def _must(ok: Callable[[Any], object], problem: str, fix: str) -> Callable[[Any], Any]:
+    """A check passing the value on when `ok(value)`, else InvalidValue ({} in `problem`: it)."""
+
+    def check(value: Any) -> Any:
+        if not ok(value):
+            raise InvalidValue(problem.format(show(value)), fix)
+        return value
+
+    return check
 
 
 def _zone(value: str) -> str:
@@ -162,10 +162,8 @@ def _zone(value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidValue(
-                f"{show(value)} is not an IANA time zone",
-                'e.g. "America/New_York", or "" for the calendar\'s zone',
-            ) from None
+            fix = 'e.g. "America/New_York", or "" for the calendar\'s zone'
+            raise InvalidValue(f"{show(value)} is not an IANA time zone", fix) from None
     return value
 
 
@@ -196,24 +194,6 @@ def _regex(value: str) -> str:
     return value
 
 
-def _nonempty_regex(value: str) -> str:
-    if not value:
-        raise InvalidValue("empty pattern would match every event", "e.g. '\\binterview\\b'")
-    return _regex(value)
-
-
-def _calendars(value: tuple[str, ...]) -> tuple[str, ...]:
-    if not value or not all(v.strip() for v in value):
-        raise InvalidValue(f"{show(list(value))} names no calendar", 'e.g. ["primary"]')
-    return value
-
-
-def _nonempty(value: str) -> str:
-    if not value.strip():
-        raise InvalidValue("must not be empty", 'e.g. "primary"')
-    return value
-
-
 def check_url(value: str) -> str:
     """An http(s) URL with a host, or empty (Google's own endpoints)."""
     if not value:
@@ -224,33 +204,30 @@ def check_url(value: str) -> str:
     except ValueError:
         ok = False
     if not ok or any(ch.isspace() for ch in value):
-        raise InvalidValue(
-            f"{show(value)} is not an http(s) URL",
-            'e.g. "http://127.0.0.1:8080", or "" for Google',
-        )
+        fix = 'e.g. "http://127.0.0.1:8080", or "" for Google'
+        raise InvalidValue(f"{show(value)} is not an http(s) URL", fix)
     return value
 
 
-def _at_least(low: float, high: float = math.inf, above: bool = False) -> Callable[[Any], Any]:
-    def check(value: float) -> float:
-        if value < low or value > high or (above and value == low):
-            span = f"between {low:g} and {high:g}" if high < math.inf else f"at least {low:g}"
-            span = f"more than {low:g}" if above else span
-            raise InvalidValue(f"{show(value)} is out of range", f"use a number {span}")
-        return value
-
-    return check
+def _at_least(low: float, high: float = math.inf) -> Callable[[Any], Any]:
+    """A number from `low` to `high`."""
+    span = f"between {low:g} and {high:g}" if high < math.inf else f"at least {low:g}"
+    return _must(lambda v: low <= v <= high, "{} is out of range", f"use a number {span}")
 
 
-_positive = _at_least(0, above=True)
+_positive = _must(lambda v: v > 0, "{} is out of range", "use a number more than 0")
+_nonempty_pattern = _must(bool, "empty pattern would match every event", "e.g. '\\binterview\\b'")
+_EMAIL = r"[^@\s\"<>(),;:\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
 
 KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "user.email": _email,
+    "user.email": _must(lambda v: not v or re.fullmatch(_EMAIL, v), "{} is not an email address",
+                        'e.g. "you@example.com"'),
     "user.timezone": _zone,
     "user.country": _country,
     "user.subdivision": _region,
-    "calendar.watched": _calendars,
-    "calendar.interview_pattern": _nonempty_regex,
+    "calendar.watched": _must(lambda v: v and all(c.strip() for c in v), "{} names no calendar",
+                              'e.g. ["primary"]'),
+    "calendar.interview_pattern": lambda v: _regex(_nonempty_pattern(v)),
     "calendar.exclude_pattern": _regex,
     "schedule.ask_minutes_before_end": _at_least(0),
     "schedule.thank_you_min_minutes_after_end": _at_least(0),
@@ -258,7 +235,7 @@ KEY_CHECKS: dict[str, Callable[[Any], Any]] = {
     "schedule.reminder_business_days": _at_least(1),
     "schedule.closed_business_days": _at_least(1),
     "schedule.unsent_close_business_days": _at_least(1),
-    "reminders.calendar": _nonempty,
+    "reminders.calendar": _must(str.strip, "must not be empty", 'e.g. "primary"'),
     "reminders.popup_minutes": _at_least(0, 40320),
     "google.endpoint": check_url,
     "google.timeout_seconds": _positive,
@@ -287,11 +264,9 @@ def region_of(country: str, subdivision: str, source: str) -> str:
     same = [n for n in names if n == subdivision] or [n for n in names if n.upper() == wanted]
     if same:
         return aliases.get(same[0], same[0])
-    try:  # an older name the package still takes, as written
+    with contextlib.suppress(NotImplementedError):  # an older name the package takes as written
         if holidays.country_holidays(country, subdiv=subdivision).subdiv == subdivision:
             return subdivision
-    except NotImplementedError:
-        pass
     sample = ", ".join(f'"{k}"' for k in (entity.subdivisions or parents)[:4])
     fix = f"use one of {sample} ..." if sample else f'{country} has none; use ""'
     problem = f"{show(subdivision)} is not a subdivision of {country}"

@@ -1,8 +1,7 @@
 """Outsiders' text (titles, names, notes, mail): safe on one line, HTML as text, its addresses.
 
-Control characters, line and paragraph separators, unusual spaces and the invisible
-bidi/BOM characters become spaces (a right-to-left override in an event title cannot reorder
-a terminal line or a draft); lone surrogates and Unicode tag characters (invisible text) go.
+Controls, separators, odd spaces and invisible bidi/BOM characters become spaces; lone
+surrogates and Unicode tag characters go.
 """
 
 from __future__ import annotations
@@ -145,9 +144,7 @@ class _Extractor(HTMLParser):
 
 
 def html_to_text(
-    html: str,
-    *,
-    collapse_whitespace: bool = False,
+    html: str, *, collapse_whitespace: bool = False,
     accept_address: Callable[[str], bool] | None = None,
 ) -> str:
     """An HTML fragment's text, a line per block; a mailto link keeps an accepted address."""

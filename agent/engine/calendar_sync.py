@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from agent.core.detect import detect
-from agent.core.events import CalendarEvent, Rejection
 from agent.core.formats import moment, short_day
-from agent.core.interviews import Interview
+from agent.core.interviews import CalendarEvent, Interview, Rejection
 from agent.core.model import InterviewStatus
 from agent.core.notes import notes_from_pairs
 from agent.core.ports import CalendarSync

@@ -32,11 +32,8 @@ def resolve_paths(
     if config_override is not None:
         config_file = Path(config_override).expanduser()
     return Paths(
-        config_file=config_file,
-        token_file=config_dir / "token.json",
-        state_db=data_dir / "state.db",
-        lock_file=data_dir / "followup.lock",
-        templates_dir=config_dir / "templates",
+        config_file, token_file=config_dir / "token.json", state_db=data_dir / "state.db",
+        lock_file=data_dir / "followup.lock", templates_dir=config_dir / "templates",
     )
 
 
@@ -72,10 +69,7 @@ def private_file(path: Path) -> bool:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Replace `path` with `text` whole: a synced 0600 temporary file renamed over it.
-
-    An OSError names `path` itself, not the temporary file or the folder.
-    """
+    """Replace `path` with `text` whole: a synced 0600 temporary file renamed over it."""
     try:
         fd, partial = tempfile.mkstemp(dir=private_dir(path.parent), prefix=f".{path.name}.")
     except OSError as exc:
@@ -102,12 +96,8 @@ def write_private(path: Path, text: str) -> None:
 
 
 def open_to_others(paths: Paths) -> list[Path]:
-    """followup's folders and files that other users may read or change.
-
-    On Windows modes say nothing (every writable file reads 0o666): there the files are
-    private because they live in the user's profile, whose permissions admit only the user.
-    """
-    if os.name == "nt":
+    """followup's folders and files that other users may read or change."""
+    if os.name == "nt":  # modes say nothing; the user's profile admits only the user
         return []
     db = paths.state_db
     files = [paths.token_file, db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),

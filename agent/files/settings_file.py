@@ -18,29 +18,22 @@ log = logging.getLogger(__name__)
 ENDPOINT_ENV = "FOLLOWUP_GOOGLE_ENDPOINT"
 
 
-def read_toml(paths: Paths) -> dict[str, Any]:
-    """The parsed settings file, or {} when there is none."""
+def load_settings(paths: Paths, env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate `paths.config_file` (missing file: all defaults); env can set endpoint."""
+    env = os.environ if env is None else env
     source = paths.config_file
+    raw: dict[str, Any] = {}
     try:
-        data = source.read_bytes()
+        raw = tomllib.loads(source.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         log.debug("no settings file at %s: using defaults", source)
-        return {}
     except OSError as exc:
         problem = f"{source}: cannot read: {exc.strerror} (check the path)"
         raise SettingsError(escaped(problem)) from exc
-    try:
-        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise SettingsError(escaped(f"{source}: not UTF-8 text (save it as UTF-8)")) from exc
     except tomllib.TOMLDecodeError as exc:
         problem = f"{source}: not valid TOML: {exc} (fix that line; text values need quotes)"
         raise SettingsError(escaped(problem)) from exc
-
-
-def load_settings(paths: Paths, env: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate `paths.config_file` (missing file: all defaults); env can set endpoint."""
-    env = os.environ if env is None else env
     endpoint = env.get(ENDPOINT_ENV, "").strip()
-    raw = read_toml(paths)
     return settings_from_toml(raw, paths, endpoint=endpoint, endpoint_from=ENDPOINT_ENV)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from googleapiclient.errors import HttpError
 
 from agent.core.errors import FollowupError
-from agent.core.events import Attendee, CalendarEvent, Person, Rejection
+from agent.core.interviews import Attendee, CalendarEvent, Contact, Rejection
 from agent.core.ports import CalendarSync, ReminderEvent
 from agent.core.text import well_formed
 from agent.google.client import Services, error_status
@@ -72,7 +72,7 @@ def to_calendar_event(calendar_id: str, item: dict[str, Any], zone: ZoneInfo) ->
         start=start,
         end=end,
         all_day=start_date is not None,
-        organizer=Person(
+        organizer=Contact(
             email=_text(organizer.get("email", "")).strip().lower(),
             name=_text(organizer.get("displayName", "")),
         )

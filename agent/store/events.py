@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from agent.core.events import CalendarEvent, Rejection
+from agent.core.interviews import CalendarEvent, Rejection
 from agent.core.model import StepName
 from agent.store import records
 

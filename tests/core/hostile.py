@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 from agent.core.dates import parse_follow_up, vague_day
 from agent.core.delivery import cut_returned_copy, notice_addresses, read_report, report_from_meta
 from agent.core.detect import company_from_domain, detect
-from agent.core.events import Attendee, CalendarEvent, Person
-from agent.core.interviews import Contact, Interview
+from agent.core.interviews import Attendee, CalendarEvent, Contact, Interview
 from agent.core.messages import MessageMeta
 from agent.core.notes import contact_line, description_lines, parse_notes
 from agent.core.replies import (
@@ -111,7 +110,7 @@ def event(text: str, description: str | None = None) -> CalendarEvent:
         calendar_id="primary", event_id="e", status="confirmed", summary=f"Interview {text}",
         description=text if description is None else description,
         start=START, end=START + timedelta(hours=1),
-        organizer=Person("jane@acme.com", text),
+        organizer=Contact("jane@acme.com", text),
         attendees=(
             Attendee("jane@acme.com", text, "accepted", is_organizer=True),
             Attendee(f"{text}@acme.com", text, "accepted"),

@@ -58,9 +58,9 @@ def test_add_business_days_us(start: date, n: int, expected: date) -> None:
 
 
 def test_next_business_day_is_strictly_after() -> None:
-    assert US.next_business_day(date(2026, 11, 25)) == date(2026, 11, 27)
-    assert PLAIN.next_business_day(date(2026, 11, 25)) == date(2026, 11, 26)
-    assert PLAIN.next_business_day(date(2026, 11, 27)) == date(2026, 11, 30)
+    assert US.add_business_days(date(2026, 11, 25), 1) == date(2026, 11, 27)
+    assert PLAIN.add_business_days(date(2026, 11, 25), 1) == date(2026, 11, 26)
+    assert PLAIN.add_business_days(date(2026, 11, 27), 1) == date(2026, 11, 30)
 
 
 def test_no_country_means_no_public_holidays() -> None:
@@ -85,7 +85,7 @@ def test_custom_working_week() -> None:
     sunday_to_thursday = BusinessCalendar(business_days=(6, 0, 1, 2, 3))
     assert sunday_to_thursday.is_business_day(date(2026, 11, 29))  # Sunday
     assert not sunday_to_thursday.is_business_day(date(2026, 11, 27))  # Friday
-    assert sunday_to_thursday.next_business_day(date(2026, 11, 26)) == date(2026, 11, 29)
+    assert sunday_to_thursday.add_business_days(date(2026, 11, 26), 1) == date(2026, 11, 29)
 
 
 def test_germany_easter() -> None:

@@ -10,14 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agent.core.detect import (
-    DEFAULT_ROLE,
     PUBLIC_MAIL_DOMAINS,
     company_from_domain,
     detect,
     sequence_company_key,
 )
-from agent.core.events import Attendee, CalendarEvent, Person, Rejection
-from agent.core.interviews import Contact, Interview, Notes
+from agent.core.interviews import Attendee, CalendarEvent, Contact, Interview, Notes, Rejection
 from agent.core.settings import CalendarSettings
 from agent.core.text import printable
 
@@ -36,7 +34,7 @@ def event(**changes: Any) -> CalendarEvent:
         summary="Interview with Acme",
         start=datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
         end=datetime(2026, 11, 30, 16, 0, tzinfo=UTC),
-        organizer=Person("jane@acme.com", "Jane Doe"),
+        organizer=Contact("jane@acme.com", "Jane Doe"),
         attendees=(JANE, ME),
     )
     return replace(base, **changes)
@@ -71,7 +69,7 @@ def test_a_plain_interview() -> None:
     assert found.end.hour == 11
     assert found.contacts == (Contact("jane@acme.com", "Jane Doe"),)
     assert found.primary == Contact("jane@acme.com", "Jane Doe")
-    assert (found.company, found.role) == ("Acme", DEFAULT_ROLE)
+    assert (found.company, found.role) == ("Acme", "")
     assert found.notes == Notes()
 
 
@@ -112,12 +110,12 @@ def test_a_plain_interview() -> None:
         ),
         ({"attendees": (JANE,)}, "untrusted: you are not on this event's guest list"),
         (
-            {"organizer": Person(USER), "organizer_is_self": True, "attendees": ()},
+            {"organizer": Contact(USER), "organizer_is_self": True, "attendees": ()},
             "no contacts: no one but you on the event",
         ),
         (
             {
-                "organizer": Person(USER),
+                "organizer": Contact(USER),
                 "organizer_is_self": True,
                 "attendees": (
                     ME,
@@ -152,7 +150,7 @@ def test_rejections(changes: dict[str, Any], expected: str) -> None:
 def test_trust(organizer_is_self: bool, own: Attendee | None, trusted: bool) -> None:
     candidate = Attendee("jane@acme.com", "Jane Doe", "needsAction")
     ev = event(
-        organizer=Person(USER) if organizer_is_self else Person("jane@acme.com", "Jane Doe"),
+        organizer=Contact(USER) if organizer_is_self else Contact("jane@acme.com", "Jane Doe"),
         organizer_is_self=organizer_is_self,
         attendees=(candidate, own) if own else (candidate,),
     )
@@ -164,15 +162,15 @@ def test_trust(organizer_is_self: bool, own: Attendee | None, trusted: bool) -> 
 
 def test_an_organizer_with_the_users_address_but_no_self_flag_is_not_trusted() -> None:
     unanswered = replace(ME, response_status="needsAction")
-    ev = event(organizer=Person("Me@Example.com"), attendees=(JANE, unanswered))
+    ev = event(organizer=Contact("Me@Example.com"), attendees=(JANE, unanswered))
     assert reason(ev) == "untrusted: you have not accepted this invitation"
-    assert reason(event(organizer=Person(USER), attendees=(JANE,))).startswith("untrusted: ")
-    assert isinstance(run(event(organizer=Person(USER), attendees=(JANE, ME))), Interview)
+    assert reason(event(organizer=Contact(USER), attendees=(JANE,))).startswith("untrusted: ")
+    assert isinstance(run(event(organizer=Contact(USER), attendees=(JANE, ME))), Interview)
 
 
 def test_panel_of_three_primary_is_the_organizer() -> None:
     ev = event(
-        organizer=Person("rita@acme.com", "Rita Recruiter"),
+        organizer=Contact("rita@acme.com", "Rita Recruiter"),
         attendees=(
             Attendee("sam@acme.com", "Sam Lead", "accepted"),
             ME,
@@ -191,7 +189,7 @@ def test_panel_of_three_primary_is_the_organizer() -> None:
 
 def test_user_organized_primary_is_first_external_attendee() -> None:
     ev = event(
-        organizer=Person(USER),
+        organizer=Contact(USER),
         organizer_is_self=True,
         attendees=(ME, Attendee("sam@acme.com", "Sam"), Attendee("lee@acme.com", "Lee")),
     )
@@ -222,7 +220,7 @@ def test_rooms_groups_robots_and_decliners_are_not_contacts() -> None:
 
 def test_group_calendar_organizer_is_not_a_contact() -> None:
     ev = event(
-        organizer=Person("abc123@group.calendar.google.com", "Job search"),
+        organizer=Contact("abc123@group.calendar.google.com", "Job search"),
         organizer_is_self=True,
         attendees=(Attendee("sam@acme.com", "Sam"),),
     )
@@ -231,7 +229,7 @@ def test_group_calendar_organizer_is_not_a_contact() -> None:
 
 def test_role_mailboxes_give_way_to_people() -> None:
     ev = event(
-        organizer=Person("recruiting@acme.com", "Acme Recruiting"),
+        organizer=Contact("recruiting@acme.com", "Acme Recruiting"),
         attendees=(Attendee("sam@acme.com", "Sam"), ME, Attendee("jobs@acme.com")),
     )
     found = interview(ev)
@@ -240,7 +238,7 @@ def test_role_mailboxes_give_way_to_people() -> None:
 
 
 def test_role_mailbox_kept_when_no_person() -> None:
-    ev = event(organizer=Person("hiring@acme.com", "Acme Hiring"), attendees=(ME,))
+    ev = event(organizer=Contact("hiring@acme.com", "Acme Hiring"), attendees=(ME,))
     assert interview(ev).contacts == (Contact("hiring@acme.com", "Acme Hiring"),)
 
 
@@ -280,7 +278,7 @@ def test_overrides_win_over_description_notes() -> None:
     ],
 )
 def test_contact_names(raw: str, expected: str) -> None:
-    ev = event(organizer=Person("jane@acme.com", raw), attendees=(replace(JANE, name=raw), ME))
+    ev = event(organizer=Contact("jane@acme.com", raw), attendees=(replace(JANE, name=raw), ME))
     assert interview(ev).primary.name == expected
 
 
@@ -294,23 +292,23 @@ def test_invisible_controls_in_an_event_never_reach_the_screen() -> None:
 @pytest.mark.parametrize(
     ("title", "email", "description", "company", "role"),
     [
-        ("Interview with Acme", "jane@gmail.com", "", "Acme", DEFAULT_ROLE),
-        ("Acme interview", "jane@gmail.com", "", "Acme", DEFAULT_ROLE),
+        ("Interview with Acme", "jane@gmail.com", "", "Acme", ""),
+        ("Acme interview", "jane@gmail.com", "", "Acme", ""),
         ("Acme - Backend Engineer interview", "jane@gmail.com", "", "Acme", "Backend Engineer"),
         ("Backend Engineer interview - Acme", "jane@gmail.com", "", "Acme", "Backend Engineer"),
         ("Interview: Senior Engineer at Acme", "jane@gmail.com", "", "Acme", "Senior Engineer"),
         ("Backend Engineer interview at Acme", "jane@gmail.com", "", "Acme", "Backend Engineer"),
         ("Backend Engineer interview", "jane@acme.com", "", "Acme", "Backend Engineer"),
-        ("Interview", "jane@mail.acme.com", "", "Acme", DEFAULT_ROLE),
-        ("Interview", "jane@acme-robotics.co.uk", "", "Acme Robotics", DEFAULT_ROLE),
-        ("Acme Robotics interview", "jane@acmerobotics.com", "", "Acme Robotics", DEFAULT_ROLE),
-        ("Globex interview", "jane@acme.com", "", "Acme", DEFAULT_ROLE),
-        ("Phone interview", "jane@gmail.com", "", "", DEFAULT_ROLE),
-        ("Interview with Jane Doe", "jane@gmail.com", "", "", DEFAULT_ROLE),
-        ("Interview with Jane", "jane@outlook.com", "", "", DEFAULT_ROLE),
-        ("Interview with Jane from Hooli", "jane@gmail.com", "", "Hooli", DEFAULT_ROLE),
-        ("Interview at 3pm with Globex", "jane@gmail.com", "", "Globex", DEFAULT_ROLE),
-        ("Interview @ Stripe", "jane@greenhouse.io", "", "Stripe", DEFAULT_ROLE),
+        ("Interview", "jane@mail.acme.com", "", "Acme", ""),
+        ("Interview", "jane@acme-robotics.co.uk", "", "Acme Robotics", ""),
+        ("Acme Robotics interview", "jane@acmerobotics.com", "", "Acme Robotics", ""),
+        ("Globex interview", "jane@acme.com", "", "Acme", ""),
+        ("Phone interview", "jane@gmail.com", "", "", ""),
+        ("Interview with Jane Doe", "jane@gmail.com", "", "", ""),
+        ("Interview with Jane", "jane@outlook.com", "", "", ""),
+        ("Interview with Jane from Hooli", "jane@gmail.com", "", "Hooli", ""),
+        ("Interview at 3pm with Globex", "jane@gmail.com", "", "Globex", ""),
+        ("Interview @ Stripe", "jane@greenhouse.io", "", "Stripe", ""),
         (
             "Final round interview - Initech (Staff Engineer)",
             "jane@gmail.com", "", "Initech", "Staff Engineer",
@@ -321,8 +319,8 @@ def test_invisible_controls_in_an_event_never_reach_the_screen() -> None:
         ),
         ("Interview With Acme For Data Engineer", "jane@gmail.com", "", "Acme", "Data Engineer"),
         ("Interview for Data Analyst role", "bob@mail.globex.co.uk", "", "Globex", "Data Analyst"),
-        ("Hiring Manager interview - Acme", "jane@gmail.com", "", "Acme", DEFAULT_ROLE),
-        ("AT&T interview", "jane@gmail.com", "", "AT&T", DEFAULT_ROLE),
+        ("Hiring Manager interview - Acme", "jane@gmail.com", "", "Acme", ""),
+        ("AT&T interview", "jane@gmail.com", "", "AT&T", ""),
         ("Acme interview", "jane@acme.com", "Company: Initech\nRole: SRE", "Initech", "SRE"),
         ("Acme interview", "jane@acme.com", "Position: Data Scientist", "Acme", "Data Scientist"),
     ],
@@ -333,7 +331,7 @@ def test_company_and_role(
     ev = event(
         summary=title,
         description=description,
-        organizer=Person(email, "Jane Doe"),
+        organizer=Contact(email, "Jane Doe"),
         attendees=(Attendee(email, "Jane Doe", "accepted"), ME),
     )
     found = interview(ev)

@@ -24,8 +24,7 @@ from agent.core.delivery import (
     readable,
 )
 from agent.core.detect import detect
-from agent.core.events import Attendee
-from agent.core.interviews import Interview
+from agent.core.interviews import Attendee, Interview
 from agent.core.notes import MAX_DESCRIPTION_CHARS, MAX_LINE_CHARS, description_lines
 from agent.core.replies import parse_address, return_date
 from agent.core.robot_mail import (

@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
 from agent.core.errors import GoogleUnavailable
-from agent.core.events import Attendee, CalendarEvent, Person
+from agent.core.interviews import Attendee, CalendarEvent, Contact
 from agent.core.messages import MessageMeta
 from agent.core.model import KEY_HEADER
 from agent.core.ports import (
@@ -302,7 +302,7 @@ def interview_event(
     user: str = "candidate@example.com", response: str = "accepted", description: str = "",
 ) -> CalendarEvent:
     """An event the candidate accepted, organized by its first contact."""
-    organizer = Person(contacts[0][1], contacts[0][0])
+    organizer = Contact(contacts[0][1], contacts[0][0])
     attendees = (
         Attendee(user, "Casey Candidate", response, is_self=True),
         *(Attendee(e, n, "accepted", is_organizer=e == organizer.email) for n, e in contacts),
