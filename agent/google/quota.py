@@ -7,6 +7,7 @@ Calendar requests cost no Gmail units.
 
 from __future__ import annotations
 
+PER_MINUTE = 6000  # units per user per minute (15,000 for projects older than May 2026)
 UNKNOWN = 5  # a Gmail method missing from the table
 UNITS: dict[str, int] = {
     "gmail.users.getProfile": 1,
