@@ -47,6 +47,8 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def from_plain(tp: Any, value: Any) -> Any:
     """Rebuild a value of type `tp` from its JSON form."""
+    if tp in (str, int, float, bool):  # most of a tree: nothing to rebuild
+        return value
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         if value is None:
