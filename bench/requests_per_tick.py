@@ -32,6 +32,7 @@ from agent.cli.options import settings_from_env
 from agent.cli.tick import session_for
 from agent.core.errors import QuotaStop
 from agent.engine.tick import tick
+from agent.engine.work import Session
 from agent.files.templates import load_templates
 from agent.google.quota import PER_MINUTE as GMAIL_UNITS_PER_MINUTE
 from agent.google.quota import UNITS as GMAIL_UNITS
@@ -59,7 +60,8 @@ def units(counts: Counter[str]) -> int | None:
 
 
 class Bench:
-    """One sandbox world with N interviews and a long-lived engine session."""
+    """One sandbox world with N interviews, and a session per tick (as `followup tick` and
+    `followup run` build one per pass: Gmail's unit budget is a session's)."""
 
     def __init__(self, folder: Path, days: list[datetime]) -> None:
         folder.mkdir(parents=True)
@@ -72,15 +74,21 @@ class Bench:
             )
         settings = settings_from_env(None, {"FOLLOWUP_HOME": str(self.world.home)})
         self.store = open_store(settings.paths.state_db)
-        templates = load_templates(settings.paths.templates_dir)
-        self.session = session_for(settings, self.store, templates)
+        self.settings, self.templates = settings, load_templates(settings.paths.templates_dir)
 
-    def tick(self, moment: datetime) -> tuple[Counter[str], int]:
-        """One tick at a moment: requests by method, and how many drafts it made."""
+    def session(self) -> Session:
+        """A new session over the world, as one pass gets."""
+        return session_for(self.settings, self.store, self.templates)
+
+    def tick(
+        self, moment: datetime, session: Session | None = None
+    ) -> tuple[Counter[str], int]:
+        """One tick at a moment (on a new session unless given): requests by method, and how
+        many drafts it made."""
         self.world.at(moment)
         self.world.sandbox.clear_log()
         with contextlib.suppress(QuotaStop):  # the unit budget: work is kept, the next goes on
-            tick(self.session, moment)
+            tick(session or self.session(), moment)
         counts = Counter(r.method for r in self.world.sandbox.request_log())
         return counts, counts.get("gmail.users.drafts.create", 0)
 

@@ -2,8 +2,8 @@
 
 For each N, N accepted interviews (distinct companies) sit on Monday at 14:00 in the sandbox;
 a first tick at 09:00 finds them all, then idle ticks (nothing new, nothing due) run at 10:00,
-10:05, ... Measured: the first tick; the idle tick through agent.engine.tick.tick with a long-lived
-session (what the daemon does each interval), median of --runs; and `followup tick` through
+10:05, ... Measured: the first tick; the idle tick through agent.engine.tick.tick on a session
+built beforehand (the engine alone), median of --runs; and `followup tick` through
 the CLI in-process (settings, token, service build, state.db open each time, as under cron,
 minus the interpreter start that bench/startup.py measures), median of --runs.
 
@@ -46,7 +46,8 @@ def measure(n: int, folder: Path, runs: int) -> dict[str, float]:
         idle: Counter[str] = Counter()
         engine_s = []
         for moment in moments[:runs]:
-            engine_s.append(timed(lambda m=moment: idle.update(bench.tick(m)[0])))
+            session = bench.session()
+            engine_s.append(timed(lambda m=moment, s=session: idle.update(bench.tick(m, s)[0])))
         bench.world.sandbox.clear_log()
         cli_s = []
         for moment in moments[runs:]:

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tests.e2e.world as world_module
 from agent.core.settings import DaemonSettings
+from agent.engine.tick import tick
 from bench.requests_per_tick import MONDAY, WEDNESDAY, Bench, at
 from tests.e2e.world import USER, make_world
 
@@ -85,16 +86,16 @@ def scale(interviews: int, mail: int, folder: Path) -> dict[str, float]:
         deliver_list_mail(bench, mail - MATTER, at(10), at(11, 50))
         bench.world.at(at(12))
         bench.world.sandbox.clear_log()
+        session = bench.session()
         started = time.thread_time()
-        from agent.engine.tick import tick
-
-        tick(bench.session, at(12))
+        tick(session, at(12))
         cpu = time.thread_time() - started
         used = bench.world.sandbox.units()
         gets = sum(1 for r in bench.world.sandbox.request_log()
                    if r.method == "gmail.users.messages.get")
+        session = bench.session()
         idle_started = time.thread_time()
-        tick(bench.session, at(12, 5))
+        tick(session, at(12, 5))
         idle_cpu = time.thread_time() - idle_started
     finally:
         bench.close()

@@ -40,7 +40,7 @@ PLAN_VERSION = 1
 
 @dataclass(frozen=True)
 class Session:
-    """The long-lived parts passes run with."""
+    """The parts one pass runs with (built per pass: Gmail's unit budget is the mailbox's)."""
 
     settings: Settings
     store: Store
