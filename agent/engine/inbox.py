@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from agent.core.messages import MessageMeta
-from agent.core.model import StepState, domain_of
+from agent.core.model import WATCHED, StepState, domain_of
 from agent.core.ports import CursorExpired, MailChanges, MailQuery, MessageRef
 from agent.engine import drafts, messages
 from agent.engine.work import Pass, Sequence
@@ -62,7 +62,7 @@ def sync_inbox(p: Pass) -> set[str]:
 def _follow_changes(p: Pass, cursor: str) -> bool:
     """Apply the changes since the cursor page by page; False when reading had to stop."""
     pages = list(p.mailbox.changes(cursor))
-    if not p.watched():
+    if not sequences.keys_with_status(p.conn, WATCHED):  # nothing decoded for an idle pass
         for page in pages:
             _resolve_deleted(p, page.deleted)
         with p.write():
@@ -249,10 +249,8 @@ def _recheck(p: Pass) -> bool:
 
 def _found_late(p: Pass) -> list[Sequence]:
     """Watched interviews first seen after they began whose mail since then is not applied."""
-    return [
-        s for s in p.watched()
-        if s.row.caught_up_at is None and s.row.first_seen > s.interview.start
-    ]
+    found = map(p.sequence, sequences.found_late(p.conn, WATCHED))
+    return sorted((s for s in found if s is not None), key=lambda s: (s.interview.start, s.key))
 
 
 def _catch_up(p: Pass) -> bool:

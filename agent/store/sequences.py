@@ -100,6 +100,19 @@ def keys_with_status(conn: sqlite3.Connection, statuses: Iterable[InterviewStatu
     return [r[0] for r in rows]
 
 
+def found_late(conn: sqlite3.Connection, statuses: Iterable[InterviewStatus]) -> list[str]:
+    """Keys of the interviews in these statuses first seen after they began whose mail since
+    then is not applied yet (read without decoding the interviews)."""
+    wanted = [s.value for s in statuses]
+    marks = ", ".join("?" * len(wanted))
+    rows = conn.execute(
+        "SELECT key, first_seen, json_extract(data, '$.start.\"$dt\"') FROM interviews"
+        f" WHERE status IN ({marks}) AND caught_up_at IS NULL", wanted,
+    ).fetchall()
+    read = datetime.fromisoformat
+    return [key for key, seen, start in rows if read(seen) > read(start)]
+
+
 def put_interview(
     conn: sqlite3.Connection, interview: Interview, company_key: str, now: datetime
 ) -> None:

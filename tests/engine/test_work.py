@@ -70,3 +70,16 @@ def test_moving_a_step_writes_row_story_and_note_together_or_not_at_all(engine: 
              tell=("skipped", "thank_you: test"))
     assert sequences.get_steps(engine.store.conn, key)[1].state == StepState.SKIPPED
     assert [a.kind for a in p.actions] == ["skipped"]
+
+
+def test_an_idle_pass_reads_no_interview(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing new and nothing due: the pass costs the same with 1 or 100 interviews."""
+    for hour in (14, 15, 16):
+        engine.calendar.put(interview_event(f"Interview at Company{hour}", at(hour, day=32)))
+    engine.tick(at(9))
+    engine.tick(at(10))
+    read: list[str] = []
+    real = sequences.get_interview
+    monkeypatch.setattr(sequences, "get_interview", lambda c, key: read.append(key) or real(c, key))
+    p = engine.tick(at(10, 5))
+    assert (read, p.plans, p.actions) == ([], 0, [])
