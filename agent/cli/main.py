@@ -36,6 +36,37 @@ COMMANDS = {
 }
 
 
+# What `followup --help` lists beside each name, so that listing loads no command module (a
+# test keeps each equal to its command's own first sentence).
+SUMMARIES = {
+    "agenda": "What to do today and tomorrow: questions to ask, drafts waiting in Gmail, calls "
+    "to make.",
+    "auth": "One-time OAuth setup: let followup read your calendar and write drafts.",
+    "board": "Write every interview to one HTML page (board.html beside state.db); print its "
+    "path.",
+    "config": "Check or show the settings.",
+    "demo": "Watch the whole story on the built-in sandbox: offline, in seconds, nothing of "
+    "yours.",
+    "doctor": "Check settings, templates, token, Google, sender, state, lock, files and the "
+    "service.",
+    "note": "Set a note as the event description would (KEY: follow-up, fit, strengths, start, "
+    "phone, contact, company, role); an empty VALUE clears it.",
+    "preview": "Show the rendered draft(s) and voicemail script of a step (default: the next "
+    "one).",
+    "resume": "Resume a sequence paused by a bounce (after fixing the address) or stopped by "
+    "you.",
+    "run": "Run as a daemon: tick on an interval and exactly when the next step is due.",
+    "sandbox": "Serve the local stand-in for Gmail and Google Calendar (for trying things out).",
+    "service": "Run followup unattended: systemd (Linux), launchd (macOS) or Task Scheduler "
+    "(Windows).",
+    "status": "One line per interview (what is next, when, waiting on whom); with ID, its "
+    "details.",
+    "stop": "Stop an interview's sequence now (its unsent drafts are removed unless "
+    "--keep-drafts).",
+    "tick": "Run one pass: sync calendar and inbox, draft what is due (for cron).",
+}
+
+
 class FollowupGroup(click.Group):
     """The `followup` group: a command's module loads when used; its failures reach `handle`."""
 
@@ -52,6 +83,15 @@ class FollowupGroup(click.Group):
         command: click.Command = getattr(__import__(module, fromlist=[attribute]), attribute)
         self.add_command(command, cmd_name)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, as click lists them, without loading any."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        names = sorted(COMMANDS)
+        short = [click.Command(n, help=SUMMARIES[n]).get_short_help_str(limit) for n in names]
+        rows = list(zip(names, short, strict=True))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

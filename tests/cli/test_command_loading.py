@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import agent.cli
-from agent.cli.main import COMMANDS, main
+from agent.cli.main import COMMANDS, SUMMARIES, main
 
 HELP = main.context_settings["help_option_names"]
 
@@ -88,6 +88,7 @@ def test_the_top_help_lists_every_command_with_its_short_help() -> None:
         command = main.get_command(click.Context(main), name)
         assert command is not None
         assert text == command.get_short_help_str(80 - 6 - width)
+        assert SUMMARIES[name] == command.get_short_help_str(10_000)  # the whole first sentence
 
 
 def fresh(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -115,3 +116,14 @@ def test_loading_the_command_line_loads_no_command() -> None:
     done = fresh(code=probe)
     loaded = ["['agent.cli',", "'agent.cli.failures',", "'agent.cli.main',", "'agent.cli.options']"]
     assert done.stdout.split() == loaded
+
+
+def test_the_top_help_loads_no_command() -> None:
+    probe = (
+        "import sys\nfrom click.testing import CliRunner\nfrom agent.cli.main import main\n"
+        "CliRunner().invoke(main, ['--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('agent.cli')))"
+    )
+    done = fresh(code=probe)
+    loaded = ["['agent.cli',", "'agent.cli.failures',", "'agent.cli.main',", "'agent.cli.options']"]
+    assert done.stdout.split() == loaded, done.stderr
