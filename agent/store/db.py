@@ -222,7 +222,8 @@ def open_store(
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(store, path, migrations)
+        if store.schema_version < len(migrations):  # an up-to-date file is only read here
+            _migrate(store, path, migrations)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _unusable(path, exc) from exc

@@ -337,3 +337,13 @@ def test_version_5_marks_become_columns_and_private_events_go(db: Path) -> None:
         assert kv.account(conn) is None  # read again from Gmail on the next pass
         keys = {r[0] for r in conn.execute("SELECT key FROM kv")}
         assert keys == {"inbox_full_sync"}
+
+
+def test_opening_an_up_to_date_file_writes_nothing(tmp_path: Path) -> None:
+    """A pass's open never waits for another process's write: it only reads the version."""
+    path = tmp_path / "state.db"
+    with (
+        open_store(path) as first, first.write(),
+        open_store(path, busy_timeout=0.05) as second,
+    ):
+        assert second.schema_version == first.schema_version
