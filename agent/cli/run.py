@@ -1,7 +1,9 @@
 """`followup run`, the daemon: a tick every interval on APScheduler, and when a step is due.
 
-A failure that needs the candidate waits RETRY_WAIT or until their files change; others back
-off; a quota stop waits a minute. A signal only sets a flag (shutdown runs in a thread).
+Ticks never overlap, and a laptop waking from sleep runs one tick, not a burst (coalesce and a
+misfire grace). A failure that needs the candidate waits RETRY_WAIT or until their files
+change; others back off; a quota stop waits a minute. A signal only sets a flag: shutdown runs
+in a thread, after the running tick (calling it in the handler could deadlock).
 """
 
 from __future__ import annotations
