@@ -251,7 +251,7 @@ def region_of(country: str, subdivision: str, source: str) -> str:
     """The subdivision as the holidays package spells it; SettingsError naming `source` if none."""
     try:  # instantiating a country imports its module: the costly part
         entity = holidays.country_holidays(country)
-    except (NotImplementedError, TypeError):  # no such name, or a name that is no entity
+    except (NotImplementedError, TypeError):  # holidays' answer to an unknown country code
         entity = None
     if not getattr(entity, "country", ""):  # a market has none
         raise _fail(source, "user.country", f"{show(country)} {NO_COUNTRY}", COUNTRY_FIX)
@@ -264,7 +264,8 @@ def region_of(country: str, subdivision: str, source: str) -> str:
     same = [n for n in names if n == subdivision] or [n for n in names if n.upper() == wanted]
     if same:
         return aliases.get(same[0], same[0])
-    with contextlib.suppress(NotImplementedError):  # an older name the package takes as written
+    # an older name the package takes as written; it raises NotImplementedError for an unknown one
+    with contextlib.suppress(NotImplementedError):
         if holidays.country_holidays(country, subdiv=subdivision).subdiv == subdivision:
             return subdivision
     sample = ", ".join(f'"{k}"' for k in (entity.subdivisions or parents)[:4])
