@@ -221,7 +221,9 @@ class WriteOnceHttp(httplib2.Http):
 
     # Such a request goes out on a fresh connection (a kept-alive one may have gone stale
     # unseen), and a connection that ends before the answer raises instead of re-sending.
-    # Reads keep httplib2's own handling.
+    # Reads keep httplib2's own handling. httplib2 has no public switch for its re-send, so
+    # this overrides its private `_conn_request` (for exactly-once, not for speed); if that
+    # changes, tests/e2e/test_hostile_world.py::test_connection_closed_* fail.
 
     def _conn_request(
         self, conn: Any, request_uri: str, method: str, body: Any, headers: Any
